@@ -1,0 +1,24 @@
+import type { AlgorithmConfig } from '../config/algorithms.js';
+
+/**
+ * Where the core's certificate and private key live (files or PKCS#11 token).
+ * Every operation must leave a matching certificate and key in place if the device
+ * loses power at any moment.
+ */
+export interface CredentialStore {
+  /** Refuses, before a rotation starts, algorithms that this store cannot handle. Throws an Error naming the reason. */
+  checkSupported(algorithms: AlgorithmConfig): Promise<void>;
+  /**
+   * Generates a new key pair (held pending, not yet in use) and returns a PEM CSR signed with it,
+   * whose subject is copied from the current certificate.
+   */
+  createCsr(algorithms: AlgorithmConfig): Promise<string>;
+  /** Backs up the current certificate and key, then installs `certificatePem` with the pending key. */
+  rotate(certificatePem: string): Promise<void>;
+  /** Restores the backed-up certificate and key and removes the backup. */
+  rollback(): Promise<void>;
+  /** True when a complete backup exists: a rotation was in progress when the component last stopped. */
+  backupExists(): Promise<boolean>;
+  /** Removes the backup after the new certificate has been committed. */
+  deleteBackup(): Promise<void>;
+}

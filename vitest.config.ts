@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['{component,backend,integration,cicd}/**/*.test.ts'],
+    exclude: ['**/node_modules/**', '**/cdk.out/**', 'greengrass-build/**'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    // Two cores: forks keep native addons (aws-crt, pkcs11js) isolated per test file.
+    pool: 'forks',
+    maxWorkers: 2,
+  },
+});
