@@ -19,6 +19,13 @@ export interface CredentialStore {
   rollback(): Promise<void>;
   /** True when a complete backup exists: a rotation was in progress when the component last stopped. */
   backupExists(): Promise<boolean>;
+  /**
+   * True when the installed certificate and private key form a pair (the certificate's public key
+   * is the key's). Asked at start-up only when a backup exists: a mismatch means the device lost
+   * power while a new certificate and key were being installed, and the rotator rolls back.
+   * Resolves false, rather than throwing, when either is missing, unreadable or unparsable.
+   */
+  installedCredentialsMatch(): Promise<boolean>;
   /** Removes the backup after the new certificate has been committed. */
   deleteBackup(): Promise<void>;
 }
