@@ -1,0 +1,71 @@
+import { ProtocolError, type WireError } from '../errors.js';
+import type { HttpReply, ProtocolEndpoint, RawRequest, ResolvedCall } from './protocol.js';
+
+/** Result shapes of awsQuery operations: structures become elements, lists `<member>` elements. */
+export type XmlValue = string | number | boolean | readonly XmlValue[] | { readonly [name: string]: XmlValue | undefined };
+
+/** The form parameters of an awsQuery request, flattened (`Attributes.entry.1.key`, ...). */
+export type QueryParams = ReadonlyMap<string, string>;
+
+export type QueryOperation = (params: QueryParams) => XmlValue | undefined | Promise<XmlValue | undefined>;
+
+const escapeXml = (text: string): string =>
+  text.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c] ?? c);
+
+function toXml(name: string, value: XmlValue | undefined): string {
+  if (value === undefined) return '';
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+    return `<${name}>${escapeXml(String(value))}</${name}>`;
+  }
+  if (Array.isArray(value)) {
+    return `<${name}>${value.map((v: XmlValue) => toXml('member', v)).join('')}</${name}>`;
+  }
+  const fields = Object.entries(value as { readonly [name: string]: XmlValue | undefined });
+  return `<${name}>${fields.map(([k, v]) => toXml(k, v)).join('')}</${name}>`;
+}
+
+/**
+ * A map parameter of an awsQuery request (`<name>.entry.<n>.key` / `.value`), as the SDK writes
+ * it for members such as SNS `Attributes`.
+ */
+export function queryMap(params: QueryParams, name: string): Record<string, string> {
+  const map: Record<string, string> = {};
+  for (let n = 1; params.has(`${name}.entry.${n}.key`); n++) {
+    map[params.get(`${name}.entry.${n}.key`) ?? ''] = params.get(`${name}.entry.${n}.value`) ?? '';
+  }
+  return map;
+}
+
+/**
+ * An awsQuery service: form-encoded `Action=<Operation>&Version=...` POSTs, answered with
+ * `<OperationResponse><OperationResult>` XML; errors as `<ErrorResponse><Error><Code>`.
+ */
+export function awsQueryEndpoint(xmlNamespace: string, operations: Readonly<Record<string, QueryOperation>>): ProtocolEndpoint {
+  return {
+    resolve(request: RawRequest): ResolvedCall {
+      const params: QueryParams = new Map(new URLSearchParams(request.body.toString('utf8')));
+      const action = params.get('Action') ?? '';
+      const operation = Object.hasOwn(operations, action) ? operations[action] : undefined;
+      if (request.method !== 'POST' || !operation) {
+        throw new ProtocolError('InvalidAction', 400, `Unknown action ${action}`);
+      }
+      return {
+        operation: action,
+        invoke: async () => {
+          const result = await operation(params);
+          const body =
+            `<${action}Response xmlns="${xmlNamespace}">${toXml(`${action}Result`, result ?? {})}` +
+            `<ResponseMetadata><RequestId>${request.requestId}</RequestId></ResponseMetadata></${action}Response>`;
+          return { status: 200, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': request.requestId }, body };
+        },
+      };
+    },
+    errorReply(error: WireError, request: RawRequest): HttpReply {
+      const type = error.status >= 500 ? 'Receiver' : 'Sender';
+      const body =
+        `<ErrorResponse xmlns="${xmlNamespace}"><Error><Type>${type}</Type><Code>${escapeXml(error.code)}</Code>` +
+        `<Message>${escapeXml(error.message)}</Message></Error><RequestId>${request.requestId}</RequestId></ErrorResponse>`;
+      return { status: error.status, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': request.requestId }, body };
+    },
+  };
+}

@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { throttled, toWireError } from './errors.js';
+import { ThrottleFaults } from './faults.js';
+import type { HttpReply, ProtocolEndpoint, RawRequest } from './protocols/protocol.js';
+import { type OperationRef, type ServiceName, serviceOfRequest } from './service-name.js';
+
+export interface HttpServerOptions {
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 0: an ephemeral port. */
+  port?: number;
+  /** Called with failures that are not AWS errors (they answer 500), e.g. to log them. */
+  onInternalError?: (error: unknown, operation: string) => void;
+}
+
+export interface RunningHttpServer {
+  /** `http://host:port`, usable as an SDK `endpoint`. */
+  endpoint: string;
+  faults: ThrottleFaults;
+  close(): Promise<void>;
+}
+
+/** Body size cap; the largest legitimate payloads (shadow documents, PEMs) are a few KB. */
+const MAX_BODY_BYTES = 1024 * 1024;
+
+async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size > MAX_BODY_BYTES) return undefined;
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function send(response: ServerResponse, reply: HttpReply): void {
+  const body = typeof reply.body === 'string' ? Buffer.from(reply.body, 'utf8') : reply.body;
+  response.writeHead(reply.status, { ...reply.headers, 'content-length': String(body.length) });
+  response.end(body);
+}
+
+/**
+ * Serves several AWS APIs on one plain-HTTP port. Each request goes to the protocol endpoint of
+ * the service it was signed for; injected throttling is applied before the operation runs.
+ */
+export async function startHttpServer(
+  endpoints: (self: { endpoint(): string }) => Readonly<Record<ServiceName, ProtocolEndpoint>>,
+  options: HttpServerOptions = {},
+): Promise<RunningHttpServer> {
+  const faults = new ThrottleFaults();
+  const host = options.host ?? '127.0.0.1';
+  let endpoint = '';
+  const services = endpoints({ endpoint: () => endpoint });
+
+  async function handle(incoming: IncomingMessage): Promise<HttpReply> {
+    const body = await readBody(incoming);
+    const service = serviceOfRequest(incoming.headers, body ?? Buffer.alloc(0));
+    const protocol = services[service];
+    const request: RawRequest = {
+      method: incoming.method ?? 'GET',
+      url: new URL(incoming.url ?? '/', endpoint),
+      headers: incoming.headers,
+      body: body ?? Buffer.alloc(0),
+      requestId: randomUUID(),
+    };
+    if (body === undefined) {
+      return protocol.errorReply({ code: 'RequestEntityTooLargeException', status: 413, message: 'Body too large' }, request);
+    }
+    let operation = '(unresolved)';
+    try {
+      const call = protocol.resolve(request);
+      operation = call.operation;
+      if (faults.take(`${service}:${operation}` as OperationRef)) throw throttled();
+      return await call.invoke();
+    } catch (error) {
+      const wire = toWireError(error, service);
+      if (wire.status >= 500) options.onInternalError?.(error, `${service}:${operation}`);
+      return protocol.errorReply(wire, request);
+    }
+  }
+
+  const server = createServer((incoming, response) => {
+    handle(incoming).then(
+      (reply) => send(response, reply),
+      (error: unknown) => {
+        options.onInternalError?.(error, '(transport)');
+        if (!response.headersSent) response.writeHead(500);
+        response.end();
+      },
+    );
+  });
+  // SDK clients keep connections alive; close() must not wait for them.
+  server.keepAliveTimeout = 1_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  endpoint = `http://${host}:${port}`;
+  return {
+    endpoint,
+    faults,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
