@@ -13,7 +13,7 @@ export type IpcConfigurationClient = Pick<
 /** Same contract as config/validate.ts's `validateAlgorithmConfig`, injected to keep this module about IPC. */
 export type AlgorithmConfigValidator = (
   candidate: unknown,
-) => { valid: true; config: AlgorithmConfig } | { valid: false; message: string };
+) => { valid: true; config: AlgorithmConfig; message?: string } | { valid: false; message: string };
 
 type ValidityStatus = Parameters<
   IpcClient['sendConfigurationValidityReport']
@@ -119,7 +119,7 @@ async function answerProposal(
   logger.info('Validating proposed configuration', { deploymentId, ...proposedAlgorithms(configuration) });
   const result = options.validate(configuration);
   const status = result.valid ? VALIDITY.accepted : VALIDITY.rejected;
-  const message = result.valid ? ACCEPTED_MESSAGE : result.message;
+  const message = result.message ?? ACCEPTED_MESSAGE;
   // A valid proposal applies even if the report is lost: the nucleus then proceeds on timeout.
   if (result.valid) options.onAccepted(result.config);
   try {
