@@ -1,0 +1,53 @@
+import type { Action, AwaitKind, EventOf, EventType, Facts, RotatorEvent, RotatorState, StateName } from './types.js';
+
+/** What a row does besides changing state. `jobId`, when given, becomes the job being worked. */
+export interface RowEffects {
+  readonly actions: readonly Action[];
+  readonly jobId?: string;
+}
+
+/**
+ * One line of the transition table: in state `from`, on an event of a type in `on` that passes
+ * `when` and whose `facts` (asked of the credential store on demand) hold, do `effects` and go to
+ * `to`. Rows are tried in table order; the first that applies wins; no row means "ignored".
+ */
+export interface TransitionRow {
+  readonly id: string;
+  readonly from: StateName;
+  readonly on: readonly EventType[];
+  /** How `when` reads in the diagram, e.g. "QUEUED rotation job". */
+  readonly condition?: string;
+  readonly when?: (event: RotatorEvent, state: RotatorState) => boolean;
+  readonly facts?: Facts;
+  readonly to: StateName;
+  /** Set when the row's last action answers with an event that must come next. */
+  readonly awaits?: AwaitKind;
+  /** How the actions read in the diagram, e.g. "publish IN_PROGRESS". */
+  readonly does: string;
+  readonly effects: (event: RotatorEvent, state: RotatorState) => RowEffects;
+}
+
+interface RowDefinition<E extends EventType> {
+  id: string;
+  from: StateName;
+  on: readonly E[];
+  condition?: string;
+  when?: (event: EventOf<E>, state: RotatorState) => boolean;
+  facts?: Facts;
+  to: StateName;
+  awaits?: AwaitKind;
+  does: string;
+  effects?: (event: EventOf<E>, state: RotatorState) => RowEffects;
+}
+
+/** Defines a row whose callbacks see the event narrowed to the types listed in `on`. */
+export function row<const E extends EventType>(definition: RowDefinition<E>): TransitionRow {
+  const { when, effects, ...rest } = definition;
+  // transition() calls a row only with an event whose type is in `on`, so the narrowing holds.
+  const narrow = (event: RotatorEvent): EventOf<E> => event as EventOf<E>;
+  return {
+    ...rest,
+    ...(when === undefined ? {} : { when: (event: RotatorEvent, state: RotatorState) => when(narrow(event), state) }),
+    effects: (event, state) => (effects === undefined ? { actions: [] } : effects(narrow(event), state)),
+  };
+}

@@ -1,0 +1,270 @@
+import { INBOUND_MESSAGE_TYPES, type JobExecution } from '../protocol/inbound.js';
+import { ROTATE_CERTIFICATE_OPERATION } from '../protocol/outbound.js';
+import {
+  FAILURE_REASONS,
+  RESTART,
+  ROLLBACK,
+  currentJob,
+  failJob,
+  log,
+  markInProgress,
+  markSucceeded,
+  requestCertificate,
+  requestCommit,
+  requestNextJob,
+} from './actions.js';
+import { row, type TransitionRow } from './row.js';
+import { RESUBSCRIBE_DELAY_MS, type RotatorState } from './types.js';
+
+function rotationJob(execution: JobExecution | undefined, status: string): execution is JobExecution {
+  return execution?.status === status && execution.jobDocument?.['operation'] === ROTATE_CERTIFICATE_OPERATION;
+}
+
+function sameJob(event: { topicJobId: string }, state: RotatorState): boolean {
+  return event.topicJobId === state.jobId;
+}
+
+/**
+ * The rotator's behaviour, one row per line of the original's state table (section 5 of the
+ * behaviour spec), plus start-up and the answers of effects. The diagram in the README is
+ * generated from this array.
+ */
+export const TRANSITIONS: readonly TransitionRow[] = [
+  // Start-up.
+  row({
+    id: 'Starting.start.interruptedInstall',
+    from: 'Starting', on: ['start'], facts: { backupExists: true, credentialsMatch: false }, to: 'Stopped',
+    does: 'roll back, restart',
+    effects: () => ({
+      actions: [
+        log('warn', 'Installed certificate and key do not match while a backup exists: installing was interrupted. Rollback and restart.'),
+        ROLLBACK,
+        RESTART,
+      ],
+    }),
+  }),
+  row({
+    id: 'Starting.start', from: 'Starting', on: ['start'], to: 'Starting', awaits: 'subscribe',
+    does: 'subscribe',
+    effects: () => ({ actions: [{ type: 'subscribe' }] }),
+  }),
+  row({
+    id: 'Starting.subscribed', from: 'Starting', on: ['subscribed'], to: 'GettingJob',
+    does: 'publish next/get',
+    effects: (_, state) => ({ actions: [requestNextJob(state)] }),
+  }),
+  row({
+    id: 'Starting.subscribeFailed.backup',
+    from: 'Starting', on: ['subscribeFailed'], facts: { backupExists: true }, to: 'Stopped',
+    does: 'roll back, restart',
+    effects: (event) => ({
+      actions: [
+        log('warn', 'Subscription failure with new certificate. Rollback and restart.', { reason: event.reason }),
+        ROLLBACK,
+        RESTART,
+      ],
+    }),
+  }),
+  row({
+    id: 'Starting.subscribeFailed',
+    from: 'Starting', on: ['subscribeFailed'], facts: { backupExists: false }, to: 'Starting', awaits: 'resubscribe',
+    does: 'retry in 10 s',
+    effects: (event) => ({
+      actions: [
+        log('warn', 'Subscription failed; retrying in 10 s', { reason: event.reason }),
+        { type: 'scheduleResubscribe', ms: RESUBSCRIBE_DELAY_MS },
+      ],
+    }),
+  }),
+  row({
+    id: 'Starting.resubscribe', from: 'Starting', on: ['resubscribe'], to: 'Starting', awaits: 'subscribe',
+    does: 'subscribe',
+    effects: () => ({ actions: [{ type: 'subscribe' }] }),
+  }),
+
+  // Idle.
+  row({
+    id: 'Idle.notifyNext.queued',
+    from: 'Idle', on: ['notifyNext'], condition: 'QUEUED rotation job', to: 'UpdatingJob',
+    when: (event) => rotationJob(event.execution, 'QUEUED'),
+    does: 'publish IN_PROGRESS',
+    effects: (event, state) => {
+      const jobId = event.execution?.jobId ?? '';
+      return { jobId, actions: [markInProgress(state, jobId)] };
+    },
+  }),
+  row({ id: 'Idle.timeout', from: 'Idle', on: ['timeout'], to: 'Idle', does: 'nothing' }),
+
+  // UpdatingJob: waiting for AWS IoT to accept IN_PROGRESS.
+  row({
+    id: 'UpdatingJob.updateRejected',
+    from: 'UpdatingJob', on: ['updateRejected'], condition: 'this job', when: sameJob, to: 'Idle',
+    does: 'nothing',
+    effects: (event) => ({ actions: [log('warn', 'IN_PROGRESS update was rejected', { code: event.code ?? '' })] }),
+  }),
+  row({
+    id: 'UpdatingJob.updateAccepted',
+    from: 'UpdatingJob', on: ['updateAccepted'], condition: 'this job', when: sameJob, to: 'UpdatingJob', awaits: 'csr',
+    does: 'check algorithms, create key and CSR',
+    effects: () => ({ actions: [{ type: 'createCsr' }] }),
+  }),
+  row({
+    id: 'UpdatingJob.csrCreated', from: 'UpdatingJob', on: ['csrCreated'], to: 'CreatingCertificate',
+    does: 'publish create',
+    effects: (event, state) => ({ actions: [requestCertificate(state, currentJob(state), event.csr)] }),
+  }),
+  row({
+    id: 'UpdatingJob.csrFailed', from: 'UpdatingJob', on: ['csrFailed'], to: 'Idle',
+    does: 'fail the job',
+    effects: (event, state) => ({
+      actions: [
+        log('error', event.unsupported ? 'Configured algorithms are not supported by the credential store' : 'Creating the key and CSR failed', {
+          reason: event.reason,
+        }),
+        ...failJob(state, currentJob(state), FAILURE_REASONS.csr),
+      ],
+    }),
+  }),
+  row({
+    id: 'UpdatingJob.timeout', from: 'UpdatingJob', on: ['timeout'], to: 'Idle',
+    does: 'nothing',
+    effects: () => ({ actions: [log('warn', 'No reply to the IN_PROGRESS update')] }),
+  }),
+
+  // CreatingCertificate: waiting for the backend to issue the new certificate.
+  row({
+    id: 'CreatingCertificate.createAccepted',
+    from: 'CreatingCertificate', on: ['createAccepted'], to: 'CreatingCertificate', awaits: 'rotate',
+    does: 'back up and install',
+    effects: (event) => ({ actions: [{ type: 'rotate', certificatePem: event.certificatePem }] }),
+  }),
+  row({
+    id: 'CreatingCertificate.rotateDone', from: 'CreatingCertificate', on: ['rotateDone'], to: 'Stopped',
+    does: 'restart',
+    effects: () => ({ actions: [log('info', 'New certificate and key installed. Restarting to activate them.'), RESTART] }),
+  }),
+  row({
+    id: 'CreatingCertificate.rotateFailed.backup',
+    from: 'CreatingCertificate', on: ['rotateFailed'], facts: { backupExists: true }, to: 'Stopped',
+    does: 'roll back, fail the job, restart',
+    effects: (event, state) => ({
+      actions: [
+        log('error', 'Installing the new certificate and key failed. Rolling back.', { reason: event.reason }),
+        ROLLBACK,
+        ...failJob(state, currentJob(state), FAILURE_REASONS.rotate),
+        RESTART,
+      ],
+    }),
+  }),
+  row({
+    id: 'CreatingCertificate.rotateFailed',
+    from: 'CreatingCertificate', on: ['rotateFailed'], facts: { backupExists: false }, to: 'Stopped',
+    does: 'fail the job, restart',
+    effects: (event, state) => ({
+      actions: [
+        log('error', 'Installing the new certificate and key failed before a backup was made', { reason: event.reason }),
+        ...failJob(state, currentJob(state), FAILURE_REASONS.rotate),
+        RESTART,
+      ],
+    }),
+  }),
+  row({
+    id: 'CreatingCertificate.createRejected', from: 'CreatingCertificate', on: ['createRejected'], to: 'Idle',
+    does: 'fail the job',
+    effects: (event, state) => ({
+      actions: [
+        log('warn', 'Create was rejected', { errorMsg: event.errorMsg ?? '' }),
+        ...failJob(state, currentJob(state), FAILURE_REASONS.createRejected),
+      ],
+    }),
+  }),
+  row({
+    id: 'CreatingCertificate.timeout', from: 'CreatingCertificate', on: ['timeout'], to: 'Idle',
+    does: 'fail the job',
+    effects: (_, state) => ({ actions: failJob(state, currentJob(state), FAILURE_REASONS.createTimeout) }),
+  }),
+
+  // GettingJob: just started; is a rotation queued, or did we restart in the middle of one?
+  row({
+    id: 'GettingJob.getAccepted.queued',
+    from: 'GettingJob', on: ['getAccepted'], condition: 'QUEUED rotation job', to: 'UpdatingJob',
+    when: (event) => rotationJob(event.execution, 'QUEUED'),
+    does: 'publish IN_PROGRESS',
+    effects: (event, state) => {
+      const jobId = event.execution?.jobId ?? '';
+      return { jobId, actions: [markInProgress(state, jobId)] };
+    },
+  }),
+  row({
+    id: 'GettingJob.getAccepted.inProgress.backup',
+    from: 'GettingJob', on: ['getAccepted'], condition: 'IN_PROGRESS rotation job', facts: { backupExists: true },
+    to: 'CommittingCertificate',
+    when: (event) => rotationJob(event.execution, 'IN_PROGRESS'),
+    does: 'publish commit',
+    effects: (event, state) => {
+      const jobId = event.execution?.jobId ?? '';
+      return { jobId, actions: [log('info', 'Restarted with the new certificate; committing it'), requestCommit(state, jobId)] };
+    },
+  }),
+  row({
+    id: 'GettingJob.getAccepted.inProgress',
+    from: 'GettingJob', on: ['getAccepted'], condition: 'IN_PROGRESS rotation job', facts: { backupExists: false }, to: 'Idle',
+    when: (event) => rotationJob(event.execution, 'IN_PROGRESS'),
+    does: 'fail the job',
+    effects: (event, state) => ({ actions: failJob(state, event.execution?.jobId ?? '', FAILURE_REASONS.rolledBack) }),
+  }),
+  row({
+    id: 'GettingJob.getRejected.backup',
+    from: 'GettingJob', on: ['getRejected'], facts: { backupExists: true }, to: 'Stopped',
+    does: 'roll back, restart',
+    effects: (event) => ({
+      actions: [log('warn', 'Got get/rejected after restart. Rollback and restart.', { code: event.code ?? '' }), ROLLBACK, RESTART],
+    }),
+  }),
+  row({
+    id: 'GettingJob.otherMessage', from: 'GettingJob', on: INBOUND_MESSAGE_TYPES, to: 'Idle',
+    does: 'nothing',
+    effects: (event) => ({ actions: [log('info', 'No rotation job to resume', { event: event.type })] }),
+  }),
+  row({
+    id: 'GettingJob.timeout.backup',
+    from: 'GettingJob', on: ['timeout'], facts: { backupExists: true }, to: 'Stopped',
+    does: 'roll back, restart',
+    effects: () => ({ actions: [log('warn', 'Comms failure with new certificate. Rollback and restart.'), ROLLBACK, RESTART] }),
+  }),
+  row({
+    id: 'GettingJob.timeout', from: 'GettingJob', on: ['timeout'], facts: { backupExists: false }, to: 'Idle',
+    does: 'nothing',
+    effects: () => ({ actions: [log('warn', 'No reply to next/get')] }),
+  }),
+
+  // CommittingCertificate: proving to the backend that the new certificate works.
+  row({
+    id: 'CommittingCertificate.commitAccepted', from: 'CommittingCertificate', on: ['commitAccepted'], to: 'Idle',
+    does: 'delete backup, publish SUCCEEDED',
+    effects: (_, state) => ({
+      actions: [
+        log('info', 'Certificate committed. Removing the backup.'),
+        { type: 'deleteBackup' },
+        markSucceeded(state, currentJob(state)),
+      ],
+    }),
+  }),
+  row({
+    id: 'CommittingCertificate.commitRejected', from: 'CommittingCertificate', on: ['commitRejected'], to: 'Stopped',
+    does: 'fail the job, roll back, restart',
+    effects: (event, state) => ({
+      actions: [
+        log('warn', 'Commit was rejected', { errorMsg: event.errorMsg ?? '' }),
+        ...failJob(state, currentJob(state), FAILURE_REASONS.commitRejected),
+        ROLLBACK,
+        RESTART,
+      ],
+    }),
+  }),
+  row({
+    id: 'CommittingCertificate.timeout', from: 'CommittingCertificate', on: ['timeout'], to: 'Stopped',
+    does: 'fail the job, roll back, restart',
+    effects: (_, state) => ({ actions: [...failJob(state, currentJob(state), FAILURE_REASONS.commitTimeout), ROLLBACK, RESTART] }),
+  }),
+];

@@ -1,0 +1,3 @@
+export * from './topics.js';
+export * from './inbound.js';
+export * from './outbound.js';
