@@ -1,0 +1,72 @@
+import { DescribeEndpointCommand, IoTClient, type IoTClientConfig } from '@aws-sdk/client-iot';
+import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
+import { IoTJobsDataPlaneClient } from '@aws-sdk/client-iot-jobs-data-plane';
+import { asyncCache } from '../runtime/async-cache.js';
+import type { Invocation } from '../runtime/invocation.js';
+
+/**
+ * How the handlers reach AWS. `endpoint` overrides the control-plane endpoints (AWS IoT, AWS Private
+ * CA, SNS); the data-plane and jobs endpoints always come from IoT DescribeEndpoint.
+ */
+export interface ClientConfig {
+  region: string;
+  endpoint?: string;
+  credentials?: IoTClientConfig['credentials'];
+}
+
+/**
+ * Our own retry layer owns every retry (it knows the invocation's time budget), so the SDK's is
+ * switched off: two layers would multiply attempts past the budget.
+ */
+export function baseClientConfig(config: ClientConfig): {
+  region: string;
+  credentials?: IoTClientConfig['credentials'];
+  maxAttempts: number;
+} {
+  return {
+    region: config.region,
+    maxAttempts: 1,
+    ...(config.credentials === undefined ? {} : { credentials: config.credentials }),
+  };
+}
+
+export function controlPlaneConfig(config: ClientConfig): ReturnType<typeof baseClientConfig> & { endpoint?: string } {
+  return { ...baseClientConfig(config), ...(config.endpoint === undefined ? {} : { endpoint: config.endpoint }) };
+}
+
+/** DescribeEndpoint answers a host name; a local stand-in may answer a whole URL. */
+export function endpointUrl(address: string): string {
+  return address.includes('://') ? address : `https://${address}`;
+}
+
+type EndpointType = 'iot:Data-ATS' | 'iot:Jobs';
+
+/**
+ * The AWS clients of one handler instance. The data-plane clients are built on first use from
+ * DescribeEndpoint and kept for the instance's life; a failed lookup is forgotten so the next
+ * invocation asks again.
+ */
+export class HandlerClients {
+  readonly iot: IoTClient;
+  readonly iotData: (invocation: Invocation) => Promise<IoTDataPlaneClient>;
+  readonly iotJobsData: (invocation: Invocation) => Promise<IoTJobsDataPlaneClient>;
+
+  constructor(config: ClientConfig) {
+    const iot = new IoTClient(controlPlaneConfig(config));
+    this.iot = iot;
+    this.iotData = asyncCache(async (invocation: Invocation) =>
+      new IoTDataPlaneClient({ ...baseClientConfig(config), endpoint: await lookUp(iot, 'iot:Data-ATS', invocation) }),
+    );
+    this.iotJobsData = asyncCache(async (invocation: Invocation) =>
+      new IoTJobsDataPlaneClient({ ...baseClientConfig(config), endpoint: await lookUp(iot, 'iot:Jobs', invocation) }),
+    );
+  }
+}
+
+async function lookUp(iot: IoTClient, endpointType: EndpointType, invocation: Invocation): Promise<string> {
+  const answer = await invocation.call('DescribeEndpoint', () => iot.send(new DescribeEndpointCommand({ endpointType })));
+  if (answer.endpointAddress === undefined || answer.endpointAddress === '') {
+    throw new Error(`DescribeEndpoint returned no address for ${endpointType}`);
+  }
+  return endpointUrl(answer.endpointAddress);
+}

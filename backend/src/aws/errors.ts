@@ -1,0 +1,30 @@
+/** Reads the fields AWS SDK v3 service exceptions carry, without trusting the shape of `unknown`. */
+
+export function errorName(error: unknown): string {
+  if (error instanceof Error) return error.name;
+  if (typeof error === 'object' && error !== null && 'name' in error && typeof error.name === 'string') {
+    return error.name;
+  }
+  return typeof error;
+}
+
+export function httpStatus(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null || !('$metadata' in error)) return undefined;
+  const metadata: unknown = error.$metadata;
+  if (typeof metadata !== 'object' || metadata === null || !('httpStatusCode' in metadata)) return undefined;
+  return typeof metadata.httpStatusCode === 'number' ? metadata.httpStatusCode : undefined;
+}
+
+/** `Name: message`, for logs and for rejection messages sent to a device. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) {
+    return error.name === 'Error' || error.message.startsWith(`${error.name}:`)
+      ? error.message
+      : `${error.name}: ${error.message}`;
+  }
+  return String(error);
+}
+
+export function isNamed(error: unknown, ...names: string[]): boolean {
+  return names.includes(errorName(error));
+}

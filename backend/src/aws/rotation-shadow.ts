@@ -1,0 +1,66 @@
+import {
+  DeleteThingShadowCommand,
+  GetThingShadowCommand,
+  UpdateThingShadowCommand,
+  type IoTDataPlaneClient,
+} from '@aws-sdk/client-iot-data-plane';
+import { z } from 'zod';
+import type { Invocation } from '../runtime/invocation.js';
+
+/**
+ * The named shadow that records how far a rotation got. Its reported state is the contract between
+ * the three functions: create writes `created` with both ids, commit writes `committed`, the
+ * terminal function reads it and deletes the shadow.
+ */
+export type RotationProgress = 'created' | 'committed';
+
+export interface RotationRecord {
+  progress: RotationProgress;
+  oldCertificateId: string;
+  newCertificateId: string;
+}
+
+const reportedSchema = z.object({
+  state: z.object({
+    reported: z.object({
+      progress: z.string(),
+      oldCertificateId: z.string(),
+      newCertificateId: z.string(),
+    }),
+  }),
+});
+
+/** The record in a shadow document, or undefined when it lacks an id or a known progress. */
+export function rotationRecordOf(document: unknown): RotationRecord | undefined {
+  const parsed = reportedSchema.safeParse(document);
+  if (!parsed.success) return undefined;
+  const { progress, oldCertificateId, newCertificateId } = parsed.data.state.reported;
+  if (progress !== 'created' && progress !== 'committed') return undefined;
+  return { progress, oldCertificateId, newCertificateId };
+}
+
+export interface ShadowRef {
+  thingName: string;
+  shadowName: string;
+}
+
+/** The shadow document, parsed; throws when the shadow is missing or unreadable. */
+export async function readShadow(iotData: IoTDataPlaneClient, ref: ShadowRef, invocation: Invocation): Promise<unknown> {
+  const answer = await invocation.call('GetThingShadow', () => iotData.send(new GetThingShadowCommand(ref)));
+  if (answer.payload === undefined) throw new Error('GetThingShadow returned no payload');
+  return JSON.parse(new TextDecoder().decode(answer.payload)) as unknown;
+}
+
+export async function reportProgress(
+  iotData: IoTDataPlaneClient,
+  ref: ShadowRef,
+  reported: Partial<RotationRecord>,
+  invocation: Invocation,
+): Promise<void> {
+  const payload = new TextEncoder().encode(JSON.stringify({ state: { reported } }));
+  await invocation.call('UpdateThingShadow', () => iotData.send(new UpdateThingShadowCommand({ ...ref, payload })));
+}
+
+export async function deleteShadow(iotData: IoTDataPlaneClient, ref: ShadowRef, invocation: Invocation): Promise<void> {
+  await invocation.call('DeleteThingShadow', () => iotData.send(new DeleteThingShadowCommand(ref)));
+}

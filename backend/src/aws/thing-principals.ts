@@ -1,0 +1,54 @@
+import {
+  ListPrincipalPoliciesCommand,
+  ListThingPrincipalsV2Command,
+  ResourceNotFoundException,
+  type IoTClient,
+} from '@aws-sdk/client-iot';
+import type { Invocation } from '../runtime/invocation.js';
+
+/** The id in `arn:aws:iot:<region>:<account>:cert/<id>`, or undefined when the ARN names no certificate. */
+export function certificateIdOf(principalArn: string): string | undefined {
+  const marker = ':cert/';
+  const at = principalArn.lastIndexOf(marker);
+  if (at < 0) return undefined;
+  const id = principalArn.slice(at + marker.length);
+  return id === '' ? undefined : id;
+}
+
+/**
+ * Principal ARNs attached exclusively to the thing (rotated certificates always are). A missing
+ * thing has none.
+ */
+export async function exclusivePrincipals(iot: IoTClient, thingName: string, invocation: Invocation): Promise<string[]> {
+  try {
+    const answer = await invocation.call('ListThingPrincipalsV2', () =>
+      iot.send(new ListThingPrincipalsV2Command({ thingName, thingPrincipalType: 'EXCLUSIVE_THING' })),
+    );
+    return (answer.thingPrincipalObjects ?? []).map((object) => object.principal ?? '');
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) return [];
+    throw error;
+  }
+}
+
+/** The certificate ids of exactly `count` principals, or undefined when they are not all certificates. */
+export function certificateIds(principals: readonly string[], count: number): string[] | undefined {
+  if (principals.length !== count) return undefined;
+  const ids = principals.map(certificateIdOf);
+  return ids.every((id): id is string => id !== undefined) ? ids : undefined;
+}
+
+export async function policyNamesOf(iot: IoTClient, principal: string, invocation: Invocation): Promise<string[]> {
+  const names: string[] = [];
+  let marker: string | undefined;
+  do {
+    const page = await invocation.call('ListPrincipalPolicies', () =>
+      iot.send(new ListPrincipalPoliciesCommand({ principal, ...(marker === undefined ? {} : { marker }) })),
+    );
+    for (const policy of page.policies ?? []) {
+      if (policy.policyName !== undefined) names.push(policy.policyName);
+    }
+    marker = page.nextMarker;
+  } while (marker !== undefined && marker !== '');
+  return names;
+}

@@ -1,0 +1,8 @@
+import type { z } from 'zod';
+
+/** `field: problem` for each issue, so a rejection names what was wrong. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => `${issue.path.length === 0 ? '(event)' : issue.path.join('.')}: ${issue.message}`)
+    .join('; ');
+}

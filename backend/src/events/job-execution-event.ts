@@ -1,0 +1,17 @@
+import { z } from 'zod';
+
+/**
+ * A JOB_EXECUTION event from `$aws/events/jobExecution/<jobId>/<status>`, as the terminal rule
+ * passes it on. Only the fields the handler reads are checked; the rest pass through untouched.
+ */
+export const jobExecutionEventSchema = z.object({
+  jobId: z.string().min(1),
+  thingArn: z.string().regex(/:thing\/[a-zA-Z0-9:_-]{1,128}$/, 'must be an AWS IoT thing ARN'),
+  status: z.string().min(1),
+});
+
+export type JobExecutionEvent = z.infer<typeof jobExecutionEventSchema>;
+
+export function thingNameOf(thingArn: string): string {
+  return thingArn.slice(thingArn.lastIndexOf('thing/') + 'thing/'.length);
+}

@@ -1,0 +1,14 @@
+import { commonSettingsFromEnv, pcaSettingsFromEnv } from '../config/env-settings.js';
+import { createCreateCertificateHandler } from '../rotation/create-certificate.js';
+import { lazyHandler } from '../runtime/lazy.js';
+
+export { createCreateCertificateHandler, type CreateCertificateSettings } from '../rotation/create-certificate.js';
+
+/** Lambda entry point: JOB_DOCUMENT, SHADOW_NAME, PCA_CA_ARN (empty = AWS IoT), PCA_VALIDITY_IN_DAYS, PCA_SIGNING_ALGORITHM. */
+export const handler = lazyHandler(() => {
+  const pca = pcaSettingsFromEnv(process.env);
+  return createCreateCertificateHandler({
+    ...commonSettingsFromEnv(process.env, 'create-certificate'),
+    ...(pca === undefined ? {} : { pca }),
+  });
+});

@@ -1,0 +1,11 @@
+/** Public surface of the backend's Lambda code, for the local stand-in and other in-process callers. */
+export { createCreateCertificateHandler, type CreateCertificateSettings, type RotationHandler } from './rotation/create-certificate.js';
+export { createCommitCertificateHandler, type CommitCertificateSettings } from './rotation/commit-certificate.js';
+export { createJobExecutionTerminalHandler, type JobExecutionTerminalSettings } from './rotation/job-execution-terminal.js';
+export { createJobExecutionEventsHandler, type JobExecutionEventsSettings } from './handlers/job-execution-events.js';
+export type { HandlerSettings, TimingSettings } from './rotation/handler-settings.js';
+export type { ClientConfig } from './aws/clients.js';
+export type { InvocationContext } from './runtime/time-budget.js';
+export type { CertificateIssuer, CertificateIssuerFactory, IssuedCertificate } from './issuers/certificate-issuer.js';
+export { PCA_SIGNING_ALGORITHMS, type PrivateCaSettings, type PcaSigningAlgorithm } from './issuers/private-ca-issuer.js';
+export { JOB_DOCUMENT, SHADOW_NAME } from './rotation/constants.js';

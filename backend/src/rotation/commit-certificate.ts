@@ -1,0 +1,114 @@
+import { HandlerClients } from '../aws/clients.js';
+import { describeError } from '../aws/errors.js';
+import { rotationInProgress } from '../aws/job-execution.js';
+import { publishReply } from '../aws/replies.js';
+import { readShadow, reportProgress, rotationRecordOf, type RotationRecord } from '../aws/rotation-shadow.js';
+import { certificateIds, exclusivePrincipals } from '../aws/thing-principals.js';
+import { commitRequestSchema, parseRequest, requestTopic, type CommitRequest } from '../events/device-requests.js';
+import type { Invocation } from '../runtime/invocation.js';
+import { RetryBudgetExhaustedError } from '../runtime/retry.js';
+import {
+  beginInvocation,
+  checkSettings,
+  handlerLogger,
+  invocationBudget,
+  resolveTiming,
+  type HandlerSettings,
+} from './handler-settings.js';
+import { PRECONDITIONS_NOT_MET } from './messages.js';
+import type { RotationHandler } from './create-certificate.js';
+
+export type CommitCertificateSettings = HandlerSettings;
+
+export function createCommitCertificateHandler(settings: CommitCertificateSettings): RotationHandler {
+  checkSettings(settings, 'commit-certificate');
+  const timing = resolveTiming(settings.timing, 10_000);
+  const logger = handlerLogger(settings, 'AWSLabsCertificateRotatorCommitCertificate');
+  const clients = new HandlerClients(settings.clientConfig);
+
+  return async (event, context) => {
+    const budget = invocationBudget(timing, context);
+    const parsed = parseRequest(commitRequestSchema, event);
+    if (!parsed.ok) {
+      const invocation = beginInvocation(timing, logger, budget, parsed.thingName === undefined ? {} : { thingName: parsed.thingName }, context);
+      invocation.logger.warn('Rejected an invalid commit request', { problem: parsed.problem });
+      if (parsed.thingName !== undefined) {
+        const topic = `${requestTopic('commit', parsed.thingName)}/rejected`;
+        await publishReply(await clients.iotData(invocation), topic, { errorMsg: parsed.problem }, invocation);
+      }
+      return;
+    }
+    const request = parsed.request;
+    const invocation = beginInvocation(timing, logger, budget, { thingName: request.thingName, jobId: request.jobId }, context);
+    invocation.logger.info('Commit certificate request', { principal: request.principal, clientId: request.clientId });
+    let errorMsg: string | undefined;
+    try {
+      errorMsg = await commitCertificate(request, clients, settings, invocation);
+    } catch (error) {
+      invocation.logger.error('Commit certificate failed', { error });
+      errorMsg = describeError(error);
+    }
+    const iotData = await clients.iotData(invocation);
+    if (errorMsg === undefined) {
+      await publishReply(iotData, `${request.topic}/accepted`, {}, invocation);
+    } else {
+      await publishReply(iotData, `${request.topic}/rejected`, { errorMsg }, invocation);
+    }
+  };
+}
+
+/** Undefined when committed, else the device's rejection message. */
+async function commitCertificate(
+  request: CommitRequest,
+  clients: HandlerClients,
+  settings: CommitCertificateSettings,
+  invocation: Invocation,
+): Promise<string | undefined> {
+  const shadow = { thingName: request.thingName, shadowName: settings.shadowName };
+  const record = await readRecord(clients, shadow, invocation);
+  const principals = await exclusivePrincipals(clients.iot, request.thingName, invocation);
+  const problem = await unmetPrecondition(request, record, principals, clients, settings, invocation);
+  if (problem !== undefined) {
+    invocation.logger.warn(PRECONDITIONS_NOT_MET, { problem });
+    return PRECONDITIONS_NOT_MET;
+  }
+  await reportProgress(await clients.iotData(invocation), shadow, { progress: 'committed' }, invocation);
+  invocation.logger.info('Rotation committed', { newCertificateId: record?.newCertificateId, oldCertificateId: record?.oldCertificateId });
+  return undefined;
+}
+
+/** The rotation record the create function wrote; a missing or malformed shadow has none. */
+async function readRecord(
+  clients: HandlerClients,
+  shadow: { thingName: string; shadowName: string },
+  invocation: Invocation,
+): Promise<RotationRecord | undefined> {
+  try {
+    return rotationRecordOf(await readShadow(await clients.iotData(invocation), shadow, invocation));
+  } catch (error) {
+    if (error instanceof RetryBudgetExhaustedError) throw error;
+    invocation.logger.warn('No valid shadow for this thing', { error });
+    return undefined;
+  }
+}
+
+/** The original's checks, in its order. */
+async function unmetPrecondition(
+  request: CommitRequest,
+  record: RotationRecord | undefined,
+  principals: string[],
+  clients: HandlerClients,
+  settings: CommitCertificateSettings,
+  invocation: Invocation,
+): Promise<string | undefined> {
+  if (!(await rotationInProgress(clients, request, settings.jobDocument, invocation))) {
+    return 'no IN_PROGRESS rotation job execution';
+  }
+  if (record === undefined || record.progress !== 'created') return 'shadow does not record a created certificate';
+  const ids = certificateIds(principals, 2);
+  if (ids === undefined) return `expected two certificate principals, found ${principals.length} principal(s)`;
+  if (request.principal !== record.newCertificateId) return 'connection did not use the new certificate';
+  if (!ids.includes(request.principal)) return 'new certificate is not attached to the thing';
+  if (!request.clientId.startsWith(request.thingName)) return 'client id does not start with the thing name';
+  return undefined;
+}

@@ -1,0 +1,136 @@
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { controlPlaneConfig, HandlerClients } from '../aws/clients.js';
+import { describeError } from '../aws/errors.js';
+import { isRotationJob } from '../aws/job-execution.js';
+import { deleteShadow, readShadow, rotationRecordOf, type RotationRecord } from '../aws/rotation-shadow.js';
+import { describeIssues } from '../events/issues.js';
+import { jobExecutionEventSchema, thingNameOf, type JobExecutionEvent } from '../events/job-execution-event.js';
+import type { Invocation } from '../runtime/invocation.js';
+import { RetryBudgetExhaustedError } from '../runtime/retry.js';
+import type { RotationHandler } from './create-certificate.js';
+import {
+  beginInvocation,
+  checkSettings,
+  handlerLogger,
+  invocationBudget,
+  resolveTiming,
+  type HandlerSettings,
+} from './handler-settings.js';
+import { NOTIFICATION_SUBJECT, notificationPrefix, notifications } from './messages.js';
+import { removeRotatedCertificate } from './rotated-certificate-removal.js';
+
+export interface JobExecutionTerminalSettings extends HandlerSettings {
+  /** Where operator notifications go. */
+  snsTopicArn: string;
+}
+
+interface TerminalContext {
+  clients: HandlerClients;
+  notify: (message: string, invocation: Invocation) => Promise<void>;
+  settings: JobExecutionTerminalSettings;
+}
+
+export function createJobExecutionTerminalHandler(settings: JobExecutionTerminalSettings): RotationHandler {
+  checkSettings(settings, 'job-execution-terminal');
+  if (!settings.snsTopicArn.startsWith('arn:')) throw new Error('Invalid job-execution-terminal settings: snsTopicArn: must be an ARN');
+  const timing = resolveTiming(settings.timing, 10_000);
+  const logger = handlerLogger(settings, 'AWSLabsCertificateRotatorJobExecutionTerminal');
+  const clients = new HandlerClients(settings.clientConfig);
+  const sns = new SNSClient(controlPlaneConfig(settings.clientConfig));
+  const notify = async (message: string, invocation: Invocation): Promise<void> => {
+    invocation.logger.info('Notifying', { notification: message });
+    await invocation.call('Publish', () =>
+      sns.send(new PublishCommand({ TopicArn: settings.snsTopicArn, Message: message, Subject: NOTIFICATION_SUBJECT })),
+    );
+  };
+  const ctx: TerminalContext = { clients, notify, settings };
+
+  return async (event, context) => {
+    const budget = invocationBudget(timing, context);
+    const parsed = jobExecutionEventSchema.safeParse(event);
+    if (!parsed.success) {
+      // Nobody waits for an answer to an event; an unusable one can only be recorded.
+      beginInvocation(timing, logger, budget, {}, context).logger.error('Dropped an invalid job execution event', {
+        problem: describeIssues(parsed.error),
+      });
+      return;
+    }
+    const thingName = thingNameOf(parsed.data.thingArn);
+    const invocation = beginInvocation(timing, logger, budget, { thingName, jobId: parsed.data.jobId }, context);
+    invocation.logger.info('Job execution ended', { status: parsed.data.status });
+    try {
+      await handleTerminal(parsed.data, thingName, ctx, invocation);
+    } catch (error) {
+      invocation.logger.error('Handling the job execution end did not complete', { error });
+      await notify(notifications.cleanUpIncomplete(notificationPrefix(thingName), describeError(error)), invocation).catch(
+        (notifyError: unknown) => invocation.logger.error('Notification failed', { error: notifyError }),
+      );
+    }
+  };
+}
+
+async function handleTerminal(event: JobExecutionEvent, thingName: string, ctx: TerminalContext, invocation: Invocation): Promise<void> {
+  const { clients, notify, settings } = ctx;
+  const record = await takeRotationRecord(clients, { thingName, shadowName: settings.shadowName }, invocation);
+  const prefix = notificationPrefix(thingName);
+  if (!(await isRotationJob(clients.iot, event.jobId, settings.jobDocument, invocation))) {
+    await notify(notifications.invalidJob(prefix), invocation);
+    return;
+  }
+  const remove = (which: 'old' | 'new', of: RotationRecord) => removeRotatedCertificate(clients.iot, which, thingName, of, invocation);
+  switch (event.status) {
+    case 'SUCCEEDED':
+      if (record?.progress === 'committed') {
+        await remove('old', record);
+        invocation.logger.info(`${prefix} SUCCEEDED`);
+      } else {
+        await notify(notifications.succeededContradicting(prefix), invocation);
+      }
+      return;
+    case 'FAILED':
+      // The device rolled back to the old certificate.
+      if (record?.progress === 'created') await remove('new', record);
+      await notify(notifications.failed(prefix), invocation);
+      return;
+    case 'TIMED_OUT':
+      // After the commit nobody knows whether the device got commit/accepted, hence which
+      // certificate it now uses: keep both and ask an operator.
+      if (record?.progress === 'committed') {
+        await notify(notifications.timedOutAfterCommit(prefix), invocation);
+        return;
+      }
+      if (record?.progress === 'created') await remove('new', record);
+      await notify(notifications.timedOut(prefix), invocation);
+      return;
+    default:
+      invocation.logger.info('No action for this status', { status: event.status });
+  }
+}
+
+/**
+ * Reads the rotation record and deletes the shadow; no readable shadow means no progress. A shadow
+ * that was read but could not be deleted still counts, so its certificates are still cleaned up.
+ */
+async function takeRotationRecord(
+  clients: HandlerClients,
+  shadow: { thingName: string; shadowName: string },
+  invocation: Invocation,
+): Promise<RotationRecord | undefined> {
+  let document: unknown;
+  try {
+    document = await readShadow(await clients.iotData(invocation), shadow, invocation);
+  } catch (error) {
+    if (error instanceof RetryBudgetExhaustedError) throw error;
+    invocation.logger.warn('No valid shadow for this thing', { error });
+    return undefined;
+  }
+  try {
+    await deleteShadow(await clients.iotData(invocation), shadow, invocation);
+  } catch (error) {
+    if (error instanceof RetryBudgetExhaustedError) throw error;
+    invocation.logger.warn('Could not delete the rotation shadow', { error });
+  }
+  const record = rotationRecordOf(document);
+  invocation.logger.info('Rotation record', { ...record });
+  return record;
+}
