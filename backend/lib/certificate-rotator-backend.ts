@@ -1,0 +1,208 @@
+import { Duration } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as iot from 'aws-cdk-lib/aws-iot';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import {
+  resolveBackendProps,
+  type CertificateIssuerKind,
+  type CertificateRotatorBackendProps,
+  type ResolvedBackendProps,
+} from './backend-props.js';
+import { JobExecutionEvents } from './job-execution-events.js';
+import { acknowledgeWildcards, type Wildcard } from './nag-acknowledgements.js';
+import { RotatorFunction } from './rotator-function.js';
+import {
+  commitCertificateStatements,
+  createCertificateStatements,
+  jobExecutionTerminalStatements,
+  type PolicyScope,
+} from './rotator-policies.js';
+import { RotatorTopicRule } from './rotator-topic-rule.js';
+import { JOB_DOCUMENT, NOTIFICATION_DISPLAY_NAME, RULE_SQL } from './wire-contract.js';
+
+export type { CertificateRotatorBackendProps, JobRolloutSettings, CertificateIssuerKind } from './backend-props.js';
+
+/**
+ * IoT rules invoke their function asynchronously. The device gives up after about 30 s and
+ * fails the job itself, so a retried or late event would only act on a rotation that is over.
+ */
+const RULE_INVOCATION = { retryAttempts: 0, maxEventAge: Duration.seconds(60) } as const;
+
+/**
+ * The cloud side of certificate rotation for AWS IoT Greengrass cores: the create, commit and
+ * job-execution-terminal functions, the three IoT topic rules that invoke them, the rotation job
+ * template, the notification topic, and AWS IoT job execution events switched on.
+ *
+ * Resource names are those of the original Python backend, so fleets running either component
+ * version work against it.
+ */
+export class CertificateRotatorBackend extends Construct {
+  /** Props after defaults and validation. */
+  public readonly settings: ResolvedBackendProps;
+  /** Who issues new certificates. */
+  public readonly issuer: CertificateIssuerKind;
+  /** Name of the named shadow holding each thing's rotation progress (= name prefix). */
+  public readonly shadowName: string;
+  public readonly createCertificate: RotatorFunction;
+  public readonly commitCertificate: RotatorFunction;
+  public readonly jobExecutionTerminal: RotatorFunction;
+  public readonly createCertificateRule: iot.CfnTopicRule;
+  public readonly commitCertificateRule: iot.CfnTopicRule;
+  public readonly jobExecutionTerminalRule: iot.CfnTopicRule;
+  /** Template operators create rotation jobs from (`CreateJob --job-template-arn`). */
+  public readonly jobTemplate: iot.CfnJobTemplate;
+  /** Where the terminal function reports rotations that need an operator. */
+  public readonly notificationTopic: sns.Topic;
+  public readonly jobExecutionEvents: JobExecutionEvents;
+
+  constructor(scope: Construct, id: string, props: CertificateRotatorBackendProps = {}) {
+    super(scope, id);
+    const settings = resolveBackendProps(props);
+    this.settings = settings;
+    this.issuer = settings.issuer;
+    const prefix = settings.namePrefix;
+    this.shadowName = prefix;
+    const policyScope: PolicyScope = { scope: this, shadowName: this.shadowName };
+    const logs = { logRetention: settings.logRetention, logRemovalPolicy: settings.logRemovalPolicy };
+
+    this.notificationTopic = new sns.Topic(this, 'NotificationTopic', {
+      topicName: `${prefix}Notification`,
+      displayName: NOTIFICATION_DISPLAY_NAME,
+      masterKey: kms.Alias.fromAliasName(this, 'SnsManagedKey', 'alias/aws/sns'),
+      enforceSSL: true,
+    });
+
+    this.jobTemplate = new iot.CfnJobTemplate(this, 'JobTemplate', {
+      jobTemplateId: prefix,
+      description: 'Rotates the certificate and private key of AWS IoT Greengrass core devices',
+      document: JOB_DOCUMENT,
+      jobExecutionsRolloutConfig: {
+        MaximumPerMinute: settings.rollout.maximumPerMinute,
+        ExponentialRolloutRate: {
+          BaseRatePerMinute: settings.rollout.baseRatePerMinute,
+          IncrementFactor: settings.rollout.incrementFactor,
+          RateIncreaseCriteria: { NumberOfSucceededThings: settings.rollout.numberOfSucceededThings },
+        },
+      },
+      timeoutConfig: { InProgressTimeoutInMinutes: settings.inProgressTimeoutMinutes },
+    });
+
+    this.createCertificate = new RotatorFunction(this, 'CreateCertificate', {
+      functionName: `${prefix}CreateCertificate`,
+      description: 'AWS Labs Certificate Rotator: CreateCertificate',
+      handler: 'create-certificate',
+      // Private CA issuance alone may wait up to 30 s; the rest is a handful of IoT calls
+      // with throttling retries. The device waits about 30 s, so more would only widen the
+      // window in which a late certificate races the terminal function.
+      timeout: Duration.seconds(60),
+      environment: {
+        JOB_DOCUMENT,
+        PCA_CA_ARN: settings.privateCaArn ?? '',
+        PCA_VALIDITY_IN_DAYS: String(settings.pcaValidityInDays),
+        PCA_SIGNING_ALGORITHM: settings.pcaSigningAlgorithm,
+        SHADOW_NAME: this.shadowName,
+      },
+      statements: createCertificateStatements(policyScope, settings.privateCaArn),
+      asyncInvoke: RULE_INVOCATION,
+      ...logs,
+    });
+
+    this.commitCertificate = new RotatorFunction(this, 'CommitCertificate', {
+      functionName: `${prefix}CommitCertificate`,
+      description: 'AWS Labs Certificate Rotator: CommitCertificate',
+      handler: 'commit-certificate',
+      timeout: Duration.seconds(10),
+      environment: { JOB_DOCUMENT, SHADOW_NAME: this.shadowName },
+      statements: commitCertificateStatements(policyScope),
+      asyncInvoke: RULE_INVOCATION,
+      ...logs,
+    });
+
+    this.jobExecutionTerminal = new RotatorFunction(this, 'JobExecutionTerminal', {
+      functionName: `${prefix}JobExecutionTerminal`,
+      description: 'AWS Labs Certificate Rotator: JobExecutionTerminal',
+      handler: 'job-execution-terminal',
+      // Deleting a certificate retries DeleteCertificate while DetachThingPrincipal propagates,
+      // which can take seconds; nothing waits on this function, so it gets room for that.
+      timeout: Duration.seconds(30),
+      environment: {
+        JOB_DOCUMENT,
+        SNS_TOPIC_ARN: this.notificationTopic.topicArn,
+        SHADOW_NAME: this.shadowName,
+      },
+      statements: jobExecutionTerminalStatements(policyScope, this.notificationTopic.topicArn),
+      asyncInvoke: RULE_INVOCATION,
+      ...logs,
+    });
+
+    // Only the terminal function publishes notifications.
+    this.notificationTopic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'PublishFromJobExecutionTerminal',
+        actions: ['sns:Publish'],
+        principals: [new iam.ServicePrincipal('lambda.amazonaws.com')],
+        resources: [this.notificationTopic.topicArn],
+        conditions: { ArnLike: { 'aws:SourceArn': this.jobExecutionTerminal.function.functionArn } },
+      }),
+    );
+
+    this.createCertificateRule = new RotatorTopicRule(this, 'CreateCertificateRule', {
+      ruleName: `${prefix}CreateCertificate`,
+      sql: RULE_SQL.createCertificate,
+      target: this.createCertificate.function,
+    }).rule;
+    this.commitCertificateRule = new RotatorTopicRule(this, 'CommitCertificateRule', {
+      ruleName: `${prefix}CommitCertificate`,
+      sql: RULE_SQL.commitCertificate,
+      target: this.commitCertificate.function,
+    }).rule;
+    this.jobExecutionTerminalRule = new RotatorTopicRule(this, 'JobExecutionTerminalRule', {
+      ruleName: `${prefix}JobExecutionTerminal`,
+      sql: RULE_SQL.jobExecutionTerminal,
+      target: this.jobExecutionTerminal.function,
+    }).rule;
+
+    this.jobExecutionEvents = new JobExecutionEvents(this, 'JobExecutionEvents', { namePrefix: prefix, ...logs });
+    // The terminal rule is useless until the events it listens to are switched on.
+    this.jobExecutionTerminalRule.node.addDependency(this.jobExecutionEvents.resource);
+
+    this.acknowledgeWildcards();
+  }
+
+  /** Every wildcard left in the roles, each acknowledged with the reason it cannot be narrower. */
+  private acknowledgeWildcards(): void {
+    const iotArn = (resource: string) => `arn:<AWS::Partition>:iot:<AWS::Region>:<AWS::AccountId>:${resource}`;
+    const unscopedActions: Wildcard = {
+      resource: '*',
+      reason:
+        'DescribeEndpoint, CreateCertificateFromCsr, RegisterCertificateWithoutCA, ListPrincipalPolicies, ' +
+        'ListThingPrincipalsV2, AttachThingPrincipal and DetachThingPrincipal have no IAM resource type: only "*" is accepted.',
+    };
+    const anyCert: Wildcard = {
+      resource: iotArn('cert/*'),
+      reason: 'Certificates are created at run time for any core of the fleet; their ids are unknown at deploy time.',
+    };
+    const anyThing: Wildcard = {
+      resource: iotArn('thing/*'),
+      reason: 'Job execution data-plane calls are authorised on the thing, and any core of the fleet may rotate.',
+    };
+    const ourShadow: Wildcard = {
+      resource: iotArn(`thing/*/${this.shadowName}`),
+      reason: "Only this backend's named shadow; the thing part is any core of the fleet.",
+    };
+    const replyTopics = (kind: 'create' | 'commit'): Wildcard[] =>
+      ['accepted', 'rejected'].map((reply) => ({
+        resource: iotArn(`topic/awslabs/things/*/certificate/${kind}/${reply}`),
+        reason: `Only the ${kind} reply topics; the thing-name level is any core of the fleet.`,
+      }));
+    const anyJob: Wildcard = {
+      resource: iotArn('job/*'),
+      reason: 'Rotation jobs are created from the template by operators, with job ids of their choosing.',
+    };
+    acknowledgeWildcards(this.createCertificate.role, [unscopedActions, anyCert, anyThing, ourShadow, ...replyTopics('create')]);
+    acknowledgeWildcards(this.commitCertificate.role, [unscopedActions, anyThing, ourShadow, ...replyTopics('commit')]);
+    acknowledgeWildcards(this.jobExecutionTerminal.role, [unscopedActions, anyCert, ourShadow, anyJob]);
+  }
+}

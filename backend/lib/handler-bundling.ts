@@ -1,0 +1,49 @@
+import { fileURLToPath } from 'node:url';
+import { Runtime } from 'aws-cdk-lib/aws-lambda';
+import { LogLevel, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+
+/** The Lambda handlers this construct deploys, by source file under backend/src/handlers. */
+export type HandlerName =
+  | 'create-certificate'
+  | 'commit-certificate'
+  | 'job-execution-terminal'
+  | 'job-execution-events';
+
+/** Latest Node.js runtime this aws-cdk-lib knows; cdk-nag AwsSolutions-L1 asks for it. */
+export const HANDLER_RUNTIME = Runtime.NODEJS_24_X;
+
+/** Absolute path of a handler's TypeScript entry point. */
+export function handlerEntry(name: HandlerName): string {
+  return fileURLToPath(new URL(`../src/handlers/${name}.ts`, import.meta.url));
+}
+
+/**
+ * The repository root: its package-lock.json pins every bundled dependency, and esbuild
+ * resolves imports from its node_modules.
+ */
+export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const DEPS_LOCK_FILE = fileURLToPath(new URL('../../package-lock.json', import.meta.url));
+
+/**
+ * esbuild settings shared by every handler.
+ *
+ * - Local esbuild only (it is a dev dependency), so synthesis works offline and without Docker.
+ * - The AWS SDK v3 is bundled rather than taken from the runtime: the deployed code then runs
+ *   exactly the SDK version that package-lock.json pins and the tests ran against.
+ * - ES module output, because the handlers are ES modules (top-level await is allowed). Some
+ *   bundled CommonJS dependencies call `require` for Node built-ins, which an ES module lacks;
+ *   the banner provides one.
+ * - Target node22: the bundle stays valid if the runtime is ever lowered to Node.js 22.
+ */
+export const HANDLER_BUNDLING: BundlingOptions = {
+  forceDockerBundling: false,
+  bundleAwsSDK: true,
+  externalModules: [],
+  format: OutputFormat.ESM,
+  mainFields: ['module', 'main'],
+  target: 'node22',
+  minify: true,
+  sourceMap: false,
+  banner: "import{createRequire as __rotatorCreateRequire}from'node:module';const require=__rotatorCreateRequire(import.meta.url);",
+  logLevel: LogLevel.WARNING,
+};

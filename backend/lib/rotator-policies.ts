@@ -1,0 +1,104 @@
+import { ArnFormat, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { Construct } from 'constructs';
+import { REPLY_TOPICS } from './wire-contract.js';
+
+/**
+ * What each backend function may do. Actions whose IAM definition has no resource type
+ * (DescribeEndpoint, CreateCertificateFromCsr, RegisterCertificateWithoutCA, ListPrincipalPolicies,
+ * ListThingPrincipalsV2, Attach/DetachThingPrincipal, UpdateEventConfigurations) must be granted
+ * on `*`; everything else is scoped to the narrowest ARN pattern the action accepts.
+ */
+export interface PolicyScope {
+  readonly scope: Construct;
+  /** Name of the named shadow that holds rotation progress. */
+  readonly shadowName: string;
+}
+
+function iotArn({ scope }: PolicyScope, resource: string, resourceName: string): string {
+  return Stack.of(scope).formatArn({
+    service: 'iot',
+    resource,
+    resourceName,
+    arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+  });
+}
+
+/** Named shadows have the ARN `thing/<thing>/<shadow>`; only ours, on any thing. */
+export function shadowArn(p: PolicyScope): string {
+  return iotArn(p, 'thing', `*/${p.shadowName}`);
+}
+
+/** Any thing: job execution APIs are authorised on the thing. */
+export function anyThingArn(p: PolicyScope): string {
+  return iotArn(p, 'thing', '*');
+}
+
+/** Any certificate: the certificate ids are only known at run time. */
+export function anyCertArn(p: PolicyScope): string {
+  return iotArn(p, 'cert', '*');
+}
+
+/** Any job: rotation jobs are created from the template by operators, with ids of their choosing. */
+export function anyJobArn(p: PolicyScope): string {
+  return iotArn(p, 'job', '*');
+}
+
+export function replyTopicArns(p: PolicyScope, fn: keyof typeof REPLY_TOPICS): string[] {
+  return REPLY_TOPICS[fn].map((topic) => iotArn(p, 'topic', topic));
+}
+
+const allow = (actions: string[], resources: string[]) => new iam.PolicyStatement({ actions, resources });
+
+export function createCertificateStatements(p: PolicyScope, privateCaArn: string | undefined): iam.PolicyStatement[] {
+  const statements = [
+    allow(
+      [
+        'iot:DescribeEndpoint',
+        'iot:CreateCertificateFromCsr',
+        'iot:RegisterCertificateWithoutCA',
+        'iot:ListPrincipalPolicies',
+        'iot:ListThingPrincipalsV2',
+        'iot:AttachThingPrincipal',
+      ],
+      ['*'],
+    ),
+    allow(['iot:AttachPolicy'], [anyCertArn(p)]),
+    allow(['iotjobsdata:DescribeJobExecution'], [anyThingArn(p)]),
+    allow(['iot:UpdateThingShadow'], [shadowArn(p)]),
+    allow(['iot:Publish'], replyTopicArns(p, 'createCertificate')),
+  ];
+  if (privateCaArn !== undefined) {
+    statements.push(allow(['acm-pca:IssueCertificate', 'acm-pca:GetCertificate'], [privateCaArn]));
+  }
+  return statements;
+}
+
+export function commitCertificateStatements(p: PolicyScope): iam.PolicyStatement[] {
+  return [
+    allow(['iot:DescribeEndpoint', 'iot:ListThingPrincipalsV2'], ['*']),
+    allow(['iotjobsdata:DescribeJobExecution'], [anyThingArn(p)]),
+    allow(['iot:GetThingShadow', 'iot:UpdateThingShadow'], [shadowArn(p)]),
+    allow(['iot:Publish'], replyTopicArns(p, 'commitCertificate')),
+  ];
+}
+
+export function jobExecutionTerminalStatements(p: PolicyScope, notificationTopicArn: string): iam.PolicyStatement[] {
+  return [
+    allow(
+      ['iot:DescribeEndpoint', 'iot:ListPrincipalPolicies', 'iot:ListThingPrincipalsV2', 'iot:DetachThingPrincipal'],
+      ['*'],
+    ),
+    allow(
+      ['iot:DescribeCertificate', 'iot:UpdateCertificate', 'iot:DetachPolicy', 'iot:DeleteCertificate'],
+      [anyCertArn(p)],
+    ),
+    allow(['iot:GetThingShadow', 'iot:DeleteThingShadow'], [shadowArn(p)]),
+    allow(['iot:GetJobDocument'], [anyJobArn(p)]),
+    allow(['sns:Publish'], [notificationTopicArn]),
+  ];
+}
+
+export function jobExecutionEventsStatements(): iam.PolicyStatement[] {
+  return [allow(['iot:UpdateEventConfigurations'], ['*'])];
+}
