@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { transition } from './transition.js';
+import { SAMPLES, at, decide, type SampleName } from './testing/fixtures.js';
+import type { RotatorEvent, StateName } from './types.js';
+
+/** Row applied, per backup answer when the row depends on it; null = ignored. */
+type Expected = string | { backup: string; noBackup: string } | null;
+
+const RESTING_STATES = ['Idle', 'UpdatingJob', 'CreatingCertificate', 'GettingJob', 'CommittingCertificate', 'Stopped'] as const;
+
+const HANDLED: Record<(typeof RESTING_STATES)[number], Partial<Record<SampleName, Expected>>> = {
+  Idle: {
+    timeout: 'Idle.timeout',
+    notifyNextQueued: 'Idle.notifyNext.queued',
+  },
+  UpdatingJob: {
+    timeout: 'UpdatingJob.timeout',
+    updateAcceptedThisJob: 'UpdatingJob.updateAccepted',
+    updateRejectedThisJob: 'UpdatingJob.updateRejected',
+  },
+  CreatingCertificate: {
+    timeout: 'CreatingCertificate.timeout',
+    createAccepted: 'CreatingCertificate.createAccepted',
+    createRejected: 'CreatingCertificate.createRejected',
+  },
+  GettingJob: {
+    timeout: { backup: 'GettingJob.timeout.backup', noBackup: 'GettingJob.timeout' },
+    getAcceptedQueued: 'GettingJob.getAccepted.queued',
+    getAcceptedInProgress: { backup: 'GettingJob.getAccepted.inProgress.backup', noBackup: 'GettingJob.getAccepted.inProgress' },
+    getRejected: { backup: 'GettingJob.getRejected.backup', noBackup: 'GettingJob.otherMessage' },
+    // "Any other message" resets to Idle, as in the original.
+    notifyNextQueued: 'GettingJob.otherMessage',
+    notifyNextInProgress: 'GettingJob.otherMessage',
+    notifyNextOtherJob: 'GettingJob.otherMessage',
+    notifyNextNoDocument: 'GettingJob.otherMessage',
+    notifyNextEmpty: 'GettingJob.otherMessage',
+    getAcceptedOtherJob: 'GettingJob.otherMessage',
+    getAcceptedEmpty: 'GettingJob.otherMessage',
+    updateAcceptedThisJob: 'GettingJob.otherMessage',
+    updateAcceptedOtherJob: 'GettingJob.otherMessage',
+    updateRejectedThisJob: 'GettingJob.otherMessage',
+    updateRejectedOtherJob: 'GettingJob.otherMessage',
+    createAccepted: 'GettingJob.otherMessage',
+    createRejected: 'GettingJob.otherMessage',
+    commitAccepted: 'GettingJob.otherMessage',
+    commitRejected: 'GettingJob.otherMessage',
+  },
+  CommittingCertificate: {
+    timeout: 'CommittingCertificate.timeout',
+    commitAccepted: 'CommittingCertificate.commitAccepted',
+    commitRejected: 'CommittingCertificate.commitRejected',
+  },
+  Stopped: {},
+};
+
+describe('every event in every resting state', () => {
+  for (const name of RESTING_STATES) {
+    for (const sample of Object.keys(SAMPLES) as SampleName[]) {
+      const expected = HANDLED[name][sample] ?? null;
+      for (const backup of [true, false]) {
+        const label = `${name} + ${sample} (${backup ? 'backup' : 'no backup'})`;
+        it(`${label} -> ${expected === null ? 'ignored' : typeof expected === 'string' ? expected : backup ? expected.backup : expected.noBackup}`, () => {
+          const state = at(name);
+          const event: RotatorEvent = SAMPLES[sample];
+          const run = decide(state, event, { backupExists: backup, credentialsMatch: true });
+          if (expected === null) {
+            expect(run.state).toEqual(state);
+            expect(run.actions).toEqual([]);
+            expect(run.row).toBeUndefined();
+          } else {
+            expect(run.row).toBe(typeof expected === 'string' ? expected : backup ? expected.backup : expected.noBackup);
+          }
+        });
+      }
+    }
+  }
+});
+
+describe('while an answer is awaited, everything else is ignored', () => {
+  const awaiting = [
+    { kind: 'start', state: 'Starting', accepts: ['start'] },
+    { kind: 'subscribe', state: 'Starting', accepts: ['subscribed', 'subscribeFailed'] },
+    { kind: 'resubscribe', state: 'Starting', accepts: ['resubscribe'] },
+    { kind: 'csr', state: 'UpdatingJob', accepts: ['csrCreated', 'csrFailed'] },
+    { kind: 'rotate', state: 'CreatingCertificate', accepts: ['rotateDone', 'rotateFailed'] },
+  ] as const;
+  for (const { kind, state: name, accepts } of awaiting) {
+    it(`awaiting ${kind} in ${name}`, () => {
+      const state = { ...at(name), awaiting: kind };
+      for (const [sample, event] of Object.entries(SAMPLES) as [SampleName, RotatorEvent][]) {
+        const result = transition(state, event);
+        if ((accepts as readonly string[]).includes(event.type)) {
+          expect(result.state, sample).not.toEqual(state);
+        } else {
+          expect(result, sample).toEqual({ state, actions: [] });
+        }
+      }
+    });
+  }
+
+  it('awaiting a fact, only the answer to that question counts', () => {
+    const asking = transition(at('GettingJob'), SAMPLES.timeout);
+    expect(asking.actions).toEqual([{ type: 'queryFact', fact: 'backupExists' }]);
+    expect(asking.state.awaiting).toBe('fact');
+    for (const [sample, event] of Object.entries(SAMPLES) as [SampleName, RotatorEvent][]) {
+      if (sample === 'factBackup') continue;
+      expect(transition(asking.state, event), sample).toEqual({ state: asking.state, actions: [] });
+    }
+    expect(transition(asking.state, SAMPLES.factBackup).row).toBe('GettingJob.timeout.backup');
+  });
+});
