@@ -1,0 +1,123 @@
+/**
+ * GDK custom build (`gdk component build` runs it through gdk-config.json; `npm run build` too):
+ * bundles the component into one CommonJS file, zips it with the native addons and the
+ * Windows scripts, and writes the recipe, in the layout GDK publishes from:
+ *   greengrass-build/recipes/recipe.yaml
+ *   greengrass-build/artifacts/<component>/<version>/certificate-rotator.zip
+ */
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import AdmZip from 'adm-zip';
+import { build } from 'esbuild';
+import { componentVersionSchema, readGdkConfig } from './gdk-config.js';
+import { nativeAddonsPlugin, nativeFilesFor } from './native-addons.js';
+import { ARTIFACT_NAME, fillRecipe } from './recipe-template.js';
+
+export const BUNDLE_NAME = 'main.cjs';
+/** Scripts from component/platform/ that the recipe runs from the unzipped artifact. */
+export const PLATFORM_SCRIPTS = ['run.cmd', 'install.cmd'] as const;
+/** A fixed timestamp keeps the zip's bytes, and so its digest, the same for the same inputs. */
+const ZIP_ENTRY_TIME = new Date('2020-01-01T00:00:00Z');
+
+export interface BuildOptions {
+  projectRoot: string;
+  outDir: string;
+  /** Overrides gdk-config.json's version. */
+  version?: string;
+}
+
+export interface BuildResult {
+  componentName: string;
+  version: string;
+  recipePath: string;
+  artifactPath: string;
+  artifactBytes: number;
+  entries: string[];
+}
+
+export async function bundleComponent(projectRoot: string): Promise<{ code: Uint8Array; nativeFiles: ReturnType<typeof nativeFilesFor> }> {
+  const result = await build({
+    entryPoints: [path.join(projectRoot, 'component', 'src', 'main.ts')],
+    absWorkingDir: projectRoot,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    outfile: BUNDLE_NAME,
+    write: false,
+    metafile: true,
+    legalComments: 'eof',
+    logLevel: 'warning',
+    plugins: [nativeAddonsPlugin()],
+  });
+  const output = result.outputFiles.find((file) => file.path.endsWith(BUNDLE_NAME));
+  if (output === undefined) throw new Error('esbuild produced no bundle');
+  return { code: output.contents, nativeFiles: nativeFilesFor(result.metafile, path.join(projectRoot, 'node_modules')) };
+}
+
+export async function buildComponent(options: BuildOptions): Promise<BuildResult> {
+  const project = readGdkConfig(options.projectRoot);
+  const version = componentVersionSchema.parse(options.version ?? project.version);
+  const recipesDir = path.join(options.outDir, 'recipes');
+  const componentArtifacts = path.join(options.outDir, 'artifacts', project.componentName);
+  const artifactDir = path.join(componentArtifacts, version);
+  rmSync(recipesDir, { recursive: true, force: true });
+  rmSync(componentArtifacts, { recursive: true, force: true });
+  mkdirSync(recipesDir, { recursive: true });
+  mkdirSync(artifactDir, { recursive: true });
+
+  const { code, nativeFiles } = await bundleComponent(options.projectRoot);
+  const zip = new AdmZip();
+  const add = (entry: string, data: Buffer) => {
+    zip.addFile(entry, data);
+    zip.getEntry(entry)!.header.time = ZIP_ENTRY_TIME;
+  };
+  add(BUNDLE_NAME, Buffer.from(code));
+  for (const file of nativeFiles) add(file.entry, readFileSync(file.source));
+  for (const script of PLATFORM_SCRIPTS) {
+    add(`scripts/${script}`, readFileSync(path.join(options.projectRoot, 'component', 'platform', script)));
+  }
+  const artifactPath = path.join(artifactDir, ARTIFACT_NAME);
+  zip.writeZip(artifactPath);
+
+  const recipePath = path.join(recipesDir, 'recipe.yaml');
+  const template = readFileSync(path.join(options.projectRoot, 'recipe.yaml'), 'utf8');
+  writeFileSync(recipePath, fillRecipe(template, { componentName: project.componentName, version, author: project.author }));
+
+  return {
+    componentName: project.componentName,
+    version,
+    recipePath,
+    artifactPath,
+    artifactBytes: statSync(artifactPath).size,
+    entries: zip.getEntries().map((entry) => entry.entryName),
+  };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      version: { type: 'string' },
+      'out-dir': { type: 'string' },
+    },
+  });
+  const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+  const result = await buildComponent({
+    projectRoot,
+    outDir: path.resolve(values['out-dir'] ?? path.join(projectRoot, 'greengrass-build')),
+    ...(values.version === undefined ? {} : { version: values.version }),
+  });
+  console.log(`Built ${result.componentName} ${result.version}`);
+  console.log(`Recipe:   ${result.recipePath}`);
+  console.log(`Artifact: ${result.artifactPath} (${result.artifactBytes} bytes)`);
+  for (const entry of result.entries) console.log(`  ${entry}`);
+}
+
+if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((error: unknown) => {
+    console.error(`Component build failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,12 @@
+@echo off
+REM Run step on Windows. The component exits with 0 only to have Greengrass restart with the
+REM new credentials; there is no single command to restart the Greengrass service, so the
+REM device reboots instead. Any other exit code is passed on to Greengrass.
+node "%~dp0..\main.cjs"
+set EC=%ERRORLEVEL%
+echo Certificate rotator exited with code %EC%
+IF %EC% EQU 0 (
+    echo Rebooting the device ...
+    shutdown /r
+)
+exit /b %EC%
