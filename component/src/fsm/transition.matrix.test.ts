@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { transition } from './transition.js';
 import { SAMPLES, at, decide, type SampleName } from './testing/fixtures.js';
-import type { RotatorEvent, StateName } from './types.js';
+import type { RotatorEvent } from './types.js';
 
 /** Row applied, per backup answer when the row depends on it; null = ignored. */
 type Expected = string | { backup: string; noBackup: string } | null;
