@@ -21,3 +21,7 @@ export const queryInt = z
 export const epochSeconds = (ms: number): number => ms / 1000;
 /** The Jobs data plane declares its timestamps as whole seconds (`long`). */
 export const wholeEpochSeconds = (ms: number): number => Math.floor(ms / 1000);
+
+/** `{ key: value }`, or `{}` when the value is absent: optional members are omitted, never null. */
+export const optional = <K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> =>
+  value === undefined ? {} : ({ [key]: value } as Record<K, V>);
