@@ -15,14 +15,13 @@ export function httpStatus(error: unknown): number | undefined {
   return typeof metadata.httpStatusCode === 'number' ? metadata.httpStatusCode : undefined;
 }
 
-/** `Name: message`, for logs and for rejection messages sent to a device. */
+/**
+ * For logs and for rejection messages sent to a device: `Name: message` for AWS service errors
+ * (their names carry the meaning), the message alone for our own errors.
+ */
 export function describeError(error: unknown): string {
-  if (error instanceof Error) {
-    return error.name === 'Error' || error.message.startsWith(`${error.name}:`)
-      ? error.message
-      : `${error.name}: ${error.message}`;
-  }
-  return String(error);
+  if (!(error instanceof Error)) return String(error);
+  return httpStatus(error) === undefined ? error.message : `${error.name}: ${error.message}`;
 }
 
 export function isNamed(error: unknown, ...names: string[]): boolean {

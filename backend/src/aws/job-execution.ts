@@ -17,7 +17,7 @@ export async function rotationInProgress(
   try {
     const jobs = await clients.iotJobsData(invocation);
     const answer = await invocation.call('DescribeJobExecution', () =>
-      jobs.send(new DescribeJobExecutionCommand({ ...request, includeJobDocument: true })),
+      jobs.send(new DescribeJobExecutionCommand({ jobId: request.jobId, thingName: request.thingName, includeJobDocument: true })),
     );
     const execution = answer.execution;
     invocation.logger.info('Job execution', {
