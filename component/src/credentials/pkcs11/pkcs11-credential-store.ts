@@ -73,14 +73,18 @@ export class Pkcs11CredentialStore implements CredentialStore {
       pair.publicKey.destroy();
       return { subject: certificateSubjectDer(certificate), spki: publicKeySpki };
     });
+    // Plain Uint8Array copies: a Node Buffer may be a view into a shared pool, and the CSR builder
+    // takes `.buffer` of what it is given.
     return buildCsr({
-      subject,
-      publicKeySpki: spki,
+      subject: new Uint8Array(subject),
+      publicKeySpki: new Uint8Array(spki),
       algorithms,
       // A session of its own: token work never spans an await (see withTokenSession).
       sign: async (tbs) =>
-        this.session('read-only', ({ session }) =>
-          signInToken(session, requireObject(session, 'private key', this.labels.pending), algorithms.signingAlgorithm, Buffer.from(tbs)),
+        new Uint8Array(
+          this.session('read-only', ({ session }) =>
+            signInToken(session, requireObject(session, 'private key', this.labels.pending), algorithms.signingAlgorithm, Buffer.from(tbs)),
+          ),
         ),
     });
   }

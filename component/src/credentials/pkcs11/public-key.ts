@@ -1,6 +1,10 @@
 import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import * as graphene from 'graphene-pk11';
 
+// Read by number: graphene names CKA_EC_PARAMS 'paramsECDSA' when reading (the two share 0x180).
+const CKA_EC_PARAMS = 0x180;
+const CKA_EC_POINT = 0x181;
+
 const JWK_CURVE: Readonly<Record<string, { crv: string; bytes: number }>> = {
   secp256r1: { crv: 'P-256', bytes: 32 },
   secp384r1: { crv: 'P-384', bytes: 48 },
@@ -39,7 +43,7 @@ export function keyTypeOf(object: graphene.SessionObject): 'RSA' | 'EC' {
 }
 
 export function curveOf(object: graphene.SessionObject): { name: string; crv: string; bytes: number } {
-  const params = object.getAttribute('paramsEC') as Buffer;
+  const params = object.getAttribute(CKA_EC_PARAMS);
   const curve = graphene.NamedCurve.getByBuffer(params);
   const jwk = JWK_CURVE[curve.name];
   if (jwk === undefined) throw new Error(`Unsupported EC curve ${curve.name}`);
@@ -60,7 +64,7 @@ export function rsaPublicKeyOf(object: graphene.SessionObject): KeyObject {
 export function publicKeyOfObject(object: graphene.SessionObject): KeyObject {
   if (keyTypeOf(object) === 'RSA') return rsaPublicKeyOf(object);
   const curve = curveOf(object);
-  const point = uncompressedPoint(object.getAttribute('pointEC') as Buffer, curve.bytes);
+  const point = uncompressedPoint(object.getAttribute(CKA_EC_POINT), curve.bytes);
   const jwk: JsonWebKey = {
     kty: 'EC',
     crv: curve.crv,
