@@ -1,0 +1,91 @@
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { KEY_ALGORITHMS, SIGNING_ALGORITHMS } from '../../component/src/config/algorithms.js';
+import { validateAlgorithmConfig } from '../../component/src/config/validate.js';
+
+/** Above this many cores the demo runs them inline: each process-mode core is a Node.js process. */
+export const PROCESS_MODE_LIMIT = 10;
+
+export const DEMO_USAGE = `Usage: npm run demo -- [options]
+
+Rotates the certificates of a simulated fleet of Greengrass cores through the local AWS IoT
+stand-in, with the real component and the real backend Lambda code.
+
+Options:
+  --devices N              number of simulated cores (default 10)
+  --key-algorithm ALG      ${KEY_ALGORITHMS.join(' | ')} (default RSA-2048)
+  --signing-algorithm ALG  ${SIGNING_ALGORITHMS.join(' | ')}
+                           (default SHA256WITHRSA)
+  --issuer iot|pca         who issues the new certificates: AWS IoT Core or AWS Private CA (default iot)
+  --hsm                    keep each core's key in a SoftHSM2 token (PKCS#11)
+  --nucleus process|inline process: every core runs the built component as a process over Greengrass IPC;
+                           inline: every core runs the component in this process (default: process up to
+                           ${PROCESS_MODE_LIMIT} cores, inline above)
+  --time-scale N           run the component's timeouts and AWS IoT's job minutes N times faster (default 10)
+  --keep                   keep the demo's working directory (under .demo/) for inspection
+  --json                   print the summary as one JSON object on the last line
+  --help                   show this help
+`;
+
+const optionsSchema = z.object({
+  devices: z.coerce.number().int('--devices must be a whole number').min(1, '--devices must be at least 1').max(5000, '--devices must be at most 5000'),
+  'key-algorithm': z.enum(KEY_ALGORITHMS, { error: `--key-algorithm must be one of ${KEY_ALGORITHMS.join(', ')}` }),
+  'signing-algorithm': z.enum(SIGNING_ALGORITHMS, { error: `--signing-algorithm must be one of ${SIGNING_ALGORITHMS.join(', ')}` }),
+  issuer: z.enum(['iot', 'pca'], { error: '--issuer must be iot or pca' }),
+  nucleus: z.enum(['process', 'inline'], { error: '--nucleus must be process or inline' }).optional(),
+  'time-scale': z.coerce.number().min(1, '--time-scale must be at least 1').max(100, '--time-scale must be at most 100'),
+  hsm: z.boolean(),
+  keep: z.boolean(),
+  json: z.boolean(),
+  help: z.boolean(),
+});
+
+export interface DemoOptions {
+  devices: number;
+  keyAlgorithm: (typeof KEY_ALGORITHMS)[number];
+  signingAlgorithm: (typeof SIGNING_ALGORITHMS)[number];
+  issuer: 'iot' | 'pca';
+  nucleus: 'process' | 'inline';
+  timeScale: number;
+  hsm: boolean;
+  keep: boolean;
+  json: boolean;
+  help: boolean;
+}
+
+/** Parses the demo's command line; throws an Error whose message names the bad option. */
+export function parseDemoOptions(argv: string[]): DemoOptions {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      devices: { type: 'string', default: '10' },
+      'key-algorithm': { type: 'string', default: 'RSA-2048' },
+      'signing-algorithm': { type: 'string', default: 'SHA256WITHRSA' },
+      issuer: { type: 'string', default: 'iot' },
+      nucleus: { type: 'string' },
+      'time-scale': { type: 'string', default: '10' },
+      hsm: { type: 'boolean', default: false },
+      keep: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  const parsed = optionsSchema.safeParse(values);
+  if (!parsed.success) throw new Error(parsed.error.issues.map((i) => i.message).join('; '));
+  const o = parsed.data;
+  const algorithms = validateAlgorithmConfig({ keyAlgorithm: o['key-algorithm'], signingAlgorithm: o['signing-algorithm'] });
+  if (!algorithms.valid) throw new Error(algorithms.message);
+  return {
+    devices: o.devices,
+    keyAlgorithm: o['key-algorithm'],
+    signingAlgorithm: o['signing-algorithm'],
+    issuer: o.issuer,
+    nucleus: o.nucleus ?? (o.devices <= PROCESS_MODE_LIMIT ? 'process' : 'inline'),
+    timeScale: o['time-scale'],
+    hsm: o.hsm,
+    keep: o.keep,
+    json: o.json,
+    help: o.help,
+  };
+}

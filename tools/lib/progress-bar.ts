@@ -1,0 +1,54 @@
+/** Execution states in display order, each with its bar symbol; QUEUED and undispatched things show as '.'. */
+const STATES: ReadonlyArray<[string, string]> = [
+  ['SUCCEEDED', '#'],
+  ['FAILED', 'x'],
+  ['TIMED_OUT', 't'],
+  ['REJECTED', 'r'],
+  ['REMOVED', '-'],
+  ['CANCELED', 'c'],
+  ['IN_PROGRESS', '>'],
+  ['QUEUED', '.'],
+];
+const NOT_ENDED = new Set(['IN_PROGRESS', 'QUEUED']);
+
+/**
+ * One line showing how many executions are in each state, e.g.
+ * `[####>>>...] 4/10 done | SUCCEEDED 4 IN_PROGRESS 3 QUEUED 3`.
+ */
+export function renderProgress(counts: Record<string, number>, total: number, width = 30): string {
+  const slots = Math.max(1, total);
+  const bar = STATES.map(([status, symbol]) => symbol.repeat(Math.round(((counts[status] ?? 0) / slots) * width)))
+    .join('')
+    .slice(0, width)
+    .padEnd(width, '.');
+  const ended = Object.entries(counts).reduce((sum, [status, n]) => sum + (NOT_ENDED.has(status) ? 0 : n), 0);
+  const detail = STATES.filter(([status]) => counts[status]).map(([status]) => `${status} ${counts[status]}`).join(' ');
+  return `[${bar}] ${ended}/${total} done | ${detail || 'waiting for executions'}`;
+}
+
+/** Redraws one status line on a terminal; prints whole lines, at most every few seconds, elsewhere. */
+export class ProgressLine {
+  private lastPrinted = 0;
+  private lastText = '';
+
+  constructor(
+    private readonly stream: NodeJS.WriteStream = process.stderr,
+    private readonly minIntervalMs = 5000,
+  ) {}
+
+  update(text: string): void {
+    if (this.stream.isTTY) {
+      this.stream.write(`\r\x1b[2K${text}`);
+    } else if (text !== this.lastText && Date.now() - this.lastPrinted >= this.minIntervalMs) {
+      this.stream.write(`${text}\n`);
+      this.lastPrinted = Date.now();
+    }
+    this.lastText = text;
+  }
+
+  /** Leaves the last state on screen and moves to a new line. */
+  finish(): void {
+    if (this.stream.isTTY) this.stream.write('\n');
+    else if (this.lastText) this.stream.write(`${this.lastText}\n`);
+  }
+}
