@@ -18,6 +18,7 @@ export const AWS_ERROR_STATUS = {
   LimitExceededException: 410,
   ThrottlingException: 429,
   UnauthorizedException: 401,
+  SqlParseException: 400,
   // ACM PCA
   ValidationException: 400,
   MalformedCSRException: 400,

@@ -1,0 +1,102 @@
+import type { Logger } from '../../component/src/runtime/logger.js';
+import { IotBroker } from './broker/iot-broker.js';
+import { JobsMqttApi } from './jobs-mqtt/jobs-mqtt.js';
+import { stderrLogger } from './logger.js';
+import { AwsModel, type AwsModelOptions } from './model/aws-model.js';
+import { RulesEngine } from './rules/rules-engine.js';
+import { StandInFaults } from './stand-in-faults.js';
+
+export interface AwsStandInOptions extends AwsModelOptions {
+  logger?: Logger;
+  /** MQTT listen address; default 127.0.0.1 and an ephemeral port. */
+  mqttHost?: string;
+  mqttPort?: number;
+  /**
+   * Serve the AWS HTTP APIs (IoT, IoT data, IoT jobs data, ACM PCA, SNS) for SDK clients.
+   * Default true; `false` runs MQTT only.
+   */
+  http?: boolean | { port?: number; host?: string };
+}
+
+export interface HttpEndpoint {
+  /** `http://127.0.0.1:<port>`: the endpoint override for every AWS SDK client. */
+  endpoint: string;
+  /** The HTTP API's own fault hooks (throttling), as it exposes them. */
+  api: unknown;
+}
+
+export interface AwsStandIn {
+  /** What a device needs to connect: the broker address and the root certificate to trust. */
+  mqtt: { host: string; port: number; caCertificatePem: string };
+  model: AwsModel;
+  rules: RulesEngine;
+  broker: IotBroker;
+  jobsMqtt: JobsMqttApi;
+  faults: StandInFaults;
+  http?: HttpEndpoint;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the AWS side of the local stand-in: the account model, the mutual-TLS MQTT broker, the
+ * jobs MQTT API, the rules engine and (unless disabled) the HTTP APIs, wired as AWS IoT is.
+ */
+export async function startAwsStandIn(options: AwsStandInOptions = {}): Promise<AwsStandIn> {
+  const logger = options.logger ?? stderrLogger();
+  const model = await AwsModel.create({
+    ...options,
+    onListenerError: options.onListenerError ?? ((error) => logger.error('Model listener failed', { error: String(error) })),
+  });
+  const now = (): number => model.clock.now();
+  const rules = new RulesEngine(model, now, logger);
+  const broker = await IotBroker.start({
+    model,
+    logger,
+    ...(options.mqttHost === undefined ? {} : { host: options.mqttHost }),
+    ...(options.mqttPort === undefined ? {} : { port: options.mqttPort }),
+  });
+  const jobsMqtt = new JobsMqttApi({
+    deviceJobs: model.deviceJobs,
+    publish: (topic, payload) => model.messages.publish(topic, payload, 0),
+    now,
+    logger,
+  });
+  broker.onMessage((message) => {
+    if (message.origin) jobsMqtt.handle(message.topic, message.payload);
+    rules.handleMessage({
+      topic: message.topic,
+      payload: message.payload,
+      timestamp: now(),
+      ...(message.origin ? { clientId: message.origin.clientId, principal: message.origin.principal } : {}),
+    });
+  });
+
+  let http: (HttpEndpoint & { close(): Promise<void> }) | undefined;
+  if (options.http !== false) {
+    const settings = typeof options.http === 'object' ? options.http : {};
+    // Loaded on demand so that an MQTT-only stand-in does not depend on the HTTP layer.
+    const { startHttpApi } = await import('./http/api.js');
+    const api = await startHttpApi({
+      model,
+      rules,
+      ...settings,
+      onInternalError: (error, operation) => logger.error('HTTP operation failed', { operation, error: String(error) }),
+    });
+    http = { endpoint: api.endpoint, api, close: () => api.close() };
+  }
+
+  return {
+    mqtt: { host: broker.host, port: broker.port, caCertificatePem: broker.caCertificatePem },
+    model,
+    rules,
+    broker,
+    jobsMqtt,
+    faults: new StandInFaults(model, broker, rules),
+    ...(http ? { http: { endpoint: http.endpoint, api: http.api } } : {}),
+    async close() {
+      await http?.close();
+      await broker.close();
+      model.close();
+    },
+  };
+}
