@@ -47,7 +47,9 @@ export async function startRotator(deps: RotatorDeps): Promise<RotatorInstance> 
   let stateTimer: unknown;
   let resubscribeTimer: unknown;
 
-  const logFields = (): Record<string, unknown> => ({ thingName, jobId: state.jobId });
+  // The job a decision concerns: kept through the transition that leaves it, for its actions' logs.
+  let logJobId: string | undefined;
+  const logFields = (): Record<string, unknown> => ({ thingName, jobId: logJobId });
 
   const enqueue = (item: Queued): void => {
     if (halted) return;
@@ -100,6 +102,7 @@ export async function startRotator(deps: RotatorDeps): Promise<RotatorInstance> 
         return;
       }
       state = result.state;
+      logJobId = state.jobId ?? from.jobId;
       if (result.row !== undefined) {
         logger.info(from.name === state.name ? 'Handled event' : 'State changed', {
           ...logFields(), from: from.name, to: state.name, event: event.type, row: result.row,
