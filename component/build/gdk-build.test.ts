@@ -177,6 +177,22 @@ describe('the bundle from the unzipped artifact', () => {
       `could not load: The AWS CRT native module is not available for ${process.platform}-${process.arch}-glibc`,
     );
   });
+
+  it('checks the Node.js version before loading anything else', () => {
+    const bare = path.join(work, 'bundle-only');
+    mkdirSync(bare, { recursive: true });
+    writeFileSync(path.join(bare, 'main.cjs'), new AdmZip(result.artifactPath).readFile('main.cjs')!);
+    // Pretends to be Node.js 18; with no native binaries beside it, loading them would fail first.
+    const preload = path.join(work, 'pretend-node-18.cjs');
+    writeFileSync(preload, "Object.defineProperty(process, 'versions', { value: { ...process.versions, node: '18.20.4' } });\n");
+    const child = spawnSync(process.execPath, ['--require', preload, path.join(bare, 'main.cjs')], {
+      cwd: bare,
+      env: { PATH: process.env.PATH ?? '' },
+      encoding: 'utf8',
+    });
+    expect(child.status).toBe(1);
+    expect(child.stderr).toBe('aws.greengrass.labs.CertificateRotator needs Node.js 20 or later; this is Node.js 18.20.4\n');
+  });
 });
 
 describe('the Linux Install step', () => {
