@@ -1,0 +1,61 @@
+import path from 'node:path';
+import type { AlgorithmConfig } from '../../component/src/config/algorithms.js';
+import type { Logger } from '../../component/src/runtime/logger.js';
+import type { AwsStandIn } from '../aws/stand-in.js';
+import { layoutGreengrassRoot, type GreengrassRoot } from '../device/greengrass-root.js';
+
+/** The IoT policy the simulated cores use: as broad as the stand-in's default. */
+export const CORE_POLICY_NAME = 'GreengrassV2IoTThingPolicy';
+
+export interface ProvisionedCore {
+  thingName: string;
+  paths: GreengrassRoot;
+  /** The certificate the core was provisioned with (what a rotation replaces). */
+  initialCertificateId: string;
+}
+
+export interface ProvisionFleetOptions {
+  count: number;
+  /** Each core's Greengrass root is `<workDir>/<thing name>`. */
+  workDir: string;
+  thingGroupName: string;
+  algorithms: AlgorithmConfig;
+  thingNamePrefix?: string;
+  /** Extra component configuration (e.g. accessControl) written into each effective configuration. */
+  componentConfiguration?: Record<string, unknown>;
+  logger?: Logger;
+}
+
+export function thingNameFor(prefix: string, index: number, count: number): string {
+  return `${prefix}${String(index + 1).padStart(String(count).length, '0')}`;
+}
+
+/**
+ * Provisions simulated cores as a fleet operator would: a thing with its own key and device-CA
+ * certificate (ACTIVE, attached exclusively), the core policy, membership of the thing group, and
+ * a Greengrass root on disk that holds the credentials and the effective configuration.
+ */
+export async function provisionFleet(standIn: AwsStandIn, options: ProvisionFleetOptions): Promise<ProvisionedCore[]> {
+  const prefix = options.thingNamePrefix ?? 'GreengrassCore-';
+  const cores: ProvisionedCore[] = [];
+  for (let i = 0; i < options.count; i++) {
+    const thingName = thingNameFor(prefix, i, options.count);
+    const device = await standIn.model.registry.provisionDevice({
+      thingName,
+      policyName: CORE_POLICY_NAME,
+      thingGroupName: options.thingGroupName,
+    });
+    const paths = await layoutGreengrassRoot({
+      root: path.join(options.workDir, thingName),
+      thingName,
+      certificatePem: device.certificatePem,
+      privateKeyPem: device.privateKeyPem,
+      rootCaPem: standIn.mqtt.caCertificatePem,
+      algorithms: options.algorithms,
+      ...(options.componentConfiguration ? { componentConfiguration: options.componentConfiguration } : {}),
+    });
+    cores.push({ thingName, paths, initialCertificateId: device.certificateId });
+    if (options.logger && (i + 1) % 100 === 0) options.logger.info(`Provisioned ${i + 1} of ${options.count} cores`);
+  }
+  return cores;
+}

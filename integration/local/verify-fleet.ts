@@ -1,0 +1,85 @@
+import type { AwsStandIn } from '../aws/stand-in.js';
+import { certificateIdOf } from '../aws/model/registry/certificates.js';
+import { DirectMqtt } from '../device/direct-mqtt.js';
+import { readFileCredentials } from '../device/greengrass-root.js';
+import type { ProvisionedCore } from './fleet.js';
+
+export interface CoreOutcome {
+  thingName: string;
+  initialCertificateId: string;
+  /** Certificate installed on the core now (undefined when unreadable). */
+  installedCertificateId?: string;
+  /** Certificates attached to the thing, with their status. */
+  attached: Array<{ certificateId: string; status: string }>;
+  connects: boolean;
+  initialCertificateDeleted: boolean;
+  /** The core cannot reach AWS IoT any more, or its thing does not hold exactly its certificate. */
+  bricked: boolean;
+  reasons: string[];
+}
+
+/** How to check a core's installed credentials; file cores read their files, HSM cores use the token. */
+export interface InstalledCredentialsProbe {
+  certificatePem(): Promise<string>;
+  /** Resolves when a fresh mutual-TLS connection with the installed credentials is accepted. */
+  connect(): Promise<void>;
+}
+
+export function fileCredentialsProbe(standIn: AwsStandIn, core: ProvisionedCore): InstalledCredentialsProbe {
+  return {
+    certificatePem: async () => (await readFileCredentials(core.paths)).certificatePem,
+    connect: async () => {
+      const credentials = await readFileCredentials(core.paths);
+      const connection = await DirectMqtt.connect({
+        host: standIn.mqtt.host,
+        port: standIn.mqtt.port,
+        caPem: standIn.mqtt.caCertificatePem,
+        ...credentials,
+        clientId: `${core.thingName}-check`,
+      });
+      await connection.close();
+    },
+  };
+}
+
+/**
+ * Checks that a core is still reachable after a job: it connects with what it has installed, and
+ * its thing has exactly one ACTIVE certificate attached, the installed one. Run it with the core
+ * stopped (it connects with its own credentials).
+ */
+export async function verifyCore(standIn: AwsStandIn, core: ProvisionedCore, probe: InstalledCredentialsProbe): Promise<CoreOutcome> {
+  const reasons: string[] = [];
+  const registry = standIn.model.registry;
+  let installedCertificateId: string | undefined;
+  try {
+    installedCertificateId = certificateIdOf(await probe.certificatePem());
+  } catch (error) {
+    reasons.push(`installed certificate unreadable: ${(error as Error).message}`);
+  }
+  let connects = false;
+  try {
+    await probe.connect();
+    connects = true;
+  } catch (error) {
+    reasons.push(`cannot connect: ${(error as Error).message}`);
+  }
+  const attached = registry.listThingPrincipals(core.thingName).flatMap((arn) => {
+    const certificateId = arn.slice(arn.lastIndexOf('/') + 1);
+    const record = standIn.model.registry.certificates.find(certificateId);
+    return record ? [{ certificateId, status: record.status }] : [];
+  });
+  const active = attached.filter((a) => a.status === 'ACTIVE');
+  if (active.length !== 1) reasons.push(`thing has ${active.length} ACTIVE certificates attached`);
+  else if (active[0]?.certificateId !== installedCertificateId) reasons.push('the ACTIVE certificate attached is not the installed one');
+  const initialCertificateDeleted = registry.certificates.find(core.initialCertificateId) === undefined;
+  return {
+    thingName: core.thingName,
+    initialCertificateId: core.initialCertificateId,
+    ...(installedCertificateId ? { installedCertificateId } : {}),
+    attached,
+    connects,
+    initialCertificateDeleted,
+    bricked: reasons.length > 0,
+    reasons,
+  };
+}
