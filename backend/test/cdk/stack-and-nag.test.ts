@@ -1,0 +1,126 @@
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CertificateRotatorStack } from '../../lib/certificate-rotator-stack.js';
+import { functionNamed, roleStatements, text } from './support.js';
+
+const DEFAULT_CONTEXT = { PcaCaId: '', PcaValidityInDays: '7', PcaSigningAlgorithm: 'SHA256WITHRSA' };
+const CA_ID = 'deadbeef-1111-face-2222-0123456789ab';
+
+function appWithNag(context: Record<string, string>): App {
+  const app = new App({ context });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  return app;
+}
+
+/** The AwsSolutions pack with acknowledgements ignored: every finding the code would raise. */
+class AllFindings extends AwsSolutionsChecks {}
+// isAcknowledged is internal to NagPack; replacing it is the only way to list acknowledged findings.
+(AllFindings.prototype as unknown as { isAcknowledged: () => boolean }).isAcknowledged = () => false;
+
+/** `construct path -> acknowledged rule ids` from the Validations metadata. */
+function acknowledgements(root: IConstruct): { path: string; id: string; reason: string }[] {
+  return root.node.findAll().flatMap((c) =>
+    c.node.metadata
+      .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((m) =>
+        Object.entries(m.data as Record<string, string>).map(([id, reason]) => ({
+          path: c.node.path,
+          id: id.replace(/^annotation::/i, ''),
+          reason,
+        })),
+      ),
+  );
+}
+
+describe('CertificateRotatorStack context variables', () => {
+  it.each(['PcaCaId', 'PcaValidityInDays', 'PcaSigningAlgorithm'])('fails synthesis naming a missing %s and its meaning', (name) => {
+    const context: Record<string, string> = { ...DEFAULT_CONTEXT };
+    delete context[name];
+    expect(() => new CertificateRotatorStack(new App({ context }), 'AWSLabsCertificateRotator')).toThrow(
+      new RegExp(`Context variable undefined: ${name} \\(.+\\)`),
+    );
+  });
+
+  it.each([
+    ['PcaValidityInDays', { PcaValidityInDays: 'beta' }],
+    ['PcaValidityInDays', { PcaValidityInDays: '0' }],
+    ['PcaSigningAlgorithm', { PcaSigningAlgorithm: 'delta' }],
+  ])('rejects an invalid %s', (name, override) => {
+    const app = new App({ context: { ...DEFAULT_CONTEXT, ...override } });
+    expect(() => new CertificateRotatorStack(app, 'AWSLabsCertificateRotator')).toThrow(new RegExp(`Context variable ${name} must`));
+  });
+});
+
+describe.each([
+  ['AWS IoT Core issues (PcaCaId empty)', DEFAULT_CONTEXT],
+  ['AWS Private CA issues', { ...DEFAULT_CONTEXT, PcaCaId: CA_ID, PcaValidityInDays: '730', PcaSigningAlgorithm: 'SHA512WITHRSA' }],
+])('AWSLabsCertificateRotator stack: %s', (_label, context) => {
+  let app: App;
+  let stack: CertificateRotatorStack;
+  let template: Template;
+  beforeAll(() => {
+    app = appWithNag(context);
+    stack = new CertificateRotatorStack(app, 'AWSLabsCertificateRotator');
+    // Synthesizing the app runs the cdk-nag plugin, which throws on any unacknowledged finding.
+    app.synth();
+    template = Template.fromStack(stack);
+  });
+
+  it('configures create-certificate from the context', () => {
+    const create = functionNamed(template, 'AWSLabsCertificateRotatorCreateCertificate');
+    const env = (create.props['Environment'] as { Variables: Record<string, unknown> }).Variables;
+    expect(env['PCA_VALIDITY_IN_DAYS']).toBe(context.PcaValidityInDays);
+    expect(env['PCA_SIGNING_ALGORITHM']).toBe(context.PcaSigningAlgorithm);
+    const pcaStatements = roleStatements(template, create.roleId).filter((st) => st.actions.some((a) => a.startsWith('acm-pca:')));
+    if (context.PcaCaId === '') {
+      expect(env['PCA_CA_ARN']).toBe('');
+      expect(pcaStatements).toEqual([]);
+    } else {
+      const arn = `arn:\${AWS::Partition}:acm-pca:\${AWS::Region}:\${AWS::AccountId}:certificate-authority/${CA_ID}`;
+      expect(text(env['PCA_CA_ARN'])).toBe(arn);
+      expect(pcaStatements).toEqual([
+        { effect: 'Allow', actions: ['acm-pca:GetCertificate', 'acm-pca:IssueCertificate'], resources: [arn] },
+      ]);
+    }
+  });
+
+  it('leaves no cdk-nag AwsSolutions finding unacknowledged', () => {
+    expect(new AwsSolutionsChecks(undefined, { verbose: true }).validateScope(stack).violations).toEqual([]);
+  });
+
+  it('reports no errors or warnings as annotations', () => {
+    expect(Annotations.fromStack(stack).findError('*', Match.anyValue())).toEqual([]);
+    expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
+  });
+
+  it('acknowledges only findings that exist, each with a specific reason', () => {
+    const findings = new AllFindings().validateScope(stack).violations.flatMap((v) =>
+      v.violatingResources.map((r) => ({ id: v.ruleName, path: r.constructPath ?? '' })),
+    );
+    expect(findings.length).toBeGreaterThan(0);
+    const acks = acknowledgements(stack);
+    for (const ack of acks) {
+      expect(ack.reason.length, ack.id).toBeGreaterThan(40);
+      expect(ack.id, `${ack.id} at ${ack.path}`).toMatch(/^AwsSolutions-IAM5\[Resource::.+\]$/);
+      const matched = findings.some((f) => f.id === ack.id && (f.path === ack.path || f.path.startsWith(`${ack.path}/`)));
+      expect(matched, `${ack.id} at ${ack.path} acknowledges nothing`).toBe(true);
+    }
+  });
+});
+
+describe('the cdk-nag check itself', () => {
+  it('fails synthesis on an unacknowledged wildcard, so the checks above are live', () => {
+    const app = appWithNag({});
+    const stack = new Stack(app, 'Probe');
+    new iam.Role(stack, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      inlinePolicies: { p: new iam.PolicyDocument({ statements: [new iam.PolicyStatement({ actions: ['iot:Publish'], resources: ['*'] })] }) },
+    });
+    expect(new AwsSolutionsChecks().validateScope(stack).violations.map((v) => v.ruleName)).toEqual(['AwsSolutions-IAM5[Resource::*]']);
+    expect(() => app.synth()).toThrow(/AwsSolutions-IAM5\[Resource::\*\]/);
+  });
+});
