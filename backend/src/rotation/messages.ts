@@ -29,6 +29,6 @@ export const notifications = {
     `${prefix} TIMED OUT. The device went offline during the rotation. Rotation cancelled. ` +
     'Old certificate is still active.',
   /** Not in the original: it had no retries, so it had no "ran out of time" case to report. */
-  cleanUpIncomplete: (prefix: string, problem: string) =>
-    `${prefix}: certificate clean-up did not complete (${problem}). Check the certificates attached to the thing.`,
+  cleanUpIncomplete: (prefix: string, status: string, problem: string) =>
+    `${prefix} ${status}: certificate clean-up did not complete (${problem}). Check the certificates attached to the thing.`,
 };

@@ -15,7 +15,7 @@ import {
 import { DeleteThingShadowCommand, UpdateThingShadowCommand } from '@aws-sdk/client-iot-data-plane';
 import { DescribeJobExecutionCommand } from '@aws-sdk/client-iot-jobs-data-plane';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createCreateCertificateHandler, type CreateCertificateSettings } from '../../src/handlers/create-certificate.js';
 import {
   awsError,
@@ -172,7 +172,7 @@ describe('create-certificate with AWS IoT Core issuing', () => {
     const create = handler();
     await create(request(), time.context);
     await create(request(), time.context);
-    expect(mocks.iot.commandCalls(DescribeEndpointCommand).map((c) => c.args[0].input.endpointType)).toEqual(['iot:Jobs', 'iot:Data-ATS']);
+    expect(mocks.iot.commandCalls(DescribeEndpointCommand).map((c) => (c.args[0].input as { endpointType?: string }).endpointType)).toEqual(['iot:Jobs', 'iot:Data-ATS']);
   });
 
   it('runs without a Lambda context on a default budget', async () => {
