@@ -11,10 +11,10 @@ import {
   markSucceeded,
   requestCertificate,
   requestCommit,
-  requestNextJob,
 } from './actions.js';
 import { row, type TransitionRow } from './row.js';
-import { RESUBSCRIBE_DELAY_MS, type RotatorState } from './types.js';
+import { STARTUP_ROWS } from './startup-rows.js';
+import type { RotatorState } from './types.js';
 
 function rotationJob(execution: JobExecution | undefined, status: string): execution is JobExecution {
   return execution?.status === status && execution.jobDocument?.['operation'] === ROTATE_CERTIFICATE_OPERATION;
@@ -25,62 +25,12 @@ function sameJob(event: { topicJobId: string }, state: RotatorState): boolean {
 }
 
 /**
- * The rotator's behaviour, one row per line of the original's state table (section 5 of the
- * behaviour spec), plus start-up and the answers of effects. The diagram in the README is
+ * The rotator's behaviour: start-up, then one row per line of the original's state table
+ * (section 5 of the behaviour spec), with the answers of effects. The diagram in the README is
  * generated from this array.
  */
 export const TRANSITIONS: readonly TransitionRow[] = [
-  // Start-up.
-  row({
-    id: 'Starting.start.interruptedInstall',
-    from: 'Starting', on: ['start'], facts: { backupExists: true, credentialsMatch: false }, to: 'Stopped',
-    does: 'roll back, restart',
-    effects: () => ({
-      actions: [
-        log('warn', 'Installed certificate and key do not match while a backup exists: installing was interrupted. Rollback and restart.'),
-        ROLLBACK,
-        RESTART,
-      ],
-    }),
-  }),
-  row({
-    id: 'Starting.start', from: 'Starting', on: ['start'], to: 'Starting', awaits: 'subscribe',
-    does: 'subscribe',
-    effects: () => ({ actions: [{ type: 'subscribe' }] }),
-  }),
-  row({
-    id: 'Starting.subscribed', from: 'Starting', on: ['subscribed'], to: 'GettingJob',
-    does: 'publish next/get',
-    effects: (_, state) => ({ actions: [requestNextJob(state)] }),
-  }),
-  row({
-    id: 'Starting.subscribeFailed.backup',
-    from: 'Starting', on: ['subscribeFailed'], facts: { backupExists: true }, to: 'Stopped',
-    does: 'roll back, restart',
-    effects: (event) => ({
-      actions: [
-        log('warn', 'Subscription failure with new certificate. Rollback and restart.', { reason: event.reason }),
-        ROLLBACK,
-        RESTART,
-      ],
-    }),
-  }),
-  row({
-    id: 'Starting.subscribeFailed',
-    from: 'Starting', on: ['subscribeFailed'], facts: { backupExists: false }, to: 'Starting', awaits: 'resubscribe',
-    does: 'retry in 10 s',
-    effects: (event) => ({
-      actions: [
-        log('warn', 'Subscription failed; retrying in 10 s', { reason: event.reason }),
-        { type: 'scheduleResubscribe', ms: RESUBSCRIBE_DELAY_MS },
-      ],
-    }),
-  }),
-  row({
-    id: 'Starting.resubscribe', from: 'Starting', on: ['resubscribe'], to: 'Starting', awaits: 'subscribe',
-    does: 'subscribe',
-    effects: () => ({ actions: [{ type: 'subscribe' }] }),
-  }),
+  ...STARTUP_ROWS,
 
   // Idle.
   row({
