@@ -30,20 +30,16 @@ export function commonSettingsFromEnv(env: Env, label: string): { clientConfig: 
   return { clientConfig: { region: parsed.AWS_REGION }, jobDocument: parsed.JOB_DOCUMENT, shadowName: parsed.SHADOW_NAME };
 }
 
-const pcaSchema = z.union([
-  z.object({ PCA_CA_ARN: z.union([z.undefined(), z.literal('')]) }),
-  z.object({
-    PCA_CA_ARN: z.string().regex(/^arn:[^:]+:acm-pca:[^:]+:\d{12}:certificate-authority\/.+$/, 'must be an AWS Private CA ARN'),
-    PCA_VALIDITY_IN_DAYS: z.coerce.number().int().positive(),
-    PCA_SIGNING_ALGORITHM: z.enum(PCA_SIGNING_ALGORITHMS),
-  }),
-]);
+const pcaSchema = z.object({
+  PCA_CA_ARN: z.string().regex(/^arn:[^:]+:acm-pca:[^:]+:\d{12}:certificate-authority\/.+$/, 'must be an AWS Private CA ARN'),
+  PCA_VALIDITY_IN_DAYS: z.coerce.number().int().positive(),
+  PCA_SIGNING_ALGORITHM: z.enum(PCA_SIGNING_ALGORITHMS),
+});
 
 /** Private CA settings, or undefined when PCA_CA_ARN is unset or empty (AWS IoT Core issues). */
 export function pcaSettingsFromEnv(env: Env): PrivateCaSettings | undefined {
   if (env['PCA_CA_ARN'] === undefined || env['PCA_CA_ARN'] === '') return undefined;
   const parsed = parseEnv(pcaSchema, env, 'Private CA');
-  if (!('PCA_VALIDITY_IN_DAYS' in parsed)) return undefined;
   return {
     caArn: parsed.PCA_CA_ARN,
     validityInDays: parsed.PCA_VALIDITY_IN_DAYS,
