@@ -9,5 +9,6 @@ export default defineConfig({
     // Two cores: forks keep native addons (aws-crt, pkcs11js) isolated per test file.
     pool: 'forks',
     maxWorkers: 2,
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   },
 });

@@ -5,6 +5,7 @@ import { FileCredentialStore } from '../../component/src/credentials/file-store.
 import type { Logger } from '../../component/src/runtime/logger.js';
 import type { Clock, RotatorHandle } from '../../component/src/runtime/rotator-deps.js';
 import { startRotator } from '../../component/src/runtime/rotator.js';
+import { validateAlgorithmConfig } from '../../component/src/config/validate.js';
 import { readFileSync } from 'node:fs';
 import type { GreengrassRoot } from './greengrass-root.js';
 import { readFileCredentials } from './greengrass-root.js';
@@ -59,6 +60,17 @@ export class InlineCore {
 
   setAlgorithms(algorithms: AlgorithmConfig): void {
     this.options.algorithms = algorithms;
+  }
+
+  /**
+   * A configuration deployment: the component validates the merged configuration as it does over
+   * IPC, and a rejection fails the deployment and leaves the configuration in force unchanged.
+   */
+  deployConfiguration(merge: Record<string, unknown>): { status: 'SUCCEEDED' | 'FAILED'; message: string } {
+    const result = validateAlgorithmConfig({ ...this.options.algorithms, ...merge });
+    if (!result.valid) return { status: 'FAILED', message: result.message };
+    this.options.algorithms = result.config;
+    return { status: 'SUCCEEDED', message: result.message };
   }
 
   onRestart(listener: () => void): void {

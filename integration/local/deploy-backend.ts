@@ -106,7 +106,7 @@ export async function deployBackend(standIn: AwsStandIn, options: DeployBackendO
     );
   }
 
-  const enableEvents = createJobExecutionEventsHandler({ clientConfig });
+  const enableEvents = createJobExecutionEventsHandler({ clientConfig, logger: logger(`${prefix}CustomResourceJobExecutionEvents`) });
   await enableEvents({ RequestType: 'Create' });
 
   iot.destroy();

@@ -30,6 +30,7 @@ export function renderProgress(counts: Record<string, number>, total: number, wi
 export class ProgressLine {
   private lastPrinted = 0;
   private lastText = '';
+  private printedText = '';
 
   constructor(
     private readonly stream: NodeJS.WriteStream = process.stderr,
@@ -42,6 +43,7 @@ export class ProgressLine {
     } else if (text !== this.lastText && Date.now() - this.lastPrinted >= this.minIntervalMs) {
       this.stream.write(`${text}\n`);
       this.lastPrinted = Date.now();
+      this.printedText = text;
     }
     this.lastText = text;
   }
@@ -49,6 +51,6 @@ export class ProgressLine {
   /** Leaves the last state on screen and moves to a new line. */
   finish(): void {
     if (this.stream.isTTY) this.stream.write('\n');
-    else if (this.lastText) this.stream.write(`${this.lastText}\n`);
+    else if (this.lastText && this.lastText !== this.printedText) this.stream.write(`${this.lastText}\n`);
   }
 }

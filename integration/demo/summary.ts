@@ -1,0 +1,55 @@
+import type { CoreOutcome } from '../local/verify-fleet.js';
+
+export interface DemoSummary {
+  devices: number;
+  nucleus: 'process' | 'inline';
+  issuer: 'iot' | 'pca';
+  keyAlgorithm: string;
+  signingAlgorithm: string;
+  hsm: boolean;
+  jobId: string;
+  succeeded: number;
+  failed: number;
+  timedOut: number;
+  /** Executions that had not ended when the demo gave up waiting. */
+  unfinished: number;
+  oldCertificatesDeleted: number;
+  bricked: number;
+  notifications: Array<{ subject?: string; message: string }>;
+  rotations: Array<{ thingName: string; status: string; oldCertificateId: string; newCertificateId?: string; reasons?: string[] }>;
+  wallSeconds: number;
+}
+
+const short = (id: string | undefined): string => (id ? `${id.slice(0, 12)}…` : '(none)');
+
+/** The human-readable end of the demo. */
+export function formatSummary(s: DemoSummary): string {
+  const lines = [
+    '',
+    `Rotation job ${s.jobId}: ${s.devices} cores (${s.nucleus} mode, issuer ${s.issuer === 'pca' ? 'AWS Private CA' : 'AWS IoT Core'}, ${s.keyAlgorithm} / ${s.signingAlgorithm}${s.hsm ? ', keys in SoftHSM2' : ''})`,
+    `  succeeded ${s.succeeded}   failed ${s.failed}   timed out ${s.timedOut}${s.unfinished ? `   unfinished ${s.unfinished}` : ''}`,
+    `  old certificates deleted ${s.oldCertificatesDeleted}/${s.devices}   bricked ${s.bricked}   wall time ${s.wallSeconds.toFixed(1)} s`,
+    '',
+    '  core                          status      old certificate    new certificate',
+  ];
+  for (const r of s.rotations) {
+    const changed = r.newCertificateId && r.newCertificateId !== r.oldCertificateId ? short(r.newCertificateId) : '(unchanged)';
+    lines.push(`  ${r.thingName.padEnd(30)}${r.status.padEnd(12)}${short(r.oldCertificateId).padEnd(19)}${changed}`);
+    for (const reason of r.reasons ?? []) lines.push(`      ! ${reason}`);
+  }
+  lines.push('', `  SNS notifications: ${s.notifications.length}`);
+  for (const n of s.notifications) lines.push(`    - ${n.message}`);
+  return lines.join('\n');
+}
+
+export function countOutcomes(statuses: string[], outcomes: CoreOutcome[]): Pick<DemoSummary, 'succeeded' | 'failed' | 'timedOut' | 'unfinished' | 'oldCertificatesDeleted' | 'bricked'> {
+  const count = (status: string): number => statuses.filter((s) => s === status).length;
+  return {
+    succeeded: count('SUCCEEDED'),
+    failed: count('FAILED'),
+    timedOut: count('TIMED_OUT'),
+    unfinished: statuses.filter((s) => s === 'QUEUED' || s === 'IN_PROGRESS').length,
+    oldCertificatesDeleted: outcomes.filter((o) => o.initialCertificateDeleted).length,
+    bricked: outcomes.filter((o) => o.bricked).length,
+  };
+}
