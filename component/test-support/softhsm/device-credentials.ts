@@ -91,8 +91,10 @@ export async function provisionDeviceCredentials(
   const certificateDer = new X509Certificate(certificatePem).raw;
   token.activate();
   withTokenSession(token.provider, 'read-write', ({ session }) => {
-    const key = session.create(privateKeyTemplate(privateKey, options.label, options.id));
-    if (options.nonCopyableKey === true) key.setAttribute(CKA_COPYABLE, false);
+    const template = graphene.Template.toPkcs11(privateKeyTemplate(privateKey, options.label, options.id));
+    // CKA_COPYABLE can only be set when the object is created, and graphene's templates know it by number only.
+    if (options.nonCopyableKey === true) template.push({ type: CKA_COPYABLE, value: false });
+    session.lib.C_CreateObject(session.handle, template);
     session.create(certificateTemplate(certificateDer, options.label, options.id));
   });
   return {

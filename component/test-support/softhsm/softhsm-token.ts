@@ -88,22 +88,29 @@ function mechanismsLine(disabled: readonly string[] | undefined): string {
 export async function createSoftHsmToken(options: SoftHsmTokenOptions = {}): Promise<SoftHsmToken> {
   const library = findSoftHsmLibrary();
   const dir = await mkdtemp(path.join(tmpdir(), 'softhsm-'));
-  const tokenDir = path.join(dir, 'tokens');
-  await mkdir(tokenDir);
   const configPath = path.join(dir, 'softhsm2.conf');
-  await writeFile(
-    configPath,
-    [`directories.tokendir = ${tokenDir}`, 'objectstore.backend = file', 'log.level = ERROR', 'slots.removable = false', mechanismsLine(options.disabledMechanisms), ''].join('\n'),
-  );
   const tokenLabel = options.tokenLabel ?? 'rotator-test';
   const soPin = '87654321';
   const userPin = '24681357';
-  const output = softhsmUtil(['--init-token', '--free', '--label', tokenLabel, '--so-pin', soPin, '--pin', userPin], configPath);
-  const slotMatch = /reassigned to slot (\d+)/.exec(output);
-  if (slotMatch?.[1] === undefined) {
-    throw new Error(`Cannot find the slot of the new token in softhsm2-util output: ${output.trim()}`);
+  let slot: number;
+  try {
+    const tokenDir = path.join(dir, 'tokens');
+    await mkdir(tokenDir);
+    await writeFile(
+      configPath,
+      [`directories.tokendir = ${tokenDir}`, 'objectstore.backend = file', 'log.level = ERROR', 'slots.removable = false', mechanismsLine(options.disabledMechanisms), ''].join('\n'),
+    );
+    const output = softhsmUtil(['--init-token', '--free', '--label', tokenLabel, '--so-pin', soPin, '--pin', userPin], configPath);
+    const slotMatch = /reassigned to slot (\d+)/.exec(output);
+    if (slotMatch?.[1] === undefined) {
+      throw new Error(`Cannot find the slot of the new token in softhsm2-util output: ${output.trim()}`);
+    }
+    slot = Number(slotMatch[1]);
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
   }
-  const provider = parsePkcs11ProviderConfig({ name: 'softhsm', library, slot: Number(slotMatch[1]), userPin });
+  const provider = parsePkcs11ProviderConfig({ name: 'softhsm', library, slot, userPin });
   const previous = process.env.SOFTHSM2_CONF;
   const token: SoftHsmToken = {
     dir,

@@ -16,17 +16,18 @@ export interface Pkcs11ProviderConfig {
 // Greengrass configuration arrives as JSON; a PIN or slot written in YAML without quotes arrives as a
 // number. Numbers are accepted for both; a numeric PIN with leading zeros would already have lost them
 // in YAML, which is the operator's to fix, so the error messages below never echo the value.
+const LIBRARY_ERROR = { error: 'must be the path of the PKCS#11 library (a non-empty string)' };
+const SLOT_ERROR = { error: 'must be a slot id (a non-negative integer)' };
+const PIN_ERROR = { error: 'must be the user PIN (a non-empty string)' };
+
+// Every check carries the field's message: zod's defaults would name the received type or bound.
 const schema = z.looseObject({
-  library: z.string({ error: 'must be the path of the PKCS#11 library (a non-empty string)' }).min(1, {
-    error: 'must be the path of the PKCS#11 library (a non-empty string)',
-  }),
+  library: z.string(LIBRARY_ERROR).min(1, LIBRARY_ERROR),
   slot: z.union(
-    [z.number().int().nonnegative(), z.string().regex(/^\d+$/).transform(Number)],
-    { error: 'must be a slot id (a non-negative integer)' },
+    [z.number(SLOT_ERROR).int(SLOT_ERROR).nonnegative(SLOT_ERROR), z.string(SLOT_ERROR).regex(/^\d+$/, SLOT_ERROR).transform(Number)],
+    SLOT_ERROR,
   ),
-  userPin: z.union([z.string().min(1), z.number().int().nonnegative().transform(String)], {
-    error: 'must be the user PIN (a non-empty string)',
-  }),
+  userPin: z.union([z.string(PIN_ERROR).min(1, PIN_ERROR), z.number(PIN_ERROR).int(PIN_ERROR).nonnegative(PIN_ERROR).transform(String)], PIN_ERROR),
 });
 
 /**
