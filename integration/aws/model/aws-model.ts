@@ -24,6 +24,11 @@ export interface AwsModelOptions {
   detachPropagationDelayMs?: number;
   /** How long ACM PCA's GetCertificate answers RequestInProgressException (default 200 ms). */
   pcaIssuanceDelayMs?: number;
+  /**
+   * The stand-in's fixed CAs; creating them takes a moment (an RSA key), so tests may share one
+   * set between models.
+   */
+  authorities?: LocalAuthorities;
   /** Where errors thrown by event listeners are reported (default: console.error). */
   onListenerError?: (error: unknown) => void;
 }
@@ -62,7 +67,7 @@ export class AwsModel implements AccountContext {
     const timeScale: TimeScale = { minuteMs: options.minuteMs ?? REAL_TIME.minuteMs };
     const onListenerError = options.onListenerError ?? ((error: unknown) => console.error('listener failed', error));
     const messages = new MessageBus();
-    const authorities = await LocalAuthorities.create(now);
+    const authorities = options.authorities ?? (await LocalAuthorities.create(now));
     const registry = new IotRegistry(ctx, now, authorities, {
       ...(options.detachPropagationDelayMs === undefined ? {} : { detachPropagationDelayMs: options.detachPropagationDelayMs }),
       onListenerError,
@@ -74,7 +79,6 @@ export class AwsModel implements AccountContext {
     const jobs = new JobsService(ctx, clock, state, lifecycle, jobTemplates, registry.things);
     const deviceJobs = new DeviceJobs(clock, state, lifecycle);
     // The PCA reads the delay through the model so that changing it later takes effect.
-    const delay = { ms: options.pcaIssuanceDelayMs ?? 200 };
     const privateCa = new PrivateCaService(ctx, now, () => model.pcaIssuanceDelayMs);
     const model: AwsModel = new AwsModel(
       ctx.accountId,
@@ -92,7 +96,7 @@ export class AwsModel implements AccountContext {
       privateCa,
       new SnsService(ctx, now),
       lifecycle,
-      delay.ms,
+      options.pcaIssuanceDelayMs ?? 200,
     );
     return model;
   }

@@ -32,8 +32,9 @@ export class LocalAuthorities {
     const notBefore = new Date(now() - DAY_MS);
     const notAfter = new Date(Date.UTC(2050, 0, 1));
     const [serverRoot, deviceCa, awsIot] = await Promise.all([
-      CertificateAuthority.create({ subject: 'CN=Stand-in Root CA,O=Local AWS IoT stand-in', keySpec: { kind: 'RSA', bits: 2048 }, notBefore, notAfter }),
-      CertificateAuthority.create({ subject: 'CN=Stand-in Device CA,O=Local AWS IoT stand-in', keySpec: { kind: 'RSA', bits: 2048 }, notBefore, notAfter }),
+      // EC keys where AWS does not dictate RSA: they are generated in milliseconds.
+      CertificateAuthority.create({ subject: 'CN=Stand-in Root CA,O=Local AWS IoT stand-in', keySpec: { kind: 'EC', curve: 'P-256' }, notBefore, notAfter }),
+      CertificateAuthority.create({ subject: 'CN=Stand-in Device CA,O=Local AWS IoT stand-in', keySpec: { kind: 'EC', curve: 'P-256' }, notBefore, notAfter }),
       CertificateAuthority.create({ subject: [{ OU: [AWS_IOT_ISSUER_NAME] }], keySpec: { kind: 'RSA', bits: 2048 }, notBefore, notAfter }),
     ]);
     return new LocalAuthorities(serverRoot, deviceCa, awsIot, now);
@@ -47,7 +48,7 @@ export class LocalAuthorities {
       subject,
       notBefore: new Date(this.now() - DAY_MS),
       notAfter: new Date(this.now() + 3650 * DAY_MS),
-      scheme: { family: 'RSA', hash: 'SHA-256' },
+      scheme: { family: this.deviceCa.family, hash: 'SHA-256' },
       profile: 'client',
     });
     return { certificatePem: certificate.toString('pem'), privateKeyPem: await privateKeyPem(keys.privateKey) };
@@ -84,7 +85,7 @@ export class LocalAuthorities {
       subject: 'CN=localhost',
       notBefore: new Date(this.now() - DAY_MS),
       notAfter: new Date(this.now() + 365 * DAY_MS),
-      scheme: { family: 'RSA', hash: 'SHA-256' },
+      scheme: { family: this.serverRoot.family, hash: 'SHA-256' },
       profile: 'server',
       altNames: { dns: ['localhost'], ip: ['127.0.0.1'] },
     });
