@@ -1,5 +1,6 @@
 import type * as graphene from 'graphene-pk11';
 import { certificateTemplate } from './certificate-object.js';
+import { pkcs11ErrorCode } from './session.js';
 import {
   baseIdOf,
   derivedId,
@@ -126,9 +127,15 @@ export function deletePendingSteps(labels: ObjectLabels): TokenStep[] {
   return [destroyAll('public key', labels.pending), destroyAll('private key', labels.pending)];
 }
 
+/** Runs steps in order; a failure names the step (a token without C_CopyObject fails at a copy). */
 export function runSteps(session: graphene.Session, steps: readonly TokenStep[], onStep?: (step: TokenStep) => void): void {
   for (const step of steps) {
     onStep?.(step);
-    step.run(session);
+    try {
+      step.run(session);
+    } catch (error) {
+      const reason = pkcs11ErrorCode(error) ?? (error instanceof Error ? error.message : String(error));
+      throw new Error(`PKCS#11 step "${step.name}" failed: ${reason}`, { cause: error });
+    }
   }
 }
