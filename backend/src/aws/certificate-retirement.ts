@@ -34,7 +34,11 @@ const DELETE_CONFLICT_BACKOFF = {
   isRetryable: (error: unknown) => isThrottlingError(error) || isNamed(error, 'DeleteConflictException'),
 };
 
-/** Deactivates, detaches and deletes a certificate, in the order AWS IoT requires. */
+/**
+ * Deactivates, detaches and deletes a certificate, in the order AWS IoT requires. A certificate
+ * that is already gone counts as retired: the create function's undo and the terminal function
+ * can race to remove the same one.
+ */
 export async function retireCertificate(
   iot: IoTClient,
   certificate: RetiringCertificate,
@@ -44,9 +48,15 @@ export async function retireCertificate(
   const { certificateId, certificateArn } = certificate;
   const log = invocation.logger;
   if (certificate.status === undefined || certificate.status === 'ACTIVE') {
-    await invocation.call('UpdateCertificate', () =>
-      iot.send(new UpdateCertificateCommand({ certificateId, newStatus: 'INACTIVE' })),
-    );
+    try {
+      await invocation.call('UpdateCertificate', () =>
+        iot.send(new UpdateCertificateCommand({ certificateId, newStatus: 'INACTIVE' })),
+      );
+    } catch (error) {
+      if (!isNamed(error, 'ResourceNotFoundException')) throw error;
+      log.info('Certificate already deleted', { certificateId });
+      return;
+    }
     log.info('Certificate deactivated', { certificateId });
   }
   if (options.thingName !== undefined) {
@@ -62,10 +72,14 @@ export async function retireCertificate(
       log.info('Policy detached from certificate', { certificateId, policyName });
     }
   }
-  await invocation.call(
-    'DeleteCertificate',
-    () => iot.send(new DeleteCertificateCommand({ certificateId })),
-    DELETE_CONFLICT_BACKOFF,
-  );
+  try {
+    await invocation.call(
+      'DeleteCertificate',
+      () => iot.send(new DeleteCertificateCommand({ certificateId })),
+      DELETE_CONFLICT_BACKOFF,
+    );
+  } catch (error) {
+    if (!isNamed(error, 'ResourceNotFoundException')) throw error;
+  }
   log.info('Certificate deleted', { certificateId });
 }

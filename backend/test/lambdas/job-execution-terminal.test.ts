@@ -224,6 +224,16 @@ describe('job-execution-terminal certificate deletion', () => {
     expect(notifications()).toEqual([]);
   });
 
+  it.each([UpdateCertificateCommand, DeleteCertificateCommand])(
+    'treats a certificate already deleted by someone else as deleted (%o)',
+    async (command) => {
+      mocks.iot.on(command as new (input: object) => unknown).rejects(awsError('ResourceNotFoundException', 404));
+      arrangeShadow('created');
+      await handler()(event('FAILED'), time.context);
+      expect(notifications()).toEqual([MESSAGES.failed]);
+    },
+  );
+
   it('notifies the operator when the delete keeps conflicting until the budget runs out', async () => {
     mocks.iot.on(DeleteCertificateCommand).rejects(awsError('DeleteConflictException', 409));
     arrangeShadow('committed');
