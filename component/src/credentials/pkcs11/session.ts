@@ -91,7 +91,11 @@ export function withTokenSession<T>(
           throw new Error(`PKCS#11 login to slot ${provider.slot} failed: ${describe(error)}`);
         }
       }
-      return work({ session, slot, provider });
+      const result = work({ session, slot, provider });
+      if (result instanceof Promise) {
+        throw new Error('withTokenSession work must be synchronous: the session closes when it returns');
+      }
+      return result;
     } finally {
       if (loggedInHere) {
         try {
