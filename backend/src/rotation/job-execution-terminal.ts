@@ -33,7 +33,8 @@ interface TerminalContext {
 export function createJobExecutionTerminalHandler(settings: JobExecutionTerminalSettings): RotationHandler {
   checkSettings(settings, 'job-execution-terminal');
   if (!settings.snsTopicArn.startsWith('arn:')) throw new Error('Invalid job-execution-terminal settings: snsTopicArn: must be an ARN');
-  const timing = resolveTiming(settings.timing, 10_000);
+  // Default budget matches the deployed timeout (30 s: DeleteCertificate may wait for a detach).
+  const timing = resolveTiming(settings.timing, 30_000);
   const logger = handlerLogger(settings, 'AWSLabsCertificateRotatorJobExecutionTerminal');
   const clients = new HandlerClients(settings.clientConfig);
   const sns = new SNSClient(controlPlaneConfig(settings.clientConfig));
