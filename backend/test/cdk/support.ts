@@ -46,6 +46,12 @@ export interface Statement {
   resources: string[];
 }
 
+export const allow = (actions: string[], resources: string[]): Statement => ({
+  effect: 'Allow',
+  actions: [...actions].sort(),
+  resources: [...resources].sort(),
+});
+
 const list = (v: Json): Json[] => (Array.isArray(v) ? v : [v]);
 
 function normalise(s: Record<string, Json>): Statement {
