@@ -6,6 +6,7 @@ import type { Logger } from '../../../component/src/runtime/logger.js';
 import type { AwsModel } from '../model/aws-model.js';
 import { Listeners } from '../model/listeners.js';
 import { type ConnectionEvent, type ConnectionInfo, ConnectionTable } from './connections.js';
+import { DeliveryDedupe } from './delivery-dedupe.js';
 import { MessageFaults } from './faults.js';
 import { type ConnectionIdentity, mayPublish, maySubscribe } from './topic-policy.js';
 
@@ -28,18 +29,6 @@ export interface BrokerOptions {
 /** Topic prefix that sidelines a dropped inbound message: nothing subscribes or reacts to it. */
 const DROPPED = '$stand-in/dropped/';
 
-const DEDUPE_WINDOW = 1024;
-
-/**
- * aedes drops a delivery whose broker counter is lower than the last one delivered to the client,
- * which loses a QoS 1 message overtaken by a QoS 0 one published after it (notify-next and a jobs
- * reply, for instance). The broker deduplicates exact repeats itself instead (see isDuplicate).
- */
-function disableHighWaterDedupe(client: Client): void {
-  const neverSeen = new Proxy(Object.create(null) as Record<string, number>, { get: () => 0, set: () => true });
-  (client as unknown as { duplicates: Record<string, number> }).duplicates = neverSeen;
-}
-
 const refusal = (message: string): AuthenticateError =>
   Object.assign(new Error(message), { returnCode: 5 as AuthenticateError['returnCode'] });
 
@@ -52,8 +41,7 @@ export class IotBroker {
   readonly faults = new MessageFaults();
   private readonly listeners: Listeners<BrokerMessage>;
   private readonly connectionTable: ConnectionTable;
-  /** Per client, the broker packets already delivered (overlapping subscriptions match twice). */
-  private readonly delivered = new WeakMap<Client, Set<string>>();
+  private readonly dedupe = new DeliveryDedupe();
   /** Delayed outbound deliveries waiting to pass authorizeForward once. */
   private readonly released = new Set<string>();
   private readonly cleanups: Array<() => void> = [];
@@ -142,7 +130,7 @@ export class IotBroker {
       const principal = createHash('sha256').update(peer.raw).digest('hex');
       const client = aedes.handle(socket);
       this.connectionTable.bindPrincipal(client, principal);
-      disableHighWaterDedupe(client);
+      this.dedupe.adopt(client);
     });
     this.server.on('tlsClientError', (error) => this.logger.debug('TLS handshake failed', { error: error.message }));
 
@@ -227,18 +215,8 @@ export class IotBroker {
     return undefined;
   }
 
-  private isDuplicate(client: Client, packet: AedesPublishPacket): boolean {
-    let seen = this.delivered.get(client);
-    if (!seen) this.delivered.set(client, (seen = new Set()));
-    const id = `${packet.brokerId}:${packet.brokerCounter}`;
-    if (seen.has(id)) return true;
-    seen.add(id);
-    if (seen.size > DEDUPE_WINDOW) seen.delete(seen.values().next().value as string);
-    return false;
-  }
-
   private forward(client: Client, packet: AedesPublishPacket): AedesPublishPacket | null {
-    if (this.isDuplicate(client, packet)) return null;
+    if (this.dedupe.isDuplicate(client, packet)) return null;
     const key = `${client.id}\u0000${packet.topic}\u0000${Buffer.from(packet.payload).toString('base64')}`;
     if (this.released.delete(key)) return packet;
     const fault = this.faults.take('outbound', packet.topic, client.id);

@@ -21,10 +21,8 @@ export async function connectDevice(params: {
   subscribe?: string[];
 }): Promise<DeviceConnection> {
   const client = await mqtt.connectAsync(
+    `mqtts://${params.host}:${params.port}`,
     {
-      protocol: 'mqtts',
-      host: params.host,
-      port: params.port,
       ca: params.caCertificatePem,
       cert: params.certificatePem,
       key: params.privateKeyPem,
@@ -33,7 +31,6 @@ export async function connectDevice(params: {
       reconnectPeriod: 0,
       connectTimeout: 10_000,
     },
-    undefined as never,
     false,
   );
   const received: DeviceConnection['received'] = [];
