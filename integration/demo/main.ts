@@ -24,7 +24,7 @@ async function runDemo(options: DemoOptions, say: (line: string) => void): Promi
   try {
     say(`Local AWS IoT stand-in: MQTT mTLS on ${standIn.mqtt.host}:${standIn.mqtt.port}, AWS APIs on ${standIn.http?.endpoint}`);
     const backend = await deployBackend(standIn, { issuer: options.issuer, logLevel: 'ERROR' });
-    say(`Backend deployed: job template AWSLabsCertificateRotator, 3 rules, SNS topic${backend.pcaCaArn ? `, Private CA ${backend.pcaCaArn}` : ''}`);
+    say(`Backend deployed: job template AWSLabsCertificateRotator, 3 rules, SNS topic${backend.pcaCaArn() ? `, Private CA ${backend.pcaCaArn()}` : ''}`);
     const cores = await provisionFleet(standIn, { count: options.devices, workDir, thingGroupName: THING_GROUP, algorithms });
     say(`Provisioned ${cores.length} Greengrass cores under ${workDir}`);
     fleet = await startInlineFleet(standIn, cores, { algorithms, timeScale: options.timeScale });

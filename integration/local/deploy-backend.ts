@@ -10,15 +10,24 @@ import {
   SHADOW_NAME,
   type ClientConfig,
   type PcaSigningAlgorithm,
+  type RotationHandler,
 } from '../../backend/src/index.js';
 import { DEFAULT_NAME_PREFIX, NOTIFICATION_DISPLAY_NAME, RULE_SQL, RULE_SQL_VERSION } from '../../backend/lib/wire-contract.js';
 import type { AwsStandIn } from '../aws/stand-in.js';
+
+export type IssuerChoice = { kind: 'iot' } | { kind: 'pca'; signingAlgorithm: PcaSigningAlgorithm };
 
 export interface BackendDeployment {
   jobTemplateArn: string;
   snsTopicArn: string;
   ruleNames: { createCertificate: string; commitCertificate: string; jobExecutionTerminal: string };
-  pcaCaArn?: string;
+  /** The Private CA in use, when the issuer is AWS Private CA. */
+  pcaCaArn(): string | undefined;
+  /**
+   * Changes the create function's issuer, as changing its PCA_* environment variables does in an
+   * account; the stand-in keeps one Private CA per key family.
+   */
+  useIssuer(issuer: IssuerChoice): Promise<void>;
 }
 
 export interface DeployBackendOptions {
@@ -74,18 +83,31 @@ export async function deployBackend(standIn: AwsStandIn, options: DeployBackendO
     }),
   );
 
-  let pca: { caArn: string; validityInDays: number; signingAlgorithm: PcaSigningAlgorithm } | undefined;
-  if (options.issuer === 'pca') {
-    const signingAlgorithm = options.pcaSigningAlgorithm ?? 'SHA256WITHRSA';
-    const ca = await standIn.model.privateCa.createCertificateAuthority({
-      keyAlgorithm: options.pcaKey ?? (signingAlgorithm.endsWith('ECDSA') ? 'EC_prime256v1' : 'RSA_2048'),
-    });
-    pca = { caArn: ca.certificateAuthorityArn, validityInDays: options.pcaValidityInDays ?? 7, signingAlgorithm };
-  }
-
   const common = { clientConfig, jobDocument: JOB_DOCUMENT, shadowName: SHADOW_NAME };
+  const caByFamily = new Map<'RSA' | 'EC', string>();
+  const privateCa = async (signingAlgorithm: PcaSigningAlgorithm): Promise<string> => {
+    const family = signingAlgorithm.endsWith('ECDSA') ? 'EC' : 'RSA';
+    let arn = caByFamily.get(family);
+    if (!arn) {
+      const keyAlgorithm = family === 'EC' ? 'EC_prime256v1' : (options.pcaKey ?? 'RSA_2048');
+      arn = (await standIn.model.privateCa.createCertificateAuthority({ keyAlgorithm })).certificateAuthorityArn;
+      caByFamily.set(family, arn);
+    }
+    return arn;
+  };
+  let pcaInUse: string | undefined;
+  const createFunction = async (issuer: IssuerChoice): Promise<RotationHandler> => {
+    pcaInUse = issuer.kind === 'pca' ? await privateCa(issuer.signingAlgorithm) : undefined;
+    const pca = issuer.kind === 'pca' && pcaInUse
+      ? { caArn: pcaInUse, validityInDays: options.pcaValidityInDays ?? 7, signingAlgorithm: issuer.signingAlgorithm }
+      : undefined;
+    return createCreateCertificateHandler({ ...common, logger: logger(`${prefix}CreateCertificate`), ...(pca ? { pca } : {}) });
+  };
+  const initialIssuer: IssuerChoice =
+    options.issuer === 'pca' ? { kind: 'pca', signingAlgorithm: options.pcaSigningAlgorithm ?? 'SHA256WITHRSA' } : { kind: 'iot' };
+
   const functions = {
-    createCertificate: createCreateCertificateHandler({ ...common, logger: logger(`${prefix}CreateCertificate`), ...(pca ? { pca } : {}) }),
+    createCertificate: await createFunction(initialIssuer),
     commitCertificate: createCommitCertificateHandler({ ...common, logger: logger(`${prefix}CommitCertificate`) }),
     jobExecutionTerminal: createJobExecutionTerminalHandler({ ...common, snsTopicArn, logger: logger(`${prefix}JobExecutionTerminal`) }),
   };
@@ -94,14 +116,19 @@ export async function deployBackend(standIn: AwsStandIn, options: DeployBackendO
     commitCertificate: `${prefix}CommitCertificate`,
     jobExecutionTerminal: `${prefix}JobExecutionTerminal`,
   };
+  const functionArn = (name: string): string => `arn:aws:lambda:${region}:${accountId}:function:${name}`;
   for (const key of Object.keys(functions) as Array<keyof typeof functions>) {
-    const functionArn = `arn:aws:lambda:${region}:${accountId}:function:${ruleNames[key]}`;
-    const handler = functions[key];
-    standIn.rules.registerFunction(functionArn, (event) => handler(event));
+    const handler: RotationHandler = functions[key];
+    standIn.rules.registerFunction(functionArn(ruleNames[key]), (event) => handler(event));
     await iot.send(
       new CreateTopicRuleCommand({
         ruleName: ruleNames[key],
-        topicRulePayload: { sql: RULE_SQL[key], awsIotSqlVersion: RULE_SQL_VERSION, ruleDisabled: false, actions: [{ lambda: { functionArn } }] },
+        topicRulePayload: {
+          sql: RULE_SQL[key],
+          awsIotSqlVersion: RULE_SQL_VERSION,
+          ruleDisabled: false,
+          actions: [{ lambda: { functionArn: functionArn(ruleNames[key]) } }],
+        },
       }),
     );
   }
@@ -111,5 +138,14 @@ export async function deployBackend(standIn: AwsStandIn, options: DeployBackendO
 
   iot.destroy();
   sns.destroy();
-  return { jobTemplateArn: template.jobTemplateArn ?? '', snsTopicArn, ruleNames, ...(pca ? { pcaCaArn: pca.caArn } : {}) };
+  return {
+    jobTemplateArn: template.jobTemplateArn ?? '',
+    snsTopicArn,
+    ruleNames,
+    pcaCaArn: () => pcaInUse,
+    useIssuer: async (issuer) => {
+      const handler = await createFunction(issuer);
+      standIn.rules.registerFunction(functionArn(ruleNames.createCertificate), (event) => handler(event));
+    },
+  };
 }

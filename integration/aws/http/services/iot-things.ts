@@ -153,6 +153,25 @@ export function thingRoutes(registry: IotRegistry): RestRoute[] {
       },
     },
     {
+      operation: 'DescribeThingGroup',
+      method: 'GET',
+      path: '/thing-groups/{thingGroupName}',
+      handle: async (req) => {
+        const group = registry.things.describeThingGroup(req.labels.thingGroupName ?? '');
+        return {
+          json: {
+            thingGroupName: group.thingGroupName,
+            thingGroupArn: group.thingGroupArn,
+            thingGroupId: group.thingGroupId,
+            version: group.version,
+            thingGroupProperties: group.description === undefined ? {} : { thingGroupDescription: group.description },
+            thingGroupMetadata: { creationDate: group.creationDate / 1000 },
+            status: 'ACTIVE',
+          },
+        };
+      },
+    },
+    {
       operation: 'AddThingToThingGroup',
       method: 'PUT',
       path: '/thing-groups/addThingToThingGroup',

@@ -1,0 +1,81 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { IoTClient } from '@aws-sdk/client-iot';
+import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
+import { PCA_SIGNING_ALGORITHMS } from '../../backend/src/index.js';
+import type { AlgorithmConfig } from '../../component/src/config/algorithms.js';
+import { startAwsStandIn, type AwsStandIn } from '../aws/stand-in.js';
+import { stderrLogger } from '../aws/logger.js';
+import { deployBackend, standInClientConfig, type BackendDeployment } from '../local/deploy-backend.js';
+import { provisionFleet } from '../local/fleet.js';
+import { startInlineFleet, type RunningCore } from '../local/fleet-runner.js';
+import type { RotationTarget } from './target.js';
+
+export interface StandInTargetOptions {
+  devices?: number;
+  /** How much faster than real time the component's timeouts and AWS IoT's job minutes run. */
+  timeScale?: number;
+  algorithms?: AlgorithmConfig;
+  /** Runs the cores; defaults to inline (in this process). */
+  startFleet?: typeof startInlineFleet;
+}
+
+export interface StandInTarget extends RotationTarget {
+  standIn: AwsStandIn;
+  backend: BackendDeployment;
+  fleet: RunningCore[];
+}
+
+const THING_GROUP = 'CertificateRotatorTestFleet';
+
+/** The local stand-in as a target: a fresh account, backend and fleet on this machine. */
+export async function createStandInTarget(options: StandInTargetOptions = {}): Promise<StandInTarget> {
+  const timeScale = options.timeScale ?? 10;
+  const algorithms = options.algorithms ?? { keyAlgorithm: 'RSA-2048', signingAlgorithm: 'SHA256WITHRSA' };
+  const workDir = await mkdtemp(path.join(os.tmpdir(), 'rotator-e2e-'));
+  const standIn = await startAwsStandIn({ minuteMs: 60_000 / timeScale, logger: stderrLogger('error') });
+  const backend = await deployBackend(standIn, { issuer: 'iot', logLevel: 'ERROR' });
+  const cores = await provisionFleet(standIn, { count: options.devices ?? 2, workDir, thingGroupName: THING_GROUP, algorithms });
+  const fleet = await (options.startFleet ?? startInlineFleet)(standIn, cores, { algorithms, timeScale });
+  const clientConfig = standInClientConfig(standIn);
+  const iot = new IoTClient(clientConfig);
+  const iotData = new IoTDataPlaneClient(clientConfig);
+  const coreOf = (thingName: string): RunningCore => {
+    const found = fleet.find((c) => c.core.thingName === thingName);
+    if (!found) throw new Error(`no core named ${thingName} in the stand-in fleet`);
+    return found;
+  };
+  return {
+    name: 'stand-in',
+    standIn,
+    backend,
+    fleet,
+    iot,
+    iotData,
+    thingGroupName: THING_GROUP,
+    jobTemplateId: 'AWSLabsCertificateRotator',
+    // In-progress timeout (5 AWS minutes) plus the rollout, scaled, with room for a slow machine.
+    jobTimeoutMs: (6 * 60_000) / timeScale + 30_000,
+    pollIntervalMs: 200,
+    cleanupTimeoutMs: 30_000,
+    things: async () => cores.map((c) => c.thingName),
+    deployConfiguration: async (configuration) =>
+      Promise.all(fleet.map(async (c) => ({ thingName: c.core.thingName, ...(await c.deployConfiguration(configuration)) }))),
+    useIssuer: (issuer) => backend.useIssuer(issuer),
+    pcaSigningAlgorithms: async () => [...PCA_SIGNING_ALGORITHMS],
+    installedCertificatePem: (thingName) => coreOf(thingName).probe.certificatePem(),
+    coreConnects: async (thingName) =>
+      coreOf(thingName)
+        .probe.connect()
+        .then(() => true, () => false),
+    notifications: async () => standIn.model.sns.messages().map((m) => ({ ...(m.subject ? { subject: m.subject } : {}), message: m.message })),
+    close: async () => {
+      for (const core of fleet) await core.stop().catch(() => undefined);
+      iot.destroy();
+      iotData.destroy();
+      await standIn.close();
+      await rm(workDir, { recursive: true, force: true });
+    },
+  };
+}
