@@ -198,3 +198,21 @@ describe('buildCsr', () => {
     ).rejects.toThrow('CSR self-signature does not verify (SHA256WITHRSA)');
   });
 });
+
+describe('buildCsr with pooled Node buffers', () => {
+  it('signs the exact subject and key bytes when they are views into a shared pool', async () => {
+    const keys = await generateKeyPair('ECDSA-P256');
+    const spki = publicKeySpki(keys.publicKey);
+    // Buffer.from(array) of a small size comes from Node's shared allocation pool.
+    const pooled = Buffer.from(Array.from(spki));
+    expect(pooled.byteOffset).toBeGreaterThan(0);
+    const subject = Buffer.from([0x30, 0x0f, 0x31, 0x0d, 0x30, 0x0b, 0x06, 0x03, 0x55, 0x04, 0x03, 0x0c, 0x04, 0x63, 0x6f, 0x72, 0x65]);
+    const pem = await buildCsr({
+      subject,
+      publicKeySpki: pooled,
+      algorithms: { keyAlgorithm: 'ECDSA-P256', signingAlgorithm: 'ECDSA-WITH-SHA256' },
+      sign: webCryptoSigner(keys.privateKey),
+    });
+    expect(pem).toContain('BEGIN CERTIFICATE REQUEST');
+  });
+});

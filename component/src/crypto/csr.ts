@@ -25,8 +25,14 @@ export interface CsrRequest {
 type ProviderCrypto = NonNullable<Parameters<typeof Pkcs10CertificateRequestGenerator.create>[1]>;
 type GeneratorKeys = Parameters<typeof Pkcs10CertificateRequestGenerator.create>[0]['keys'];
 
+/**
+ * An ArrayBuffer holding exactly `bytes`. `Buffer#slice` shares memory (and Node's pool), so
+ * copy through a plain Uint8Array to get a buffer that starts and ends where the bytes do.
+ */
 function arrayBuffer(bytes: Uint8Array): ArrayBuffer {
-  return bytes.slice().buffer;
+  const copy = new Uint8Array(bytes.byteLength);
+  copy.set(bytes);
+  return copy.buffer;
 }
 
 function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
