@@ -1,0 +1,297 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Logger } from '../../component/src/runtime/logger.js';
+import { ReconnectingMqtt, type BrokerAddress, type InstalledCredentials } from '../device/reconnecting-mqtt.js';
+import { MQTT_PROXY_SERVICE, policiesFor } from './access-control.js';
+import { ConfigStore, type ConfigTree } from './config-store.js';
+import { proposeConfiguration, validateProposal, type ConfigurationUpdate, type DeploymentResult } from './configuration-deployment.js';
+import { installArtifacts } from './deployment/install-artifacts.js';
+import { publishComponent, type PublishedComponent } from './deployment/publish.js';
+import { linuxManifest } from './deployment/recipe.js';
+import { componentEnvironment, deviceLayout, prepareRoot, type DeviceLayout } from './device-layout.js';
+import { IpcServer } from './ipc/ipc-server.js';
+import { configurationOperations } from './ipc/operations/configuration.js';
+import { mqttProxyOperations } from './ipc/operations/mqtt-proxy.js';
+import { ComponentLog } from './lifecycle/component-log.js';
+import { ComponentRunner, type ComponentState } from './lifecycle/component-runner.js';
+import { RestartChannel } from './lifecycle/restart-channel.js';
+import { MqttRouter } from './mqtt-router.js';
+import { interpolateTree, type RecipeVariableContext } from './recipe-variables.js';
+import { DEFAULT_VALIDATION_TIMEOUT_MS, ValidationBroker } from './validation-broker.js';
+
+export const NUCLEUS_SERVICE = 'aws.greengrass.Nucleus';
+
+export interface NucleusOptions {
+  /** The Greengrass root directory of this device. */
+  root: string;
+  thingName: string;
+  broker: BrokerAddress;
+  /** The build output (published here, digest computed) or a component published before. */
+  deployment: { recipePath: string; artifactPath: string; version?: string; storeDir?: string } | { published: PublishedComponent };
+  /** File-mode credentials to install at `<root>/thingCert.crt` and `<root>/privKey.key`. */
+  credentials?: { certificatePem: string; privateKeyPem: string };
+  /** Overrides `system.certificateFilePath` / `privateKeyPath` (PKCS#11 URIs). */
+  credentialPaths?: { certificateFilePath: string; privateKeyPath: string };
+  /** How the nucleus reads the credentials to connect with; default the files. */
+  readCredentials?: (system: { certificateFilePath: string; privateKeyPath: string }) => Promise<InstalledCredentials>;
+  /** The deployment's configuration MERGE over the recipe's DefaultConfiguration. */
+  componentConfiguration?: ConfigTree;
+  /** `aws.greengrass.Nucleus` configuration; interpolateComponentConfiguration defaults to true. */
+  nucleusConfiguration?: ConfigTree;
+  /** Other services' configuration, such as aws.greengrass.crypto.Pkcs11Provider. */
+  otherServices?: Record<string, ConfigTree>;
+  region?: string;
+  /** Extra environment for the component's processes. */
+  env?: Record<string, string>;
+  logger: Logger;
+  /** Time from a restart request to the nucleus coming back; default 100 ms. */
+  restartDelayMs?: number;
+  validationTimeoutMs?: number;
+}
+
+export type NucleusStatus = 'running' | 'restarting' | 'stopped' | 'off';
+
+/** Deploys the component and starts the nucleus. */
+export async function startNucleus(options: NucleusOptions): Promise<Nucleus> {
+  const nucleus = await Nucleus.deploy(options);
+  await nucleus.start();
+  return nucleus;
+}
+
+/**
+ * A Greengrass nucleus stand-in for one device: serves Greengrass IPC on `<root>/ipc.socket`,
+ * holds the device's AWS IoT connection, runs the deployed component's lifecycle scripts and
+ * restarts itself (reconnecting with the credentials installed then) when the Run script asks.
+ */
+export class Nucleus {
+  private statusValue: NucleusStatus = 'stopped';
+  private ipc: IpcServer | undefined;
+  private mqtt: ReconnectingMqtt | undefined;
+  private router: MqttRouter | undefined;
+  private runner: ComponentRunner | undefined;
+  private restarts = 0;
+  private generation = 0;
+  private readonly restartListeners: Array<() => void> = [];
+  private readonly stateListeners: Array<(state: ComponentState) => void> = [];
+  private readonly validation = new ValidationBroker();
+  private rawConfiguration: ConfigTree;
+
+  private constructor(
+    private readonly options: NucleusOptions,
+    readonly component: PublishedComponent,
+    readonly layout: DeviceLayout,
+    private readonly config: ConfigStore,
+    private readonly channel: RestartChannel,
+    private readonly log: ComponentLog,
+  ) {
+    this.rawConfiguration = config.configuration(component.name) ?? {};
+  }
+
+  /** Publishes (when given the build output), installs the artifacts and lays out the root. */
+  static async deploy(options: NucleusOptions): Promise<Nucleus> {
+    const component =
+      'published' in options.deployment
+        ? options.deployment.published
+        : await publishComponent({ ...options.deployment, storeDir: options.deployment.storeDir ?? path.join(options.root, '..', `${path.basename(options.root)}-component-store`) });
+    const layout = deviceLayout(options.root, options.thingName, component);
+    await installArtifacts(options.root, component, options.logger);
+    await prepareRoot(layout, options.broker.caPem, options.credentials);
+    const config = new ConfigStore(
+      {
+        certificateFilePath: options.credentialPaths?.certificateFilePath ?? layout.certificateFilePath,
+        privateKeyPath: options.credentialPaths?.privateKeyPath ?? layout.privateKeyPath,
+        rootCaPath: layout.rootCaPath,
+        rootpath: options.root,
+        thingName: options.thingName,
+      },
+      layout.effectiveConfigPath,
+    );
+    config.setService(NUCLEUS_SERVICE, { interpolateComponentConfiguration: true, ...options.nucleusConfiguration }, { componentType: 'NUCLEUS' });
+    for (const [name, configuration] of Object.entries(options.otherServices ?? {})) config.setService(name, configuration);
+    const defaults = component.recipe.ComponentConfiguration?.DefaultConfiguration ?? {};
+    const raw = proposeConfiguration(defaults, defaults, { merge: options.componentConfiguration ?? {} });
+    const channel = await RestartChannel.create(layout.standInDir);
+    const log = new ComponentLog(layout.logPath, component.name);
+    const nucleus = new Nucleus(options, component, layout, config, channel, log);
+    config.setService(component.name, nucleus.resolve(raw), { componentType: 'GENERIC', version: component.version });
+    nucleus.rawConfiguration = raw;
+    await config.write();
+    return nucleus;
+  }
+
+  get status(): NucleusStatus {
+    return this.statusValue;
+  }
+
+  /** Restarts the Run script asked for (`systemctl restart greengrass`). */
+  get restartCount(): number {
+    return this.restarts;
+  }
+
+  get componentState(): ComponentState {
+    return this.runner?.state ?? 'NEW';
+  }
+
+  /** The component's configuration as the nucleus holds it now (interpolated). */
+  componentConfiguration(): ConfigTree {
+    return this.config.configuration(this.component.name) ?? {};
+  }
+
+  onRestart(listener: () => void): void {
+    this.restartListeners.push(listener);
+  }
+
+  onComponentState(listener: (state: ComponentState) => void): void {
+    this.stateListeners.push(listener);
+  }
+
+  componentLog(): Promise<string> {
+    return readFile(this.layout.logPath, 'utf8').catch(() => '');
+  }
+
+  /** Boots the nucleus: IPC, the AWS IoT connection with the installed credentials, the component. */
+  async start(): Promise<void> {
+    if (this.statusValue === 'running') throw new Error('the nucleus is already running');
+    const generation = ++this.generation;
+    const { options, component, layout } = this;
+    this.statusValue = 'running';
+    await this.channel.listen((request) => void (request === 'restart' ? this.restart() : this.stop()));
+    const ipc = await IpcServer.start({
+      socketPath: layout.socketPath,
+      logger: options.logger,
+      operations: [
+        ...mqttProxyOperations({
+          router: () => this.router,
+          policies: (name) => policiesFor(this.config.configuration(name), MQTT_PROXY_SERVICE).policies,
+          ...maxMessageSize(this.config.configuration(NUCLEUS_SERVICE)),
+        }),
+        ...configurationOperations({ config: this.config, validation: this.validation }),
+      ],
+    });
+    this.ipc = ipc;
+    const system = this.config.system;
+    const read = options.readCredentials ?? defaultReadCredentials;
+    this.mqtt = new ReconnectingMqtt(options.broker, options.thingName, () => read(system), options.logger);
+    this.router = new MqttRouter(this.mqtt);
+    await this.mqtt.start();
+    if (generation !== this.generation) return;
+    const svcuid = ipc.issueToken(component.name);
+    const runner = new ComponentRunner({
+      name: component.name,
+      manifest: linuxManifest(component.recipe),
+      variables: () => ({ ...this.variables(), configuration: this.componentConfiguration() }),
+      env: () =>
+        componentEnvironment({
+          layout,
+          thingName: options.thingName,
+          region: options.region ?? 'us-east-1',
+          svcuid,
+          shimDir: this.channel.binDir,
+          ...(options.env ? { extra: options.env } : {}),
+        }),
+      workPath: layout.workPath,
+      log: this.log,
+      logger: options.logger,
+    });
+    runner.onStateChange((state) => {
+      for (const listener of [...this.stateListeners]) listener(state);
+    });
+    this.runner = runner;
+    void runner.start();
+  }
+
+  /** `systemctl stop greengrass`: the component is stopped, then the connection and IPC. */
+  async stop(): Promise<void> {
+    this.generation += 1;
+    this.statusValue = 'stopped';
+    const runner = this.runner;
+    this.runner = undefined;
+    await runner?.stop();
+    await this.teardown();
+  }
+
+  /** Power cut: every process of the component killed at once, the broker connection dropped. */
+  async powerCut(): Promise<void> {
+    this.generation += 1;
+    this.statusValue = 'off';
+    this.runner?.kill();
+    this.runner = undefined;
+    await this.teardown();
+  }
+
+  /** `systemctl restart greengrass`: stop, then start again after `restartDelayMs`. */
+  async restart(): Promise<void> {
+    if (this.statusValue !== 'running') return;
+    this.restarts += 1;
+    this.options.logger.info('Restarting the nucleus', { thingName: this.options.thingName, restarts: this.restarts });
+    await this.stop();
+    this.statusValue = 'restarting';
+    for (const listener of [...this.restartListeners]) listener();
+    const generation = this.generation;
+    await new Promise((resolve) => setTimeout(resolve, this.options.restartDelayMs ?? 100));
+    if (this.statusValue === 'restarting' && generation === this.generation) await this.start();
+  }
+
+  /**
+   * A deployment that changes only the component's configuration: the running component
+   * validates the proposal over IPC first; a rejection fails the deployment and changes nothing.
+   */
+  async deployConfiguration(update: ConfigurationUpdate): Promise<DeploymentResult> {
+    const name = this.component.name;
+    const defaults = this.component.recipe.ComponentConfiguration?.DefaultConfiguration ?? {};
+    const raw = proposeConfiguration(this.rawConfiguration, defaults, update);
+    const proposed = this.resolve(raw);
+    const timeout = this.options.validationTimeoutMs ?? DEFAULT_VALIDATION_TIMEOUT_MS;
+    const { deploymentId, failure } = await validateProposal(this.validation, name, proposed, timeout);
+    if (failure !== undefined) {
+      this.options.logger.warn('Configuration deployment failed', { deploymentId, component: name, reason: failure });
+      return { deploymentId, status: 'FAILED', message: failure };
+    }
+    this.rawConfiguration = raw;
+    this.config.setConfiguration(name, proposed);
+    await this.config.write();
+    return { deploymentId, status: 'SUCCEEDED', message: 'Successfully deployed' };
+  }
+
+  private variables(): RecipeVariableContext {
+    return {
+      componentName: this.component.name,
+      thingName: this.options.thingName,
+      rootPath: this.options.root,
+      artifactsPath: this.layout.artifactsPath,
+      decompressedPath: this.layout.decompressedPath,
+      workPath: this.layout.workPath,
+    };
+  }
+
+  /** Interpolates recipe variables in the configuration when the nucleus is set to. */
+  private resolve(raw: ConfigTree): ConfigTree {
+    const interpolate = this.config.configuration(NUCLEUS_SERVICE)?.interpolateComponentConfiguration === true;
+    return interpolate ? (interpolateTree(raw, this.variables()) as ConfigTree) : raw;
+  }
+
+  private async teardown(): Promise<void> {
+    this.channel.close();
+    const mqtt = this.mqtt;
+    const ipc = this.ipc;
+    this.mqtt = undefined;
+    this.router = undefined;
+    this.ipc = undefined;
+    await mqtt?.close();
+    await ipc?.close();
+  }
+}
+
+/** `mqtt.maxMessageSizeInBytes` of the nucleus configuration, when set. */
+function maxMessageSize(nucleus: ConfigTree | undefined): { maxMessageBytes?: number } {
+  const value = (nucleus?.mqtt as ConfigTree | undefined)?.maxMessageSizeInBytes;
+  return typeof value === 'number' && value > 0 ? { maxMessageBytes: value } : {};
+}
+
+async function defaultReadCredentials(system: { certificateFilePath: string; privateKeyPath: string }): Promise<InstalledCredentials> {
+  const [certificatePem, privateKeyPem] = await Promise.all([
+    readFile(system.certificateFilePath, 'utf8'),
+    readFile(system.privateKeyPath, 'utf8'),
+  ]);
+  return { certificatePem, privateKeyPem };
+}
