@@ -2,7 +2,6 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
@@ -15,7 +14,8 @@ export class PipelineNotifications extends Construct {
   constructor(scope: Construct, id: string, props: { namePrefix: string; pipeline: codepipeline.IPipeline }) {
     super(scope, id);
     // EventBridge can publish to an encrypted topic only when the key's policy lets it use the
-    // key; the AWS managed alias/aws/sns key's policy cannot be changed, hence a key of our own.
+    // key; the AWS managed alias/aws/sns key's policy cannot be changed, hence a key of our own
+    // (the SnsTopic target below adds EventBridge to its policy).
     const key = new kms.Key(this, 'Key', {
       alias: `${props.namePrefix}/sns`,
       description: `${props.namePrefix} pipeline notifications`,
@@ -23,14 +23,6 @@ export class PipelineNotifications extends Construct {
       pendingWindow: Duration.days(7),
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-        // In a key policy "*" means this key.
-        resources: ['*'],
-      }),
-    );
 
     this.topic = new sns.Topic(this, 'Topic', {
       topicName: `${props.namePrefix}Notification`,
