@@ -57,18 +57,21 @@ export interface WatchOptions {
   expectedThings?: number;
   onProgress?: (progress: JobProgress) => void;
   sleep?: (ms: number) => Promise<void>;
+  /** Clock for the timeout (default Date.now); tests pass a fake with their fake sleep. */
+  now?: () => number;
 }
 
 /** Polls a job until every execution has ended (or the timeout passes); returns the last progress. */
 export async function watchJob(iot: IoTClient, jobId: string, options: WatchOptions = {}): Promise<JobProgress & { timedOut: boolean }> {
   const interval = options.intervalMs ?? 1000;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const deadline = Date.now() + (options.timeoutMs ?? 24 * 3600_000);
+  const now = options.now ?? Date.now;
+  const deadline = now() + (options.timeoutMs ?? 24 * 3600_000);
   for (;;) {
     const progress = await readJobProgress(iot, jobId, options.expectedThings);
     options.onProgress?.(progress);
     if (progress.done) return { ...progress, timedOut: false };
-    if (Date.now() >= deadline) return { ...progress, timedOut: true };
+    if (now() >= deadline) return { ...progress, timedOut: true };
     await sleep(interval);
   }
 }

@@ -26,6 +26,9 @@ export function renderProgress(counts: Record<string, number>, total: number, wi
   return `[${bar}] ${ended}/${total} done | ${detail || 'waiting for executions'}`;
 }
 
+/** Where a progress line goes: a terminal (redrawn in place) or any other text sink. */
+export type ProgressStream = Pick<NodeJS.WriteStream, 'write'> & { isTTY?: boolean };
+
 /** Redraws one status line on a terminal; prints whole lines, at most every few seconds, elsewhere. */
 export class ProgressLine {
   private lastPrinted = 0;
@@ -33,7 +36,7 @@ export class ProgressLine {
   private printedText = '';
 
   constructor(
-    private readonly stream: NodeJS.WriteStream = process.stderr,
+    private readonly stream: ProgressStream = process.stderr,
     private readonly minIntervalMs = 5000,
   ) {}
 

@@ -1,0 +1,112 @@
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { COMMON_HELP, UsageError, asUsageError, endpointSchema, parseFlags, regionSchema, secondsSchema } from './cli.js';
+
+export const DEFAULT_TEMPLATE_ID = 'AWSLabsCertificateRotator';
+
+export const ROTATE_USAGE = `Usage: npm run rotate -- (--thing-group NAME | --things NAME,NAME,...) [options]
+
+Starts a certificate rotation job from the backend's job template, shows its progress and prints
+the outcome on every core device. Exits with 0 only when every job execution SUCCEEDED.
+AWS credentials and region come from the standard AWS SDK chain (environment, profiles, roles).
+
+Target (exactly one):
+  --thing-group NAME       rotate every core device in this thing group (members when the job starts)
+  --things A,B,C           rotate these core devices (thing names, comma-separated)
+
+Options:
+  --job-id ID              ID of the new job (default certificate-rotation-<timestamp>)
+  --template-id ID         job template to create the job from (default ${DEFAULT_TEMPLATE_ID})
+  --timeout SECONDS        stop watching after this long and exit with 1 (default 3600)
+  --poll-interval SECONDS  how often to look at the job (default 5)
+  --no-wait                create the job, print its ID and exit without watching it
+  --json                   print the outcome as one JSON object on the last line:
+                           { jobId, things: [{ thingName, status, reason? }], succeeded, failed, timedOut }
+${COMMON_HELP}`;
+
+export type RotateTarget = { kind: 'thingGroup'; name: string } | { kind: 'things'; names: string[] };
+
+export interface RotateOptions {
+  target: RotateTarget;
+  /** Generated at run time when not given. */
+  jobId?: string;
+  templateId: string;
+  timeoutMs: number;
+  pollIntervalMs: number;
+  wait: boolean;
+  json: boolean;
+  region?: string;
+  endpoint?: string;
+}
+
+const NAME = /^[a-zA-Z0-9:_-]{1,128}$/;
+const JOB_ID = /^[a-zA-Z0-9_-]{1,64}$/;
+
+const flagsSchema = z
+  .object({
+    'thing-group': z.string().regex(NAME, '--thing-group must be a thing group name (letters, digits, ":", "_" or "-")').optional(),
+    things: z
+      .string()
+      .transform((v) => v.split(',').map((t) => t.trim()).filter((t) => t !== ''))
+      .refine((names) => names.length > 0, '--things needs at least one thing name')
+      .refine((names) => names.every((n) => NAME.test(n)), '--things must be thing names (letters, digits, ":", "_" or "-") separated by commas')
+      .refine((names) => new Set(names).size === names.length, '--things lists a thing twice')
+      .optional(),
+    'job-id': z.string().regex(JOB_ID, '--job-id must be 1-64 letters, digits, "_" or "-"').optional(),
+    'template-id': z.string().regex(JOB_ID, '--template-id must be 1-64 letters, digits, "_" or "-"'),
+    timeout: secondsSchema('--timeout', 7 * 24 * 3600),
+    'poll-interval': secondsSchema('--poll-interval', 3600),
+    'no-wait': z.boolean(),
+    json: z.boolean(),
+    region: regionSchema,
+    endpoint: endpointSchema,
+  })
+  .refine((f) => (f['thing-group'] === undefined) !== (f.things === undefined), {
+    message: 'give exactly one target: --thing-group NAME or --things A,B,C',
+  });
+
+/** Parses the command line; `help` when --help was given, else the options. Throws UsageError. */
+export function parseRotateArgs(argv: string[]): { help: true } | { help: false; options: RotateOptions } {
+  let values: Record<string, unknown>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        'thing-group': { type: 'string' },
+        things: { type: 'string' },
+        'job-id': { type: 'string' },
+        'template-id': { type: 'string', default: DEFAULT_TEMPLATE_ID },
+        timeout: { type: 'string', default: '3600' },
+        'poll-interval': { type: 'string', default: '5' },
+        'no-wait': { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+        region: { type: 'string' },
+        endpoint: { type: 'string' },
+        help: { type: 'boolean', default: false },
+      },
+    }));
+  } catch (error) {
+    asUsageError(error);
+  }
+  if (values['help'] === true) return { help: true };
+  const f = parseFlags(flagsSchema, values);
+  const target: RotateTarget =
+    f['thing-group'] !== undefined ? { kind: 'thingGroup', name: f['thing-group'] } : { kind: 'things', names: f.things ?? [] };
+  if (target.kind === 'things' && target.names.length === 0) throw new UsageError('--things needs at least one thing name');
+  return {
+    help: false,
+    options: {
+      target,
+      ...(f['job-id'] === undefined ? {} : { jobId: f['job-id'] }),
+      templateId: f['template-id'],
+      timeoutMs: f.timeout,
+      pollIntervalMs: f['poll-interval'],
+      wait: !f['no-wait'],
+      json: f.json,
+      ...(f.region === undefined ? {} : { region: f.region }),
+      ...(f.endpoint === undefined ? {} : { endpoint: f.endpoint }),
+    },
+  };
+}
