@@ -39,6 +39,21 @@ export interface RotateOptions {
   endpoint?: string;
 }
 
+/** The command's flags as node:util parseArgs reads them (every one is described in ROTATE_USAGE). */
+export const ROTATE_FLAGS = {
+  'thing-group': { type: 'string' },
+  things: { type: 'string' },
+  'job-id': { type: 'string' },
+  'template-id': { type: 'string', default: DEFAULT_TEMPLATE_ID },
+  timeout: { type: 'string', default: '3600' },
+  'poll-interval': { type: 'string', default: '5' },
+  'no-wait': { type: 'boolean', default: false },
+  json: { type: 'boolean', default: false },
+  region: { type: 'string' },
+  endpoint: { type: 'string' },
+  help: { type: 'boolean', default: false },
+} as const;
+
 const NAME = /^[a-zA-Z0-9:_-]{1,128}$/;
 const JOB_ID = /^[a-zA-Z0-9_-]{1,64}$/;
 
@@ -73,19 +88,7 @@ export function parseRotateArgs(argv: string[]): { help: true } | { help: false;
       args: argv,
       strict: true,
       allowPositionals: false,
-      options: {
-        'thing-group': { type: 'string' },
-        things: { type: 'string' },
-        'job-id': { type: 'string' },
-        'template-id': { type: 'string', default: DEFAULT_TEMPLATE_ID },
-        timeout: { type: 'string', default: '3600' },
-        'poll-interval': { type: 'string', default: '5' },
-        'no-wait': { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false },
-        region: { type: 'string' },
-        endpoint: { type: 'string' },
-        help: { type: 'boolean', default: false },
-      },
+      options: ROTATE_FLAGS,
     }));
   } catch (error) {
     asUsageError(error);
