@@ -9,7 +9,7 @@ import { validateAlgorithmConfig } from '../../component/src/config/validate.js'
 import { readFileSync } from 'node:fs';
 import type { GreengrassRoot } from './greengrass-root.js';
 import { readFileCredentials } from './greengrass-root.js';
-import { ReconnectingMqtt, type BrokerAddress, type InstalledCredentials } from './reconnecting-mqtt.js';
+import { ReconnectingIotMqtt, ReconnectingMqtt, type BrokerAddress, type InstalledCredentials, type MqttConnector } from './reconnecting-mqtt.js';
 
 export interface InlineCoreOptions {
   paths: GreengrassRoot;
@@ -21,6 +21,11 @@ export interface InlineCoreOptions {
   createStore?: (core: { certificateFilePath: string; privateKeyPath: string; workDirectory: string; logger: Logger }) => CredentialStore;
   /** Reads the credentials to connect with; defaults to the files. */
   readCredentials?: () => Promise<InstalledCredentials>;
+  /**
+   * Opens the core's connection with what is installed at that moment (client id = thing name);
+   * replaces `readCredentials` and the file connection (a PKCS#11 key, for instance).
+   */
+  connect?: (clientId: string) => MqttConnector;
   /** Time between the component asking for a restart and Greengrass coming back. */
   restartDelayMs?: number;
 }
@@ -35,7 +40,7 @@ export type CoreStatus = 'stopped' | 'running' | 'restarting' | 'killed';
  * greengrass` does.
  */
 export class InlineCore {
-  private mqtt: ReconnectingMqtt | undefined;
+  private mqtt: ReconnectingIotMqtt | undefined;
   private rotator: RotatorHandle | undefined;
   private status: CoreStatus = 'stopped';
   private generation = 0;
@@ -86,12 +91,9 @@ export class InlineCore {
       readFile: (file) => readFileSync(file, 'utf8'),
       platform: 'linux',
     });
-    const mqtt = new ReconnectingMqtt(
-      this.options.broker,
-      config.thingName,
-      this.options.readCredentials ?? (() => readFileCredentials(paths)),
-      logger,
-    );
+    const mqtt = this.options.connect
+      ? new ReconnectingIotMqtt(this.options.connect(config.thingName), config.thingName, logger)
+      : new ReconnectingMqtt(this.options.broker, config.thingName, this.options.readCredentials ?? (() => readFileCredentials(paths)), logger);
     this.mqtt = mqtt;
     this.status = 'running';
     await mqtt.start();

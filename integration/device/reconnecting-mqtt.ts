@@ -19,22 +19,33 @@ interface Subscription {
   onMessage: (message: IotMessage) => void;
 }
 
+/** One live connection to AWS IoT, whatever client library and key storage it uses. */
+export interface MqttConnection extends IotMqtt {
+  readonly connected: boolean;
+  /** Called once when the connection drops for any reason. */
+  onDisconnect(listener: () => void): void;
+}
+
+/** Opens a new connection with the credentials installed at the moment it is called. */
+export type MqttConnector = () => Promise<MqttConnection>;
+
 /**
  * The nucleus's side of the connection to AWS IoT: keeps the component's subscriptions, and
  * whenever the connection drops reconnects with whatever credentials are installed at that
  * moment, as the Greengrass nucleus does. QoS 0 publishes while offline are dropped.
+ * How a connection is opened (PEM files over mqtt.js, or a PKCS#11 key over aws-crt) is the
+ * connector's business.
  */
-export class ReconnectingMqtt implements IotMqtt {
-  private connection: DirectMqtt | undefined;
+export class ReconnectingIotMqtt implements IotMqtt {
+  private connection: MqttConnection | undefined;
   private readonly subscriptions: Subscription[] = [];
   private closed = false;
   private retryTimer: NodeJS.Timeout | undefined;
   private attempts = 0;
 
   constructor(
-    private readonly broker: BrokerAddress,
+    private readonly connect: MqttConnector,
     private readonly clientId: string,
-    private readonly readCredentials: () => Promise<InstalledCredentials>,
     private readonly logger: Logger,
     private readonly retryDelayMs = 500,
   ) {}
@@ -52,8 +63,7 @@ export class ReconnectingMqtt implements IotMqtt {
     if (this.closed) return false;
     this.attempts += 1;
     try {
-      const credentials = await this.readCredentials();
-      const connection = await DirectMqtt.connect({ ...this.broker, ...credentials, clientId: this.clientId });
+      const connection = await this.connect();
       if (this.closed) {
         await connection.close();
         return false;
@@ -109,5 +119,18 @@ export class ReconnectingMqtt implements IotMqtt {
     this.connection = undefined;
     this.subscriptions.length = 0;
     if (connection) await connection.close();
+  }
+}
+
+/** The nucleus with file credentials: PEM certificate and key read afresh at every connection. */
+export class ReconnectingMqtt extends ReconnectingIotMqtt {
+  constructor(
+    broker: BrokerAddress,
+    clientId: string,
+    readCredentials: () => Promise<InstalledCredentials>,
+    logger: Logger,
+    retryDelayMs = 500,
+  ) {
+    super(async () => DirectMqtt.connect({ ...broker, ...(await readCredentials()), clientId }), clientId, logger, retryDelayMs);
   }
 }

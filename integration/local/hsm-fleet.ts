@@ -1,0 +1,138 @@
+import path from 'node:path';
+import type { KeyAlgorithm } from '../../component/src/config/algorithms.js';
+import { Pkcs11CredentialStore, PKCS11_PROVIDER_COMPONENT } from '../../component/src/credentials/pkcs11/index.js';
+import type { AwsStandIn } from '../aws/stand-in.js';
+import { ALLOW_ALL_POLICY } from '../aws/model/registry/registry.js';
+import { fileLogger } from '../device/file-logger.js';
+import { layoutGreengrassRoot } from '../device/greengrass-root.js';
+import { hsmConnector, readHsmCoreSettings } from '../device/hsm/hsm-core.js';
+import { SharedPkcs11Library } from '../device/hsm/pkcs11-library.js';
+import { createSoftHsmTokenSet } from '../device/hsm/softhsm-tokens.js';
+import { generateDeviceKey, importDeviceCertificate, readTokenCertificatePem } from '../device/hsm/token-credentials.js';
+import { InlineCore } from '../device/inline-core.js';
+import { scaledClock } from '../device/scaled-clock.js';
+import { CORE_POLICY_NAME, thingNameFor, type ProvisionedCore, type ProvisionFleetOptions } from './fleet.js';
+import type { FleetRunnerOptions, RunningCore } from './fleet-runner.js';
+import type { InstalledCredentialsProbe } from './verify-fleet.js';
+
+/** The label of each core's certificate and private key in its token. */
+export const HSM_OBJECT_LABEL = 'device';
+const HSM_OBJECT_ID = Buffer.from([0x01]);
+const DAY_MS = 86_400_000;
+
+export interface ProvisionHsmFleetOptions extends ProvisionFleetOptions {
+  /** Key pair the cores start with, generated inside each token; default RSA-2048 (as file cores). */
+  initialKeyAlgorithm?: KeyAlgorithm;
+}
+
+/**
+ * Provisions simulated cores whose keys live in SoftHSM2: one token per core, all in ONE SoftHSM2
+ * configuration under `<workDir>/softhsm` (SOFTHSM2_CONF is process-wide; see
+ * SharedPkcs11Library). Per core: the key pair is generated in the token (label `device`), the
+ * stand-in's device CA issues a certificate for its public key, the certificate is stored in the
+ * token with the key's label and id, registered ACTIVE and attached exclusively with the policy
+ * and thing group, and the Greengrass root points at the token with PKCS#11 URIs and the
+ * `aws.greengrass.crypto.Pkcs11Provider` configuration. Leaves SOFTHSM2_CONF pointing at the set.
+ */
+export async function provisionHsmFleet(standIn: AwsStandIn, options: ProvisionHsmFleetOptions): Promise<ProvisionedCore[]> {
+  const tokens = await createSoftHsmTokenSet(path.join(options.workDir, 'softhsm'));
+  tokens.activate();
+  const { registry, authorities } = standIn.model;
+  if (!registry.policies.listPolicies().some((p) => p.policyName === CORE_POLICY_NAME)) registry.policies.createPolicy(CORE_POLICY_NAME, ALLOW_ALL_POLICY);
+  registry.things.createThingGroup(options.thingGroupName);
+  const prefix = options.thingNamePrefix ?? 'GreengrassCore-';
+  const cores: ProvisionedCore[] = [];
+  for (let i = 0; i < options.count; i++) {
+    const thingName = thingNameFor(prefix, i, options.count);
+    const token = tokens.addToken(thingName.slice(-32));
+    const spki = generateDeviceKey(token.provider, options.initialKeyAlgorithm ?? 'RSA-2048', HSM_OBJECT_LABEL, HSM_OBJECT_ID);
+    const now = standIn.model.clock.now();
+    const certificate = await authorities.deviceCa.issue({
+      publicKey: spki,
+      subject: `CN=${thingName}`,
+      notBefore: new Date(now - DAY_MS),
+      notAfter: new Date(now + 3650 * DAY_MS),
+      scheme: { family: authorities.deviceCa.family, hash: 'SHA-256' },
+      profile: 'client',
+    });
+    const certificatePem = certificate.toString('pem');
+    importDeviceCertificate(token.provider, certificatePem, HSM_OBJECT_LABEL, HSM_OBJECT_ID);
+    registry.things.createThing(thingName);
+    const registered = registry.registerCertificateWithoutCA(certificatePem, 'ACTIVE');
+    registry.attachThingPrincipal(thingName, registered.certificateArn, 'EXCLUSIVE_THING');
+    registry.attachPolicy(CORE_POLICY_NAME, registered.certificateArn);
+    registry.things.addThingToThingGroup(options.thingGroupName, thingName);
+    const paths = await layoutGreengrassRoot({
+      root: path.join(options.workDir, thingName),
+      thingName,
+      certificatePem,
+      privateKeyPem: '',
+      rootCaPem: standIn.mqtt.caCertificatePem,
+      algorithms: options.algorithms,
+      credentialPaths: {
+        certificateFilePath: `pkcs11:object=${HSM_OBJECT_LABEL};type=cert`,
+        privateKeyPath: `pkcs11:object=${HSM_OBJECT_LABEL};type=private`,
+      },
+      otherServices: { [PKCS11_PROVIDER_COMPONENT]: { configuration: token.providerConfiguration } },
+      ...(options.componentConfiguration ? { componentConfiguration: options.componentConfiguration } : {}),
+    });
+    cores.push({ thingName, paths, initialCertificateId: registered.certificateId });
+    if (options.logger && (i + 1) % 100 === 0) options.logger.info(`Provisioned ${i + 1} of ${options.count} HSM cores`);
+  }
+  return cores;
+}
+
+/**
+ * Runs HSM cores inline: the component uses the real Pkcs11CredentialStore on the core's token,
+ * and the nucleus stand-in connects with aws-crt signing the TLS handshake inside the token.
+ * Settings come from each core's effective configuration, as the nucleus reads them.
+ * Call after provisionHsmFleet (SOFTHSM2_CONF must point at the fleet's token set).
+ */
+export async function startHsmInlineFleet(standIn: AwsStandIn, cores: ProvisionedCore[], options: FleetRunnerOptions): Promise<RunningCore[]> {
+  if (process.env.SOFTHSM2_CONF === undefined) throw new Error('SOFTHSM2_CONF is not set: provision the fleet with provisionHsmFleet first');
+  const clock = scaledClock(options.timeScale);
+  const broker = { host: standIn.mqtt.host, port: standIn.mqtt.port, caPem: standIn.mqtt.caCertificatePem };
+  const settings = cores.map((core) => readHsmCoreSettings(core.paths.effectiveConfigPath));
+  const libraries = new Set(settings.map((s) => s.provider.library));
+  const [libraryPath, ...others] = [...libraries];
+  if (libraryPath === undefined || others.length > 0) throw new Error(`HSM cores must share one PKCS#11 library (found ${libraries.size})`);
+  // Opened before any core connects and kept for the life of the process: see SharedPkcs11Library.
+  const library = new SharedPkcs11Library(libraryPath);
+  const running = cores.map((core, i): RunningCore => {
+    const hsm = settings[i];
+    if (hsm === undefined) throw new Error(`no HSM settings for ${core.thingName}`);
+    const logger = fileLogger(core.paths.componentLogPath, { thingName: core.thingName });
+    const inline = new InlineCore({
+      paths: core.paths,
+      broker,
+      algorithms: options.algorithms,
+      logger,
+      clock,
+      createStore: (store) => new Pkcs11CredentialStore({ paths: { certificateFilePath: store.certificateFilePath, privateKeyPath: store.privateKeyPath }, provider: hsm.provider, logger: store.logger }),
+      connect: (clientId) => hsmConnector(broker, library, hsm, clientId),
+    });
+    const probe: InstalledCredentialsProbe = {
+      certificatePem: async () => readTokenCertificatePem(hsm.provider, hsm.label),
+      connect: async () => {
+        const connection = await hsmConnector(broker, library, hsm, `${core.thingName}-check`)();
+        await connection.close();
+      },
+    };
+    return {
+      core,
+      componentState: () => inline.componentState(),
+      restarts: () => inline.restarts,
+      deployConfiguration: async (configuration) => inline.deployConfiguration(configuration),
+      powerCut: () => inline.kill(),
+      start: () => inline.start(),
+      stop: async () => {
+        await inline.stop();
+        await logger.close();
+      },
+      probe,
+    };
+  });
+  for (const r of running) await r.start();
+  return running;
+}
+
