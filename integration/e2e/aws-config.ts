@@ -19,6 +19,8 @@ export interface AwsTargetNotConfigured {
 export const REGION_VARIABLE = 'AWS_REGION';
 export const THING_GROUP_VARIABLE = 'THING_GROUP_NAME';
 export const DEFAULT_JOB_TIMEOUT_MINUTES = 15;
+/** Set to 1 where the AWS target must run (the pipeline): then "not configured" is a failure. */
+export const REQUIRE_VARIABLE = 'REQUIRE_AWS_TARGET';
 
 const present = (value: string | undefined): string | undefined => (value === undefined || value.trim() === '' ? undefined : value.trim());
 
@@ -48,7 +50,7 @@ const VARIABLE_OF: Record<string, string> = {
 export function readAwsTargetConfig(env: NodeJS.ProcessEnv = process.env): AwsTargetConfig | AwsTargetNotConfigured {
   const region = present(env['AWS_REGION']) ?? present(env['AWS_DEFAULT_REGION']);
   const thingGroupName = present(env[THING_GROUP_VARIABLE]);
-  const missing = [...(region ? [] : [REGION_VARIABLE]), ...(thingGroupName ? [] : [THING_GROUP_VARIABLE])];
+  const missing = [...(thingGroupName ? [] : [THING_GROUP_VARIABLE]), ...(region ? [] : [REGION_VARIABLE])];
   if (missing.length > 0) return { configured: false, missing };
   const parsed = settingsSchema.safeParse({
     region,

@@ -52,7 +52,7 @@ function awsError(name: string, httpStatusCode: number): Error {
 
 describe('readAwsTargetConfig', () => {
   it('names every missing variable', () => {
-    expect(readAwsTargetConfig({})).toEqual({ configured: false, missing: ['AWS_REGION', 'THING_GROUP_NAME'] });
+    expect(readAwsTargetConfig({})).toEqual({ configured: false, missing: ['THING_GROUP_NAME', 'AWS_REGION'] });
     expect(readAwsTargetConfig({ AWS_REGION: 'eu-west-1', THING_GROUP_NAME: '  ' })).toEqual({ configured: false, missing: ['THING_GROUP_NAME'] });
     expect(readAwsTargetConfig({ THING_GROUP_NAME: GROUP, PCA_CA_ID: CA_ID })).toEqual({ configured: false, missing: ['AWS_REGION'] });
   });
