@@ -1,17 +1,17 @@
-import { X509Certificate } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Pkcs11CredentialStore } from '../../../component/src/credentials/pkcs11/index.js';
 import { MemoryLogger } from '../../../component/src/runtime/testing/memory-logger.js';
 import { stderrLogger } from '../../aws/logger.js';
-import { certificateIdOf } from '../../aws/model/registry/certificates.js';
 import { startAwsStandIn, type AwsStandIn } from '../../aws/stand-in.js';
 import type { ProvisionedCore } from '../../local/fleet.js';
 import { provisionHsmFleet } from '../../local/hsm-fleet.js';
 import { ReconnectingIotMqtt, type BrokerAddress } from '../reconnecting-mqtt.js';
 import { CrtMqtt } from './crt-mqtt.js';
+import { readTokenCertificatePem } from './token-credentials.js';
 import { hsmConnector, readHsmCoreSettings, type HsmCoreSettings } from './hsm-core.js';
 import { SharedPkcs11Library } from './pkcs11-library.js';
 import { privateKeyFlags } from './token-credentials.js';
@@ -41,8 +41,8 @@ describe('aws-crt MQTT with the private key in SoftHSM2', () => {
     standIn = await startAwsStandIn({ http: false, logger: stderrLogger('error') });
     broker = { host: standIn.mqtt.host, port: standIn.mqtt.port, caPem: standIn.mqtt.caCertificatePem };
     // One RSA and one EC device key, both generated inside their tokens.
-    const rsa = await provisionHsmFleet(standIn, { count: 1, workDir: path.join(workDir, 'rsa'), thingGroupName: 'g', algorithms: ALGORITHMS, thingNamePrefix: 'rsa-core-' });
-    cores = rsa;
+    // RSA-2048 device keys, generated inside the tokens; the rotation below installs a P-256 key.
+    cores = await provisionHsmFleet(standIn, { count: 2, workDir, thingGroupName: 'hsm-cores', algorithms: ALGORITHMS });
     settings = cores.map((c) => readHsmCoreSettings(c.paths.effectiveConfigPath));
     library = new SharedPkcs11Library(settings[0]?.provider.library ?? '');
   });
@@ -69,5 +69,68 @@ describe('aws-crt MQTT with the private key in SoftHSM2', () => {
       await connection.close();
     }
     expect(connection.connected).toBe(false);
+  });
+
+  it('keeps working while the store uses the same token; reconnects with the rotated key (P-256) and after rollback', async () => {
+    const [core, hsm] = [cores[1], settings[1]];
+    if (!core || !hsm) throw new Error('not provisioned');
+    const logger = new MemoryLogger();
+    const mqtt = new ReconnectingIotMqtt(hsmConnector(broker, library, hsm, core.thingName), core.thingName, logger, 50);
+    const principal = (): string | undefined => standIn.broker.connections().find((c) => c.clientId === core.thingName)?.principal;
+    try {
+      expect(await mqtt.start()).toBe(true);
+      const received: string[] = [];
+      await mqtt.subscribe(`test/${core.thingName}/#`, 1, (m) => received.push(m.payload.toString()));
+
+      // The component's store (graphene-pk11) works on the token the live TLS session uses.
+      const store = new Pkcs11CredentialStore({ paths: hsm.paths, provider: hsm.provider, logger });
+      expect(await store.installedCredentialsMatch()).toBe(true);
+      const issued = await standIn.model.registry.createCertificateFromCsr(await store.createCsr(ALGORITHMS), true);
+      standIn.model.registry.attachThingPrincipal(core.thingName, issued.certificateArn);
+      await store.rotate(issued.certificatePem);
+      expect(await store.backupExists()).toBe(true);
+      await mqtt.publish(`test/${core.thingName}/after-rotate`, 'still connected', 1);
+      await until(() => received.includes('still connected'), 'a message over the session opened before the rotation');
+      expect(principal()).toBe(core.initialCertificateId);
+
+      // The nucleus restarts: the new connection presents the new certificate and signs with the new key.
+      expect(standIn.broker.disconnect(core.thingName)).toBe(1);
+      await until(() => principal() === issued.certificateId && mqtt.connected, 'a reconnection with the new certificate');
+      expect(readTokenCertificatePem(hsm.provider, hsm.label)).toBe(new X509Certificate(issued.certificatePem).toString());
+      expect(privateKeyFlags(hsm.provider, hsm.label)).toEqual({ sensitive: true, extractable: false, neverExtractable: true });
+      await mqtt.publish(`test/${core.thingName}/after-reconnect`, 'subscriptions restored', 1);
+      await until(() => received.includes('subscriptions restored'), 'a message after the reconnection');
+
+      await store.rollback();
+      standIn.broker.disconnect(core.thingName);
+      await until(() => principal() === core.initialCertificateId && mqtt.connected, 'a reconnection with the old certificate');
+    } finally {
+      await mqtt.close();
+    }
+  });
+
+  it('fails to connect, naming the slot, when the token holds no key with the label', async () => {
+    const hsm = settings[0];
+    if (!hsm) throw new Error('not provisioned');
+    const connect = CrtMqtt.connect({
+      ...broker,
+      clientId: 'no-such-key',
+      certificatePem: readTokenCertificatePem(hsm.provider, hsm.label),
+      key: { lib: library.lib, slot: hsm.provider.slot, userPin: hsm.provider.userPin, keyLabel: 'no-such-label' },
+    });
+    await expect(connect).rejects.toThrow(`key "no-such-label" in PKCS#11 slot ${hsm.provider.slot}`);
+  });
+
+  it('is refused when the certificate in the token is not ACTIVE in the registry', async () => {
+    const [core, hsm] = [cores[0], settings[0]];
+    if (!core || !hsm) throw new Error('not provisioned');
+    standIn.model.registry.updateCertificate(core.initialCertificateId, 'INACTIVE');
+    try {
+      await expect(hsmConnector(broker, library, hsm, core.thingName)()).rejects.toThrow(`MQTT connection of ${core.thingName}`);
+    } finally {
+      standIn.model.registry.updateCertificate(core.initialCertificateId, 'ACTIVE');
+    }
+    const connection = await hsmConnector(broker, library, hsm, core.thingName)();
+    await connection.close();
   });
 });

@@ -55,27 +55,36 @@ export class CrtMqtt implements IotMqtt {
   }
 
   static async connect(options: CrtMqttOptions): Promise<CrtMqtt> {
-    const config = iot.AwsIotMqttConnectionConfigBuilder.new_mtls_pkcs11_builder({
-      pkcs11_lib: options.key.lib,
-      user_pin: options.key.userPin,
-      slot_id: options.key.slot,
-      private_key_object_label: options.key.keyLabel,
-      cert_file_contents: options.certificatePem,
-    })
-      .with_certificate_authority(options.caPem)
-      .with_endpoint(options.host)
-      .with_port(options.port)
-      .with_client_id(options.clientId)
-      .with_clean_session(true)
-      .with_keep_alive_seconds(60)
-      .build();
-    const connection = new mqtt.MqttClient().new_connection(config);
-    // aws-crt also emits failures as 'error' events; without a listener they would be thrown.
-    connection.on('error', () => undefined);
+    const failed = (error: unknown): Error =>
+      new Error(`MQTT connection of ${options.clientId} (key "${options.key.keyLabel}" in PKCS#11 slot ${options.key.slot}) failed: ${describe(error)}`);
+    let connection: mqtt.MqttClientConnection;
+    try {
+      // Building the TLS context opens a token session and finds the key: errors surface here.
+      const config = iot.AwsIotMqttConnectionConfigBuilder.new_mtls_pkcs11_builder({
+        pkcs11_lib: options.key.lib,
+        user_pin: options.key.userPin,
+        slot_id: options.key.slot,
+        private_key_object_label: options.key.keyLabel,
+        cert_file_contents: options.certificatePem,
+      })
+        .with_certificate_authority(options.caPem)
+        .with_endpoint(options.host)
+        .with_port(options.port)
+        .with_client_id(options.clientId)
+        .with_clean_session(true)
+        .with_keep_alive_seconds(60)
+        .build();
+      connection = new mqtt.MqttClient().new_connection(config);
+      // aws-crt also emits failures as 'error' events; without a listener they would be thrown.
+      connection.on('error', () => undefined);
+    } catch (error) {
+      throw failed(error);
+    }
     try {
       await connection.connect();
     } catch (error) {
-      throw new Error(`MQTT connection of ${options.clientId} (key in PKCS#11 slot ${options.key.slot}) failed: ${describe(error)}`);
+      await connection.disconnect().catch(() => undefined);
+      throw failed(error);
     }
     return new CrtMqtt(connection);
   }
