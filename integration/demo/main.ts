@@ -6,6 +6,7 @@ import { stderrLogger } from '../aws/logger.js';
 import { deployBackend, standInClientConfig } from '../local/deploy-backend.js';
 import { provisionFleet } from '../local/fleet.js';
 import { startInlineFleet, type RunningCore } from '../local/fleet-runner.js';
+import { provisionHsmFleet, startHsmInlineFleet } from '../local/hsm-fleet.js';
 import { verifyCore } from '../local/verify-fleet.js';
 import { watchJob } from '../../tools/lib/job-watch.js';
 import { ProgressLine, renderProgress } from '../../tools/lib/progress-bar.js';
@@ -25,9 +26,10 @@ async function runDemo(options: DemoOptions, say: (line: string) => void): Promi
     say(`Local AWS IoT stand-in: MQTT mTLS on ${standIn.mqtt.host}:${standIn.mqtt.port}, AWS APIs on ${standIn.http?.endpoint}`);
     const backend = await deployBackend(standIn, { issuer: options.issuer, logLevel: 'ERROR' });
     say(`Backend deployed: job template AWSLabsCertificateRotator, 3 rules, SNS topic${backend.pcaCaArn() ? `, Private CA ${backend.pcaCaArn()}` : ''}`);
-    const cores = await provisionFleet(standIn, { count: options.devices, workDir, thingGroupName: THING_GROUP, algorithms });
-    say(`Provisioned ${cores.length} Greengrass cores under ${workDir}`);
-    fleet = await startInlineFleet(standIn, cores, { algorithms, timeScale: options.timeScale });
+    const provision = options.hsm ? provisionHsmFleet : provisionFleet;
+    const cores = await provision(standIn, { count: options.devices, workDir, thingGroupName: THING_GROUP, algorithms });
+    say(`Provisioned ${cores.length} Greengrass cores under ${workDir}${options.hsm ? ', each with its key in its own SoftHSM2 token' : ''}`);
+    fleet = await (options.hsm ? startHsmInlineFleet : startInlineFleet)(standIn, cores, { algorithms, timeScale: options.timeScale });
     say(`Started ${fleet.length} cores (${options.nucleus} mode); creating the rotation job`);
 
     const iot = new IoTClient(standInClientConfig(standIn));

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { KEY_ALGORITHMS, SIGNING_ALGORITHMS } from '../../component/src/config/algorithms.js';
 import { validateAlgorithmConfig } from '../../component/src/config/validate.js';
+import { P521_WITH_HSM_MESSAGE } from '../../component/src/credentials/pkcs11/token-support.js';
 
 /** Above this many cores the demo runs them inline: each process-mode core is a Node.js process. */
 export const PROCESS_MODE_LIMIT = 10;
@@ -76,6 +77,8 @@ export function parseDemoOptions(argv: string[]): DemoOptions {
   const o = parsed.data;
   const algorithms = validateAlgorithmConfig({ keyAlgorithm: o['key-algorithm'], signingAlgorithm: o['signing-algorithm'] });
   if (!algorithms.valid) throw new Error(algorithms.message);
+  // Refused up front with the store's own words: every HSM core would fail the job otherwise.
+  if (o.hsm && o['key-algorithm'] === 'ECDSA-P521') throw new Error(P521_WITH_HSM_MESSAGE);
   return {
     devices: o.devices,
     keyAlgorithm: o['key-algorithm'],
