@@ -33,6 +33,11 @@ export class MqttRouter {
     };
   }
 
+  /** The filters of the open IPC subscriptions, one entry per stream. */
+  filters(): string[] {
+    return [...this.listeners].map((listener) => listener.filter);
+  }
+
   publish(topic: string, payload: Buffer, qos: Qos): Promise<void> {
     return this.mqtt.publish(topic, payload.toString('utf8'), qos);
   }

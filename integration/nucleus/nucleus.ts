@@ -137,6 +137,16 @@ export class Nucleus {
     return this.config.configuration(this.component.name) ?? {};
   }
 
+  /** Topic filters the component subscribes to over IPC right now (one entry per open stream). */
+  componentSubscriptions(): string[] {
+    return this.router?.filters() ?? [];
+  }
+
+  /** Whether the nucleus's AWS IoT connection is up. */
+  get connected(): boolean {
+    return this.mqtt?.connected ?? false;
+  }
+
   onRestart(listener: () => void): void {
     this.restartListeners.push(listener);
   }
