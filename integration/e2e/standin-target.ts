@@ -10,6 +10,7 @@ import { stderrLogger } from '../aws/logger.js';
 import { deployBackend, standInClientConfig, type BackendDeployment } from '../local/deploy-backend.js';
 import { provisionFleet } from '../local/fleet.js';
 import { startInlineFleet, type RunningCore } from '../local/fleet-runner.js';
+import { provisionHsmFleet, startHsmInlineFleet } from '../local/hsm-fleet.js';
 import type { RotationTarget } from './target.js';
 
 export interface StandInTargetOptions {
@@ -19,6 +20,12 @@ export interface StandInTargetOptions {
   algorithms?: AlgorithmConfig;
   /** Runs the cores; defaults to inline (in this process). */
   startFleet?: typeof startInlineFleet;
+  /**
+   * Keys in SoftHSM2 (one token per core, PKCS#11 URIs in the effective configuration); the
+   * default fleet runner is then the HSM inline one. One HSM target per process: SoftHSM reads
+   * its configuration once (see SharedPkcs11Library).
+   */
+  hsm?: boolean;
 }
 
 export interface StandInTarget extends RotationTarget {
@@ -36,8 +43,8 @@ export async function createStandInTarget(options: StandInTargetOptions = {}): P
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'rotator-e2e-'));
   const standIn = await startAwsStandIn({ minuteMs: 60_000 / timeScale, logger: stderrLogger('error') });
   const backend = await deployBackend(standIn, { issuer: 'iot', logLevel: 'ERROR' });
-  const cores = await provisionFleet(standIn, { count: options.devices ?? 2, workDir, thingGroupName: THING_GROUP, algorithms });
-  const fleet = await (options.startFleet ?? startInlineFleet)(standIn, cores, { algorithms, timeScale });
+  const cores = await (options.hsm ? provisionHsmFleet : provisionFleet)(standIn, { count: options.devices ?? 2, workDir, thingGroupName: THING_GROUP, algorithms });
+  const fleet = await (options.startFleet ?? (options.hsm ? startHsmInlineFleet : startInlineFleet))(standIn, cores, { algorithms, timeScale });
   const clientConfig = standInClientConfig(standIn);
   const iot = new IoTClient(clientConfig);
   const iotData = new IoTDataPlaneClient(clientConfig);
