@@ -35,5 +35,7 @@ it('AWS target configuration', () => {
 });
 
 describe.runIf(config !== undefined)(`end to end on AWS (${config?.region ?? 'no region'}, ${config?.thingGroupName ?? 'no thing group'})`, () => {
-  defineRotationSuites(() => (config ? createAwsTarget(config) : Promise.reject(new Error('AWS target not configured'))));
+  defineRotationSuites(() => (config ? createAwsTarget(config) : Promise.reject(new Error('AWS target not configured'))), {
+    privateCa: config?.pcaCaId !== undefined,
+  });
 });

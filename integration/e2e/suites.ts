@@ -11,6 +11,11 @@ export interface SuiteOptions {
   iotPairs?: readonly AlgorithmConfig[];
   /** Private CA signing algorithms to rotate with (default: all the target supports). */
   pcaSigningAlgorithms?: readonly string[];
+  /**
+   * Whether the target has a Private CA (default true). An account without one (PCA_CA_ID unset)
+   * does not run the Private CA suite, as the original's suite did not.
+   */
+  privateCa?: boolean;
 }
 
 const BASELINE: AlgorithmConfig = { keyAlgorithm: 'RSA-2048', signingAlgorithm: 'SHA256WITHRSA' };
@@ -127,7 +132,7 @@ export function defineRotationSuites(createTarget: () => Promise<RotationTarget>
     });
   });
 
-  describe('rotation with AWS Private CA as issuer', () => {
+  describe.runIf(options.privateCa ?? true)('rotation with AWS Private CA as issuer', () => {
     let algorithms: string[] = [];
     beforeAll(async () => {
       algorithms = [...(options.pcaSigningAlgorithms ?? (await target.pcaSigningAlgorithms()))];
