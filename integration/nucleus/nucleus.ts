@@ -1,25 +1,24 @@
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { Logger } from '../../component/src/runtime/logger.js';
 import { ReconnectingMqtt, type BrokerAddress, type InstalledCredentials } from '../device/reconnecting-mqtt.js';
 import { MQTT_PROXY_SERVICE, policiesFor } from './access-control.js';
-import { ConfigStore, type ConfigTree } from './config-store.js';
+import type { ConfigStore, ConfigTree } from './config-store.js';
 import { proposeConfiguration, validateProposal, type ConfigurationUpdate, type DeploymentResult } from './configuration-deployment.js';
-import { installArtifacts } from './deployment/install-artifacts.js';
-import { publishComponent, type PublishedComponent } from './deployment/publish.js';
+import type { PublishedComponent } from './deployment/publish.js';
 import { linuxManifest } from './deployment/recipe.js';
-import { componentEnvironment, deviceLayout, prepareRoot, type DeviceLayout } from './device-layout.js';
+import { componentEnvironment, type DeviceLayout } from './device-layout.js';
+import { maxMessageSize, NUCLEUS_SERVICE, prepareDevice, readFileCredentials } from './prepare-device.js';
 import { IpcServer } from './ipc/ipc-server.js';
 import { configurationOperations } from './ipc/operations/configuration.js';
 import { mqttProxyOperations } from './ipc/operations/mqtt-proxy.js';
-import { ComponentLog } from './lifecycle/component-log.js';
+import type { ComponentLog } from './lifecycle/component-log.js';
 import { ComponentRunner, type ComponentState } from './lifecycle/component-runner.js';
-import { RestartChannel } from './lifecycle/restart-channel.js';
+import type { RestartChannel } from './lifecycle/restart-channel.js';
 import { MqttRouter } from './mqtt-router.js';
 import { interpolateTree, type RecipeVariableContext } from './recipe-variables.js';
 import { DEFAULT_VALIDATION_TIMEOUT_MS, ValidationBroker } from './validation-broker.js';
 
-export const NUCLEUS_SERVICE = 'aws.greengrass.Nucleus';
+export { NUCLEUS_SERVICE };
 
 export interface NucleusOptions {
   /** The Greengrass root directory of this device. */
@@ -89,33 +88,12 @@ export class Nucleus {
 
   /** Publishes (when given the build output), installs the artifacts and lays out the root. */
   static async deploy(options: NucleusOptions): Promise<Nucleus> {
-    const component =
-      'published' in options.deployment
-        ? options.deployment.published
-        : await publishComponent({ ...options.deployment, storeDir: options.deployment.storeDir ?? path.join(options.root, '..', `${path.basename(options.root)}-component-store`) });
-    const layout = deviceLayout(options.root, options.thingName, component);
-    await installArtifacts(options.root, component, options.logger);
-    await prepareRoot(layout, options.broker.caPem, options.credentials);
-    const config = new ConfigStore(
-      {
-        certificateFilePath: options.credentialPaths?.certificateFilePath ?? layout.certificateFilePath,
-        privateKeyPath: options.credentialPaths?.privateKeyPath ?? layout.privateKeyPath,
-        rootCaPath: layout.rootCaPath,
-        rootpath: options.root,
-        thingName: options.thingName,
-      },
-      layout.effectiveConfigPath,
-    );
-    config.setService(NUCLEUS_SERVICE, { interpolateComponentConfiguration: true, ...options.nucleusConfiguration }, { componentType: 'NUCLEUS' });
-    for (const [name, configuration] of Object.entries(options.otherServices ?? {})) config.setService(name, configuration);
-    const defaults = component.recipe.ComponentConfiguration?.DefaultConfiguration ?? {};
-    const raw = proposeConfiguration(defaults, defaults, { merge: options.componentConfiguration ?? {} });
-    const channel = await RestartChannel.create(layout.standInDir);
-    const log = new ComponentLog(layout.logPath, component.name);
-    const nucleus = new Nucleus(options, component, layout, config, channel, log);
-    config.setService(component.name, nucleus.resolve(raw), { componentType: 'GENERIC', version: component.version });
+    const device = await prepareDevice(options);
+    const nucleus = new Nucleus(options, device.component, device.layout, device.config, device.channel, device.log);
+    const raw = proposeConfiguration(device.defaults, device.defaults, { merge: options.componentConfiguration ?? {} });
+    device.config.setService(device.component.name, nucleus.resolve(raw), { componentType: 'GENERIC', version: device.component.version });
     nucleus.rawConfiguration = raw;
-    await config.write();
+    await device.config.write();
     return nucleus;
   }
 
@@ -180,7 +158,7 @@ export class Nucleus {
     });
     this.ipc = ipc;
     const system = this.config.system;
-    const read = options.readCredentials ?? defaultReadCredentials;
+    const read = options.readCredentials ?? readFileCredentials;
     this.mqtt = new ReconnectingMqtt(options.broker, options.thingName, () => read(system), options.logger);
     this.router = new MqttRouter(this.mqtt);
     await this.mqtt.start();
@@ -290,18 +268,4 @@ export class Nucleus {
     await mqtt?.close();
     await ipc?.close();
   }
-}
-
-/** `mqtt.maxMessageSizeInBytes` of the nucleus configuration, when set. */
-function maxMessageSize(nucleus: ConfigTree | undefined): { maxMessageBytes?: number } {
-  const value = (nucleus?.mqtt as ConfigTree | undefined)?.maxMessageSizeInBytes;
-  return typeof value === 'number' && value > 0 ? { maxMessageBytes: value } : {};
-}
-
-async function defaultReadCredentials(system: { certificateFilePath: string; privateKeyPath: string }): Promise<InstalledCredentials> {
-  const [certificatePem, privateKeyPem] = await Promise.all([
-    readFile(system.certificateFilePath, 'utf8'),
-    readFile(system.privateKeyPath, 'utf8'),
-  ]);
-  return { certificatePem, privateKeyPem };
 }
