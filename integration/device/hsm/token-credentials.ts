@@ -1,4 +1,5 @@
 import { X509Certificate } from 'node:crypto';
+import * as graphene from 'graphene-pk11';
 import type { KeyAlgorithm } from '../../../component/src/config/algorithms.js';
 import { certificateTemplate } from '../../../component/src/credentials/pkcs11/certificate-object.js';
 import { generateKeyPairInToken } from '../../../component/src/credentials/pkcs11/keygen.js';
@@ -51,3 +52,22 @@ export function privateKeyFlags(provider: Pkcs11ProviderConfig, label: string): 
     };
   });
 }
+
+/** Every token object's kind and label (logged in, so private objects too), sorted. */
+export function tokenObjectLabels(provider: Pkcs11ProviderConfig): string[] {
+  return withTokenSession(provider, 'read-only', ({ session }) => {
+    const found = session.find({ token: true });
+    const labels: string[] = [];
+    for (let i = 0; i < found.length; i += 1) {
+      const object = found.items(i);
+      labels.push(`${KIND_NAMES[object.class] ?? `class ${object.class}`} ${String(object.getAttribute('label'))}`);
+    }
+    return labels.sort();
+  });
+}
+
+const KIND_NAMES: Partial<Record<number, string>> = {
+  [graphene.ObjectClass.CERTIFICATE]: 'certificate',
+  [graphene.ObjectClass.PRIVATE_KEY]: 'private key',
+  [graphene.ObjectClass.PUBLIC_KEY]: 'public key',
+};
