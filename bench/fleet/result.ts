@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { KEY_ALGORITHMS, SIGNING_ALGORITHMS } from '../../component/src/config/algorithms.js';
+
+/** What one fleet run is asked to do; the child process validates it before running. */
+export const fleetSpecSchema = z.object({
+  devices: z.number().int().min(1).max(5000),
+  keyAlgorithm: z.enum(KEY_ALGORITHMS),
+  signingAlgorithm: z.enum(SIGNING_ALGORITHMS),
+  /** Speed-up of the component's timers (30 s state timeout / clockScale). */
+  clockScale: z.number().min(1),
+  /** Speed-up of the AWS minute (rollout windows, in-progress timeout). */
+  minuteScale: z.number().min(1),
+});
+export type FleetSpec = z.infer<typeof fleetSpecSchema>;
+
+const summarySchema = z.object({ n: z.number(), min: z.number(), max: z.number(), mean: z.number(), median: z.number(), p95: z.number() });
+
+/** What one fleet run measured; the parent validates the child's answer against it. */
+export const fleetResultSchema = z.object({
+  spec: fleetSpecSchema,
+  minuteMs: z.number(),
+  rollout: z.unknown(),
+  inProgressTimeoutMinutes: z.number().optional(),
+  setupMs: z.number(),
+  /** CreateJob sent to the last execution turning terminal. */
+  wallMs: z.number(),
+  rotationsPerSecond: z.number(),
+  /** Each execution from IN_PROGRESS to terminal. */
+  executionMs: summarySchema.optional(),
+  statuses: z.record(z.string(), z.number()),
+  unfinished: z.number(),
+  bricked: z.number(),
+  brickedReasons: z.array(z.string()),
+  baselineRssBytes: z.number(),
+  baselineHeapUsedBytes: z.number(),
+  peakRssBytes: z.number(),
+  peakHeapUsedBytes: z.number(),
+  memorySamples: z.number(),
+  handlers: z.record(z.string(), z.object({ invocations: z.number(), failed: z.number(), ms: summarySchema.optional() })),
+});
+export type FleetResult = z.infer<typeof fleetResultSchema>;

@@ -1,0 +1,105 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { CreateJobCommand, IoTClient } from '@aws-sdk/client-iot';
+import { startAwsStandIn } from '../../integration/aws/stand-in.js';
+import { stderrLogger } from '../../integration/aws/logger.js';
+import { deployBackend, standInClientConfig } from '../../integration/local/deploy-backend.js';
+import { provisionFleet } from '../../integration/local/fleet.js';
+import { startInlineFleet, type RunningCore } from '../../integration/local/fleet-runner.js';
+import { verifyCore } from '../../integration/local/verify-fleet.js';
+import { summarize } from '../stats.js';
+import { timeRuleFunctions, type HandlerTiming } from './handler-timer.js';
+import { countStatuses, executionDurations, lastEnd, waitForJobEnd } from './job-wait.js';
+import { sampleMemory } from './memory-sampler.js';
+import type { FleetResult, FleetSpec } from './result.js';
+
+const THING_GROUP = 'CertificateRotatorBenchFleet';
+/** The template's in-progress timeout (deployBackend's default, as the CDK construct's). */
+const IN_PROGRESS_TIMEOUT_MINUTES = 5;
+
+function handlerFigures(timings: readonly HandlerTiming[]): FleetResult['handlers'] {
+  const names = [...new Set(timings.map((t) => t.functionName))];
+  return Object.fromEntries(
+    names.map((name) => {
+      const mine = timings.filter((t) => t.functionName === name);
+      return [name, { invocations: mine.length, failed: mine.filter((t) => t.failed).length, ms: summarize(mine.map((t) => t.ms)) }];
+    }),
+  );
+}
+
+/**
+ * Rotates a fleet of inline cores through the stand-in with the real component and backend
+ * code, and measures it: wall time from CreateJob to the last execution ending, per-execution
+ * time, memory peaks during the rotation, handler latencies, and (after) whether each core
+ * still reaches AWS IoT with exactly its installed certificate.
+ */
+export async function runFleetRotation(spec: FleetSpec, progress: (line: string) => void): Promise<FleetResult> {
+  const label = `fleet ${spec.devices} ${spec.keyAlgorithm}`;
+  const setupStart = Date.now();
+  const memory = sampleMemory();
+  const algorithms = { keyAlgorithm: spec.keyAlgorithm, signingAlgorithm: spec.signingAlgorithm };
+  const minuteMs = 60_000 / spec.minuteScale;
+  const standIn = await startAwsStandIn({ minuteMs, logger: stderrLogger('error') });
+  const handlers = timeRuleFunctions(standIn.rules);
+  const workDir = await mkdtemp(path.join(os.tmpdir(), 'bench-fleet-'));
+  let fleet: RunningCore[] = [];
+  try {
+    const backend = await deployBackend(standIn, { issuer: 'iot', logLevel: 'ERROR', inProgressTimeoutMinutes: IN_PROGRESS_TIMEOUT_MINUTES });
+    progress(`${label}: provisioning`);
+    const cores = await provisionFleet(standIn, { count: spec.devices, workDir, thingGroupName: THING_GROUP, algorithms });
+    fleet = await startInlineFleet(standIn, cores, { algorithms, timeScale: spec.clockScale });
+    const setupMs = Date.now() - setupStart;
+
+    const iot = new IoTClient(standInClientConfig(standIn));
+    const group = standIn.model.registry.things.describeThingGroup(THING_GROUP);
+    const jobId = `bench-rotation-${Date.now()}`;
+    const baseline = process.memoryUsage();
+    memory.reset();
+    progress(`${label}: rotating`);
+    const jobStart = Date.now();
+    await iot.send(new CreateJobCommand({ jobId, jobTemplateArn: backend.jobTemplateArn, targets: [group.thingGroupArn], targetSelection: 'SNAPSHOT' }));
+    iot.destroy();
+    // Every window of the rollout, then one in-progress timeout for the last ones, and a margin.
+    const deadline = jobStart + (Math.ceil(spec.devices / 100) + IN_PROGRESS_TIMEOUT_MINUTES) * minuteMs + 60_000;
+    const end = await waitForJobEnd(standIn.model, jobId, spec.devices, deadline);
+    const peaks = memory.stop();
+    const wallMs = (lastEnd(end.executions) ?? Date.now()) - jobStart;
+    const job = standIn.model.jobs.describeJob(jobId).job;
+
+    progress(`${label}: verifying`);
+    for (const core of fleet) await core.stop();
+    await standIn.rules.whenIdle();
+    const outcomes = [];
+    for (const core of fleet) outcomes.push(await verifyCore(standIn, core.core, core.probe));
+    fleet = [];
+    const statuses = countStatuses(end.executions);
+    const durations = executionDurations(end.executions);
+    const bricked = outcomes.filter((o) => o.bricked);
+    return {
+      spec,
+      minuteMs,
+      rollout: job.jobExecutionsRolloutConfig,
+      ...(job.timeoutConfig?.inProgressTimeoutInMinutes === undefined ? {} : { inProgressTimeoutMinutes: job.timeoutConfig.inProgressTimeoutInMinutes }),
+      setupMs,
+      wallMs,
+      rotationsPerSecond: (statuses.SUCCEEDED ?? 0) / (wallMs / 1000),
+      ...(durations.length > 0 ? { executionMs: summarize(durations) } : {}),
+      statuses,
+      unfinished: spec.devices - end.executions.filter((e) => e.status !== 'QUEUED' && e.status !== 'IN_PROGRESS').length,
+      bricked: bricked.length,
+      brickedReasons: bricked.slice(0, 5).map((o) => `${o.thingName}: ${o.reasons.join('; ')}`),
+      baselineRssBytes: baseline.rss,
+      baselineHeapUsedBytes: baseline.heapUsed,
+      peakRssBytes: peaks.peakRssBytes,
+      peakHeapUsedBytes: peaks.peakHeapUsedBytes,
+      memorySamples: peaks.samples,
+      handlers: handlerFigures(handlers.timings()),
+    };
+  } finally {
+    memory.stop();
+    for (const core of fleet) await core.stop().catch(() => undefined);
+    await standIn.close();
+    await rm(workDir, { recursive: true, force: true });
+  }
+}

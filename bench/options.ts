@@ -1,0 +1,51 @@
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+
+export interface BenchOptions {
+  only?: string[];
+  quick: boolean;
+  json: boolean;
+  help: boolean;
+}
+
+export function usage(names: readonly string[], describe: (name: string) => string): string {
+  return `Usage: npm run bench -- [options]
+
+Prints speed and memory figures of the certificate rotator; never fails on a figure.
+
+Options:
+  --only NAME[,NAME]  run only these benchmarks (repeatable): ${names.join(', ')}
+  --quick             smaller sizes, for a CI smoke run
+  --json              also print every figure as one JSON object on the last line
+  --help              show this help
+
+Benchmarks:
+${names.map((n) => `  ${n.padEnd(16)}${describe(n)}`).join('\n')}
+`;
+}
+
+/** Parses the command line; throws an Error naming the bad option. */
+export function parseBenchOptions(argv: string[], names: readonly string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      only: { type: 'string', multiple: true },
+      quick: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  const name = z.string().refine((n) => names.includes(n), { error: (issue) => `--only: unknown benchmark ${JSON.stringify(issue.input)} (one of ${names.join(', ')})` });
+  const schema = z.object({
+    only: z.array(name).optional(),
+    quick: z.boolean(),
+    json: z.boolean(),
+    help: z.boolean(),
+  });
+  const only = values.only?.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v.length > 0);
+  const parsed = schema.safeParse({ ...values, ...(only ? { only } : {}) });
+  if (!parsed.success) throw new Error(parsed.error.issues.map((i) => i.message).join('; '));
+  const { only: selected, ...rest } = parsed.data;
+  return { ...rest, ...(selected ? { only: selected } : {}) };
+}

@@ -1,0 +1,68 @@
+import os from 'node:os';
+import { fleetRotation } from './fleet-rotation.js';
+import { fsmThroughput } from './fsm-throughput.js';
+import { keygenCsr } from './keygen-csr.js';
+import { lambdaLatency } from './lambda-latency.js';
+import { parseBenchOptions, usage } from './options.js';
+import { formatAlerts, formatResult } from './report.js';
+import type { Benchmark, BenchResult } from './types.js';
+
+const BENCHMARKS: readonly Benchmark[] = [keygenCsr, fsmThroughput, lambdaLatency, fleetRotation];
+const NAMES = BENCHMARKS.map((b) => b.name);
+
+function machine(): Record<string, unknown> {
+  const cpus = os.cpus();
+  return {
+    node: process.version,
+    platform: `${os.platform()} ${os.arch()}`,
+    cpus: cpus.length,
+    cpuModel: cpus[0]?.model ?? 'unknown',
+    loadAverage: os.loadavg().map((l) => Number(l.toFixed(2))),
+    totalMemoryMiB: Math.round(os.totalmem() / 2 ** 20),
+  };
+}
+
+async function main(): Promise<number> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const describe = (name: string): string => BENCHMARKS.find((b) => b.name === name)?.description ?? '';
+  let options;
+  try {
+    options = parseBenchOptions(process.argv.slice(2), NAMES);
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${usage(NAMES, describe)}`);
+    return 2;
+  }
+  if (options.help) {
+    process.stdout.write(usage(NAMES, describe));
+    return 0;
+  }
+  const selected = BENCHMARKS.filter((b) => !options.only || options.only.includes(b.name));
+  const context = { quick: options.quick, progress: (line: string) => void process.stderr.write(`[bench] ${line}\n`) };
+  const before = machine();
+  const started = Date.now();
+  process.stdout.write(`Benchmarks${options.quick ? ' (quick)' : ''} on ${String(before.cpus)} x ${String(before.cpuModel)}, Node.js ${process.version}, load average ${(before.loadAverage as number[]).join(' ')}\n\n`);
+  const results: BenchResult[] = [];
+  for (const benchmark of selected) {
+    const result = await benchmark.run(context);
+    results.push(result);
+    process.stdout.write(`${formatResult(result)}\n\n`);
+  }
+  const alerts = results.flatMap((r) => r.alerts);
+  const totalSeconds = (Date.now() - started) / 1000;
+  process.stdout.write(`Total ${totalSeconds.toFixed(0)} s; load average now ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
+  if (alerts.length > 0) process.stdout.write(`\n${formatAlerts(alerts)}\n`);
+  if (options.json) {
+    const figures = Object.fromEntries(results.map((r) => [r.name, r.data]));
+    process.stdout.write(`${JSON.stringify({ quick: options.quick, machine: before, totalSeconds, alerts, results: figures })}\n`);
+  }
+  // Figures are reported, never judged: a slow or even failed rotation is printed, not an exit code.
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: Error) => {
+    process.stderr.write(`Benchmark failed: ${error.stack ?? error.message}\n`);
+    process.exit(1);
+  },
+);

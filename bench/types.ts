@@ -1,0 +1,32 @@
+/** What every benchmark gets from the runner. */
+export interface BenchContext {
+  /** Smaller sizes, for a CI smoke run. */
+  quick: boolean;
+  /** A progress line for the operator (stderr); never part of the results. */
+  progress(line: string): void;
+}
+
+export type Cell = string | number;
+
+export interface BenchTable {
+  title: string;
+  columns: string[];
+  rows: Cell[][];
+  /** Lines printed under the table: the settings the figures depend on. */
+  notes?: string[];
+}
+
+export interface BenchResult {
+  name: string;
+  tables: BenchTable[];
+  /** Figures for machines (the `--json` output). */
+  data: unknown;
+  /** Things that must not go unnoticed (a bricked core, a failed rotation); printed loudly. */
+  alerts: string[];
+}
+
+export interface Benchmark {
+  name: string;
+  description: string;
+  run(context: BenchContext): Promise<BenchResult>;
+}
