@@ -5,8 +5,9 @@ import { startAwsStandIn } from '../aws/stand-in.js';
 import { stderrLogger } from '../aws/logger.js';
 import { deployBackend, standInClientConfig } from '../local/deploy-backend.js';
 import { provisionFleet } from '../local/fleet.js';
-import { startInlineFleet, type RunningCore } from '../local/fleet-runner.js';
-import { provisionHsmFleet, startHsmInlineFleet } from '../local/hsm-fleet.js';
+import type { RunningCore } from '../local/fleet-runner.js';
+import { provisionHsmFleet } from '../local/hsm-fleet.js';
+import { standInTimeScale, startFleet } from '../local/start-fleet.js';
 import { verifyCore } from '../local/verify-fleet.js';
 import { watchJob } from '../../tools/lib/job-watch.js';
 import { ProgressLine, renderProgress } from '../../tools/lib/progress-bar.js';
@@ -20,7 +21,8 @@ async function runDemo(options: DemoOptions, say: (line: string) => void): Promi
   const algorithms = { keyAlgorithm: options.keyAlgorithm, signingAlgorithm: options.signingAlgorithm };
   await mkdir('.demo', { recursive: true });
   const workDir = await mkdtemp(path.join(path.resolve('.demo'), 'run-'));
-  const standIn = await startAwsStandIn({ minuteMs: 60_000 / options.timeScale, logger: stderrLogger('error') });
+  const awsTimeScale = standInTimeScale(options.nucleus, options.timeScale);
+  const standIn = await startAwsStandIn({ minuteMs: 60_000 / awsTimeScale, logger: stderrLogger('error') });
   let fleet: RunningCore[] = [];
   try {
     say(`Local AWS IoT stand-in: MQTT mTLS on ${standIn.mqtt.host}:${standIn.mqtt.port}, AWS APIs on ${standIn.http?.endpoint}`);
@@ -29,7 +31,15 @@ async function runDemo(options: DemoOptions, say: (line: string) => void): Promi
     const provision = options.hsm ? provisionHsmFleet : provisionFleet;
     const cores = await provision(standIn, { count: options.devices, workDir, thingGroupName: THING_GROUP, algorithms });
     say(`Provisioned ${cores.length} Greengrass cores under ${workDir}${options.hsm ? ', each with its key in its own SoftHSM2 token' : ''}`);
-    fleet = await (options.hsm ? startHsmInlineFleet : startInlineFleet)(standIn, cores, { algorithms, timeScale: options.timeScale });
+    fleet = await startFleet(standIn, cores, {
+      nucleus: options.nucleus,
+      hsm: options.hsm,
+      algorithms,
+      timeScale: options.timeScale,
+      projectRoot: process.cwd(),
+      workDir,
+      say,
+    });
     say(`Started ${fleet.length} cores (${options.nucleus} mode); creating the rotation job`);
 
     const iot = new IoTClient(standInClientConfig(standIn));
@@ -38,7 +48,7 @@ async function runDemo(options: DemoOptions, say: (line: string) => void): Promi
     await iot.send(new CreateJobCommand({ jobId, jobTemplateArn: backend.jobTemplateArn, targets: [group.thingGroupArn], targetSelection: 'SNAPSHOT' }));
     const line = new ProgressLine();
     // An execution can last at most the in-progress timeout (5 AWS minutes); allow for rollout too.
-    const timeoutMs = (2 * 5 * 60_000) / options.timeScale + 60_000;
+    const timeoutMs = (2 * 5 * 60_000) / awsTimeScale + 60_000;
     const progress = await watchJob(iot, jobId, {
       intervalMs: 250,
       timeoutMs,

@@ -18,11 +18,14 @@ Options:
   --signing-algorithm ALG  ${SIGNING_ALGORITHMS.join(' | ')}
                            (default SHA256WITHRSA)
   --issuer iot|pca         who issues the new certificates: AWS IoT Core or AWS Private CA (default iot)
-  --hsm                    keep each core's key in a SoftHSM2 token (PKCS#11)
-  --nucleus process|inline process: every core runs the built component as a process over Greengrass IPC;
-                           inline: every core runs the component in this process (default: process up to
-                           ${PROCESS_MODE_LIMIT} cores, inline above)
-  --time-scale N           run the component's timeouts and AWS IoT's job minutes N times faster (default 10)
+  --hsm                    keep each core's key in its own SoftHSM2 token (PKCS#11); runs the cores inline
+  --nucleus process|inline process: a Greengrass nucleus stand-in per core deploys the built component
+                           (npm run build; built on demand) and runs it as a process over Greengrass IPC;
+                           inline: every core runs the component code in this process over direct MQTT
+                           (default: process up to ${PROCESS_MODE_LIMIT} cores, inline above)
+  --time-scale N           inline: run the component's timeouts and AWS IoT's job minutes N times faster;
+                           process: the component keeps its real 30 s timeouts and job minutes run at
+                           most 2 times faster (default 10)
   --keep                   keep the demo's working directory (under .demo/) for inspection
   --json                   print the summary as one JSON object on the last line
   --help                   show this help
@@ -79,12 +82,13 @@ export function parseDemoOptions(argv: string[]): DemoOptions {
   if (!algorithms.valid) throw new Error(algorithms.message);
   // Refused up front with the store's own words: every HSM core would fail the job otherwise.
   if (o.hsm && o['key-algorithm'] === 'ECDSA-P521') throw new Error(P521_WITH_HSM_MESSAGE);
+  if (o.hsm && o.nucleus === 'process') throw new Error('--hsm runs the cores inline (their TLS key stays in SoftHSM2 through aws-crt); use --nucleus inline or leave --nucleus out');
   return {
     devices: o.devices,
     keyAlgorithm: o['key-algorithm'],
     signingAlgorithm: o['signing-algorithm'],
     issuer: o.issuer,
-    nucleus: o.nucleus ?? (o.devices <= PROCESS_MODE_LIMIT ? 'process' : 'inline'),
+    nucleus: o.nucleus ?? (o.hsm || o.devices > PROCESS_MODE_LIMIT ? 'inline' : 'process'),
     timeScale: o['time-scale'],
     hsm: o.hsm,
     keep: o.keep,

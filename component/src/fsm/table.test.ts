@@ -34,6 +34,7 @@ describe('transition table', () => {
         'GettingJob.getAccepted.inProgress.backup',
         'GettingJob.getAccepted.inProgress',
         'GettingJob.getRejected.backup',
+        'GettingJob.notifyNext.queued',
         'GettingJob.otherMessage',
         'GettingJob.timeout.backup',
         'GettingJob.timeout',

@@ -171,6 +171,19 @@ export const TRANSITIONS: readonly TransitionRow[] = [
       actions: [log('warn', 'Got get/rejected after restart. Rollback and restart.', { code: event.code ?? '' }), ROLLBACK, RESTART],
     }),
   }),
+  // Better than the original, which went to Idle here and so missed a job created while it was
+  // starting: a queued rotation announced before the $next/get reply is taken as Idle would.
+  // With a backup the reply decides (commit or roll back), so the notification is not acted on.
+  row({
+    id: 'GettingJob.notifyNext.queued',
+    from: 'GettingJob', on: ['notifyNext'], condition: 'QUEUED rotation job', facts: { backupExists: false }, to: 'UpdatingJob',
+    when: (event) => rotationJob(event.execution, 'QUEUED'),
+    does: 'publish IN_PROGRESS',
+    effects: (event, state) => {
+      const jobId = event.execution?.jobId ?? '';
+      return { jobId, actions: [log('info', 'A rotation job was queued while starting'), markInProgress(state, jobId)] };
+    },
+  }),
   row({
     id: 'GettingJob.otherMessage', from: 'GettingJob', on: INBOUND_MESSAGE_TYPES, to: 'Idle',
     does: 'nothing',

@@ -4,7 +4,7 @@ import { SAMPLES, at, decide, type SampleName } from './testing/fixtures.js';
 import type { RotatorEvent } from './types.js';
 
 /** Row applied, per backup answer when the row depends on it; null = ignored. */
-type Expected = string | { backup: string; noBackup: string } | null;
+type Expected = string | { backup: string | null; noBackup: string } | null;
 
 const RESTING_STATES = ['Idle', 'UpdatingJob', 'CreatingCertificate', 'GettingJob', 'CommittingCertificate', 'Stopped'] as const;
 
@@ -28,8 +28,9 @@ const HANDLED: Record<(typeof RESTING_STATES)[number], Partial<Record<SampleName
     getAcceptedQueued: 'GettingJob.getAccepted.queued',
     getAcceptedInProgress: { backup: 'GettingJob.getAccepted.inProgress.backup', noBackup: 'GettingJob.getAccepted.inProgress' },
     getRejected: { backup: 'GettingJob.getRejected.backup', noBackup: 'GettingJob.otherMessage' },
+    // A queued rotation announced while starting is taken when no rotation is being resumed.
+    notifyNextQueued: { backup: 'GettingJob.otherMessage', noBackup: 'GettingJob.notifyNext.queued' },
     // "Any other message" resets to Idle, as in the original.
-    notifyNextQueued: 'GettingJob.otherMessage',
     notifyNextInProgress: 'GettingJob.otherMessage',
     notifyNextOtherJob: 'GettingJob.otherMessage',
     notifyNextNoDocument: 'GettingJob.otherMessage',
@@ -56,10 +57,11 @@ const HANDLED: Record<(typeof RESTING_STATES)[number], Partial<Record<SampleName
 describe('every event in every resting state', () => {
   for (const name of RESTING_STATES) {
     for (const sample of Object.keys(SAMPLES) as SampleName[]) {
-      const expected = HANDLED[name][sample] ?? null;
+      const entry = HANDLED[name][sample] ?? null;
       for (const backup of [true, false]) {
+        const expected = entry === null || typeof entry === 'string' ? entry : backup ? entry.backup : entry.noBackup;
         const label = `${name} + ${sample} (${backup ? 'backup' : 'no backup'})`;
-        it(`${label} -> ${expected === null ? 'ignored' : typeof expected === 'string' ? expected : backup ? expected.backup : expected.noBackup}`, () => {
+        it(`${label} -> ${expected ?? 'ignored'}`, () => {
           const state = at(name);
           const event: RotatorEvent = SAMPLES[sample];
           const run = decide(state, event, { backupExists: backup, credentialsMatch: true });
@@ -68,7 +70,7 @@ describe('every event in every resting state', () => {
             expect(run.actions).toEqual([]);
             expect(run.row).toBeUndefined();
           } else {
-            expect(run.row).toBe(typeof expected === 'string' ? expected : backup ? expected.backup : expected.noBackup);
+            expect(run.row).toBe(expected);
           }
         });
       }

@@ -1,0 +1,55 @@
+import path from 'node:path';
+import type { AwsStandIn } from '../aws/stand-in.js';
+import { fileLogger } from '../device/file-logger.js';
+import { readFileCredentials } from '../device/greengrass-root.js';
+import { startNucleus } from '../nucleus/index.js';
+import type { ComponentBuild } from './component-build.js';
+import type { ProvisionedCore } from './fleet.js';
+import type { FleetRunnerOptions, RunningCore } from './fleet-runner.js';
+import { fileCredentialsProbe } from './verify-fleet.js';
+
+export interface ProcessFleetOptions extends FleetRunnerOptions {
+  build: Pick<ComponentBuild, 'recipePath' | 'artifactPath'>;
+  /** Where the published component (recipe with digest, artifact) is kept, shared by the fleet. */
+  storeDir: string;
+}
+
+/**
+ * Runs each core as Greengrass would (process mode): a nucleus stand-in per core deploys the
+ * built artifact from its recipe, runs its lifecycle scripts as processes and serves Greengrass
+ * IPC to the unmodified component. The component keeps its real 30 s timeouts.
+ */
+export async function startProcessFleet(standIn: AwsStandIn, cores: ProvisionedCore[], options: ProcessFleetOptions): Promise<RunningCore[]> {
+  const broker = { host: standIn.mqtt.host, port: standIn.mqtt.port, caPem: standIn.mqtt.caCertificatePem };
+  const running: RunningCore[] = [];
+  for (const core of cores) {
+    const logger = fileLogger(path.join(core.paths.root, 'logs', 'greengrass.log'), { thingName: core.thingName });
+    const nucleus = await startNucleus({
+      root: core.paths.root,
+      thingName: core.thingName,
+      broker,
+      deployment: { ...options.build, storeDir: options.storeDir },
+      credentials: await readFileCredentials(core.paths),
+      componentConfiguration: { ...options.algorithms },
+      region: standIn.model.region,
+      logger,
+    });
+    running.push({
+      core,
+      componentState: () => `${nucleus.status}/${nucleus.componentState}`,
+      restarts: () => nucleus.restartCount,
+      deployConfiguration: async (configuration) => {
+        const result = await nucleus.deployConfiguration({ merge: configuration });
+        return { status: result.status, message: result.message };
+      },
+      powerCut: () => nucleus.powerCut(),
+      start: () => nucleus.start(),
+      stop: async () => {
+        await nucleus.stop();
+        await logger.close();
+      },
+      probe: fileCredentialsProbe(standIn, core),
+    });
+  }
+  return running;
+}

@@ -1,0 +1,40 @@
+import path from 'node:path';
+import type { AlgorithmConfig } from '../../component/src/config/algorithms.js';
+import type { AwsStandIn } from '../aws/stand-in.js';
+import { ensureComponentBuild } from './component-build.js';
+import type { ProvisionedCore } from './fleet.js';
+import { startInlineFleet, type RunningCore } from './fleet-runner.js';
+import { startHsmInlineFleet } from './hsm-fleet.js';
+import { startProcessFleet } from './process-fleet.js';
+
+export type NucleusMode = 'process' | 'inline';
+
+export interface StartFleetOptions {
+  nucleus: NucleusMode;
+  hsm: boolean;
+  algorithms: AlgorithmConfig;
+  timeScale: number;
+  projectRoot: string;
+  /** Where process mode keeps the published component. */
+  workDir: string;
+  say: (line: string) => void;
+}
+
+/**
+ * The component's real timeouts (30 s) apply in process mode, so AWS IoT's job minutes may be
+ * shortened only so far: 5 in-progress minutes must stay well above a rotation's 30 s steps.
+ */
+export const PROCESS_MODE_MAX_TIME_SCALE = 2;
+
+export function standInTimeScale(nucleus: NucleusMode, requested: number): number {
+  return nucleus === 'process' ? Math.min(requested, PROCESS_MODE_MAX_TIME_SCALE) : requested;
+}
+
+/** Starts the fleet's cores in the chosen mode. */
+export async function startFleet(standIn: AwsStandIn, cores: ProvisionedCore[], options: StartFleetOptions): Promise<RunningCore[]> {
+  const runner = { algorithms: options.algorithms, timeScale: options.timeScale };
+  if (options.nucleus === 'inline') return (options.hsm ? startHsmInlineFleet : startInlineFleet)(standIn, cores, runner);
+  if (options.hsm) throw new Error('--hsm runs the cores inline; add --nucleus inline');
+  const build = await ensureComponentBuild(options.projectRoot, options.say);
+  return startProcessFleet(standIn, cores, { ...runner, build, storeDir: path.join(options.workDir, 'component-store') });
+}
