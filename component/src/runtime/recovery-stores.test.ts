@@ -1,6 +1,11 @@
+import { rm } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AlgorithmConfig } from '../config/algorithms.js';
+import { createLayout, filesWithPowerCut } from '../credentials/file-store.fixtures.js';
+import { FileCredentialStore } from '../credentials/file-store.js';
 import { FAILURE_REASONS } from '../fsm/actions.js';
+import { createTestCa } from '../../test-support/softhsm/test-ca.js';
+import { MemoryLogger } from './testing/memory-logger.js';
 import { FILE_STORE, PKCS11_STORE, type Disk, type StopPoint, type StoreKind } from './recovery-stores.fixtures.js';
 import { RecoveryWorld, type JobRecord, type Scenario } from './recovery-stores.world.js';
 
@@ -93,5 +98,20 @@ describe.each([FILE_STORE, PKCS11_STORE])('recovery after a restart at every ste
     expect(disk.installedCertificateId()).not.toBe(oldCertificateId);
     expect(await disk.newStore().installedCredentialsMatch()).toBe(true);
     expect(again.job.status).toBe('SUCCEEDED');
+  });
+});
+
+describe('the file store step hook used for the mid-rotate rows', () => {
+  it(`sees exactly ${String(FILE_STORE.rotateChanges)} durable changes in one rotate`, async () => {
+    const layout = createLayout();
+    try {
+      const hook = filesWithPowerCut(Number.POSITIVE_INFINITY);
+      const store = new FileCredentialStore({ ...layout, logger: new MemoryLogger(), files: hook.files });
+      const ca = await createTestCa();
+      await store.rotate(await ca.issueForCsr(await store.createCsr(ALGORITHMS)));
+      expect(hook.steps).toHaveLength(FILE_STORE.rotateChanges ?? 0);
+    } finally {
+      await rm(layout.root, { recursive: true, force: true });
+    }
   });
 });
