@@ -1,6 +1,6 @@
 import { RemovalPolicy, Token } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_NAME_PREFIX, PCA_SIGNING_ALGORITHMS, type PcaSigningAlgorithm } from './wire-contract.js';
 
 /** Who signs the new device certificates. */

@@ -20,7 +20,7 @@ import {
   type PolicyScope,
 } from './rotator-policies.js';
 import { RotatorTopicRule } from './rotator-topic-rule.js';
-import { JOB_DOCUMENT, NOTIFICATION_DISPLAY_NAME, RULE_SQL } from './wire-contract.js';
+import { JOB_DOCUMENT, NOTIFICATION_DISPLAY_NAME, REPLY_TOPICS, RULE_SQL } from './wire-contract.js';
 
 export type { CertificateRotatorBackendProps, JobRolloutSettings, CertificateIssuerKind } from './backend-props.js';
 
@@ -180,10 +180,10 @@ export class CertificateRotatorBackend extends Construct {
         'DescribeEndpoint, CreateCertificateFromCsr, RegisterCertificateWithoutCA, ListPrincipalPolicies, ' +
         'ListThingPrincipalsV2, AttachThingPrincipal and DetachThingPrincipal have no IAM resource type: only "*" is accepted.',
     };
-    const anyCert: Wildcard = {
+    const anyCert = (what: string): Wildcard => ({
       resource: iotArn('cert/*'),
-      reason: 'Certificates are created at run time for any core of the fleet; their ids are unknown at deploy time.',
-    };
+      reason: `${what}; certificate ids exist only at run time, for any core of the fleet, so no narrower ARN exists at deploy time.`,
+    });
     const anyThing: Wildcard = {
       resource: iotArn('thing/*'),
       reason: 'Job execution data-plane calls are authorised on the thing, and any core of the fleet may rotate.',
@@ -192,17 +192,21 @@ export class CertificateRotatorBackend extends Construct {
       resource: iotArn(`thing/*/${this.shadowName}`),
       reason: "Only this backend's named shadow; the thing part is any core of the fleet.",
     };
-    const replyTopics = (kind: 'create' | 'commit'): Wildcard[] =>
-      ['accepted', 'rejected'].map((reply) => ({
-        resource: iotArn(`topic/awslabs/things/*/certificate/${kind}/${reply}`),
-        reason: `Only the ${kind} reply topics; the thing-name level is any core of the fleet.`,
+    const replyTopics = (fn: keyof typeof REPLY_TOPICS): Wildcard[] =>
+      REPLY_TOPICS[fn].map((topic) => ({
+        resource: iotArn(`topic/${topic}`),
+        reason: `Only the ${fn} reply topics; the thing-name level is any core of the fleet.`,
       }));
     const anyJob: Wildcard = {
       resource: iotArn('job/*'),
       reason: 'Rotation jobs are created from the template by operators, with job ids of their choosing.',
     };
-    acknowledgeWildcards(this.createCertificate.role, [unscopedActions, anyCert, anyThing, ourShadow, ...replyTopics('create')]);
-    acknowledgeWildcards(this.commitCertificate.role, [unscopedActions, anyThing, ourShadow, ...replyTopics('commit')]);
-    acknowledgeWildcards(this.jobExecutionTerminal.role, [unscopedActions, anyCert, ourShadow, anyJob]);
+    const newCert = anyCert(
+      "The certificate just issued gets the old one's policies, and is deactivated, detached and deleted again when the rotation fails",
+    );
+    const leftCert = anyCert('The certificate a rotation leaves behind is described, deactivated, detached and deleted');
+    acknowledgeWildcards(this.createCertificate.role, [unscopedActions, newCert, anyThing, ourShadow, ...replyTopics('createCertificate')]);
+    acknowledgeWildcards(this.commitCertificate.role, [unscopedActions, anyThing, ourShadow, ...replyTopics('commitCertificate')]);
+    acknowledgeWildcards(this.jobExecutionTerminal.role, [unscopedActions, leftCert, ourShadow, anyJob]);
   }
 }

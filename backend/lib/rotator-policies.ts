@@ -4,10 +4,12 @@ import type { Construct } from 'constructs';
 import { REPLY_TOPICS } from './wire-contract.js';
 
 /**
- * What each backend function may do. Actions whose IAM definition has no resource type
- * (DescribeEndpoint, CreateCertificateFromCsr, RegisterCertificateWithoutCA, ListPrincipalPolicies,
- * ListThingPrincipalsV2, Attach/DetachThingPrincipal, UpdateEventConfigurations) must be granted
- * on `*`; everything else is scoped to the narrowest ARN pattern the action accepts.
+ * What each backend function may do: exactly the calls its code makes (backend/test/cdk checks the
+ * roles against the SDK commands each handler's code can send). Actions whose IAM definition has
+ * no resource type (DescribeEndpoint, CreateCertificateFromCsr, RegisterCertificateWithoutCA,
+ * ListPrincipalPolicies, ListThingPrincipalsV2, Attach/DetachThingPrincipal,
+ * UpdateEventConfigurations) must be granted on `*`; everything else is scoped to the narrowest
+ * ARN pattern the action accepts.
  */
 export interface PolicyScope {
   readonly scope: Construct;
@@ -50,22 +52,31 @@ export function replyTopicArns(p: PolicyScope, fn: keyof typeof REPLY_TOPICS): s
 
 const allow = (actions: string[], resources: string[]) => new iam.PolicyStatement({ actions, resources });
 
+/**
+ * Issues a certificate, gives it the old one's policies, attaches it to the thing and records the
+ * rotation in the shadow. When anything fails after issuing, it removes that certificate again
+ * (deactivate, detach from thing and policies, delete) and the shadow it wrote. Only the issuer in
+ * use is granted: AWS IoT Core's CreateCertificateFromCsr, or Private CA's IssueCertificate and
+ * GetCertificate on that one CA followed by RegisterCertificateWithoutCA.
+ * @param privateCaArn the CA that issues; undefined when AWS IoT Core issues
+ */
 export function createCertificateStatements(p: PolicyScope, privateCaArn: string | undefined): iam.PolicyStatement[] {
+  const issue = privateCaArn === undefined ? ['iot:CreateCertificateFromCsr'] : ['iot:RegisterCertificateWithoutCA'];
   const statements = [
     allow(
       [
         'iot:DescribeEndpoint',
-        'iot:CreateCertificateFromCsr',
-        'iot:RegisterCertificateWithoutCA',
+        ...issue,
         'iot:ListPrincipalPolicies',
         'iot:ListThingPrincipalsV2',
         'iot:AttachThingPrincipal',
+        'iot:DetachThingPrincipal',
       ],
       ['*'],
     ),
-    allow(['iot:AttachPolicy'], [anyCertArn(p)]),
+    allow(['iot:AttachPolicy', 'iot:UpdateCertificate', 'iot:DetachPolicy', 'iot:DeleteCertificate'], [anyCertArn(p)]),
     allow(['iotjobsdata:DescribeJobExecution'], [anyThingArn(p)]),
-    allow(['iot:UpdateThingShadow'], [shadowArn(p)]),
+    allow(['iot:UpdateThingShadow', 'iot:DeleteThingShadow'], [shadowArn(p)]),
     allow(['iot:Publish'], replyTopicArns(p, 'createCertificate')),
   ];
   if (privateCaArn !== undefined) {
@@ -74,6 +85,7 @@ export function createCertificateStatements(p: PolicyScope, privateCaArn: string
   return statements;
 }
 
+/** Reads the rotation record, checks the thing and job, marks the rotation committed and replies. */
 export function commitCertificateStatements(p: PolicyScope): iam.PolicyStatement[] {
   return [
     allow(['iot:DescribeEndpoint', 'iot:ListThingPrincipalsV2'], ['*']),
@@ -83,6 +95,10 @@ export function commitCertificateStatements(p: PolicyScope): iam.PolicyStatement
   ];
 }
 
+/**
+ * Reads and deletes the rotation record, checks the job, removes the certificate the rotation
+ * left behind (describe, deactivate, detach, delete) and notifies operators.
+ */
 export function jobExecutionTerminalStatements(p: PolicyScope, notificationTopicArn: string): iam.PolicyStatement[] {
   return [
     allow(
@@ -99,6 +115,7 @@ export function jobExecutionTerminalStatements(p: PolicyScope, notificationTopic
   ];
 }
 
+/** Switches on AWS IoT job execution events. */
 export function jobExecutionEventsStatements(): iam.PolicyStatement[] {
   return [allow(['iot:UpdateEventConfigurations'], ['*'])];
 }

@@ -1,16 +1,16 @@
+import { replyTopic, type RequestKind } from '../src/wire-contract.js';
+
 /**
- * Names and strings that devices and the original backend also use. Changing any of them breaks
- * wire compatibility with fleets running the original component.
+ * The wire contract as the CDK construct needs it: the strings the functions share with devices
+ * (defined once, on the Lambda side) plus what only the deployed rules and policies use.
  */
-
-/** The job document of every rotation job, byte for byte. */
-export const JOB_DOCUMENT = '{"operation":"ROTATE_CERTIFICATE"}';
-
-/** Prefix of every backend resource name, and the stack name of the CDK app. */
-export const DEFAULT_NAME_PREFIX = 'AWSLabsCertificateRotator';
-
-/** Display name of the notification topic, and the subject of every notification. */
-export const NOTIFICATION_DISPLAY_NAME = 'AWS Labs Certificate Rotator Notification';
+export {
+  DEFAULT_NAME_PREFIX,
+  JOB_DOCUMENT,
+  NOTIFICATION_SUBJECT as NOTIFICATION_DISPLAY_NAME,
+  PCA_SIGNING_ALGORITHMS,
+  type PcaSigningAlgorithm,
+} from '../src/wire-contract.js';
 
 /** IoT SQL version of the three topic rules. */
 export const RULE_SQL_VERSION = '2016-03-23';
@@ -28,25 +28,10 @@ export const RULE_SQL = {
     "SELECT * FROM '$aws/events/jobExecution/#' WHERE isUndefined(statusDetails.CertificateRotator) = false",
 } as const;
 
+const replyTopicsOf = (kind: RequestKind): readonly string[] => [replyTopic(kind, '*', 'accepted'), replyTopic(kind, '*', 'rejected')];
+
 /** Reply topics (IAM resource names, `*` for the thing name) each function may publish on. */
 export const REPLY_TOPICS = {
-  createCertificate: [
-    'awslabs/things/*/certificate/create/accepted',
-    'awslabs/things/*/certificate/create/rejected',
-  ],
-  commitCertificate: [
-    'awslabs/things/*/certificate/commit/accepted',
-    'awslabs/things/*/certificate/commit/rejected',
-  ],
+  createCertificate: replyTopicsOf('create'),
+  commitCertificate: replyTopicsOf('commit'),
 } as const;
-
-/** Signing algorithms AWS Private CA accepts for IssueCertificate. */
-export const PCA_SIGNING_ALGORITHMS = [
-  'SHA256WITHECDSA',
-  'SHA384WITHECDSA',
-  'SHA512WITHECDSA',
-  'SHA256WITHRSA',
-  'SHA384WITHRSA',
-  'SHA512WITHRSA',
-] as const;
-export type PcaSigningAlgorithm = (typeof PCA_SIGNING_ALGORITHMS)[number];

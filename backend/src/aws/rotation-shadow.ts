@@ -4,7 +4,7 @@ import {
   UpdateThingShadowCommand,
   type IoTDataPlaneClient,
 } from '@aws-sdk/client-iot-data-plane';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Invocation } from '../runtime/invocation.js';
 
 /**

@@ -1,7 +1,8 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ClientConfig } from '../aws/clients.js';
 import { describeIssues } from '../events/issues.js';
-import { PCA_SIGNING_ALGORITHMS, type PrivateCaSettings } from '../issuers/private-ca-issuer.js';
+import type { PrivateCaSettings } from '../issuers/private-ca-issuer.js';
+import { PCA_SIGNING_ALGORITHMS } from '../wire-contract.js';
 
 /**
  * Reads a deployed function's settings from its environment (the variable names of the original).

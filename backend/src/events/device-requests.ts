@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod';
+import { requestTopic, type RequestKind } from '../wire-contract.js';
 import { describeIssues } from './issues.js';
 
 /**
@@ -17,12 +18,6 @@ const ruleFields = {
   clientId: z.string().min(1),
   principal: certificateIdSchema,
 };
-
-export type RequestKind = 'create' | 'commit';
-
-export function requestTopic(kind: RequestKind, thingName: string): string {
-  return `awslabs/things/${thingName}/certificate/${kind}`;
-}
 
 /** The reply topics hang under the request topic, which the rule passes in `topic`. */
 function withMatchingTopic<T extends { thingName: string; topic: string }>(kind: RequestKind) {

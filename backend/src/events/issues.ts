@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /** `field: problem` for each issue, so a rejection names what was wrong. */
 export function describeIssues(error: z.ZodError): string {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * A JOB_EXECUTION event from `$aws/events/jobExecution/<jobId>/<status>`, as the terminal rule

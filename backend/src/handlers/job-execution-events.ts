@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { IoTClient, UpdateEventConfigurationsCommand } from '@aws-sdk/client-iot';
-import { z } from 'zod';
+import * as z from 'zod';
 import { controlPlaneConfig, type ClientConfig } from '../aws/clients.js';
 import { clientConfigFromEnv } from '../config/env-settings.js';
 import { describeIssues } from '../events/issues.js';

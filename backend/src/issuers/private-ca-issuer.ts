@@ -1,24 +1,9 @@
-import {
-  ACMPCAClient,
-  GetCertificateCommand,
-  IssueCertificateCommand,
-  type SigningAlgorithm,
-} from '@aws-sdk/client-acm-pca';
+import { ACMPCAClient, GetCertificateCommand, IssueCertificateCommand } from '@aws-sdk/client-acm-pca';
 import { RegisterCertificateWithoutCACommand, type IoTClient } from '@aws-sdk/client-iot';
 import { isNamed } from '../aws/errors.js';
 import type { Invocation } from '../runtime/invocation.js';
+import type { PcaSigningAlgorithm } from '../wire-contract.js';
 import type { CertificateIssuerFactory } from './certificate-issuer.js';
-
-export const PCA_SIGNING_ALGORITHMS = [
-  'SHA256WITHECDSA',
-  'SHA384WITHECDSA',
-  'SHA512WITHECDSA',
-  'SHA256WITHRSA',
-  'SHA384WITHRSA',
-  'SHA512WITHRSA',
-] as const satisfies readonly SigningAlgorithm[];
-
-export type PcaSigningAlgorithm = (typeof PCA_SIGNING_ALGORITHMS)[number];
 
 export interface PrivateCaSettings {
   caArn: string;

@@ -4,42 +4,34 @@ import { rotationInProgress } from '../aws/job-execution.js';
 import { publishReply } from '../aws/replies.js';
 import { readShadow, reportProgress, rotationRecordOf, type RotationRecord } from '../aws/rotation-shadow.js';
 import { certificateIds, exclusivePrincipals } from '../aws/thing-principals.js';
-import { commitRequestSchema, parseRequest, requestTopic, type CommitRequest } from '../events/device-requests.js';
+import { commitRequestSchema, parseRequest, type CommitRequest } from '../events/device-requests.js';
 import type { Invocation } from '../runtime/invocation.js';
 import { RetryBudgetExhaustedError } from '../runtime/retry.js';
-import {
-  beginInvocation,
-  checkSettings,
-  handlerLogger,
-  invocationBudget,
-  resolveTiming,
-  type HandlerSettings,
-} from './handler-settings.js';
+import { replyTopic } from '../wire-contract.js';
+import { prepareHandler, type HandlerSettings } from './handler-settings.js';
+import { rejectInvalidRequest } from './invalid-request.js';
 import { PRECONDITIONS_NOT_MET } from './messages.js';
 import type { RotationHandler } from './create-certificate.js';
 
 export type CommitCertificateSettings = HandlerSettings;
 
 export function createCommitCertificateHandler(settings: CommitCertificateSettings): RotationHandler {
-  checkSettings(settings, 'commit-certificate');
-  const timing = resolveTiming(settings.timing, 10_000);
-  const logger = handlerLogger(settings, 'AWSLabsCertificateRotatorCommitCertificate');
-  const clients = new HandlerClients(settings.clientConfig);
+  const base = prepareHandler(settings, {
+    label: 'commit-certificate',
+    serviceName: 'AWSLabsCertificateRotatorCommitCertificate',
+    defaultBudgetMs: 10_000,
+  });
+  const clients = base.clients;
 
   return async (event, context) => {
-    const budget = invocationBudget(timing, context);
+    const start = base.begin(context);
     const parsed = parseRequest(commitRequestSchema, event);
     if (!parsed.ok) {
-      const invocation = beginInvocation(timing, logger, budget, parsed.thingName === undefined ? {} : { thingName: parsed.thingName }, context);
-      invocation.logger.warn('Rejected an invalid commit request', { problem: parsed.problem });
-      if (parsed.thingName !== undefined) {
-        const topic = `${requestTopic('commit', parsed.thingName)}/rejected`;
-        await publishReply(await clients.iotData(invocation), topic, { errorMsg: parsed.problem }, invocation);
-      }
+      await rejectInvalidRequest('commit', parsed, clients, start);
       return;
     }
     const request = parsed.request;
-    const invocation = beginInvocation(timing, logger, budget, { thingName: request.thingName, jobId: request.jobId }, context);
+    const invocation = start.invocation({ thingName: request.thingName, jobId: request.jobId });
     invocation.logger.info('Commit certificate request', { principal: request.principal, clientId: request.clientId });
     let errorMsg: string | undefined;
     try {
@@ -50,9 +42,9 @@ export function createCommitCertificateHandler(settings: CommitCertificateSettin
     }
     const iotData = await clients.iotData(invocation);
     if (errorMsg === undefined) {
-      await publishReply(iotData, `${request.topic}/accepted`, {}, invocation);
+      await publishReply(iotData, replyTopic('commit', request.thingName, 'accepted'), {}, invocation);
     } else {
-      await publishReply(iotData, `${request.topic}/rejected`, { errorMsg }, invocation);
+      await publishReply(iotData, replyTopic('commit', request.thingName, 'rejected'), { errorMsg }, invocation);
     }
   };
 }

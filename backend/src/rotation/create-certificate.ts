@@ -4,22 +4,17 @@ import { describeError } from '../aws/errors.js';
 import { rotationInProgress } from '../aws/job-execution.js';
 import { publishReply } from '../aws/replies.js';
 import { certificateIds, exclusivePrincipals } from '../aws/thing-principals.js';
-import { createRequestSchema, parseRequest, requestTopic, type CreateRequest } from '../events/device-requests.js';
+import { createRequestSchema, parseRequest, type CreateRequest } from '../events/device-requests.js';
 import type { CertificateIssuerFactory } from '../issuers/certificate-issuer.js';
 import type { PrivateCaSettings } from '../issuers/private-ca-issuer.js';
 import { selectIssuer } from '../issuers/select-issuer.js';
 import type { Invocation } from '../runtime/invocation.js';
 import type { InvocationContext } from '../runtime/time-budget.js';
 import { reserving } from '../runtime/time-budget.js';
+import { replyTopic } from '../wire-contract.js';
+import { prepareHandler, type HandlerSettings } from './handler-settings.js';
 import { installCertificate } from './install-certificate.js';
-import {
-  beginInvocation,
-  checkSettings,
-  handlerLogger,
-  invocationBudget,
-  resolveTiming,
-  type HandlerSettings,
-} from './handler-settings.js';
+import { rejectInvalidRequest } from './invalid-request.js';
 import { issuerFailed, PRECONDITIONS_NOT_MET } from './messages.js';
 
 export interface CreateCertificateSettings extends HandlerSettings {
@@ -40,28 +35,26 @@ export type CreateReply = { accepted: true; certificatePem: string } | { accepte
 const rejected = (errorMsg: string): CreateReply => ({ accepted: false, errorMsg });
 
 export function createCreateCertificateHandler(settings: CreateCertificateSettings): RotationHandler {
-  checkSettings(settings, 'create-certificate');
-  const timing = resolveTiming(settings.timing, 60_000);
-  const logger = handlerLogger(settings, 'AWSLabsCertificateRotatorCreateCertificate');
-  const clients = new HandlerClients(settings.clientConfig);
+  const base = prepareHandler(settings, {
+    label: 'create-certificate',
+    serviceName: 'AWSLabsCertificateRotatorCreateCertificate',
+    defaultBudgetMs: 60_000,
+  });
+  const clients = base.clients;
   const issuer = selectIssuer(clients.iot, settings.clientConfig, settings.pca);
   const cleanupReserveMs = settings.cleanupReserveMs ?? 5_000;
 
   return async (event, context) => {
-    const budget = invocationBudget(timing, context);
+    const start = base.begin(context);
     const parsed = parseRequest(createRequestSchema, event);
     if (!parsed.ok) {
-      const invocation = beginInvocation(timing, logger, budget, parsed.thingName === undefined ? {} : { thingName: parsed.thingName }, context);
-      invocation.logger.warn('Rejected an invalid create request', { problem: parsed.problem });
-      if (parsed.thingName !== undefined) {
-        await reply(await clients.iotData(invocation), requestTopic('create', parsed.thingName), rejected(parsed.problem), invocation);
-      }
+      await rejectInvalidRequest('create', parsed, clients, start);
       return;
     }
     const request = parsed.request;
-    const full = beginInvocation(timing, logger, budget, { thingName: request.thingName, jobId: request.jobId }, context);
+    const full = start.invocation({ thingName: request.thingName, jobId: request.jobId });
     full.logger.info('Create certificate request', { principal: request.principal, clientId: request.clientId });
-    const work = full.withBudget(reserving(budget, cleanupReserveMs));
+    const work = full.withBudget(reserving(start.budget, cleanupReserveMs));
     let outcome: CreateReply;
     try {
       outcome = await createCertificate(request, { clients, issuer, settings, work, full });
@@ -69,7 +62,7 @@ export function createCreateCertificateHandler(settings: CreateCertificateSettin
       full.logger.error('Create certificate failed', { error });
       outcome = rejected(describeError(error));
     }
-    await reply(await clients.iotData(full), request.topic, outcome, full);
+    await reply(await clients.iotData(full), request.thingName, outcome, full);
   };
 }
 
@@ -117,10 +110,10 @@ async function unmetPrecondition(request: CreateRequest, principals: string[], c
   return undefined;
 }
 
-async function reply(iotData: IoTDataPlaneClient, topic: string, outcome: CreateReply, invocation: Invocation): Promise<void> {
+async function reply(iotData: IoTDataPlaneClient, thingName: string, outcome: CreateReply, invocation: Invocation): Promise<void> {
   if (outcome.accepted) {
-    await publishReply(iotData, `${topic}/accepted`, { certificatePem: outcome.certificatePem }, invocation);
+    await publishReply(iotData, replyTopic('create', thingName, 'accepted'), { certificatePem: outcome.certificatePem }, invocation);
   } else {
-    await publishReply(iotData, `${topic}/rejected`, { errorMsg: outcome.errorMsg }, invocation);
+    await publishReply(iotData, replyTopic('create', thingName, 'rejected'), { errorMsg: outcome.errorMsg }, invocation);
   }
 }

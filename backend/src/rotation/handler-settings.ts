@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { z } from 'zod';
-import type { ClientConfig } from '../aws/clients.js';
+import * as z from 'zod';
+import { HandlerClients, type ClientConfig } from '../aws/clients.js';
 import { describeIssues } from '../events/issues.js';
 import { createInvocation, realSleep, type Invocation } from '../runtime/invocation.js';
 import { DEFAULT_BACKOFF } from '../runtime/retry.js';
@@ -45,13 +45,59 @@ const settingsSchema = z.object({
     .optional(),
 });
 
-/** Throws an error naming the bad field; run once when a handler is built. */
-export function checkSettings(settings: unknown, label: string): void {
-  const parsed = settingsSchema.safeParse(settings);
-  if (!parsed.success) throw new Error(`Invalid ${label} settings: ${describeIssues(parsed.error)}`);
+/** How a rotation handler is set up: what its settings are called in errors, and its defaults. */
+export interface HandlerIdentity {
+  /** Names the handler in setting errors, e.g. `create-certificate`. */
+  label: string;
+  /** Service name of the logger created when the settings bring none (= the function name). */
+  serviceName: string;
+  /** Budget when called without a Lambda context: the timeout the function is deployed with. */
+  defaultBudgetMs: number;
 }
 
-export function resolveTiming(timing: Partial<TimingSettings> | undefined, defaultBudgetMs: number): TimingSettings {
+/** The start of one invocation: its time budget, and its logging scope once the keys are known. */
+export interface InvocationStart {
+  budget: TimeBudget;
+  /** The invocation, logging with `keys` (and the Lambda request id) on every line. */
+  invocation(keys: Record<string, string>): Invocation;
+}
+
+/** What every rotation handler builds once per instance. */
+export interface HandlerBase {
+  clients: HandlerClients;
+  begin(context: InvocationContext | undefined): InvocationStart;
+}
+
+/**
+ * Checks the settings (throwing an error naming the bad field) and builds what every rotation
+ * handler shares: its AWS clients, its logger, and the time budget of each invocation.
+ */
+export function prepareHandler(settings: HandlerSettings, identity: HandlerIdentity): HandlerBase {
+  const parsed = settingsSchema.safeParse(settings);
+  if (!parsed.success) throw new Error(`Invalid ${identity.label} settings: ${describeIssues(parsed.error)}`);
+  const timing = resolveTiming(settings.timing, identity.defaultBudgetMs);
+  const logger = settings.logger ?? new Logger({ serviceName: identity.serviceName });
+  return {
+    clients: new HandlerClients(settings.clientConfig),
+    begin: (context) => {
+      const budget = timeBudget(context, { defaultMs: timing.defaultBudgetMs, marginMs: timing.safetyMarginMs });
+      const requestKeys = context?.awsRequestId === undefined ? {} : { awsRequestId: context.awsRequestId };
+      return {
+        budget,
+        invocation: (keys) =>
+          createInvocation({
+            logger: logger.createChild({ persistentKeys: { ...keys, ...requestKeys } }),
+            budget,
+            sleep: timing.sleep,
+            random: timing.random,
+            backoff: { baseDelayMs: timing.baseDelayMs, maxDelayMs: timing.maxDelayMs },
+          }),
+      };
+    },
+  };
+}
+
+function resolveTiming(timing: Partial<TimingSettings> | undefined, defaultBudgetMs: number): TimingSettings {
   return {
     defaultBudgetMs,
     safetyMarginMs: 1_000,
@@ -60,30 +106,4 @@ export function resolveTiming(timing: Partial<TimingSettings> | undefined, defau
     random: Math.random,
     ...timing,
   };
-}
-
-export function handlerLogger(settings: { logger?: Logger }, serviceName: string): Logger {
-  return settings.logger ?? new Logger({ serviceName });
-}
-
-/** The budget of one invocation: the Lambda's remaining time, or the default when run locally. */
-export function invocationBudget(timing: TimingSettings, context: InvocationContext | undefined): TimeBudget {
-  return timeBudget(context, { defaultMs: timing.defaultBudgetMs, marginMs: timing.safetyMarginMs });
-}
-
-export function beginInvocation(
-  timing: TimingSettings,
-  logger: Logger,
-  budget: TimeBudget,
-  keys: Record<string, string>,
-  context: InvocationContext | undefined,
-): Invocation {
-  const requestKeys = context?.awsRequestId === undefined ? {} : { awsRequestId: context.awsRequestId };
-  return createInvocation({
-    logger: logger.createChild({ persistentKeys: { ...keys, ...requestKeys } }),
-    budget,
-    sleep: timing.sleep,
-    random: timing.random,
-    backoff: { baseDelayMs: timing.baseDelayMs, maxDelayMs: timing.maxDelayMs },
-  });
 }

@@ -8,15 +8,9 @@ import { jobExecutionEventSchema, thingNameOf, type JobExecutionEvent } from '..
 import type { Invocation } from '../runtime/invocation.js';
 import { RetryBudgetExhaustedError } from '../runtime/retry.js';
 import type { RotationHandler } from './create-certificate.js';
-import {
-  beginInvocation,
-  checkSettings,
-  handlerLogger,
-  invocationBudget,
-  resolveTiming,
-  type HandlerSettings,
-} from './handler-settings.js';
-import { NOTIFICATION_SUBJECT, notificationPrefix, notifications } from './messages.js';
+import { NOTIFICATION_SUBJECT } from '../wire-contract.js';
+import { prepareHandler, type HandlerSettings } from './handler-settings.js';
+import { notificationPrefix, notifications } from './messages.js';
 import { removeRotatedCertificate } from './rotated-certificate-removal.js';
 
 export interface JobExecutionTerminalSettings extends HandlerSettings {
@@ -31,12 +25,14 @@ interface TerminalContext {
 }
 
 export function createJobExecutionTerminalHandler(settings: JobExecutionTerminalSettings): RotationHandler {
-  checkSettings(settings, 'job-execution-terminal');
+  const base = prepareHandler(settings, {
+    label: 'job-execution-terminal',
+    serviceName: 'AWSLabsCertificateRotatorJobExecutionTerminal',
+    // Matches the deployed timeout (30 s: DeleteCertificate may wait for a detach).
+    defaultBudgetMs: 30_000,
+  });
   if (!settings.snsTopicArn.startsWith('arn:')) throw new Error('Invalid job-execution-terminal settings: snsTopicArn: must be an ARN');
-  // Default budget matches the deployed timeout (30 s: DeleteCertificate may wait for a detach).
-  const timing = resolveTiming(settings.timing, 30_000);
-  const logger = handlerLogger(settings, 'AWSLabsCertificateRotatorJobExecutionTerminal');
-  const clients = new HandlerClients(settings.clientConfig);
+  const clients = base.clients;
   const sns = new SNSClient(controlPlaneConfig(settings.clientConfig));
   const notify = async (message: string, invocation: Invocation): Promise<void> => {
     invocation.logger.info('Notifying', { notification: message });
@@ -47,17 +43,17 @@ export function createJobExecutionTerminalHandler(settings: JobExecutionTerminal
   const ctx: TerminalContext = { clients, notify, settings };
 
   return async (event, context) => {
-    const budget = invocationBudget(timing, context);
+    const start = base.begin(context);
     const parsed = jobExecutionEventSchema.safeParse(event);
     if (!parsed.success) {
       // Nobody waits for an answer to an event; an unusable one can only be recorded.
-      beginInvocation(timing, logger, budget, {}, context).logger.error('Dropped an invalid job execution event', {
+      start.invocation({}).logger.error('Dropped an invalid job execution event', {
         problem: describeIssues(parsed.error),
       });
       return;
     }
     const thingName = thingNameOf(parsed.data.thingArn);
-    const invocation = beginInvocation(timing, logger, budget, { thingName, jobId: parsed.data.jobId }, context);
+    const invocation = start.invocation({ thingName, jobId: parsed.data.jobId });
     invocation.logger.info('Job execution ended', { status: parsed.data.status });
     try {
       await handleTerminal(parsed.data, thingName, ctx, invocation);

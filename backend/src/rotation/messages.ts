@@ -6,8 +6,6 @@ export function issuerFailed(problem: string): string {
   return `Failed to create certificate from CSR: ${problem}`;
 }
 
-export const NOTIFICATION_SUBJECT = 'AWS Labs Certificate Rotator Notification';
-
 export function notificationPrefix(thingName: string): string {
   return `Certificate rotation job execution for ${thingName}`;
 }

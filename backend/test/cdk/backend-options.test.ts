@@ -40,6 +40,10 @@ describe('CertificateRotatorBackend with a Private CA and every option set', () 
     const statements = roleStatements(s.template, functionNamed(s.template, `${P}CreateCertificate`).roleId);
     const pca = statements.filter((st) => st.actions.some((a) => a.startsWith('acm-pca:')));
     expect(pca).toEqual([{ effect: 'Allow', actions: ['acm-pca:GetCertificate', 'acm-pca:IssueCertificate'], resources: [PCA_ARN] }]);
+    // Private CA certificates are registered without their CA; AWS IoT Core does not sign here.
+    const unscoped = statements.find((st) => st.resources.includes('*'));
+    expect(unscoped?.actions).toContain('iot:RegisterCertificateWithoutCA');
+    expect(unscoped?.actions).not.toContain('iot:CreateCertificateFromCsr');
     // No other function may use the CA.
     for (const name of ['CommitCertificate', 'JobExecutionTerminal', 'CustomResourceJobExecutionEvents']) {
       const others = roleStatements(s.template, functionNamed(s.template, `${P}${name}`).roleId);

@@ -87,7 +87,7 @@ describe('CertificateRotatorBackend with default props (AWS IoT Core issues)', (
     },
   );
 
-  it('lets create-certificate do exactly what section 7.5 lists, shadow and topics narrowed', () => {
+  it('lets create-certificate issue with AWS IoT Core, install, and remove what it installed again', () => {
     const fn = `${P}CreateCertificate`;
     expect(sortStatements(roleStatements(s.template, functionNamed(s.template, fn).roleId))).toEqual(
       sortStatements([
@@ -96,16 +96,16 @@ describe('CertificateRotatorBackend with default props (AWS IoT Core issues)', (
           [
             'iot:DescribeEndpoint',
             'iot:CreateCertificateFromCsr',
-            'iot:RegisterCertificateWithoutCA',
             'iot:ListPrincipalPolicies',
             'iot:ListThingPrincipalsV2',
             'iot:AttachThingPrincipal',
+            'iot:DetachThingPrincipal',
           ],
           ['*'],
         ),
-        allow(['iot:AttachPolicy'], [`${IOT}:cert/*`]),
+        allow(['iot:AttachPolicy', 'iot:UpdateCertificate', 'iot:DetachPolicy', 'iot:DeleteCertificate'], [`${IOT}:cert/*`]),
         allow(['iotjobsdata:DescribeJobExecution'], [`${IOT}:thing/*`]),
-        allow(['iot:UpdateThingShadow'], [`${IOT}:thing/*/${P}`]),
+        allow(['iot:UpdateThingShadow', 'iot:DeleteThingShadow'], [`${IOT}:thing/*/${P}`]),
         allow(['iot:Publish'], [
           `${IOT}:topic/awslabs/things/*/certificate/create/accepted`,
           `${IOT}:topic/awslabs/things/*/certificate/create/rejected`,

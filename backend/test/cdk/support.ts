@@ -10,9 +10,12 @@ export interface Synthesized {
   template: Template;
 }
 
-/** One backend in its own stack and app, synthesized (bundles are cached per process). */
+/**
+ * One backend in its own stack and app, synthesized. The handlers are not bundled: these tests read
+ * the template, and the stack tests (stack-and-nag) bundle them for real.
+ */
 export function synthBackend(props?: CertificateRotatorBackendProps): Synthesized {
-  const app = new App();
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   const stack = new Stack(app, 'TestStack');
   const backend = new CertificateRotatorBackend(stack, 'Backend', props);
   return { stack, backend, template: Template.fromStack(stack) };
