@@ -14,7 +14,7 @@ import { CrtMqtt } from './crt-mqtt.js';
 import { readTokenCertificatePem } from './token-credentials.js';
 import { hsmConnector, readHsmCoreSettings, type HsmCoreSettings } from './hsm-core.js';
 import { SharedPkcs11Library } from './pkcs11-library.js';
-import { privateKeyFlags } from './token-credentials.js';
+import { privateKeyFlags, tokenObjectLabels } from './token-credentials.js';
 
 const ALGORITHMS = { keyAlgorithm: 'ECDSA-P256', signingAlgorithm: 'ECDSA-WITH-SHA256' } as const;
 
@@ -50,6 +50,20 @@ describe('aws-crt MQTT with the private key in SoftHSM2', () => {
   afterAll(async () => {
     await standIn?.close();
     if (workDir) await rm(workDir, { recursive: true, force: true });
+  });
+
+  it('provisioning: key generated in each core\'s own token, certificate registered, Greengrass root with PKCS#11 URIs', () => {
+    const registry = standIn.model.registry;
+    expect(new Set(settings.map((s) => s.provider.slot)).size).toBe(cores.length);
+    for (const [i, core] of cores.entries()) {
+      const hsm = settings[i];
+      expect(hsm?.paths).toEqual({ certificateFilePath: 'pkcs11:object=device;type=cert', privateKeyPath: 'pkcs11:object=device;type=private' });
+      expect(registry.describeCertificate(core.initialCertificateId).status).toBe('ACTIVE');
+      expect(registry.listThingPrincipalsV2(core.thingName, 'EXCLUSIVE_THING').map((p) => p.principal)).toEqual([registry.describeCertificate(core.initialCertificateId).certificateArn]);
+      expect(registry.listAttachedPolicies(registry.describeCertificate(core.initialCertificateId).certificateArn).map((p) => p.policyName)).toEqual(['GreengrassV2IoTThingPolicy']);
+      expect(hsm && tokenObjectLabels(hsm.provider)).toEqual(['certificate device', 'private key device']);
+    }
+    expect(registry.things.listThingsInThingGroup('hsm-cores')).toEqual(cores.map((c) => c.thingName));
   });
 
   it('connects with the key in the token; the broker sees the certificate id as principal', async () => {
