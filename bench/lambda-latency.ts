@@ -1,6 +1,5 @@
 import { runFleetInChild } from './fleet/spawn.js';
-import type { FleetResult } from './fleet/result.js';
-import { FLEET_CLOCK_SCALE, FLEET_MINUTE_SCALE, fleetAlerts } from './fleet-rotation.js';
+import { FLEET_CLOCK_SCALE, fleetAlerts } from './fleet-rotation.js';
 import { ms } from './report.js';
 import type { Benchmark, BenchContext, BenchResult } from './types.js';
 
@@ -16,13 +15,14 @@ const ROTATIONS = { full: 50, quick: 10 };
 async function run(context: BenchContext): Promise<BenchResult> {
   const devices = ROTATIONS[context.quick ? 'quick' : 'full'];
   context.progress(`lambda-latency: ${devices} rotations`);
-  const result: FleetResult = await runFleetInChild({
+  const child = await runFleetInChild({
     devices,
     keyAlgorithm: 'ECDSA-P256',
     signingAlgorithm: 'ECDSA-WITH-SHA256',
     clockScale: FLEET_CLOCK_SCALE,
-    minuteScale: FLEET_MINUTE_SCALE,
+    minuteScale: context.minuteScale,
   });
+  const { result } = child;
   const rows = HANDLERS.map(([label, functionName]) => {
     const h = result.handlers[functionName];
     if (!h?.ms) return [label, 0, 0, '-', '-', '-', '-'];
@@ -38,11 +38,12 @@ async function run(context: BenchContext): Promise<BenchResult> {
         notes: [
           'timed from the rule action invoking the handler to its promise settling (real SDK clients, HTTP to the stand-in)',
           `handlers share the event loop with ${devices} cores and the stand-in; the rollout releases up to 100 executions at once`,
+          ...(child.sdkSocketPoolWarnings > 0 ? [`AWS SDK socket pool full (${child.sdkSocketPoolWarnings} warnings): calls queued inside the handlers`] : []),
         ],
       },
     ],
-    data: { rotations: devices, handlers: result.handlers, statuses: result.statuses, bricked: result.bricked },
-    alerts: fleetAlerts(result),
+    data: { rotations: devices, minuteScale: context.minuteScale, handlers: result.handlers, statuses: result.statuses, bricked: result.bricked, sdkSocketPoolWarnings: child.sdkSocketPoolWarnings },
+    alerts: fleetAlerts(child),
   };
 }
 

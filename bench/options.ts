@@ -1,9 +1,11 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { DEFAULT_MINUTE_SCALE } from './fleet-rotation.js';
 
 export interface BenchOptions {
   only?: string[];
   quick: boolean;
+  minuteScale: number;
   json: boolean;
   help: boolean;
 }
@@ -16,6 +18,8 @@ Prints speed and memory figures of the certificate rotator; never fails on a fig
 Options:
   --only NAME[,NAME]  run only these benchmarks (repeatable): ${names.join(', ')}
   --quick             smaller sizes, for a CI smoke run
+  --minute-scale N    fleet runs: the AWS minute (job rollout windows, in-progress timeout) runs N
+                      times faster than real time, 1..60 (default ${DEFAULT_MINUTE_SCALE})
   --json              also print every figure as one JSON object on the last line
   --help              show this help
 
@@ -32,6 +36,7 @@ export function parseBenchOptions(argv: string[], names: readonly string[]): Ben
     options: {
       only: { type: 'string', multiple: true },
       quick: { type: 'boolean', default: false },
+      'minute-scale': { type: 'string', default: String(DEFAULT_MINUTE_SCALE) },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -40,12 +45,13 @@ export function parseBenchOptions(argv: string[], names: readonly string[]): Ben
   const schema = z.object({
     only: z.array(name).optional(),
     quick: z.boolean(),
+    'minute-scale': z.coerce.number({ error: '--minute-scale must be a number' }).min(1, '--minute-scale must be at least 1').max(60, '--minute-scale must be at most 60'),
     json: z.boolean(),
     help: z.boolean(),
   });
   const only = values.only?.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v.length > 0);
   const parsed = schema.safeParse({ ...values, ...(only ? { only } : {}) });
   if (!parsed.success) throw new Error(parsed.error.issues.map((i) => i.message).join('; '));
-  const { only: selected, ...rest } = parsed.data;
-  return { ...rest, ...(selected ? { only: selected } : {}) };
+  const { only: selected, 'minute-scale': minuteScale, ...rest } = parsed.data;
+  return { ...rest, minuteScale, ...(selected ? { only: selected } : {}) };
 }

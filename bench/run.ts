@@ -37,7 +37,7 @@ async function main(): Promise<number> {
     return 0;
   }
   const selected = BENCHMARKS.filter((b) => !options.only || options.only.includes(b.name));
-  const context = { quick: options.quick, progress: (line: string) => void process.stderr.write(`[bench] ${line}\n`) };
+  const context = { quick: options.quick, minuteScale: options.minuteScale, progress: (line: string) => void process.stderr.write(`[bench] ${line}\n`) };
   const before = machine();
   const started = Date.now();
   process.stdout.write(`Benchmarks${options.quick ? ' (quick)' : ''} on ${String(before.cpus)} x ${String(before.cpuModel)}, Node.js ${process.version}, load average ${(before.loadAverage as number[]).join(' ')}\n\n`);
@@ -53,7 +53,7 @@ async function main(): Promise<number> {
   if (alerts.length > 0) process.stdout.write(`\n${formatAlerts(alerts)}\n`);
   if (options.json) {
     const figures = Object.fromEntries(results.map((r) => [r.name, r.data]));
-    process.stdout.write(`${JSON.stringify({ quick: options.quick, machine: before, totalSeconds, alerts, results: figures })}\n`);
+    process.stdout.write(`${JSON.stringify({ quick: options.quick, minuteScale: options.minuteScale, machine: before, totalSeconds, alerts, results: figures })}\n`);
   }
   // Figures are reported, never judged: a slow or even failed rotation is printed, not an exit code.
   return 0;

@@ -2,6 +2,8 @@
 export interface BenchContext {
   /** Smaller sizes, for a CI smoke run. */
   quick: boolean;
+  /** How many times faster than real the AWS minute runs in fleet runs (rollout windows, job timeouts). */
+  minuteScale: number;
   /** A progress line for the operator (stderr); never part of the results. */
   progress(line: string): void;
 }

@@ -5,18 +5,34 @@ import { CreateJobCommand, IoTClient } from '@aws-sdk/client-iot';
 import { startAwsStandIn } from '../../integration/aws/stand-in.js';
 import { stderrLogger } from '../../integration/aws/logger.js';
 import { deployBackend, standInClientConfig } from '../../integration/local/deploy-backend.js';
-import { provisionFleet } from '../../integration/local/fleet.js';
 import { startInlineFleet, type RunningCore } from '../../integration/local/fleet-runner.js';
 import { verifyCore } from '../../integration/local/verify-fleet.js';
 import { summarize } from '../stats.js';
 import { timeRuleFunctions, type HandlerTiming } from './handler-timer.js';
 import { countStatuses, executionDurations, lastEnd, waitForJobEnd } from './job-wait.js';
 import { sampleMemory } from './memory-sampler.js';
+import { provisionBenchFleet } from './provision.js';
 import type { FleetResult, FleetSpec } from './result.js';
 
 const THING_GROUP = 'CertificateRotatorBenchFleet';
 /** The template's in-progress timeout (deployBackend's default, as the CDK construct's). */
 const IN_PROGRESS_TIMEOUT_MINUTES = 5;
+/** Verification connects once per core; a few at a time keeps it short without a handshake storm. */
+const VERIFY_CONCURRENCY = 8;
+
+/** `fn` over `items`, at most `limit` at a time; results in the order of `items`. */
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
 
 function handlerFigures(timings: readonly HandlerTiming[]): FleetResult['handlers'] {
   const names = [...new Set(timings.map((t) => t.functionName))];
@@ -37,6 +53,7 @@ function handlerFigures(timings: readonly HandlerTiming[]): FleetResult['handler
 export async function runFleetRotation(spec: FleetSpec, progress: (line: string) => void): Promise<FleetResult> {
   const label = `fleet ${spec.devices} ${spec.keyAlgorithm}`;
   const setupStart = Date.now();
+  const say = (what: string): void => progress(`${label}: ${what} (+${((Date.now() - setupStart) / 1000).toFixed(0)} s)`);
   const memory = sampleMemory();
   const algorithms = { keyAlgorithm: spec.keyAlgorithm, signingAlgorithm: spec.signingAlgorithm };
   const minuteMs = 60_000 / spec.minuteScale;
@@ -46,8 +63,8 @@ export async function runFleetRotation(spec: FleetSpec, progress: (line: string)
   let fleet: RunningCore[] = [];
   try {
     const backend = await deployBackend(standIn, { issuer: 'iot', logLevel: 'ERROR', inProgressTimeoutMinutes: IN_PROGRESS_TIMEOUT_MINUTES });
-    progress(`${label}: provisioning`);
-    const cores = await provisionFleet(standIn, { count: spec.devices, workDir, thingGroupName: THING_GROUP, algorithms });
+    say('provisioning');
+    const cores = await provisionBenchFleet(standIn, { count: spec.devices, workDir, thingGroupName: THING_GROUP, algorithms });
     fleet = await startInlineFleet(standIn, cores, { algorithms, timeScale: spec.clockScale });
     const setupMs = Date.now() - setupStart;
 
@@ -56,7 +73,7 @@ export async function runFleetRotation(spec: FleetSpec, progress: (line: string)
     const jobId = `bench-rotation-${Date.now()}`;
     const baseline = process.memoryUsage();
     memory.reset();
-    progress(`${label}: rotating`);
+    say('rotating');
     const jobStart = Date.now();
     await iot.send(new CreateJobCommand({ jobId, jobTemplateArn: backend.jobTemplateArn, targets: [group.thingGroupArn], targetSelection: 'SNAPSHOT' }));
     iot.destroy();
@@ -67,11 +84,11 @@ export async function runFleetRotation(spec: FleetSpec, progress: (line: string)
     const wallMs = (lastEnd(end.executions) ?? Date.now()) - jobStart;
     const job = standIn.model.jobs.describeJob(jobId).job;
 
-    progress(`${label}: verifying`);
+    say('verifying');
     for (const core of fleet) await core.stop();
     await standIn.rules.whenIdle();
-    const outcomes = [];
-    for (const core of fleet) outcomes.push(await verifyCore(standIn, core.core, core.probe));
+    const running = fleet;
+    const outcomes = await mapLimit(running, VERIFY_CONCURRENCY, (core) => verifyCore(standIn, core.core, core.probe));
     fleet = [];
     const statuses = countStatuses(end.executions);
     const durations = executionDurations(end.executions);
