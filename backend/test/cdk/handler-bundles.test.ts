@@ -1,0 +1,115 @@
+import { readFileSync } from 'node:fs';
+import { build, type Metafile } from 'esbuild';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { HANDLER_BUNDLING, handlerEntry, PROJECT_ROOT, type HandlerName } from '../../lib/handler-bundling.js';
+
+/**
+ * What goes into the deployed bundles. Two things have made them several times larger than they
+ * need be, and both are easy to bring back unnoticed:
+ * - `import { z } from 'zod'` keeps every zod locale (about 360 kB), because the `z` object holds
+ *   them all; `import * as z from 'zod'` lets esbuild drop what is unused.
+ * - npm hoists the SDK packages of the oldest client (acm-pca) to the top of node_modules when the
+ *   lock file is generated afresh, and every newer client then carries its own copy of the same
+ *   @smithy/core. The lock keeps the newer ones at the top; should it be regenerated, redo that with
+ *   `npm uninstall @aws-sdk/client-acm-pca && npm dedupe && npm install @aws-sdk/client-acm-pca@<range>`.
+ *
+ * The Private CA client has no release on the newer SDK generation, so create-certificate also
+ * carries that client's older generation, some of it more than once; only the newest version of
+ * each package must be there once.
+ */
+
+const HANDLERS: readonly HandlerName[] = ['create-certificate', 'commit-certificate', 'job-execution-terminal', 'job-execution-events'];
+
+/** The bundle's inputs, as NodejsFunction builds it (same entry, format, target and resolution). */
+async function bundleInputs(handler: HandlerName): Promise<string[]> {
+  const result = await build({
+    entryPoints: [handlerEntry(handler)],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: HANDLER_BUNDLING.target ?? 'node22',
+    mainFields: HANDLER_BUNDLING.mainFields ?? ['module', 'main'],
+    minify: true,
+    write: false,
+    metafile: true,
+    outfile: 'index.mjs',
+    absWorkingDir: PROJECT_ROOT,
+    logLevel: 'silent',
+  });
+  const output: Metafile['outputs'][string] | undefined = Object.values(result.metafile.outputs)[0];
+  if (output === undefined) throw new Error(`esbuild produced no output for ${handler}`);
+  return Object.keys(output.inputs).filter((input) => output.inputs[input]?.bytesInOutput !== 0);
+}
+
+interface PackageCopies {
+  name: string;
+  version: string;
+  dirs: Set<string>;
+}
+
+/** Every package version that contributes code to a bundle, with the directories it comes from. */
+function packageCopies(inputs: readonly string[]): PackageCopies[] {
+  const copies = new Map<string, PackageCopies>();
+  for (const input of inputs) {
+    const match = /^(.*node_modules\/((?:@[^/]+\/)?[^/]+))\//.exec(input);
+    if (match?.[1] === undefined || match[2] === undefined) continue;
+    const [, dir, name] = match;
+    const { version } = JSON.parse(readFileSync(`${PROJECT_ROOT}/${dir}/package.json`, 'utf8')) as { version: string };
+    const key = `${name}@${version}`;
+    const entry = copies.get(key) ?? { name, version, dirs: new Set<string>() };
+    entry.dirs.add(dir);
+    copies.set(key, entry);
+  }
+  return [...copies.values()];
+}
+
+/** Orders `x.y.z` versions numerically (SDK packages carry no pre-release tags). */
+function compareVersions(a: string, b: string): number {
+  const [pa, pb] = [a, b].map((v) => v.split('.').map(Number));
+  for (let i = 0; i < 3; i += 1) {
+    const d = (pa?.[i] ?? 0) - (pb?.[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/** Copies of packages bundled from more than one directory; for create-certificate, newest versions only. */
+function repeatedCopies(handler: HandlerName, copies: readonly PackageCopies[]): string[] {
+  const newest = new Map<string, string>();
+  for (const { name, version } of copies) {
+    const known = newest.get(name);
+    if (known === undefined || compareVersions(version, known) > 0) newest.set(name, version);
+  }
+  return copies
+    .filter(({ dirs }) => dirs.size > 1)
+    .filter(({ name, version }) => handler !== 'create-certificate' || newest.get(name) === version)
+    .map(({ name, version, dirs }) => `${name}@${version}: ${[...dirs].join(', ')}`);
+}
+
+describe('handler bundles', () => {
+  const inputs = new Map<HandlerName, string[]>();
+  beforeAll(async () => {
+    for (const handler of HANDLERS) inputs.set(handler, await bundleInputs(handler));
+  });
+
+  it.each(HANDLERS)('%s carries no zod locale', (handler) => {
+    const all = inputs.get(handler) ?? [];
+    expect(all.some((input) => input.includes('node_modules/zod/'))).toBe(true);
+    expect(all.filter((input) => input.includes('/zod/v4/locales/') && !input.endsWith('/locales/en.js'))).toEqual([]);
+  });
+
+  it.each(HANDLERS)('%s carries each package version once', (handler) => {
+    const copies = packageCopies(inputs.get(handler) ?? []);
+    expect(copies.some(({ name }) => name === '@smithy/core')).toBe(true);
+    expect(repeatedCopies(handler, copies)).toEqual([]);
+  });
+
+  it('would notice the newer SDK generation bundled twice', () => {
+    const copies: PackageCopies[] = [
+      { name: '@smithy/core', version: '1.4.2', dirs: new Set(['node_modules/@smithy/core']) },
+      { name: '@smithy/core', version: '3.41.0', dirs: new Set(['node_modules/a/node_modules/@smithy/core', 'node_modules/b/node_modules/@smithy/core']) },
+    ];
+    expect(repeatedCopies('create-certificate', copies)).toHaveLength(1);
+    expect(repeatedCopies('commit-certificate', copies)).toHaveLength(1);
+  });
+});
