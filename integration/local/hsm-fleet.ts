@@ -1,11 +1,12 @@
 import path from 'node:path';
 import type { KeyAlgorithm } from '../../component/src/config/algorithms.js';
-import { Pkcs11CredentialStore, PKCS11_PROVIDER_COMPONENT } from '../../component/src/credentials/pkcs11/index.js';
+import { Pkcs11CredentialStore, PKCS11_PROVIDER_COMPONENT, type HsmCredentialPaths } from '../../component/src/credentials/pkcs11/index.js';
 import type { AwsStandIn } from '../aws/stand-in.js';
 import { ALLOW_ALL_POLICY } from '../aws/model/registry/registry.js';
 import { fileLogger } from '../device/file-logger.js';
 import { layoutGreengrassRoot } from '../device/greengrass-root.js';
-import { hsmConnector, readHsmCoreSettings } from '../device/hsm/hsm-core.js';
+import { hsmConnector, readHsmCoreSettings, type HsmCoreSettings } from '../device/hsm/hsm-core.js';
+import type { MqttConnector } from '../device/reconnecting-mqtt.js';
 import { SharedPkcs11Library } from '../device/hsm/pkcs11-library.js';
 import { createSoftHsmTokenSet } from '../device/hsm/softhsm-tokens.js';
 import { generateDeviceKey, importDeviceCertificate, readTokenCertificatePem } from '../device/hsm/token-credentials.js';
@@ -82,25 +83,65 @@ export async function provisionHsmFleet(standIn: AwsStandIn, options: ProvisionH
   return cores;
 }
 
+/** What a nucleus stand-in needs to run one HSM core, in whichever mode. */
+export interface HsmCoreAccess {
+  settings: HsmCoreSettings;
+  /** The nucleus's connection: certificate read from the token, handshake signed in it. */
+  connect(clientId: string): MqttConnector;
+  probe: InstalledCredentialsProbe;
+  /** Greengrass `system` credential paths and the Pkcs11Provider service, for a nucleus that lays out its own root. */
+  credentialPaths: HsmCredentialPaths;
+  otherServices: Record<string, { configuration: Record<string, unknown> }>;
+  /** Environment the component's process needs to find the same tokens (SOFTHSM2_CONF). */
+  env: Record<string, string>;
+}
+
 /**
- * Runs HSM cores inline: the component uses the real Pkcs11CredentialStore on the core's token,
- * and the nucleus stand-in connects with aws-crt signing the TLS handshake inside the token.
- * Settings come from each core's effective configuration, as the nucleus reads them.
- * Call after provisionHsmFleet (SOFTHSM2_CONF must point at the fleet's token set).
+ * Opens the process's one aws-crt PKCS#11 library handle (see SharedPkcs11Library: before any
+ * core connects, kept for the life of the process) and gives each core's access to its token,
+ * read from its effective configuration as the nucleus reads it. Call after provisionHsmFleet.
  */
-export async function startHsmInlineFleet(standIn: AwsStandIn, cores: ProvisionedCore[], options: FleetRunnerOptions): Promise<RunningCore[]> {
-  if (process.env.SOFTHSM2_CONF === undefined) throw new Error('SOFTHSM2_CONF is not set: provision the fleet with provisionHsmFleet first');
-  const clock = scaledClock(options.timeScale);
+export function openHsmFleetAccess(standIn: AwsStandIn, cores: ProvisionedCore[]): HsmCoreAccess[] {
+  const softhsmConf = process.env.SOFTHSM2_CONF;
+  if (softhsmConf === undefined) throw new Error('SOFTHSM2_CONF is not set: provision the fleet with provisionHsmFleet first');
   const broker = { host: standIn.mqtt.host, port: standIn.mqtt.port, caPem: standIn.mqtt.caCertificatePem };
   const settings = cores.map((core) => readHsmCoreSettings(core.paths.effectiveConfigPath));
   const libraries = new Set(settings.map((s) => s.provider.library));
   const [libraryPath, ...others] = [...libraries];
   if (libraryPath === undefined || others.length > 0) throw new Error(`HSM cores must share one PKCS#11 library (found ${libraries.size})`);
-  // Opened before any core connects and kept for the life of the process: see SharedPkcs11Library.
   const library = new SharedPkcs11Library(libraryPath);
-  const running = cores.map((core, i): RunningCore => {
+  return cores.map((core, i): HsmCoreAccess => {
     const hsm = settings[i];
     if (hsm === undefined) throw new Error(`no HSM settings for ${core.thingName}`);
+    const connect = (clientId: string): MqttConnector => hsmConnector(broker, library, hsm, clientId);
+    return {
+      settings: hsm,
+      connect,
+      probe: {
+        certificatePem: async () => readTokenCertificatePem(hsm.provider, hsm.label),
+        connect: async () => {
+          const connection = await connect(`${core.thingName}-check`)();
+          await connection.close();
+        },
+      },
+      credentialPaths: hsm.paths,
+      otherServices: { [PKCS11_PROVIDER_COMPONENT]: { configuration: { name: 'softhsm', library: hsm.provider.library, slot: hsm.provider.slot, userPin: hsm.provider.userPin } } },
+      env: { SOFTHSM2_CONF: softhsmConf },
+    };
+  });
+}
+
+/**
+ * Runs HSM cores inline: the component uses the real Pkcs11CredentialStore on the core's token,
+ * and the nucleus stand-in connects with aws-crt signing the TLS handshake inside the token.
+ */
+export async function startHsmInlineFleet(standIn: AwsStandIn, cores: ProvisionedCore[], options: FleetRunnerOptions): Promise<RunningCore[]> {
+  const access = openHsmFleetAccess(standIn, cores);
+  const clock = scaledClock(options.timeScale);
+  const broker = { host: standIn.mqtt.host, port: standIn.mqtt.port, caPem: standIn.mqtt.caCertificatePem };
+  const running = cores.map((core, i): RunningCore => {
+    const hsm = access[i];
+    if (hsm === undefined) throw new Error(`no HSM access for ${core.thingName}`);
     const logger = fileLogger(core.paths.componentLogPath, { thingName: core.thingName });
     const inline = new InlineCore({
       paths: core.paths,
@@ -108,16 +149,10 @@ export async function startHsmInlineFleet(standIn: AwsStandIn, cores: Provisione
       algorithms: options.algorithms,
       logger,
       clock,
-      createStore: (store) => new Pkcs11CredentialStore({ paths: { certificateFilePath: store.certificateFilePath, privateKeyPath: store.privateKeyPath }, provider: hsm.provider, logger: store.logger }),
-      connect: (clientId) => hsmConnector(broker, library, hsm, clientId),
+      createStore: (store) =>
+        new Pkcs11CredentialStore({ paths: { certificateFilePath: store.certificateFilePath, privateKeyPath: store.privateKeyPath }, provider: hsm.settings.provider, logger: store.logger }),
+      connect: hsm.connect,
     });
-    const probe: InstalledCredentialsProbe = {
-      certificatePem: async () => readTokenCertificatePem(hsm.provider, hsm.label),
-      connect: async () => {
-        const connection = await hsmConnector(broker, library, hsm, `${core.thingName}-check`)();
-        await connection.close();
-      },
-    };
     return {
       core,
       componentState: () => inline.componentState(),
@@ -129,10 +164,9 @@ export async function startHsmInlineFleet(standIn: AwsStandIn, cores: Provisione
         await inline.stop();
         await logger.close();
       },
-      probe,
+      probe: hsm.probe,
     };
   });
   for (const r of running) await r.start();
   return running;
 }
-
