@@ -10,6 +10,7 @@ import {
   createMocks,
   decodeJson,
   fakeTime,
+  handlerSettings,
   JOB_DOCUMENT,
   JOB_ID,
   NEW_ID,
@@ -20,7 +21,6 @@ import {
   resetMocks,
   SHADOW_NAME,
   shadowDocument,
-  silentLogger,
   THING,
   type FakeTime,
 } from './support/harness.js';
@@ -39,14 +39,7 @@ const request = (overrides: Record<string, unknown> = {}): Record<string, unknow
 });
 
 let time: FakeTime;
-const handler = () =>
-  createCommitCertificateHandler({
-    clientConfig: { region: REGION },
-    jobDocument: JOB_DOCUMENT,
-    shadowName: SHADOW_NAME,
-    logger: silentLogger(),
-    timing: time.timing,
-  });
+const handler = () => createCommitCertificateHandler(handlerSettings(time));
 
 const principals = (...ids: string[]) => ({ thingPrincipalObjects: ids.map((id) => ({ principal: certArn(id) })) });
 const rejected = (errorMsg: string) => [{ topic: `${TOPIC}/rejected`, qos: 0, payload: { errorMsg } }];

@@ -19,6 +19,7 @@ import {
   commandOrder,
   createMocks,
   fakeTime,
+  handlerSettings,
   JOB_DOCUMENT,
   JOB_ID,
   NEW_ID,
@@ -28,7 +29,6 @@ import {
   resetMocks,
   SHADOW_NAME,
   shadowDocument,
-  silentLogger,
   SNS_TOPIC_ARN,
   THING,
   type FakeTime,
@@ -61,12 +61,8 @@ const event = (status: string, overrides: Record<string, unknown> = {}): Record<
 let time: FakeTime;
 const handler = () =>
   createJobExecutionTerminalHandler({
-    clientConfig: { region: REGION },
-    jobDocument: JOB_DOCUMENT,
-    shadowName: SHADOW_NAME,
+    ...handlerSettings(time),
     snsTopicArn: SNS_TOPIC_ARN,
-    logger: silentLogger(),
-    timing: time.timing,
   });
 
 const notifications = () =>

@@ -19,6 +19,7 @@ import {
   certArn,
   CSR,
   fakeTime,
+  handlerSettings,
   JOB_DOCUMENT,
   JOB_ID,
   NEW_ID,
@@ -26,8 +27,6 @@ import {
   OLD_ID,
   REGION,
   resetMocks,
-  SHADOW_NAME,
-  silentLogger,
   THING,
   type FakeTime,
   type Mocks,
@@ -55,11 +54,7 @@ export const accepted = () => [{ topic: `${TOPIC}/accepted`, qos: 0, payload: { 
 
 export function createHandler(time: FakeTime, extra: Partial<CreateCertificateSettings> = {}): RotationHandler {
   return createCreateCertificateHandler({
-    clientConfig: { region: REGION },
-    jobDocument: JOB_DOCUMENT,
-    shadowName: SHADOW_NAME,
-    logger: silentLogger(),
-    timing: time.timing,
+    ...handlerSettings(time),
     ...extra,
   });
 }

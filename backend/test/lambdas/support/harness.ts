@@ -5,14 +5,15 @@ import { IoTDataPlaneClient, PublishCommand } from '@aws-sdk/client-iot-data-pla
 import { IoTJobsDataPlaneClient } from '@aws-sdk/client-iot-jobs-data-plane';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { TimingSettings } from '../../../src/rotation/handler-settings.js';
+import type { HandlerSettings, TimingSettings } from '../../../src/rotation/handler-settings.js';
 import type { InvocationContext } from '../../../src/runtime/time-budget.js';
+import { JOB_DOCUMENT, SHADOW_NAME } from '../../../src/wire-contract.js';
 
 export const REGION = 'eu-west-1';
 export const ACCOUNT = '123456789012';
 export const THING = 'core-1';
 export const JOB_ID = 'rotation-1';
-export { JOB_DOCUMENT, SHADOW_NAME } from '../../../src/wire-contract.js';
+export { JOB_DOCUMENT, SHADOW_NAME };
 export const OLD_ID = 'a'.repeat(64);
 export const NEW_ID = 'b'.repeat(64);
 export const OTHER_ID = 'c'.repeat(64);
@@ -105,6 +106,11 @@ export function fakeTime(remainingMs: number): FakeTime {
 }
 
 export const silentLogger = (): Logger => new Logger({ serviceName: 'test', logLevel: 'SILENT' });
+
+/** What every rotation handler is built with in these tests: silent, on the given fake time. */
+export function handlerSettings(time: FakeTime): HandlerSettings {
+  return { clientConfig: { region: REGION }, jobDocument: JOB_DOCUMENT, shadowName: SHADOW_NAME, logger: silentLogger(), timing: time.timing };
+}
 
 export interface Published {
   topic: string | undefined;
