@@ -1,6 +1,6 @@
 import type { AlgorithmConfig } from '../component/src/config/algorithms.js';
 import { runFleetInChild, type ChildFleetRun } from './fleet/spawn.js';
-import type { FleetSpec } from './fleet/result.js';
+import type { FleetSpec, Rollout } from './fleet/result.js';
 import { mebibytes, ms } from './report.js';
 import type { Benchmark, BenchContext, BenchResult, BenchTable } from './types.js';
 
@@ -46,6 +46,19 @@ export function fleetAlerts({ result: r }: ChildFleetRun): string[] {
   return alerts;
 }
 
+/** The job's rollout in words. */
+function describeRollout(rollout: Rollout | undefined): string {
+  if (!rollout) return 'AWS default';
+  const parts = [`at most ${rollout.maximumPerMinute ?? 1000} a minute`];
+  const e = rollout.exponentialRate;
+  if (e) {
+    const { numberOfNotifiedThings: notified, numberOfSucceededThings: succeeded } = e.rateIncreaseCriteria;
+    const step = notified !== undefined ? `${notified} notified` : `${succeeded ?? '?'} succeeded`;
+    parts.push(`exponential from ${e.baseRatePerMinute}, x${e.incrementFactor} every ${step}`);
+  }
+  return parts.join(', ');
+}
+
 export function fleetTable(runs: readonly ChildFleetRun[]): BenchTable {
   const results = runs.map((r) => r.result);
   const first = results[0];
@@ -70,7 +83,8 @@ export function fleetTable(runs: readonly ChildFleetRun[]): BenchTable {
     notes: first
       ? [
           `timeScale: component timers x${first.spec.clockScale} (state timeout ${30 / first.spec.clockScale} s); AWS minute x${first.spec.minuteScale} (minuteMs ${first.minuteMs})`,
-          `job template rollout ${JSON.stringify(first.rollout)} per (scaled) minute, in-progress timeout ${first.inProgressTimeoutMinutes ?? '-'} min`,
+          `job template: rollout ${describeRollout(first.rollout)}, in-progress timeout ${first.inProgressTimeoutMinutes ?? '-'} min (AWS minutes, scaled)`,
+          'rot/s = succeeded / wall s; once a fleet outgrows one rollout window it is bound by the rollout rate',
           'exec = one execution from IN_PROGRESS to terminal; memory sampled every 100 ms during the rotation, one process per fleet',
           'issuer: AWS IoT Core (CreateCertificateFromCsr); setup (provisioning, core start) is not in wall time',
           ...(saturated.length > 0

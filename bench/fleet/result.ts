@@ -13,13 +13,26 @@ export const fleetSpecSchema = z.object({
 });
 export type FleetSpec = z.infer<typeof fleetSpecSchema>;
 
+/** The job's rollout, as the stand-in's jobs model keeps it. */
+const rolloutSchema = z.object({
+  maximumPerMinute: z.number().optional(),
+  exponentialRate: z
+    .object({
+      baseRatePerMinute: z.number(),
+      incrementFactor: z.number(),
+      rateIncreaseCriteria: z.object({ numberOfNotifiedThings: z.number().optional(), numberOfSucceededThings: z.number().optional() }),
+    })
+    .optional(),
+});
+export type Rollout = z.infer<typeof rolloutSchema>;
+
 const summarySchema = z.object({ n: z.number(), min: z.number(), max: z.number(), mean: z.number(), median: z.number(), p95: z.number() });
 
 /** What one fleet run measured; the parent validates the child's answer against it. */
 export const fleetResultSchema = z.object({
   spec: fleetSpecSchema,
   minuteMs: z.number(),
-  rollout: z.unknown(),
+  rollout: rolloutSchema.optional(),
   inProgressTimeoutMinutes: z.number().optional(),
   setupMs: z.number(),
   /** CreateJob sent to the last execution turning terminal. */
