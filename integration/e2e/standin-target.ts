@@ -9,8 +9,10 @@ import { startAwsStandIn, type AwsStandIn } from '../aws/stand-in.js';
 import { stderrLogger } from '../aws/logger.js';
 import { deployBackend, standInClientConfig, type BackendDeployment } from '../local/deploy-backend.js';
 import { provisionFleet } from '../local/fleet.js';
-import { startInlineFleet, type RunningCore } from '../local/fleet-runner.js';
-import { provisionHsmFleet, startHsmInlineFleet } from '../local/hsm-fleet.js';
+import type { RunningCore } from '../local/fleet-runner.js';
+import { provisionHsmFleet } from '../local/hsm-fleet.js';
+import { standInTimeScale, startFleet, type NucleusMode } from '../local/start-fleet.js';
+import { componentValidationMessage } from './aws-deployment.js';
 import type { RotationTarget } from './target.js';
 
 export interface StandInTargetOptions {
@@ -18,11 +20,14 @@ export interface StandInTargetOptions {
   /** How much faster than real time the component's timeouts and AWS IoT's job minutes run. */
   timeScale?: number;
   algorithms?: AlgorithmConfig;
-  /** Runs the cores; defaults to inline (in this process). */
-  startFleet?: typeof startInlineFleet;
+  /**
+   * inline (default): the component code runs in this process; process: a nucleus stand-in per
+   * core runs the built component (built afresh for the target) over Greengrass IPC.
+   */
+  nucleus?: NucleusMode;
   /**
    * Keys in SoftHSM2 (one token per core, PKCS#11 URIs in the effective configuration); the
-   * default fleet runner is then the HSM inline one. One HSM target per process: SoftHSM reads
+   * cores then run inline. One HSM target per process: SoftHSM reads
    * its configuration once (see SharedPkcs11Library).
    */
   hsm?: boolean;
@@ -39,12 +44,23 @@ const THING_GROUP = 'CertificateRotatorTestFleet';
 /** The local stand-in as a target: a fresh account, backend and fleet on this machine. */
 export async function createStandInTarget(options: StandInTargetOptions = {}): Promise<StandInTarget> {
   const timeScale = options.timeScale ?? 10;
+  const nucleus = options.nucleus ?? 'inline';
+  const awsTimeScale = standInTimeScale(nucleus, timeScale);
   const algorithms = options.algorithms ?? { keyAlgorithm: 'RSA-2048', signingAlgorithm: 'SHA256WITHRSA' };
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'rotator-e2e-'));
-  const standIn = await startAwsStandIn({ minuteMs: 60_000 / timeScale, logger: stderrLogger('error') });
+  const standIn = await startAwsStandIn({ minuteMs: 60_000 / awsTimeScale, logger: stderrLogger('error') });
   const backend = await deployBackend(standIn, { issuer: 'iot', logLevel: 'ERROR' });
   const cores = await (options.hsm ? provisionHsmFleet : provisionFleet)(standIn, { count: options.devices ?? 2, workDir, thingGroupName: THING_GROUP, algorithms });
-  const fleet = await (options.startFleet ?? (options.hsm ? startHsmInlineFleet : startInlineFleet))(standIn, cores, { algorithms, timeScale });
+  const fleet = await startFleet(standIn, cores, {
+    nucleus,
+    hsm: options.hsm ?? false,
+    algorithms,
+    timeScale,
+    projectRoot: process.cwd(),
+    workDir,
+    freshBuildDir: path.join(workDir, 'greengrass-build'),
+    say: () => undefined,
+  });
   const clientConfig = standInClientConfig(standIn);
   const iot = new IoTClient(clientConfig);
   const iotData = new IoTDataPlaneClient(clientConfig);
@@ -63,12 +79,18 @@ export async function createStandInTarget(options: StandInTargetOptions = {}): P
     thingGroupName: THING_GROUP,
     jobTemplateId: 'AWSLabsCertificateRotator',
     // In-progress timeout (5 AWS minutes) plus the rollout, scaled, with room for a slow machine.
-    jobTimeoutMs: (6 * 60_000) / timeScale + 30_000,
+    jobTimeoutMs: (6 * 60_000) / awsTimeScale + 30_000,
     pollIntervalMs: 200,
     cleanupTimeoutMs: 30_000,
     things: async () => cores.map((c) => c.thingName),
     deployConfiguration: async (configuration) =>
-      Promise.all(fleet.map(async (c) => ({ thingName: c.core.thingName, ...(await c.deployConfiguration(configuration)) }))),
+      Promise.all(
+        fleet.map(async (c) => {
+          const result = await c.deployConfiguration(configuration);
+          // Greengrass wraps the component's own reason; the suites compare the component's.
+          return { thingName: c.core.thingName, status: result.status, message: componentValidationMessage(result.message) ?? result.message };
+        }),
+      ),
     useIssuer: (issuer) => backend.useIssuer(issuer),
     pcaSigningAlgorithms: async () => [...PCA_SIGNING_ALGORITHMS],
     installedCertificatePem: (thingName) => coreOf(thingName).probe.certificatePem(),

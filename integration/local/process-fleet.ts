@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { AwsStandIn } from '../aws/stand-in.js';
 import { fileLogger } from '../device/file-logger.js';
 import { readFileCredentials } from '../device/greengrass-root.js';
-import { startNucleus } from '../nucleus/index.js';
+import { startNucleus, type Nucleus } from '../nucleus/index.js';
 import type { ComponentBuild } from './component-build.js';
 import type { ProvisionedCore } from './fleet.js';
 import type { FleetRunnerOptions, RunningCore } from './fleet-runner.js';
@@ -12,6 +12,24 @@ export interface ProcessFleetOptions extends FleetRunnerOptions {
   build: Pick<ComponentBuild, 'recipePath' | 'artifactPath'>;
   /** Where the published component (recipe with digest, artifact) is kept, shared by the fleet. */
   storeDir: string;
+}
+
+/** The component's rotation topics; it subscribes to them after its configuration validation. */
+const ROTATOR_SUBSCRIPTIONS = 9;
+const READY_TIMEOUT_MS = 60_000;
+
+/**
+ * Waits until the component has subscribed to its nine topics, and so to configuration
+ * validation before them: until then Greengrass would apply a configuration update unchecked.
+ */
+async function componentReady(nucleus: Nucleus, thingName: string): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (nucleus.componentSubscriptions().length < ROTATOR_SUBSCRIPTIONS) {
+    if (Date.now() > deadline) {
+      throw new Error(`${thingName}: the component did not subscribe to its topics within ${READY_TIMEOUT_MS / 1000} s; see ${nucleus.layout.logPath}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 /**
@@ -34,6 +52,7 @@ export async function startProcessFleet(standIn: AwsStandIn, cores: ProvisionedC
       region: standIn.model.region,
       logger,
     });
+    await componentReady(nucleus, core.thingName);
     running.push({
       core,
       componentState: () => `${nucleus.status}/${nucleus.componentState}`,

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { AlgorithmConfig } from '../../component/src/config/algorithms.js';
 import type { AwsStandIn } from '../aws/stand-in.js';
+import { buildComponent } from '../../component/build/gdk-build.js';
 import { ensureComponentBuild } from './component-build.js';
 import type { ProvisionedCore } from './fleet.js';
 import { startInlineFleet, type RunningCore } from './fleet-runner.js';
@@ -17,6 +18,8 @@ export interface StartFleetOptions {
   projectRoot: string;
   /** Where process mode keeps the published component. */
   workDir: string;
+  /** Build the component into this folder instead of using (or making) greengrass-build/. */
+  freshBuildDir?: string;
   say: (line: string) => void;
 }
 
@@ -35,6 +38,8 @@ export async function startFleet(standIn: AwsStandIn, cores: ProvisionedCore[], 
   const runner = { algorithms: options.algorithms, timeScale: options.timeScale };
   if (options.nucleus === 'inline') return (options.hsm ? startHsmInlineFleet : startInlineFleet)(standIn, cores, runner);
   if (options.hsm) throw new Error('--hsm runs the cores inline; add --nucleus inline');
-  const build = await ensureComponentBuild(options.projectRoot, options.say);
+  const build = options.freshBuildDir
+    ? await buildComponent({ projectRoot: options.projectRoot, outDir: options.freshBuildDir })
+    : await ensureComponentBuild(options.projectRoot, options.say);
   return startProcessFleet(standIn, cores, { ...runner, build, storeDir: path.join(options.workDir, 'component-store') });
 }
