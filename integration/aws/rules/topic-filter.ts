@@ -1,19 +1,6 @@
-/**
- * MQTT topic filter matching. As MQTT requires, a filter starting with a wildcard does not match a
- * topic starting with `$` (so `#` sees no `$aws/...` traffic).
- */
-export function topicMatches(filter: string, topic: string): boolean {
-  const f = filter.split('/');
-  const t = topic.split('/');
-  if (topic.startsWith('$') && (f[0] === '#' || f[0] === '+')) return false;
-  for (let i = 0; i < f.length; i += 1) {
-    const level = f[i];
-    if (level === '#') return i === f.length - 1;
-    if (i >= t.length) return false;
-    if (level !== '+' && level !== t[i]) return false;
-  }
-  return f.length === t.length;
-}
+// Matching lives with the rest of the stand-in's MQTT helpers; the rules engine and the broker
+// share it with the device side.
+export { topicMatches } from '../../common/topic-match.js';
 
 /** Whether `filter` is a syntactically valid MQTT topic filter. */
 export function isValidTopicFilter(filter: string): boolean {
