@@ -12,3 +12,10 @@ describe('demo options with --hsm', () => {
     expect(parseDemoOptions(['--hsm', '--key-algorithm', 'ECDSA-P384', '--signing-algorithm', 'ECDSA-WITH-SHA384'])).toMatchObject({ hsm: true, keyAlgorithm: 'ECDSA-P384' });
   });
 });
+
+describe('demo options: --hsm and the nucleus mode', () => {
+  it('runs HSM cores inline unless process mode is asked for', () => {
+    expect(parseDemoOptions(['--hsm', '--devices', '2']).nucleus).toBe('inline');
+    expect(parseDemoOptions(['--hsm', '--devices', '2', '--nucleus', 'process'])).toMatchObject({ hsm: true, nucleus: 'process' });
+  });
+});

@@ -18,7 +18,8 @@ Options:
   --signing-algorithm ALG  ${SIGNING_ALGORITHMS.join(' | ')}
                            (default SHA256WITHRSA)
   --issuer iot|pca         who issues the new certificates: AWS IoT Core or AWS Private CA (default iot)
-  --hsm                    keep each core's key in its own SoftHSM2 token (PKCS#11); runs the cores inline
+  --hsm                    keep each core's key in its own SoftHSM2 token (PKCS#11); the cores run inline
+                           unless --nucleus process is given
   --nucleus process|inline process: a Greengrass nucleus stand-in per core deploys the built component
                            (npm run build; built on demand) and runs it as a process over Greengrass IPC;
                            inline: every core runs the component code in this process over direct MQTT
@@ -82,12 +83,12 @@ export function parseDemoOptions(argv: string[]): DemoOptions {
   if (!algorithms.valid) throw new Error(algorithms.message);
   // Refused up front with the store's own words: every HSM core would fail the job otherwise.
   if (o.hsm && o['key-algorithm'] === 'ECDSA-P521') throw new Error(P521_WITH_HSM_MESSAGE);
-  if (o.hsm && o.nucleus === 'process') throw new Error('--hsm runs the cores inline (their TLS key stays in SoftHSM2 through aws-crt); use --nucleus inline or leave --nucleus out');
   return {
     devices: o.devices,
     keyAlgorithm: o['key-algorithm'],
     signingAlgorithm: o['signing-algorithm'],
     issuer: o.issuer,
+    // HSM cores default to inline: process mode adds a Node.js process per core for the same check.
     nucleus: o.nucleus ?? (o.hsm || o.devices > PROCESS_MODE_LIMIT ? 'inline' : 'process'),
     timeScale: o['time-scale'],
     hsm: o.hsm,

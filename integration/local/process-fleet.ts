@@ -2,16 +2,44 @@ import path from 'node:path';
 import type { AwsStandIn } from '../aws/stand-in.js';
 import { fileLogger } from '../device/file-logger.js';
 import { readFileCredentials } from '../device/greengrass-root.js';
-import { startNucleus, type Nucleus } from '../nucleus/index.js';
+import { startNucleus, type Nucleus, type NucleusOptions } from '../nucleus/index.js';
 import type { ComponentBuild } from './component-build.js';
 import type { ProvisionedCore } from './fleet.js';
 import type { FleetRunnerOptions, RunningCore } from './fleet-runner.js';
-import { fileCredentialsProbe } from './verify-fleet.js';
+import { openHsmFleetAccess } from './hsm-fleet.js';
+import { fileCredentialsProbe, type InstalledCredentialsProbe } from './verify-fleet.js';
 
 export interface ProcessFleetOptions extends FleetRunnerOptions {
   build: Pick<ComponentBuild, 'recipePath' | 'artifactPath'>;
   /** Where the published component (recipe with digest, artifact) is kept, shared by the fleet. */
   storeDir: string;
+  /** The cores were provisioned with provisionHsmFleet: their keys are in SoftHSM2 tokens. */
+  hsm?: boolean;
+}
+
+/** How one core's nucleus reaches its credentials, and how the fleet checks them afterwards. */
+interface CoreCredentials {
+  nucleus: Pick<NucleusOptions, 'credentials' | 'credentialPaths' | 'connect' | 'otherServices' | 'env'>;
+  probe: InstalledCredentialsProbe;
+}
+
+/**
+ * File cores: the nucleus installs the PEM files. HSM cores: the system paths are PKCS#11 URIs,
+ * the component reads the Pkcs11Provider configuration over IPC and finds the tokens through
+ * SOFTHSM2_CONF, and the nucleus connects with aws-crt signing inside the token.
+ */
+async function coreCredentials(standIn: AwsStandIn, cores: ProvisionedCore[], hsm: boolean): Promise<CoreCredentials[]> {
+  if (!hsm) return Promise.all(cores.map(async (core) => ({ nucleus: { credentials: await readFileCredentials(core.paths) }, probe: fileCredentialsProbe(standIn, core) })));
+  return openHsmFleetAccess(standIn, cores).map((access) => ({
+    nucleus: {
+      credentialPaths: access.credentialPaths,
+      connect: access.connect,
+      // The nucleus takes each service's configuration itself, not the service entry around it.
+      otherServices: Object.fromEntries(Object.entries(access.otherServices).map(([name, service]) => [name, service.configuration])),
+      env: access.env,
+    },
+    probe: access.probe,
+  }));
 }
 
 /** The component's rotation topics; it subscribes to them after its configuration validation. */
@@ -35,19 +63,23 @@ async function componentReady(nucleus: Nucleus, thingName: string): Promise<void
 /**
  * Runs each core as Greengrass would (process mode): a nucleus stand-in per core deploys the
  * built artifact from its recipe, runs its lifecycle scripts as processes and serves Greengrass
- * IPC to the unmodified component. The component keeps its real 30 s timeouts.
+ * IPC to the unmodified component. The component keeps its real 30 s timeouts. HSM cores need
+ * one fleet per process (see SharedPkcs11Library).
  */
 export async function startProcessFleet(standIn: AwsStandIn, cores: ProvisionedCore[], options: ProcessFleetOptions): Promise<RunningCore[]> {
   const broker = { host: standIn.mqtt.host, port: standIn.mqtt.port, caPem: standIn.mqtt.caCertificatePem };
+  const credentials = await coreCredentials(standIn, cores, options.hsm ?? false);
   const running: RunningCore[] = [];
-  for (const core of cores) {
+  for (const [i, core] of cores.entries()) {
+    const access = credentials[i];
+    if (access === undefined) throw new Error(`no credentials for ${core.thingName}`);
     const logger = fileLogger(path.join(core.paths.root, 'logs', 'greengrass.log'), { thingName: core.thingName });
     const nucleus = await startNucleus({
       root: core.paths.root,
       thingName: core.thingName,
       broker,
       deployment: { ...options.build, storeDir: options.storeDir },
-      credentials: await readFileCredentials(core.paths),
+      ...access.nucleus,
       componentConfiguration: { ...options.algorithms },
       region: standIn.model.region,
       logger,
@@ -67,7 +99,7 @@ export async function startProcessFleet(standIn: AwsStandIn, cores: ProvisionedC
         await nucleus.stop();
         await logger.close();
       },
-      probe: fileCredentialsProbe(standIn, core),
+      probe: access.probe,
     });
   }
   return running;

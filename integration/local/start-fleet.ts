@@ -37,9 +37,8 @@ export function standInTimeScale(nucleus: NucleusMode, requested: number): numbe
 export async function startFleet(standIn: AwsStandIn, cores: ProvisionedCore[], options: StartFleetOptions): Promise<RunningCore[]> {
   const runner = { algorithms: options.algorithms, timeScale: options.timeScale };
   if (options.nucleus === 'inline') return (options.hsm ? startHsmInlineFleet : startInlineFleet)(standIn, cores, runner);
-  if (options.hsm) throw new Error('--hsm runs the cores inline; add --nucleus inline');
   const build = options.freshBuildDir
     ? await buildComponent({ projectRoot: options.projectRoot, outDir: options.freshBuildDir })
     : await ensureComponentBuild(options.projectRoot, options.say);
-  return startProcessFleet(standIn, cores, { ...runner, build, storeDir: path.join(options.workDir, 'component-store') });
+  return startProcessFleet(standIn, cores, { ...runner, build, storeDir: path.join(options.workDir, 'component-store'), hsm: options.hsm });
 }

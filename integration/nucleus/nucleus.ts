@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Logger } from '../../component/src/runtime/logger.js';
-import { ReconnectingMqtt, type BrokerAddress, type InstalledCredentials } from '../device/reconnecting-mqtt.js';
+import { ReconnectingIotMqtt, ReconnectingMqtt, type BrokerAddress, type InstalledCredentials, type MqttConnector } from '../device/reconnecting-mqtt.js';
 import { MQTT_PROXY_SERVICE, policiesFor } from './access-control.js';
 import type { ConfigStore, ConfigTree } from './config-store.js';
 import { proposeConfiguration, validateProposal, type ConfigurationUpdate, type DeploymentResult } from './configuration-deployment.js';
@@ -33,6 +33,11 @@ export interface NucleusOptions {
   credentialPaths?: { certificateFilePath: string; privateKeyPath: string };
   /** How the nucleus reads the credentials to connect with; default the files. */
   readCredentials?: (system: { certificateFilePath: string; privateKeyPath: string }) => Promise<InstalledCredentials>;
+  /**
+   * How the nucleus opens its AWS IoT connection when the key cannot be read as PEM (PKCS#11:
+   * aws-crt signs in the token); replaces the file connection and `readCredentials`.
+   */
+  connect?: (clientId: string) => MqttConnector;
   /** The deployment's configuration MERGE over the recipe's DefaultConfiguration. */
   componentConfiguration?: ConfigTree;
   /** `aws.greengrass.Nucleus` configuration; interpolateComponentConfiguration defaults to true. */
@@ -65,7 +70,7 @@ export async function startNucleus(options: NucleusOptions): Promise<Nucleus> {
 export class Nucleus {
   private statusValue: NucleusStatus = 'stopped';
   private ipc: IpcServer | undefined;
-  private mqtt: ReconnectingMqtt | undefined;
+  private mqtt: ReconnectingIotMqtt | undefined;
   private router: MqttRouter | undefined;
   private runner: ComponentRunner | undefined;
   private restarts = 0;
@@ -159,7 +164,9 @@ export class Nucleus {
     this.ipc = ipc;
     const system = this.config.system;
     const read = options.readCredentials ?? readFileCredentials;
-    this.mqtt = new ReconnectingMqtt(options.broker, options.thingName, () => read(system), options.logger);
+    this.mqtt = options.connect
+      ? new ReconnectingIotMqtt(options.connect(options.thingName), options.thingName, options.logger)
+      : new ReconnectingMqtt(options.broker, options.thingName, () => read(system), options.logger);
     this.router = new MqttRouter(this.mqtt);
     await this.mqtt.start();
     if (generation !== this.generation) return;
