@@ -87,8 +87,7 @@ export async function runFleetRotation(spec: FleetSpec, progress: (line: string)
     say('verifying');
     for (const core of fleet) await core.stop();
     await standIn.rules.whenIdle();
-    const running = fleet;
-    const outcomes = await mapLimit(running, VERIFY_CONCURRENCY, (core) => verifyCore(standIn, core.core, core.probe));
+    const outcomes = await mapLimit(fleet, VERIFY_CONCURRENCY, (core) => verifyCore(standIn, core.core, core.probe));
     fleet = [];
     const statuses = countStatuses(end.executions);
     const durations = executionDurations(end.executions);
