@@ -30,6 +30,7 @@ describe('transition table', () => {
         'CreatingCertificate.rotateFailed',
         'CreatingCertificate.createRejected',
         'CreatingCertificate.timeout',
+        'GettingJob.getAccepted.abandoned.backup',
         'GettingJob.getAccepted.queued',
         'GettingJob.getAccepted.inProgress.backup',
         'GettingJob.getAccepted.inProgress',

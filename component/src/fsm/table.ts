@@ -135,6 +135,27 @@ export const TRANSITIONS: readonly TransitionRow[] = [
   }),
 
   // GettingJob: just started; is a rotation queued, or did we restart in the middle of one?
+  // Better than the original: restarted with the new certificate (a backup exists) but the job is
+  // no longer IN_PROGRESS (timed out, failed or cancelled while the core was away). The backend
+  // deletes the new certificate for such a job, so staying on it, as the original did by going
+  // Idle, strands the core. Roll back to the certificate the backend keeps.
+  row({
+    id: 'GettingJob.getAccepted.abandoned.backup',
+    from: 'GettingJob', on: ['getAccepted'], condition: 'no IN_PROGRESS rotation job', facts: { backupExists: true },
+    to: 'Stopped',
+    when: (event) => !rotationJob(event.execution, 'IN_PROGRESS'),
+    does: 'roll back, restart',
+    effects: (event) => ({
+      actions: [
+        log('warn', 'Restarted with the new certificate, but its rotation job is no longer in progress. Rollback and restart.', {
+          nextJobId: event.execution?.jobId ?? '',
+          nextJobStatus: event.execution?.status ?? '',
+        }),
+        ROLLBACK,
+        RESTART,
+      ],
+    }),
+  }),
   row({
     id: 'GettingJob.getAccepted.queued',
     from: 'GettingJob', on: ['getAccepted'], condition: 'QUEUED rotation job', to: 'UpdatingJob',

@@ -25,7 +25,8 @@ const HANDLED: Record<(typeof RESTING_STATES)[number], Partial<Record<SampleName
   },
   GettingJob: {
     timeout: { backup: 'GettingJob.timeout.backup', noBackup: 'GettingJob.timeout' },
-    getAcceptedQueued: 'GettingJob.getAccepted.queued',
+    // With a backup, a reply without our IN_PROGRESS rotation means the job was abandoned: roll back.
+    getAcceptedQueued: { backup: 'GettingJob.getAccepted.abandoned.backup', noBackup: 'GettingJob.getAccepted.queued' },
     getAcceptedInProgress: { backup: 'GettingJob.getAccepted.inProgress.backup', noBackup: 'GettingJob.getAccepted.inProgress' },
     getRejected: { backup: 'GettingJob.getRejected.backup', noBackup: 'GettingJob.otherMessage' },
     // A queued rotation announced while starting is taken when no rotation is being resumed.
@@ -35,8 +36,8 @@ const HANDLED: Record<(typeof RESTING_STATES)[number], Partial<Record<SampleName
     notifyNextOtherJob: 'GettingJob.otherMessage',
     notifyNextNoDocument: 'GettingJob.otherMessage',
     notifyNextEmpty: 'GettingJob.otherMessage',
-    getAcceptedOtherJob: 'GettingJob.otherMessage',
-    getAcceptedEmpty: 'GettingJob.otherMessage',
+    getAcceptedOtherJob: { backup: 'GettingJob.getAccepted.abandoned.backup', noBackup: 'GettingJob.otherMessage' },
+    getAcceptedEmpty: { backup: 'GettingJob.getAccepted.abandoned.backup', noBackup: 'GettingJob.otherMessage' },
     updateAcceptedThisJob: 'GettingJob.otherMessage',
     updateAcceptedOtherJob: 'GettingJob.otherMessage',
     updateRejectedThisJob: 'GettingJob.otherMessage',

@@ -146,9 +146,18 @@ describe('CreatingCertificate', () => {
 
 describe('GettingJob', () => {
   it('a queued rotation job: IN_PROGRESS', () => {
-    const run = decide(at('GettingJob'), SAMPLES.getAcceptedQueued);
-    expect(run.actions).toEqual([CANCEL_TIMER, START_TIMER, { type: 'publish', topic: UPDATE, payload: IN_PROGRESS }]);
+    const run = decide(at('GettingJob'), SAMPLES.getAcceptedQueued, { backupExists: false });
+    expect(effects(run)).toEqual([CANCEL_TIMER, START_TIMER, { type: 'publish', topic: UPDATE, payload: IN_PROGRESS }]);
     expect(run.state).toEqual(at('UpdatingJob'));
+  });
+
+  it('with a backup but no IN_PROGRESS rotation job (abandoned while away): roll back and restart', () => {
+    for (const sample of [SAMPLES.getAcceptedQueued, SAMPLES.getAcceptedEmpty, SAMPLES.getAcceptedOtherJob]) {
+      const run = decide(at('GettingJob'), sample, { backupExists: true });
+      expect(run.row).toBe('GettingJob.getAccepted.abandoned.backup');
+      expect(effects(run)).toEqual([CANCEL_TIMER, ROLLBACK, RESTART]);
+      expect(run.state.name).toBe('Stopped');
+    }
   });
 
   it('an in-progress rotation job with a backup: commit', () => {
@@ -180,8 +189,8 @@ describe('GettingJob', () => {
   });
 
   it('no pending job, or another kind of job: Idle', () => {
-    expect(decide(at('GettingJob'), SAMPLES.getAcceptedEmpty).state).toEqual(at('Idle'));
-    expect(decide(at('GettingJob'), SAMPLES.getAcceptedOtherJob).state).toEqual(at('Idle'));
+    expect(decide(at('GettingJob'), SAMPLES.getAcceptedEmpty, { backupExists: false }).state).toEqual(at('Idle'));
+    expect(decide(at('GettingJob'), SAMPLES.getAcceptedOtherJob, { backupExists: false }).state).toEqual(at('Idle'));
   });
 
   it('timeout with a backup rolls back and restarts, without one goes Idle', () => {
@@ -230,7 +239,7 @@ describe('purity', () => {
     };
     feed(SAMPLES.start, { backupExists: false });
     feed(SAMPLES.subscribed);
-    feed(SAMPLES.getAcceptedEmpty);
+    feed(SAMPLES.getAcceptedEmpty, { backupExists: false });
     feed(SAMPLES.notifyNextQueued);
     feed(SAMPLES.updateAcceptedThisJob);
     feed(SAMPLES.csrCreated);
