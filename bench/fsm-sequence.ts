@@ -29,6 +29,7 @@ export function rotationLives(csrPem: string, certificatePem: string): Life[] {
         { type: 'fact', fact: 'backupExists', value: false },
         { type: 'subscribed' },
         { type: 'getAccepted', topicJobId: '$next' },
+        { type: 'fact', fact: 'backupExists', value: false },
         { type: 'notifyNext', execution: execution('QUEUED') },
         { type: 'updateAccepted', topicJobId: JOB_ID, status: 'IN_PROGRESS' },
         { type: 'csrCreated', csr: csrPem },
