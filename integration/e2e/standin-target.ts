@@ -26,9 +26,9 @@ export interface StandInTargetOptions {
    */
   nucleus?: NucleusMode;
   /**
-   * Keys in SoftHSM2 (one token per core, PKCS#11 URIs in the effective configuration); the
-   * cores then run inline. One HSM target per process: SoftHSM reads
-   * its configuration once (see SharedPkcs11Library).
+   * Keys in SoftHSM2 (one token per core, PKCS#11 URIs in the effective configuration), in either
+   * nucleus mode. One HSM target per process: SoftHSM reads its configuration once (see
+   * SharedPkcs11Library).
    */
   hsm?: boolean;
 }
