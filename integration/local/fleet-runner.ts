@@ -1,7 +1,9 @@
 import type { AlgorithmConfig } from '../../component/src/config/algorithms.js';
 import type { AwsStandIn } from '../aws/stand-in.js';
 import { fileLogger } from '../device/file-logger.js';
-import { InlineCore } from '../device/inline-core.js';
+import { InlineCore, type InlineCoreOptions } from '../device/inline-core.js';
+import type { BrokerAddress } from '../device/reconnecting-mqtt.js';
+import type { Clock } from '../../component/src/runtime/rotator-deps.js';
 import { scaledClock } from '../device/scaled-clock.js';
 import type { ProvisionedCore } from './fleet.js';
 import { fileCredentialsProbe, type InstalledCredentialsProbe } from './verify-fleet.js';
@@ -25,29 +27,54 @@ export interface FleetRunnerOptions {
   timeScale: number;
 }
 
-/** Runs each core's component inside this process with a direct MQTT transport (inline mode). */
-export async function startInlineFleet(standIn: AwsStandIn, cores: ProvisionedCore[], options: FleetRunnerOptions): Promise<RunningCore[]> {
-  const clock = scaledClock(options.timeScale);
-  const broker = { host: standIn.mqtt.host, port: standIn.mqtt.port, caPem: standIn.mqtt.caCertificatePem };
-  const running = cores.map((core): RunningCore => {
-    // Each core's component logs where Greengrass would put them: <root>/logs/<component>.log.
-    const logger = fileLogger(core.paths.componentLogPath, { thingName: core.thingName });
-    const inline = new InlineCore({ paths: core.paths, broker, algorithms: options.algorithms, logger, clock });
-    return {
-      core,
-      componentState: () => inline.componentState(),
-      restarts: () => inline.restarts,
-      deployConfiguration: async (configuration) => inline.deployConfiguration(configuration),
-      powerCut: () => inline.kill(),
-      start: () => inline.start(),
-      stop: async () => {
-        await inline.stop();
-        await logger.close();
-      },
-      probe: fileCredentialsProbe(standIn, core),
-    };
+/** What differs between inline cores: how they keep and present their credentials. */
+export interface InlineCredentials {
+  createStore?: InlineCoreOptions['createStore'];
+  connect?: InlineCoreOptions['connect'];
+  probe: InstalledCredentialsProbe;
+}
+
+/** One inline core as a RunningCore; its component logs where Greengrass would put them. */
+export function runningInlineCore(
+  core: ProvisionedCore,
+  shared: { broker: BrokerAddress; clock: Clock; algorithms: AlgorithmConfig },
+  credentials: InlineCredentials,
+): RunningCore {
+  const logger = fileLogger(core.paths.componentLogPath, { thingName: core.thingName });
+  const inline = new InlineCore({
+    paths: core.paths,
+    ...shared,
+    logger,
+    ...(credentials.createStore ? { createStore: credentials.createStore } : {}),
+    ...(credentials.connect ? { connect: credentials.connect } : {}),
   });
-  // Staggered like a real fleet coming online; also spreads the TLS handshakes.
+  return {
+    core,
+    componentState: () => inline.componentState(),
+    restarts: () => inline.restarts,
+    deployConfiguration: async (configuration) => inline.deployConfiguration(configuration),
+    powerCut: () => inline.kill(),
+    start: () => inline.start(),
+    stop: async () => {
+      await inline.stop();
+      await logger.close();
+    },
+    probe: credentials.probe,
+  };
+}
+
+/** Starts the cores one after another, as a fleet comes online; also spreads the TLS handshakes. */
+export async function startAll(running: RunningCore[]): Promise<RunningCore[]> {
   for (const r of running) await r.start();
   return running;
+}
+
+/** Runs each core's component inside this process with a direct MQTT transport (inline mode). */
+export async function startInlineFleet(standIn: AwsStandIn, cores: ProvisionedCore[], options: FleetRunnerOptions): Promise<RunningCore[]> {
+  const shared = {
+    clock: scaledClock(options.timeScale),
+    broker: { host: standIn.mqtt.host, port: standIn.mqtt.port, caPem: standIn.mqtt.caCertificatePem },
+    algorithms: options.algorithms,
+  };
+  return startAll(cores.map((core) => runningInlineCore(core, shared, { probe: fileCredentialsProbe(standIn, core) })));
 }

@@ -3,17 +3,15 @@ import type { KeyAlgorithm } from '../../component/src/config/algorithms.js';
 import { Pkcs11CredentialStore, PKCS11_PROVIDER_COMPONENT, type HsmCredentialPaths } from '../../component/src/credentials/pkcs11/index.js';
 import type { AwsStandIn } from '../aws/stand-in.js';
 import { ALLOW_ALL_POLICY } from '../aws/model/registry/registry.js';
-import { fileLogger } from '../device/file-logger.js';
 import { layoutGreengrassRoot } from '../device/greengrass-root.js';
 import { hsmConnector, readHsmCoreSettings, type HsmCoreSettings } from '../device/hsm/hsm-core.js';
 import type { MqttConnector } from '../device/reconnecting-mqtt.js';
 import { SharedPkcs11Library } from '../device/hsm/pkcs11-library.js';
 import { createSoftHsmTokenSet } from '../device/hsm/softhsm-tokens.js';
 import { generateDeviceKey, importDeviceCertificate, readTokenCertificatePem } from '../device/hsm/token-credentials.js';
-import { InlineCore } from '../device/inline-core.js';
 import { scaledClock } from '../device/scaled-clock.js';
 import { CORE_POLICY_NAME, thingNameFor, type ProvisionedCore, type ProvisionFleetOptions } from './fleet.js';
-import type { FleetRunnerOptions, RunningCore } from './fleet-runner.js';
+import { runningInlineCore, startAll, type FleetRunnerOptions, type RunningCore } from './fleet-runner.js';
 import type { InstalledCredentialsProbe } from './verify-fleet.js';
 
 /** The label of each core's certificate and private key in its token. */
@@ -139,34 +137,16 @@ export async function startHsmInlineFleet(standIn: AwsStandIn, cores: Provisione
   const access = openHsmFleetAccess(standIn, cores);
   const clock = scaledClock(options.timeScale);
   const broker = { host: standIn.mqtt.host, port: standIn.mqtt.port, caPem: standIn.mqtt.caCertificatePem };
+  const shared = { clock, broker, algorithms: options.algorithms };
   const running = cores.map((core, i): RunningCore => {
     const hsm = access[i];
     if (hsm === undefined) throw new Error(`no HSM access for ${core.thingName}`);
-    const logger = fileLogger(core.paths.componentLogPath, { thingName: core.thingName });
-    const inline = new InlineCore({
-      paths: core.paths,
-      broker,
-      algorithms: options.algorithms,
-      logger,
-      clock,
+    return runningInlineCore(core, shared, {
       createStore: (store) =>
         new Pkcs11CredentialStore({ paths: { certificateFilePath: store.certificateFilePath, privateKeyPath: store.privateKeyPath }, provider: hsm.settings.provider, logger: store.logger }),
       connect: hsm.connect,
-    });
-    return {
-      core,
-      componentState: () => inline.componentState(),
-      restarts: () => inline.restarts,
-      deployConfiguration: async (configuration) => inline.deployConfiguration(configuration),
-      powerCut: () => inline.kill(),
-      start: () => inline.start(),
-      stop: async () => {
-        await inline.stop();
-        await logger.close();
-      },
       probe: hsm.probe,
-    };
+    });
   });
-  for (const r of running) await r.start();
-  return running;
+  return startAll(running);
 }
