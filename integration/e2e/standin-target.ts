@@ -31,6 +31,8 @@ export interface StandInTargetOptions {
    * SharedPkcs11Library).
    */
   hsm?: boolean;
+  /** Inline cores: how long Greengrass takes to come back after the component asks for a restart. */
+  restartDelayMs?: number;
 }
 
 export interface StandInTarget extends RotationTarget {
@@ -56,6 +58,7 @@ export async function createStandInTarget(options: StandInTargetOptions = {}): P
     hsm: options.hsm ?? false,
     algorithms,
     timeScale,
+    ...(options.restartDelayMs === undefined ? {} : { restartDelayMs: options.restartDelayMs }),
     projectRoot: process.cwd(),
     workDir,
     freshBuildDir: path.join(workDir, 'greengrass-build'),

@@ -25,6 +25,8 @@ export interface RunningCore {
 export interface FleetRunnerOptions {
   algorithms: AlgorithmConfig;
   timeScale: number;
+  /** How long an inline core's Greengrass takes to come back after a restart (default 50 ms). */
+  restartDelayMs?: number;
 }
 
 /** What differs between inline cores: how they keep and present their credentials. */
@@ -37,7 +39,7 @@ export interface InlineCredentials {
 /** One inline core as a RunningCore; its component logs where Greengrass would put them. */
 export function runningInlineCore(
   core: ProvisionedCore,
-  shared: { broker: BrokerAddress; clock: Clock; algorithms: AlgorithmConfig },
+  shared: { broker: BrokerAddress; clock: Clock; algorithms: AlgorithmConfig; restartDelayMs?: number },
   credentials: InlineCredentials,
 ): RunningCore {
   const logger = fileLogger(core.paths.componentLogPath, { thingName: core.thingName });
@@ -75,6 +77,7 @@ export async function startInlineFleet(standIn: AwsStandIn, cores: ProvisionedCo
     clock: scaledClock(options.timeScale),
     broker: { host: standIn.mqtt.host, port: standIn.mqtt.port, caPem: standIn.mqtt.caCertificatePem },
     algorithms: options.algorithms,
+    ...(options.restartDelayMs === undefined ? {} : { restartDelayMs: options.restartDelayMs }),
   };
   return startAll(cores.map((core) => runningInlineCore(core, shared, { probe: fileCredentialsProbe(standIn, core) })));
 }

@@ -15,6 +15,8 @@ export interface StartFleetOptions {
   hsm: boolean;
   algorithms: AlgorithmConfig;
   timeScale: number;
+  /** Inline cores only: how long Greengrass takes to come back after a restart. */
+  restartDelayMs?: number;
   projectRoot: string;
   /** Where process mode keeps the published component. */
   workDir: string;
@@ -35,7 +37,11 @@ export function standInTimeScale(nucleus: NucleusMode, requested: number): numbe
 
 /** Starts the fleet's cores in the chosen mode. */
 export async function startFleet(standIn: AwsStandIn, cores: ProvisionedCore[], options: StartFleetOptions): Promise<RunningCore[]> {
-  const runner = { algorithms: options.algorithms, timeScale: options.timeScale };
+  const runner = {
+    algorithms: options.algorithms,
+    timeScale: options.timeScale,
+    ...(options.restartDelayMs === undefined ? {} : { restartDelayMs: options.restartDelayMs }),
+  };
   if (options.nucleus === 'inline') return (options.hsm ? startHsmInlineFleet : startInlineFleet)(standIn, cores, runner);
   const build = options.freshBuildDir
     ? await buildComponent({ projectRoot: options.projectRoot, outDir: options.freshBuildDir })
