@@ -36,6 +36,9 @@ export interface StandInTargetOptions {
 }
 
 export interface StandInTarget extends RotationTarget {
+  /** The stand-in sees inside its cores, so these are always there. */
+  installedCertificatePem(thingName: string): Promise<string>;
+  coreConnects(thingName: string): Promise<boolean>;
   standIn: AwsStandIn;
   backend: BackendDeployment;
   fleet: RunningCore[];
