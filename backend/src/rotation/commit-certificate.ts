@@ -96,7 +96,12 @@ async function unmetPrecondition(
   if (!(await rotationInProgress(clients, request, settings.jobDocument, invocation))) {
     return 'no IN_PROGRESS rotation job execution';
   }
-  if (record === undefined || record.progress !== 'created') return 'shadow does not record a created certificate';
+  // A repeated commit is accepted (better than the original, which refused it): a core that lost
+  // power after its commit was accepted but before it removed its backup commits again after the
+  // restart. The checks below still require that it connected with the new certificate.
+  if (record === undefined || (record.progress !== 'created' && record.progress !== 'committed')) {
+    return 'shadow does not record a created certificate';
+  }
   const ids = certificateIds(principals, 2);
   if (ids === undefined) return `expected two certificate principals, found ${principals.length} principal(s)`;
   if (request.principal !== record.newCertificateId) return 'connection did not use the new certificate';

@@ -71,6 +71,12 @@ describe('commit-certificate', () => {
     ]);
   });
 
+  it('accepts a repeated commit from a core that restarted before it removed its backup', async () => {
+    mocks.data.on(GetThingShadowCommand).resolves(shadowDocument({ ...created, progress: 'committed' }));
+    await handler()(request(), time.context);
+    expect(published(mocks)).toEqual([{ topic: `${TOPIC}/accepted`, qos: 0, payload: {} }]);
+  });
+
   it('accepts with the principals in either order and a suffixed client id', async () => {
     mocks.iot.on(ListThingPrincipalsV2Command).resolves(principals(NEW_ID, OLD_ID));
     await handler()(request({ clientId: `${THING}-gg` }), time.context);
@@ -86,7 +92,11 @@ describe('commit-certificate pre-conditions (each failing on its own)', () => {
     ['there is no shadow', () => (mocks.data.on(GetThingShadowCommand).rejects(awsError('ResourceNotFoundException', 404)), request())],
     ['the shadow has no reported state', () => (mocks.data.on(GetThingShadowCommand).resolves({ payload: new TextEncoder().encode('{"state":{}}') }), request())],
     ['the shadow is not JSON', () => (mocks.data.on(GetThingShadowCommand).resolves({ payload: new TextEncoder().encode('nope') }), request())],
-    ['the shadow is already committed', () => (mocks.data.on(GetThingShadowCommand).resolves(shadowDocument({ ...created, progress: 'committed' })), request())],
+    ['the shadow records another progress', () => (mocks.data.on(GetThingShadowCommand).resolves(shadowDocument({ ...created, progress: 'started' })), request())],
+    [
+      'the shadow is already committed and the connection used the old certificate',
+      () => (mocks.data.on(GetThingShadowCommand).resolves(shadowDocument({ ...created, progress: 'committed' })), request({ principal: OLD_ID })),
+    ],
     ['the shadow lacks the new id', () => (mocks.data.on(GetThingShadowCommand).resolves(shadowDocument({ progress: 'created', oldCertificateId: OLD_ID })), request())],
     ['the shadow lacks the old id', () => (mocks.data.on(GetThingShadowCommand).resolves(shadowDocument({ progress: 'created', newCertificateId: NEW_ID })), request())],
     ['the thing has one principal', () => (mocks.iot.on(ListThingPrincipalsV2Command).resolves(principals(NEW_ID)), request())],
