@@ -11,7 +11,7 @@ import { summarize } from '../stats.js';
 import { timeRuleFunctions, type HandlerTiming } from './handler-timer.js';
 import { countStatuses, executionDurations, lastEnd, waitForJobEnd } from './job-wait.js';
 import { sampleMemory } from './memory-sampler.js';
-import { provisionBenchFleet } from './provision.js';
+import { provisionFleet } from '../../integration/local/fleet.js';
 import type { FleetResult, FleetSpec } from './result.js';
 
 const THING_GROUP = 'CertificateRotatorBenchFleet';
@@ -64,7 +64,7 @@ export async function runFleetRotation(spec: FleetSpec, progress: (line: string)
   try {
     const backend = await deployBackend(standIn, { issuer: 'iot', logLevel: 'ERROR', inProgressTimeoutMinutes: IN_PROGRESS_TIMEOUT_MINUTES });
     say('provisioning');
-    const cores = await provisionBenchFleet(standIn, { count: spec.devices, workDir, thingGroupName: THING_GROUP, algorithms });
+    const cores = await provisionFleet(standIn, { count: spec.devices, workDir, thingGroupName: THING_GROUP, algorithms });
     fleet = await startInlineFleet(standIn, cores, { algorithms, timeScale: spec.clockScale });
     const setupMs = Date.now() - setupStart;
 

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { AlgorithmConfig } from '../../component/src/config/algorithms.js';
+import { keyFamily } from '../../component/src/config/validate.js';
 import type { Logger } from '../../component/src/runtime/logger.js';
 import type { AwsStandIn } from '../aws/stand-in.js';
 import { layoutGreengrassRoot, type GreengrassRoot } from '../device/greengrass-root.js';
@@ -37,11 +38,14 @@ export function thingNameFor(prefix: string, index: number, count: number): stri
  */
 export async function provisionFleet(standIn: AwsStandIn, options: ProvisionFleetOptions): Promise<ProvisionedCore[]> {
   const prefix = options.thingNamePrefix ?? 'GreengrassCore-';
+  // The first key is of the fleet's own family: 500 RSA keys take minutes on two cores.
+  const keySpec = keyFamily(options.algorithms.keyAlgorithm) === 'EC' ? ({ kind: 'EC', curve: 'P-256' } as const) : ({ kind: 'RSA', bits: 2048 } as const);
   const cores: ProvisionedCore[] = [];
   for (let i = 0; i < options.count; i++) {
     const thingName = thingNameFor(prefix, i, options.count);
     const device = await standIn.model.registry.provisionDevice({
       thingName,
+      keySpec,
       policyName: CORE_POLICY_NAME,
       thingGroupName: options.thingGroupName,
     });
