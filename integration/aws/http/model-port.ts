@@ -2,24 +2,15 @@
  * What the HTTP APIs need beyond the AWS model: the broker outlet of the data-plane Publish and
  * the rules engine behind the topic-rule operations. Methods may answer with a promise.
  */
+import type { TopicRule } from '../rules/rules-engine.js';
+
 export type Awaitable<T> = T | Promise<T>;
 
 /** Delivers a data-plane Publish to MQTT subscribers and the rules engine. */
 export type PublishToBroker = (topic: string, payload: Buffer, qos: 0 | 1) => Awaitable<void>;
 
-export interface TopicRuleView {
-  ruleName: string;
-  ruleArn: string;
-  sql: string;
-  description?: string;
-  awsIotSqlVersion?: string;
-  ruleDisabled: boolean;
-  /** The actions as CreateTopicRule received them (e.g. `[{ lambda: { functionArn } }]`). */
-  actions: unknown[];
-  errorAction?: unknown;
-  /** Epoch milliseconds. */
-  createdAt: number;
-}
+/** A topic rule as the rules engine keeps it. */
+export type TopicRuleView = TopicRule;
 
 export type TopicRulePayload = Omit<TopicRuleView, 'ruleName' | 'ruleArn' | 'createdAt'>;
 
