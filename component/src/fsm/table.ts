@@ -177,12 +177,20 @@ export const TRANSITIONS: readonly TransitionRow[] = [
       return { jobId, actions: [log('info', 'Restarted with the new certificate; committing it'), requestCommit(state, jobId)] };
     },
   }),
+  // Better than the original, which failed the job at once: without a backup the core has either
+  // rolled back already, or lost power after its commit was accepted and its backup removed but
+  // before SUCCEEDED went out. Asking the backend tells the two apart: it accepts a repeated
+  // commit only from the new certificate.
   row({
     id: 'GettingJob.getAccepted.inProgress',
-    from: 'GettingJob', on: ['getAccepted'], condition: 'IN_PROGRESS rotation job', facts: { backupExists: false }, to: 'Idle',
+    from: 'GettingJob', on: ['getAccepted'], condition: 'IN_PROGRESS rotation job', facts: { backupExists: false },
+    to: 'CommittingCertificate',
     when: (event) => rotationJob(event.execution, 'IN_PROGRESS'),
-    does: 'fail the job',
-    effects: (event, state) => ({ actions: failJob(state, event.execution?.jobId ?? '', FAILURE_REASONS.rolledBack) }),
+    does: 'publish commit',
+    effects: (event, state) => {
+      const jobId = event.execution?.jobId ?? '';
+      return { jobId, actions: [log('info', 'Rotation in progress but no backup; asking whether the certificate in use was committed'), requestCommit(state, jobId)] };
+    },
   }),
   row({
     id: 'GettingJob.getRejected.backup',
@@ -235,7 +243,8 @@ export const TRANSITIONS: readonly TransitionRow[] = [
     }),
   }),
   row({
-    id: 'CommittingCertificate.commitRejected', from: 'CommittingCertificate', on: ['commitRejected'], to: 'Stopped',
+    id: 'CommittingCertificate.commitRejected',
+    from: 'CommittingCertificate', on: ['commitRejected'], facts: { backupExists: true }, to: 'Stopped',
     does: 'fail the job, roll back, restart',
     effects: (event, state) => ({
       actions: [
@@ -247,8 +256,23 @@ export const TRANSITIONS: readonly TransitionRow[] = [
     }),
   }),
   row({
-    id: 'CommittingCertificate.timeout', from: 'CommittingCertificate', on: ['timeout'], to: 'Stopped',
+    id: 'CommittingCertificate.timeout',
+    from: 'CommittingCertificate', on: ['timeout'], facts: { backupExists: true }, to: 'Stopped',
     does: 'fail the job, roll back, restart',
     effects: (_, state) => ({ actions: [...failJob(state, currentJob(state), FAILURE_REASONS.commitTimeout), ROLLBACK, RESTART] }),
+  }),
+  // No backup (the commit asked after a restart without one): nothing to roll back. The core is on
+  // its old certificate, as the original assumed, or the backend did not confirm the new one.
+  row({
+    id: 'CommittingCertificate.commitRejected.noBackup',
+    from: 'CommittingCertificate', on: ['commitRejected'], facts: { backupExists: false }, to: 'Idle',
+    does: 'fail the job',
+    effects: (_, state) => ({ actions: failJob(state, currentJob(state), FAILURE_REASONS.rolledBack) }),
+  }),
+  row({
+    id: 'CommittingCertificate.timeout.noBackup',
+    from: 'CommittingCertificate', on: ['timeout'], facts: { backupExists: false }, to: 'Idle',
+    does: 'fail the job',
+    effects: (_, state) => ({ actions: failJob(state, currentJob(state), FAILURE_REASONS.rolledBack) }),
   }),
 ];

@@ -48,9 +48,9 @@ const HANDLED: Record<(typeof RESTING_STATES)[number], Partial<Record<SampleName
     commitRejected: 'GettingJob.otherMessage',
   },
   CommittingCertificate: {
-    timeout: 'CommittingCertificate.timeout',
+    timeout: { backup: 'CommittingCertificate.timeout', noBackup: 'CommittingCertificate.timeout.noBackup' },
     commitAccepted: 'CommittingCertificate.commitAccepted',
-    commitRejected: 'CommittingCertificate.commitRejected',
+    commitRejected: { backup: 'CommittingCertificate.commitRejected', noBackup: 'CommittingCertificate.commitRejected.noBackup' },
   },
   Stopped: {},
 };

@@ -170,17 +170,14 @@ describe('GettingJob', () => {
     expect(run.state).toEqual(at('CommittingCertificate'));
   });
 
-  it('an in-progress rotation job without a backup: the rollback is reported', () => {
+  it('an in-progress rotation job without a backup: asks the backend whether it was committed', () => {
     const run = decide(at('GettingJob'), { type: 'getAccepted', topicJobId: '$next', execution: rotation('IN_PROGRESS', 'other-9') }, { backupExists: false });
     expect(effects(run)).toEqual([
       CANCEL_TIMER,
-      {
-        type: 'publish',
-        topic: `$aws/things/${THING}/jobs/other-9/update`,
-        payload: '{"status":"FAILED","statusDetails":{"CertificateRotator":true,"DeviceFailureReason":"Rollback completed after comms failure with new certificate."}}',
-      },
+      START_TIMER,
+      { type: 'publish', topic: `awslabs/things/${THING}/certificate/commit`, payload: '{"jobId":"other-9"}' },
     ]);
-    expect(run.state).toEqual(at('Idle'));
+    expect(run.state).toEqual({ ...at('CommittingCertificate'), jobId: 'other-9' });
   });
 
   it('get/rejected with a backup rolls back and restarts (issue #68), without one goes Idle', () => {
@@ -211,14 +208,22 @@ describe('CommittingCertificate', () => {
   });
 
   it('commit/rejected fails the job, rolls back, restarts', () => {
-    const run = decide(at('CommittingCertificate'), SAMPLES.commitRejected);
+    const run = decide(at('CommittingCertificate'), SAMPLES.commitRejected, { backupExists: true });
     expect(effects(run)).toEqual([CANCEL_TIMER, failed('Commit was rejected. Rollback and restart.'), ROLLBACK, RESTART]);
     expect(run.state.name).toBe('Stopped');
   });
 
   it('timeout fails the job, rolls back, restarts', () => {
-    const run = decide(at('CommittingCertificate'), SAMPLES.timeout);
+    const run = decide(at('CommittingCertificate'), SAMPLES.timeout, { backupExists: true });
     expect(effects(run)).toEqual([CANCEL_TIMER, failed('Comms failure when committing new certificate. Rollback and restart.'), ROLLBACK, RESTART]);
+  });
+
+  it('without a backup (a commit asked after a restart), a rejection or a timeout fails the job, with nothing to roll back', () => {
+    for (const event of [SAMPLES.commitRejected, SAMPLES.timeout]) {
+      const run = decide(at('CommittingCertificate'), event, { backupExists: false });
+      expect(effects(run)).toEqual([CANCEL_TIMER, failed('Rollback completed after comms failure with new certificate.')]);
+      expect(run.state).toEqual(at('Idle'));
+    }
   });
 });
 

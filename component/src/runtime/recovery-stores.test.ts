@@ -49,8 +49,8 @@ function rowsFor(kind: StoreKind): Row[] {
     ...midRotate,
     // The backend accepted the commit; the power went before the backup was deleted.
     ...withBackup('beforeDeleteBackup'),
-    // Backup deleted, SUCCEEDED never sent: the new pair stays; the job reads as rolled back.
-    { stop: 'afterDeleteBackup', scenario: 'answer', credentials: 'new', job: 'FAILED', reason: rolledBack },
+    // Backup deleted, SUCCEEDED never sent: the new pair stays; the core commits again and succeeds.
+    { stop: 'afterDeleteBackup', scenario: 'answer', credentials: 'new', job: 'SUCCEEDED' },
     { stop: 'afterDeleteBackup', scenario: 'getRejected', credentials: 'new', job: 'IN_PROGRESS' },
     { stop: 'afterDeleteBackup', scenario: 'getTimeout', credentials: 'new', job: 'IN_PROGRESS' },
   ];
