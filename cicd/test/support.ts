@@ -4,6 +4,10 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CertificateRotatorPipelineStack, PIPELINE_STACK_NAME } from '../lib/pipeline-stack.js';
 
+import { text } from '../../backend/test/cdk/cfn-text.js';
+
+export { text };
+
 export const CONTEXT = {
   ConnectionId: 'feedface-3333-bead-4444-0123456789ab',
   OwnerName: 'example-owner',
@@ -37,21 +41,6 @@ export function synthPipeline(context: Record<string, string> = CONTEXT): Synthe
 }
 
 type Json = unknown;
-
-/** A CloudFormation value as text: `{"Fn::Join":["",["arn:",{"Ref":"AWS::Partition"}]]}` -> `arn:${AWS::Partition}`. */
-export function text(value: Json): string {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'object' && value !== null) {
-    const v = value as Record<string, Json>;
-    if ('Ref' in v) return `\${${String(v['Ref'])}}`;
-    if ('Fn::GetAtt' in v) return `\${${(v['Fn::GetAtt'] as string[]).join('.')}}`;
-    if ('Fn::Join' in v) {
-      const [sep, parts] = v['Fn::Join'] as [string, Json[]];
-      return parts.map(text).join(sep);
-    }
-  }
-  return JSON.stringify(value);
-}
 
 export interface Statement {
   effect: string;

@@ -7,9 +7,10 @@ import {
 } from '@aws-sdk/client-greengrassv2';
 import { DescribeJobExecutionCommand, type IoTClient } from '@aws-sdk/client-iot';
 import { watchJob } from '../../tools/lib/job-watch.js';
+import { COMPONENT_NAME } from '../device/greengrass-root.js';
 import type { DeploymentOutcome } from './target.js';
+import { componentValidationMessage } from './validation-failure.js';
 
-export const COMPONENT_NAME = 'aws.greengrass.labs.CertificateRotator';
 
 /** The keys the Greengrass nucleus writes into a deployment job execution's status details. */
 export const DETAILED_STATUS_KEY = 'detailed-deployment-status';
@@ -54,21 +55,6 @@ async function iotJobOf(context: ConfigurationDeploymentContext, deploymentId: s
   }
 }
 
-/**
- * The component's own reason inside the nucleus's failure cause. The nucleus wraps a rejected
- * validation as `Components reported that their to-be-deployed configuration is invalid { name =
- * <component>, message = <reason> }` (one brace group per rejecting component); undefined when the
- * cause holds no group for the component.
- */
-export function componentValidationMessage(failureCause: string, componentName = COMPONENT_NAME): string | undefined {
-  const marker = `{ name = ${componentName}, message = `;
-  const start = failureCause.indexOf(marker);
-  if (start < 0) return undefined;
-  const rest = failureCause.slice(start + marker.length);
-  // The group ends at " }" followed by the next group, the next cause in the chain (". "), or the end.
-  const end = /\s\}(?=\s\{ name = |\.\s|$)/.exec(rest);
-  return end ? rest.slice(0, end.index) : rest;
-}
 
 /** One core's outcome, from its execution of the deployment's IoT job. */
 export async function deploymentOutcome(iot: IoTClient, jobId: string, thingName: string): Promise<DeploymentOutcome> {

@@ -12,7 +12,7 @@ import { provisionFleet } from '../local/fleet.js';
 import type { RunningCore } from '../local/fleet-runner.js';
 import { provisionHsmFleet } from '../local/hsm-fleet.js';
 import { standInTimeScale, startFleet, type NucleusMode } from '../local/start-fleet.js';
-import { componentValidationMessage } from './aws-deployment.js';
+import { componentValidationMessage } from './validation-failure.js';
 import type { RotationTarget } from './target.js';
 
 export interface StandInTargetOptions {

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { buildComponent } from '../../component/build/gdk-build.js';
+import { COMPONENT_NAME } from '../device/greengrass-root.js';
 
 export interface ComponentBuild {
   recipePath: string;
@@ -9,12 +10,11 @@ export interface ComponentBuild {
   built: boolean;
 }
 
-const COMPONENT = 'aws.greengrass.labs.CertificateRotator';
 
 /** The output of `npm run build` under `outDir`, if there is exactly one version of it. */
 export function findComponentBuild(outDir: string): Omit<ComponentBuild, 'built'> | undefined {
   const recipePath = path.join(outDir, 'recipes', 'recipe.yaml');
-  const versions = path.join(outDir, 'artifacts', COMPONENT);
+  const versions = path.join(outDir, 'artifacts', COMPONENT_NAME);
   if (!existsSync(recipePath) || !existsSync(versions)) return undefined;
   const candidates = readdirSync(versions)
     .map((v) => path.join(versions, v, 'certificate-rotator.zip'))

@@ -2,6 +2,10 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { CertificateRotatorBackend, type CertificateRotatorBackendProps } from '../../lib/certificate-rotator-backend.js';
 
+import { text } from './cfn-text.js';
+
+export { text };
+
 export const PCA_ARN = 'arn:aws:acm-pca:eu-west-1:123456789012:certificate-authority/deadbeef-1111-face-2222-0123456789ab';
 
 export interface Synthesized {
@@ -22,24 +26,6 @@ export function synthBackend(props?: CertificateRotatorBackendProps): Synthesize
 }
 
 type Json = unknown;
-
-/**
- * Renders a CloudFormation value as text, so policies read as they would in a console:
- * `{"Fn::Join":["",["arn:",{"Ref":"AWS::Partition"},...]]}` becomes `arn:${AWS::Partition}:...`.
- */
-export function text(value: Json): string {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'object' && value !== null) {
-    const v = value as Record<string, Json>;
-    if ('Ref' in v) return `\${${String(v['Ref'])}}`;
-    if ('Fn::GetAtt' in v) return `\${${(v['Fn::GetAtt'] as string[]).join('.')}}`;
-    if ('Fn::Join' in v) {
-      const [sep, parts] = v['Fn::Join'] as [string, Json[]];
-      return parts.map(text).join(sep);
-    }
-  }
-  return JSON.stringify(value);
-}
 
 export const IOT = 'arn:${AWS::Partition}:iot:${AWS::Region}:${AWS::AccountId}';
 
