@@ -149,6 +149,10 @@ export class Nucleus {
     const { options, component, layout } = this;
     this.statusValue = 'running';
     await this.channel.listen((request) => void (request === 'restart' ? this.restart() : this.stop()));
+    if (generation !== this.generation) {
+      this.channel.close();
+      return;
+    }
     const ipc = await IpcServer.start({
       socketPath: layout.socketPath,
       logger: options.logger,
@@ -161,6 +165,11 @@ export class Nucleus {
         ...configurationOperations({ config: this.config, validation: this.validation }),
       ],
     });
+    if (generation !== this.generation) {
+      // Stopped or powered off while IPC was coming up: nothing of this boot may outlive it.
+      await ipc.close();
+      return;
+    }
     this.ipc = ipc;
     const system = this.config.system;
     const read = options.readCredentials ?? readFileCredentials;
@@ -219,10 +228,13 @@ export class Nucleus {
     if (this.statusValue !== 'running') return;
     this.restarts += 1;
     this.options.logger.info('Restarting the nucleus', { thingName: this.options.thingName, restarts: this.restarts });
-    await this.stop();
+    const stopping = this.stop();
+    const generation = this.generation;
+    await stopping;
+    // A power cut or an explicit stop or start during the stop wins over this restart.
+    if (generation !== this.generation) return;
     this.statusValue = 'restarting';
     for (const listener of [...this.restartListeners]) listener();
-    const generation = this.generation;
     await new Promise((resolve) => setTimeout(resolve, this.options.restartDelayMs ?? 100));
     if (this.statusValue === 'restarting' && generation === this.generation) await this.start();
   }

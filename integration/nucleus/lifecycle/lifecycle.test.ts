@@ -124,6 +124,21 @@ describe('component lifecycle under the nucleus stand-in', () => {
     expect(n.componentState).toBe('RUNNING');
   });
 
+  it('a power cut while a restart is stopping the component leaves the device off, not restarted', async () => {
+    // The Run script takes its time to stop, so the cut falls inside the restart's stop.
+    const n = await start({ Run: 'trap "sleep 2; exit 0" TERM\nwhile true; do sleep 0.1; done' });
+    await eventually(() => n.componentState === 'RUNNING', 'Run');
+    const stopping = new Promise<void>((resolve) => n.onComponentState((state) => state === 'STOPPING' && resolve()));
+    const restarting = n.restart();
+    await stopping;
+    await n.powerCut();
+    await restarting;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(n.status).toBe('off');
+    await n.start();
+    await eventually(() => n.componentState === 'RUNNING', 'Run after power is back');
+  });
+
   it('marks a component whose Run keeps failing BROKEN after three errors', async () => {
     const n = await start({ Run: 'echo run >> runs; exit 4' });
     await eventually(() => n.componentState === 'BROKEN', 'BROKEN');
