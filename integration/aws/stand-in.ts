@@ -6,6 +6,9 @@ import { AwsModel, type AwsModelOptions } from './model/aws-model.js';
 import { RulesEngine } from './rules/rules-engine.js';
 import { StandInFaults } from './stand-in-faults.js';
 
+/** How long close() waits for running Lambda invocations to finish. */
+const CLOSE_DRAIN_MS = 5_000;
+
 export interface AwsStandInOptions extends AwsModelOptions {
   logger?: Logger;
   /** MQTT listen address; default 127.0.0.1 and an ephemeral port. */
@@ -94,6 +97,9 @@ export async function startAwsStandIn(options: AwsStandInOptions = {}): Promise<
     faults: new StandInFaults(model, broker, rules),
     ...(http ? { http: { endpoint: http.endpoint, api: http.api } } : {}),
     async close() {
+      // Lambdas still running would otherwise call an API that is gone and log errors after the
+      // test; a device that keeps publishing must not hold the close up for long, though.
+      await Promise.race([rules.whenIdle(), new Promise((resolve) => setTimeout(resolve, CLOSE_DRAIN_MS).unref())]);
       await http?.close();
       await broker.close();
       model.close();
