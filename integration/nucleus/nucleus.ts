@@ -150,7 +150,8 @@ export class Nucleus {
     this.statusValue = 'running';
     await this.channel.listen((request) => void (request === 'restart' ? this.restart() : this.stop()));
     if (generation !== this.generation) {
-      this.channel.close();
+      // Cut short: the channel is this boot's to close unless a newer boot has taken it over.
+      if (this.statusValue !== 'running') this.channel.close();
       return;
     }
     const ipc = await IpcServer.start({
@@ -228,6 +229,8 @@ export class Nucleus {
     if (this.statusValue !== 'running') return;
     this.restarts += 1;
     this.options.logger.info('Restarting the nucleus', { thingName: this.options.thingName, restarts: this.restarts });
+    // stop() moves the generation on before its first await; whatever moves it after that
+    // (a power cut, an explicit stop or start) happened during the stop.
     const stopping = this.stop();
     const generation = this.generation;
     await stopping;

@@ -71,6 +71,8 @@ export class RestartChannel {
   async listen(onRequest: (request: ServiceRequest) => void): Promise<void> {
     this.close();
     for (const stale of await readdir(this.requestsDir)) await rm(path.join(this.requestsDir, stale), { force: true });
+    // A listen that overlapped this one may have installed its watcher meanwhile; one watcher only.
+    this.close();
     this.watcher = watch(this.requestsDir, () => void this.scan(onRequest));
   }
 
