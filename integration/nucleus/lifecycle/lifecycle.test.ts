@@ -68,7 +68,8 @@ describe('component lifecycle under the nucleus stand-in', () => {
     });
     await eventually(() => n.componentState === 'RUNNING', 'Run');
     const work = path.join(dir, 'greengrass', 'work', NAME);
-    await eventually(() => exists(path.join(work, 'env.txt')), 'the Run script');
+    // The last echo's line in the log means env.txt and pwd.txt are complete, not just created.
+    await eventually(async () => (await n.componentLog()).includes('stdout. zip='), 'the Run script');
     const env = Object.fromEntries(
       (await readFile(path.join(work, 'env.txt'), 'utf8')).split('\n').filter(Boolean).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
     );
@@ -84,7 +85,6 @@ describe('component lifecycle under the nucleus stand-in', () => {
     expect(env.PATH?.split(':')[0]).toBe(path.join(root, 'nucleus-stand-in', 'bin'));
     expect((await readFile(path.join(work, 'pwd.txt'), 'utf8')).trim()).toBe(work);
     expect(await readFile(path.join(work, 'installed'), 'utf8')).toBe('done\n');
-    await eventually(async () => (await n.componentLog()).includes('stdout. zip='), 'the output in the log');
     const log = await n.componentLog();
     expect(log).toContain(`[INFO] (Copier) ${NAME}: stdout. installing. {scriptName=services.${NAME}.lifecycle.Install`);
     expect(log).toContain(`[WARN] (Copier) ${NAME}: stderr. to stderr.`);
@@ -112,8 +112,10 @@ describe('component lifecycle under the nucleus stand-in', () => {
   it('a power cut kills every process of the component; the device starts again', async () => {
     const n = await start({ Run: 'sleep 600 & echo $! > child.pid; wait' });
     const pidFile = path.join(dir, 'greengrass', 'work', NAME, 'child.pid');
-    await eventually(() => exists(pidFile), 'the child');
-    const child = Number((await readFile(pidFile, 'utf8')).trim());
+    // The shell creates the file before echo writes to it: an empty read would be pid 0, our own group.
+    const writtenPid = async () => Number((await readFile(pidFile, 'utf8').catch(() => '')).trim());
+    await eventually(async () => (await writtenPid()) > 0, 'the child');
+    const child = await writtenPid();
     expect(processAlive(child)).toBe(true);
     await n.powerCut();
     await eventually(() => !processAlive(child), 'the child to die');
