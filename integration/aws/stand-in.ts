@@ -1,5 +1,9 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import type { Logger } from '../../component/src/runtime/logger.js';
 import { IotBroker } from './broker/iot-broker.js';
+import { sdkClientConfig, type SdkClientConfig } from './http/client-config.js';
 import { JobsMqttApi } from './jobs-mqtt/jobs-mqtt.js';
 import { stderrLogger } from './logger.js';
 import { AwsModel, type AwsModelOptions } from './model/aws-model.js';
@@ -22,8 +26,16 @@ export interface AwsStandInOptions extends AwsModelOptions {
 }
 
 export interface HttpEndpoint {
-  /** `http://127.0.0.1:<port>`: the endpoint override for every AWS SDK client. */
+  /** `https://127.0.0.1:<port>`: the endpoint override for every AWS SDK client. */
   endpoint: string;
+  /** `127.0.0.1:<port>`: the address DescribeEndpoint answers. */
+  address: string;
+  /** The root the HTTPS certificate chains to (the same root the MQTT broker's does). */
+  caCertificatePem: string;
+  /** That root in a PEM file, for NODE_EXTRA_CA_CERTS of child processes and `--ca-bundle` of the tools. */
+  caFile: string;
+  /** Settings for an SDK client in this process, as the account's administrator. */
+  clientConfig(): SdkClientConfig;
   /** The HTTP API's own fault hooks (throttling), as it exposes them. */
   api: unknown;
 }
@@ -85,7 +97,22 @@ export async function startAwsStandIn(options: AwsStandInOptions = {}): Promise<
       ...settings,
       onInternalError: (error, operation) => logger.error('HTTP operation failed', { operation, error: String(error) }),
     });
-    http = { endpoint: api.endpoint, api, close: () => api.close() };
+    const caDir = await mkdtemp(path.join(os.tmpdir(), 'aws-stand-in-ca-'));
+    const caFile = path.join(caDir, 'stand-in-root.pem');
+    await writeFile(caFile, api.caCertificatePem);
+    const { endpoint, address, caCertificatePem } = api;
+    http = {
+      endpoint,
+      address,
+      caCertificatePem,
+      caFile,
+      clientConfig: () => sdkClientConfig({ region: model.region, endpoint, caCertificatePem }),
+      api,
+      close: async () => {
+        await api.close();
+        await rm(caDir, { recursive: true, force: true });
+      },
+    };
   }
 
   return {
@@ -95,7 +122,7 @@ export async function startAwsStandIn(options: AwsStandInOptions = {}): Promise<
     broker,
     jobsMqtt,
     faults: new StandInFaults(model, broker, rules),
-    ...(http ? { http: { endpoint: http.endpoint, api: http.api } } : {}),
+    ...(http ? { http: { endpoint: http.endpoint, address: http.address, caCertificatePem: http.caCertificatePem, caFile: http.caFile, clientConfig: http.clientConfig, api: http.api } } : {}),
     async close() {
       // Lambdas still running would otherwise call an API that is gone and log errors after the
       // test; a device that keeps publishing must not hold the close up for long, though.

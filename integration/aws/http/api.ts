@@ -25,8 +25,12 @@ export interface HttpApiDeps extends HttpServerOptions {
 }
 
 export interface HttpApi {
-  /** `http://127.0.0.1:<port>`: the `endpoint` of every SDK client, whatever the service. */
+  /** `https://127.0.0.1:<port>`: the `endpoint` of every SDK client, whatever the service. */
   endpoint: string;
+  /** `127.0.0.1:<port>`: what DescribeEndpoint answers, for clients to build `https://<address>` from. */
+  address: string;
+  /** The root certificate the server's TLS certificate chains to; clients trust it to connect. */
+  caCertificatePem: string;
   /**
    * The next `count` calls of `operation` (e.g. `iot:ListThingPrincipalsV2`,
    * `iot-jobs-data:DescribeJobExecution`, `sns:Publish`) fail with the service's throttling
@@ -42,11 +46,13 @@ const SNS_XML_NAMESPACE = 'http://sns.amazonaws.com/doc/2010-03-31/';
 
 /**
  * Starts the HTTP side of the stand-in: AWS IoT (control plane, data plane, Jobs data plane),
- * AWS Private CA and SNS on one plain-HTTP port, for the real AWS SDK v3 clients pointed at it
- * with an endpoint override. Signatures are accepted unverified.
+ * AWS Private CA and SNS on one HTTPS port, for the real AWS SDK v3 clients pointed at it with an
+ * endpoint override. The TLS certificate is for 127.0.0.1 and localhost, signed by the stand-in's
+ * root (the one devices trust for MQTT). Signatures are accepted unverified.
  */
 export async function startHttpApi(deps: HttpApiDeps): Promise<HttpApi> {
   const { model } = deps;
+  const tls = await model.authorities.issueServerCredentials();
   const now = (): number => model.clock.now();
   const publish: PublishToBroker = deps.publish ?? ((topic, payload, qos) => model.messages.publish(topic, payload, qos));
   const server = await startHttpServer(
@@ -64,10 +70,13 @@ export async function startHttpApi(deps: HttpApiDeps): Promise<HttpApi> {
       'acm-pca': awsJsonEndpoint('ACMPrivateCA', privateCaOperations(model.privateCa)),
       sns: awsQueryEndpoint(SNS_XML_NAMESPACE, snsOperations(model.sns)),
     }),
+    tls,
     deps,
   );
   return {
     endpoint: server.endpoint,
+    address: server.address,
+    caCertificatePem: model.authorities.serverRoot.certificatePem,
     throttleNext: (operation, count) => server.faults.throttleNext(operation, count),
     pendingFaults: () => server.faults.pending(),
     close: () => server.close(),

@@ -3,6 +3,7 @@ import { AwsError, notFound } from '../model/errors.js';
 import { AwsModel, type AwsModelOptions } from '../model/aws-model.js';
 import { cryptoProvider, generateKeyPair } from '../model/ca/keys.js';
 import { type HttpApi, startHttpApi } from './api.js';
+import { sdkClientConfig, type SdkClientConfig } from './client-config.js';
 import type { TopicRulesPort, TopicRuleView } from './model-port.js';
 
 /** Shared by the HTTP API tests: a real model behind the real server, and SDK client settings. */
@@ -12,7 +13,7 @@ export interface ApiFixture {
   rules: Map<string, TopicRuleView>;
   published: { topic: string; payload: string; qos: 0 | 1 }[];
   /** Spread into any SDK client's constructor. */
-  clientConfig: { region: string; endpoint: string; credentials: { accessKeyId: string; secretAccessKey: string } };
+  clientConfig: SdkClientConfig;
   close(): Promise<void>;
 }
 
@@ -48,7 +49,7 @@ export async function startApiFixture(options: AwsModelOptions = {}): Promise<Ap
     api,
     rules,
     published,
-    clientConfig: { region: model.region, endpoint: api.endpoint, credentials: { accessKeyId: 'x', secretAccessKey: 'y' } },
+    clientConfig: sdkClientConfig({ region: model.region, endpoint: api.endpoint, caCertificatePem: api.caCertificatePem }),
     close: async () => {
       await api.close();
       model.close();

@@ -9,6 +9,7 @@ import { type ExecutionChange, ExecutionLifecycle } from './jobs/lifecycle.js';
 import { JobState } from './jobs/state.js';
 import { JobTemplateStore } from './jobs/templates.js';
 import { MessageBus } from './message-bus.js';
+import type { DetachPropagation } from './registry/detach-propagation.js';
 import { IotRegistry } from './registry/registry.js';
 import { ShadowStore } from './shadows.js';
 import { SnsService } from './sns.js';
@@ -20,8 +21,12 @@ export interface AwsModelOptions {
   clock?: Clock;
   /** Length of an AWS minute in ms (in-progress timeouts, rollout windows). Default 60000. */
   minuteMs?: number;
-  /** How long DetachThingPrincipal takes to propagate (default 100 ms); changeable later on the registry. */
-  detachPropagationDelayMs?: number;
+  /**
+   * How long DetachThingPrincipal takes to propagate: ms, or a function drawing a delay per detach.
+   * Default: as AWS behaves (most often at once or within a few hundred ms); changeable later on
+   * the registry.
+   */
+  detachPropagationDelayMs?: number | DetachPropagation;
   /** How long ACM PCA's GetCertificate answers RequestInProgressException (default 200 ms). */
   pcaIssuanceDelayMs?: number;
   /**
