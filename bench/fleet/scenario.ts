@@ -15,7 +15,7 @@ import { provisionFleet } from '../../integration/local/fleet.js';
 import type { FleetResult, FleetSpec } from './result.js';
 
 const THING_GROUP = 'CertificateRotatorBenchFleet';
-/** The template's in-progress timeout (deployBackend's default, as the CDK construct's). */
+/** The template's in-progress timeout: the CDK construct's default, which the deployed template carries. */
 const IN_PROGRESS_TIMEOUT_MINUTES = 5;
 /** Verification connects once per core; a few at a time keeps it short without a handshake storm. */
 const VERIFY_CONCURRENCY = 8;
@@ -62,7 +62,7 @@ export async function runFleetRotation(spec: FleetSpec, progress: (line: string)
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'bench-fleet-'));
   let fleet: RunningCore[] = [];
   try {
-    const backend = await deployBackend(standIn, { issuer: 'iot', logLevel: 'ERROR', inProgressTimeoutMinutes: IN_PROGRESS_TIMEOUT_MINUTES });
+    const backend = await deployBackend(standIn, { issuer: 'iot', logLevel: 'ERROR' });
     say('provisioning');
     const cores = await provisionFleet(standIn, { count: spec.devices, workDir, thingGroupName: THING_GROUP, algorithms });
     fleet = await startInlineFleet(standIn, cores, { algorithms, timeScale: spec.clockScale });

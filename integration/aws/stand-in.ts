@@ -1,9 +1,7 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import type { Logger } from '../../component/src/runtime/logger.js';
+import type { ApiServiceOptions, ApiServices, HttpEndpoint } from './api-services.js';
 import { IotBroker } from './broker/iot-broker.js';
-import { sdkClientConfig, type SdkClientConfig } from './http/client-config.js';
+import type { LambdaService } from './lambda/lambda-service.js';
 import { JobsMqttApi } from './jobs-mqtt/jobs-mqtt.js';
 import { stderrLogger } from './logger.js';
 import { AwsModel, type AwsModelOptions } from './model/aws-model.js';
@@ -19,26 +17,13 @@ export interface AwsStandInOptions extends AwsModelOptions {
   mqttHost?: string;
   mqttPort?: number;
   /**
-   * Serve the AWS HTTP APIs (IoT, IoT data, IoT jobs data, ACM PCA, SNS) for SDK clients.
-   * Default true; `false` runs MQTT only.
+   * Serve the AWS HTTP APIs (IoT, IoT data, IoT jobs data, ACM PCA, SNS) over HTTPS for SDK
+   * clients, with AWS Lambda behind them. Default true; `false` runs MQTT only.
    */
-  http?: boolean | { port?: number; host?: string };
+  http?: boolean | ApiServiceOptions;
 }
 
-export interface HttpEndpoint {
-  /** `https://127.0.0.1:<port>`: the endpoint override for every AWS SDK client. */
-  endpoint: string;
-  /** `127.0.0.1:<port>`: the address DescribeEndpoint answers. */
-  address: string;
-  /** The root the HTTPS certificate chains to (the same root the MQTT broker's does). */
-  caCertificatePem: string;
-  /** That root in a PEM file, for NODE_EXTRA_CA_CERTS of child processes and `--ca-bundle` of the tools. */
-  caFile: string;
-  /** Settings for an SDK client in this process, as the account's administrator. */
-  clientConfig(): SdkClientConfig;
-  /** The HTTP API's own fault hooks (throttling), as it exposes them. */
-  api: unknown;
-}
+export type { HttpEndpoint } from './api-services.js';
 
 export interface AwsStandIn {
   /** What a device needs to connect: the broker address and the root certificate to trust. */
@@ -49,6 +34,8 @@ export interface AwsStandIn {
   jobsMqtt: JobsMqttApi;
   faults: StandInFaults;
   http?: HttpEndpoint;
+  /** AWS Lambda, where the HTTP APIs are served: functions deployed from a template run here. */
+  lambda?: LambdaService;
   close(): Promise<void>;
 }
 
@@ -86,33 +73,11 @@ export async function startAwsStandIn(options: AwsStandInOptions = {}): Promise<
     });
   });
 
-  let http: (HttpEndpoint & { close(): Promise<void> }) | undefined;
+  let services: ApiServices | undefined;
   if (options.http !== false) {
-    const settings = typeof options.http === 'object' ? options.http : {};
     // Loaded on demand so that an MQTT-only stand-in does not depend on the HTTP layer.
-    const { startHttpApi } = await import('./http/api.js');
-    const api = await startHttpApi({
-      model,
-      rules,
-      ...settings,
-      onInternalError: (error, operation) => logger.error('HTTP operation failed', { operation, error: String(error) }),
-    });
-    const caDir = await mkdtemp(path.join(os.tmpdir(), 'aws-stand-in-ca-'));
-    const caFile = path.join(caDir, 'stand-in-root.pem');
-    await writeFile(caFile, api.caCertificatePem);
-    const { endpoint, address, caCertificatePem } = api;
-    http = {
-      endpoint,
-      address,
-      caCertificatePem,
-      caFile,
-      clientConfig: () => sdkClientConfig({ region: model.region, endpoint, caCertificatePem }),
-      api,
-      close: async () => {
-        await api.close();
-        await rm(caDir, { recursive: true, force: true });
-      },
-    };
+    const { startApiServices } = await import('./api-services.js');
+    services = await startApiServices(model, rules, logger, typeof options.http === 'object' ? options.http : {});
   }
 
   return {
@@ -122,12 +87,12 @@ export async function startAwsStandIn(options: AwsStandInOptions = {}): Promise<
     broker,
     jobsMqtt,
     faults: new StandInFaults(model, broker, rules),
-    ...(http ? { http: { endpoint: http.endpoint, address: http.address, caCertificatePem: http.caCertificatePem, caFile: http.caFile, clientConfig: http.clientConfig, api: http.api } } : {}),
+    ...(services ? { http: services.http, lambda: services.lambda } : {}),
     async close() {
       // Lambdas still running would otherwise call an API that is gone and log errors after the
       // test; a device that keeps publishing must not hold the close up for long, though.
       await Promise.race([rules.whenIdle(), new Promise((resolve) => setTimeout(resolve, CLOSE_DRAIN_MS).unref())]);
-      await http?.close();
+      await services?.close();
       await broker.close();
       model.close();
     },

@@ -27,7 +27,9 @@ async function runDemo(options: DemoOptions, say: (line: string) => void): Promi
   try {
     say(`Local AWS IoT stand-in: MQTT mTLS on ${standIn.mqtt.host}:${standIn.mqtt.port}, AWS APIs on ${standIn.http?.endpoint}`);
     const backend = await deployBackend(standIn, { issuer: options.issuer, logLevel: 'ERROR' });
-    say(`Backend deployed: job template AWSLabsCertificateRotator, 3 rules, SNS topic${backend.pcaCaArn() ? `, Private CA ${backend.pcaCaArn()}` : ''}`);
+    say(
+      `Backend deployed from its synthesized CloudFormation template (stack ${backend.stack.stackName}): job template, 3 rules, ${standIn.lambda?.listFunctions().length ?? 0} functions with their roles, SNS topic${backend.pcaCaArn() ? `, Private CA ${backend.pcaCaArn()}` : ''}`,
+    );
     const provision = options.hsm ? provisionHsmFleet : provisionFleet;
     const cores = await provision(standIn, { count: options.devices, workDir, thingGroupName: THING_GROUP, algorithms });
     say(`Provisioned ${cores.length} Greengrass cores under ${workDir}${options.hsm ? ', each with its key in its own SoftHSM2 token' : ''}`);
@@ -72,6 +74,7 @@ async function runDemo(options: DemoOptions, say: (line: string) => void): Promi
       keyAlgorithm: options.keyAlgorithm,
       signingAlgorithm: options.signingAlgorithm,
       hsm: options.hsm,
+      backendDeployment: backend.kind,
       jobId,
       ...countOutcomes(statuses, outcomes),
       notifications: standIn.model.sns.messages().map((m) => ({ ...(m.subject ? { subject: m.subject } : {}), message: m.message })),

@@ -7,6 +7,8 @@ export interface DemoSummary {
   keyAlgorithm: string;
   signingAlgorithm: string;
   hsm: boolean;
+  /** How the backend was deployed into the stand-in: from its synthesized CloudFormation template. */
+  backendDeployment: 'template';
   jobId: string;
   succeeded: number;
   failed: number;

@@ -9,8 +9,9 @@ import { createStandInTarget, type StandInTarget } from './standin-target.js';
 // so the core must roll back; the original went Idle on the new certificate and was stranded as
 // soon as the terminal function removed it. The terminal rule is off here so that the core does
 // see its new certificate still working when it returns: the decision must come from the job.
-const TIME_SCALE = 20; // in-progress timeout 15 s, component timeouts 1.5 s
-const RESTART_MS = 18_000;
+// The backend's functions take real time, so the component's timeouts must leave them room.
+const TIME_SCALE = 10; // in-progress timeout 30 s, component timeouts 3 s
+const RESTART_MS = 36_000;
 
 describe('a rotation abandoned while the core restarts', () => {
   let target: StandInTarget;
@@ -39,5 +40,5 @@ describe('a rotation abandoned while the core restarts', () => {
     } finally {
       await target.iot.send(new EnableTopicRuleCommand({ ruleName: 'AWSLabsCertificateRotatorJobExecutionTerminal' }));
     }
-  }, 120_000);
+  }, 240_000);
 });

@@ -48,7 +48,7 @@ const THING_GROUP = 'CertificateRotatorTestFleet';
 
 /** The local stand-in as a target: a fresh account, backend and fleet on this machine. */
 export async function createStandInTarget(options: StandInTargetOptions = {}): Promise<StandInTarget> {
-  const timeScale = options.timeScale ?? 10;
+  const timeScale = options.timeScale ?? 5;
   const nucleus = options.nucleus ?? 'inline';
   const awsTimeScale = standInTimeScale(nucleus, timeScale);
   const algorithms = options.algorithms ?? { keyAlgorithm: 'RSA-2048', signingAlgorithm: 'SHA256WITHRSA' };

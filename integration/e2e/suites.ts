@@ -152,7 +152,8 @@ export function defineRotationSuites(createTarget: () => Promise<RotationTarget>
           expect(facts.keyAlgorithm).toBe('RSA-2048');
         }
       }
-    });
+      // One job per algorithm, each after a redeployment of the create function.
+    }, 600_000);
   });
 
   describe('rotation failures roll back', () => {

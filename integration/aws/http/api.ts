@@ -1,9 +1,10 @@
+import { actionRequest } from '../iam/operation-actions.js';
 import type { AwsModel } from '../model/aws-model.js';
 import type { PublishToBroker, TopicRulesPort } from './model-port.js';
 import { awsJsonEndpoint } from './protocols/aws-json.js';
 import { awsQueryEndpoint } from './protocols/aws-query.js';
 import { restJsonEndpoint } from './protocols/rest-json.js';
-import { type HttpServerOptions, startHttpServer } from './server.js';
+import { type CallToAuthorize, type HttpServerOptions, startHttpServer } from './server.js';
 import type { OperationRef } from './service-name.js';
 import { privateCaOperations } from './services/acm-pca.js';
 import { accountRoutes } from './services/iot-account.js';
@@ -71,7 +72,7 @@ export async function startHttpApi(deps: HttpApiDeps): Promise<HttpApi> {
       sns: awsQueryEndpoint(SNS_XML_NAMESPACE, snsOperations(model.sns)),
     }),
     tls,
-    deps,
+    { ...deps, authorize: (call) => authorize(model, call) },
   );
   return {
     endpoint: server.endpoint,
@@ -81,4 +82,15 @@ export async function startHttpApi(deps: HttpApiDeps): Promise<HttpApi> {
     pendingFaults: () => server.faults.pending(),
     close: () => server.close(),
   };
+}
+
+/**
+ * IAM at the front door: a request signed with a role session's key (a Lambda function's) is
+ * checked against the role; the account's administrator is not. Every call arrives over TLS.
+ */
+function authorize(model: AwsModel, call: CallToAuthorize): void {
+  const session = call.accessKeyId === undefined ? undefined : model.iam.sessionOf(call.accessKeyId);
+  if (!session) return;
+  const { action, resources } = actionRequest(call.service, call.operation, call.params, model);
+  model.iam.authorize(session, { action, resources, secureTransport: true });
 }

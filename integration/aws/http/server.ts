@@ -5,7 +5,16 @@ import type { AddressInfo } from 'node:net';
 import { throttled, toWireError } from './errors.js';
 import { ThrottleFaults } from './faults.js';
 import type { HttpReply, ProtocolEndpoint, RawRequest } from './protocols/protocol.js';
-import { type OperationRef, type ServiceName, serviceOfRequest } from './service-name.js';
+import { accessKeyOf, type OperationRef, type ServiceName, serviceOfRequest } from './service-name.js';
+
+/** One resolved call, as IAM sees it. */
+export interface CallToAuthorize {
+  service: ServiceName;
+  operation: string;
+  params: Readonly<Record<string, unknown>>;
+  /** From the SigV4 credential scope; undefined for an unsigned request. */
+  accessKeyId: string | undefined;
+}
 
 /** The server's TLS certificate chain and key, PEM. */
 export interface ServerTls {
@@ -18,6 +27,8 @@ export interface HttpServerOptions {
   host?: string;
   /** Default 0: an ephemeral port. */
   port?: number;
+  /** Throws an AWS error (AccessDeniedException) when the caller may not make the call. */
+  authorize?: (call: CallToAuthorize) => void;
   /** Called with failures that are not AWS errors (they answer 500), e.g. to log them. */
   onInternalError?: (error: unknown, operation: string) => void;
 }
@@ -86,6 +97,7 @@ export async function startHttpServer(
     try {
       const call = protocol.resolve(request);
       operation = call.operation;
+      options.authorize?.({ service, operation, params: call.params, accessKeyId: accessKeyOf(incoming.headers) });
       if (faults.take(`${service}:${operation}` as OperationRef)) throw throttled();
       return await call.invoke();
     } catch (error) {

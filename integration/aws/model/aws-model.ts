@@ -1,3 +1,4 @@
+import { IamService } from '../iam/iam-service.js';
 import type { AccountContext } from './arn.js';
 import { type Clock, REAL_TIME, systemClock, type TimeScale } from './clock.js';
 import { LocalAuthorities } from './ca/local-authorities.js';
@@ -38,10 +39,12 @@ export interface AwsModelOptions {
   onListenerError?: (error: unknown) => void;
 }
 
-/** One AWS account and region as the certificate rotator sees it: IoT, Jobs, shadows, ACM PCA, SNS. */
+/** One AWS account and region as the certificate rotator sees it: IoT, Jobs, shadows, ACM PCA, SNS, IAM. */
 export class AwsModel implements AccountContext {
   /** Changeable at run time (ms). */
   pcaIssuanceDelayMs: number;
+  /** Roles and the role sessions of the account's Lambda functions. */
+  readonly iam: IamService;
 
   private constructor(
     readonly accountId: string,
@@ -62,6 +65,7 @@ export class AwsModel implements AccountContext {
     pcaIssuanceDelayMs: number,
   ) {
     this.pcaIssuanceDelayMs = pcaIssuanceDelayMs;
+    this.iam = new IamService({ accountId, region });
   }
 
   static async create(options: AwsModelOptions = {}): Promise<AwsModel> {

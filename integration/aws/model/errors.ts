@@ -18,6 +18,11 @@ export const AWS_ERROR_STATUS = {
   LimitExceededException: 410,
   ThrottlingException: 429,
   UnauthorizedException: 401,
+  // IAM refusing a signed request
+  AccessDeniedException: 403,
+  // Lambda
+  InvalidParameterValueException: 400,
+  ResourceConflictException: 409,
   SqlParseException: 400,
   // ACM PCA
   ValidationException: 400,
