@@ -13,6 +13,7 @@ import { watchJob } from '../../tools/lib/job-watch.js';
 import { ProgressLine, renderProgress } from '../../tools/lib/progress-bar.js';
 import { DEMO_USAGE, parseDemoOptions, type DemoOptions } from './options.js';
 import { countOutcomes, formatSummary, type DemoSummary } from './summary.js';
+import { backendResourceNames } from '../../shared/contract/index.js';
 
 const THING_GROUP = 'CertificateRotatorDemoFleet';
 
@@ -27,7 +28,7 @@ async function runDemo(options: DemoOptions, say: (line: string) => void): Promi
   try {
     say(`Local AWS IoT stand-in: MQTT mTLS on ${standIn.mqtt.host}:${standIn.mqtt.port}, AWS APIs on ${standIn.http?.endpoint}`);
     const backend = await deployBackend(standIn, { issuer: options.issuer, logLevel: 'ERROR' });
-    say(`Backend deployed: job template AWSLabsCertificateRotator, 3 rules, SNS topic${backend.pcaCaArn() ? `, Private CA ${backend.pcaCaArn()}` : ''}`);
+    say(`Backend deployed: job template ${backendResourceNames().jobTemplate}, 3 rules, SNS topic${backend.pcaCaArn() ? `, Private CA ${backend.pcaCaArn()}` : ''}`);
     const provision = options.hsm ? provisionHsmFleet : provisionFleet;
     const cores = await provision(standIn, { count: options.devices, workDir, thingGroupName: THING_GROUP, algorithms });
     say(`Provisioned ${cores.length} Greengrass cores under ${workDir}${options.hsm ? ', each with its key in its own SoftHSM2 token' : ''}`);

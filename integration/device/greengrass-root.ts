@@ -2,8 +2,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import type { AlgorithmConfig } from '../../component/src/config/algorithms.js';
+import { COMPONENT_NAME } from '../../shared/contract/index.js';
 
-export const COMPONENT_NAME = 'aws.greengrass.labs.CertificateRotator';
 
 /** Where one simulated core keeps its files, laid out as a Greengrass root. */
 export interface GreengrassRoot {

@@ -8,26 +8,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildComponent, type BuildResult } from '../../component/build/gdk-build.js';
+import { backendResourceNames, COMPONENT_NAME, JOB_DOCUMENT, subscriptionTopics } from '../../shared/contract/index.js';
 import { startAwsStandIn, type AwsStandIn } from '../aws/stand-in.js';
 import { startNucleus, type Nucleus } from './nucleus.js';
 import { eventually } from './testing/ipc-fixture.js';
 import { recordingLogger } from './testing/recording-logger.js';
 
 const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const COMPONENT = 'aws.greengrass.labs.CertificateRotator';
+const COMPONENT = COMPONENT_NAME;
 
-const nineTopics = (thing: string): string[] =>
-  [
-    `$aws/things/${thing}/jobs/notify-next`,
-    `$aws/things/${thing}/jobs/+/get/accepted`,
-    `$aws/things/${thing}/jobs/+/get/rejected`,
-    `$aws/things/${thing}/jobs/+/update/accepted`,
-    `$aws/things/${thing}/jobs/+/update/rejected`,
-    `awslabs/things/${thing}/certificate/create/accepted`,
-    `awslabs/things/${thing}/certificate/create/rejected`,
-    `awslabs/things/${thing}/certificate/commit/accepted`,
-    `awslabs/things/${thing}/certificate/commit/rejected`,
-  ].sort();
+const nineTopics = (thing: string): string[] => [...subscriptionTopics(thing)].sort();
 
 describe('the built component under the nucleus stand-in', () => {
   let dir: string;
@@ -41,8 +31,8 @@ describe('the built component under the nucleus stand-in', () => {
     build = await buildComponent({ projectRoot: PROJECT_ROOT, outDir: path.join(dir, 'greengrass-build'), version: '1.0.0' });
     aws = await startAwsStandIn({ http: false, logger: recordingLogger() });
     jobTemplateArn = aws.model.jobTemplates.createJobTemplate({
-      jobTemplateId: 'AWSLabsCertificateRotator',
-      document: '{"operation":"ROTATE_CERTIFICATE"}',
+      jobTemplateId: backendResourceNames().jobTemplate,
+      document: JOB_DOCUMENT,
     }).jobTemplateArn;
   });
 

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Logger } from '../runtime/logger.js';
 import { durableFiles, type DurableFiles } from './atomic-write.js';
 import { CERTIFICATE_BACKUP_FILE, FileCredentialStore, PRIVATE_KEY_BACKUP_FILE } from './file-store.js';
+import { COMPONENT_NAME } from '../../../shared/contract/index.js';
 
 /** Test helpers for the file store: a Greengrass-like layout in a temp dir and a CA run by openssl. */
 
@@ -27,7 +28,7 @@ export interface Layout {
 /** A Greengrass root with a CA-issued certificate and key installed, and the component's work dir. */
 export function createLayout(): Layout {
   const root = mkdtempSync(path.join(tmpdir(), 'file-store-'));
-  const workDirectory = path.join(root, 'work', 'aws.greengrass.labs.CertificateRotator');
+  const workDirectory = path.join(root, 'work', COMPONENT_NAME);
   mkdirSync(workDirectory, { recursive: true });
   const scratch = path.join(root, 'scratch');
   mkdirSync(scratch);

@@ -1,7 +1,7 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import type { AlgorithmConfig } from '../config/algorithms.js';
 import { STATE_TIMEOUT_MS } from '../fsm/types.js';
-import { certificateCommitTopic, certificateCreateTopic, jobUpdateTopic, nextJobGetTopic } from '../protocol/topics.js';
+import { certificateCommitTopic, certificateCreateTopic, jobUpdateTopic, nextJobGetTopic } from '../../../shared/contract/index.js';
 import type { IotMqtt } from '../transport/iot-mqtt.js';
 import type { Disk, StopPoint } from './recovery-stores.fixtures.js';
 import { PoweredStore } from './recovery-stores.fixtures.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { subscriptionTopics } from '../protocol/topics.js';
+import { subscriptionTopics } from '../../../shared/contract/index.js';
 import { startRotator } from './rotator.js';
 import { FakeStore } from './testing/fake-store.js';
 import { boot, cloud, prepare, until, world, type World } from './testing/harness.js';

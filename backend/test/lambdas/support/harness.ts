@@ -7,7 +7,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { HandlerSettings, TimingSettings } from '../../../src/rotation/handler-settings.js';
 import type { InvocationContext } from '../../../src/runtime/time-budget.js';
-import { JOB_DOCUMENT, SHADOW_NAME } from '../../../src/wire-contract.js';
+import { JOB_DOCUMENT, SHADOW_NAME } from '../../../../shared/contract/index.js';
 
 export const REGION = 'eu-west-1';
 export const ACCOUNT = '123456789012';

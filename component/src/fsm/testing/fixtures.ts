@@ -1,4 +1,4 @@
-import type { JobExecution } from '../../protocol/inbound.js';
+import { ROTATE_CERTIFICATE_OPERATION, type JobExecution } from '../../../../shared/contract/index.js';
 import { transition } from '../transition.js';
 import type { Action, Facts, RotatorEvent, RotatorState, StateName } from '../types.js';
 
@@ -6,7 +6,7 @@ export const THING = 'core-7';
 export const JOB = 'rotate-42';
 
 export function rotation(status: string, jobId = JOB): JobExecution {
-  return { jobId, status, jobDocument: { operation: 'ROTATE_CERTIFICATE' }, versionNumber: 1, executionNumber: 1 };
+  return { jobId, status, jobDocument: { operation: ROTATE_CERTIFICATE_OPERATION }, versionNumber: 1, executionNumber: 1 };
 }
 
 /** A named sample of every kind of event, including variants that rows tell apart. */

@@ -1,3 +1,4 @@
+import { topicMatches } from '../../../../shared/mqtt/topic-match.js';
 import type { IotMessage, IotMqtt, Qos } from '../../transport/iot-mqtt.js';
 
 export interface Published {
@@ -16,18 +17,6 @@ interface Subscription {
 
 /** What the broker does with a subscribe request: accept, reject with an error, or never answer. */
 export type SubscribeOutcome = 'accept' | 'hang' | Error;
-
-/** MQTT filter matching with `+` and `#`. */
-export function topicMatches(filter: string, topic: string): boolean {
-  const f = filter.split('/');
-  const t = topic.split('/');
-  for (let i = 0; i < f.length; i++) {
-    if (f[i] === '#') return true;
-    if (i >= t.length) return false;
-    if (f[i] !== '+' && f[i] !== t[i]) return false;
-  }
-  return f.length === t.length;
-}
 
 /** An in-memory stand-in for AWS IoT Core messaging shared by any number of clients. */
 export class FakeBroker {

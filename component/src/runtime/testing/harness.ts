@@ -1,3 +1,11 @@
+import {
+  jobsTopicPrefix,
+  notifyNextTopic,
+  replyTopic,
+  ROTATE_CERTIFICATE_OPERATION,
+  type ReplyOutcome,
+  type RequestKind,
+} from '../../../../shared/contract/index.js';
 import type { AlgorithmConfig } from '../../config/algorithms.js';
 import { startRotator, type RotatorInstance } from '../rotator.js';
 import type { RotatorDeps } from '../rotator-deps.js';
@@ -61,12 +69,12 @@ export async function until(condition: () => boolean): Promise<void> {
 
 /** What AWS IoT and the backend send to a thing. */
 export function cloud(w: World, thing: string) {
-  const jobs = `$aws/things/${thing}/jobs`;
-  const cert = `awslabs/things/${thing}/certificate`;
+  const jobs = jobsTopicPrefix(thing);
+  const reply = (kind: RequestKind, outcome: ReplyOutcome): string => replyTopic(kind, thing, outcome);
   const execution = (jobId: string, status: string) => ({
     jobId,
     thingName: thing,
-    jobDocument: { operation: 'ROTATE_CERTIFICATE' },
+    jobDocument: { operation: ROTATE_CERTIFICATE_OPERATION },
     status,
     queuedAt: 1,
     lastUpdatedAt: 1,
@@ -78,13 +86,13 @@ export function cloud(w: World, thing: string) {
     pendingJob: (jobId: string, status: string) =>
       w.broker.deliver(`${jobs}/$next/get/accepted`, { execution: execution(jobId, status), timestamp: 1 }),
     getRejected: () => w.broker.deliver(`${jobs}/$next/get/rejected`, { code: 'Throttled', message: 'Rate exceeded', timestamp: 1 }),
-    notifyNext: (jobId: string) => w.broker.deliver(`${jobs}/notify-next`, { timestamp: 1, execution: execution(jobId, 'QUEUED') }),
+    notifyNext: (jobId: string) => w.broker.deliver(notifyNextTopic(thing), { timestamp: 1, execution: execution(jobId, 'QUEUED') }),
     updateAccepted: (jobId: string) => w.broker.deliver(`${jobs}/${jobId}/update/accepted`, { timestamp: 1 }),
     updateRejected: (jobId: string) =>
       w.broker.deliver(`${jobs}/${jobId}/update/rejected`, { code: 'InvalidStateTransition', timestamp: 1 }),
-    createAccepted: (certificatePem: string) => w.broker.deliver(`${cert}/create/accepted`, { certificatePem }),
-    createRejected: () => w.broker.deliver(`${cert}/create/rejected`, { errorMsg: 'Pre-conditions not met' }),
-    commitAccepted: () => w.broker.deliver(`${cert}/commit/accepted`, {}),
-    commitRejected: () => w.broker.deliver(`${cert}/commit/rejected`, { errorMsg: 'Pre-conditions not met' }),
+    createAccepted: (certificatePem: string) => w.broker.deliver(reply('create', 'accepted'), { certificatePem }),
+    createRejected: () => w.broker.deliver(reply('create', 'rejected'), { errorMsg: 'Pre-conditions not met' }),
+    commitAccepted: () => w.broker.deliver(reply('commit', 'accepted'), {}),
+    commitRejected: () => w.broker.deliver(reply('commit', 'rejected'), { errorMsg: 'Pre-conditions not met' }),
   };
 }

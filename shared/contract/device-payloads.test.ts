@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { JOB_DOCUMENT } from './job-document.js';
 import {
-  JOB_DOCUMENT,
   commitCertificatePayload,
   createCertificatePayload,
   failedPayload,
   inProgressPayload,
   nextJobGetPayload,
   succeededPayload,
-} from './outbound.js';
+} from './device-payloads.js';
 
 describe('outbound payloads are byte-exact', () => {
   it('job updates', () => {

@@ -1,13 +1,10 @@
+import { STATUS_DETAILS_MARKER } from './job-document.js';
+
 /**
  * Payloads the device publishes. Key order and the absence of whitespace are fixed so that the
  * bytes on the wire are the same on every run (the backend parses JSON, so the original's
  * spacing is not significant, but tests and logs compare these strings exactly).
  */
-
-/** The job document the rotation job template carries, byte for byte. */
-export const JOB_DOCUMENT = '{"operation":"ROTATE_CERTIFICATE"}';
-/** The job document's `operation` value that marks a certificate rotation job. */
-export const ROTATE_CERTIFICATE_OPERATION = 'ROTATE_CERTIFICATE';
 
 /** Body of `jobs/$next/get`. */
 export function nextJobGetPayload(): string {
@@ -19,14 +16,14 @@ export function nextJobGetPayload(): string {
  * job-execution-terminal rule selects on.
  */
 export function inProgressPayload(): string {
-  return JSON.stringify({ status: 'IN_PROGRESS', statusDetails: { CertificateRotator: true } });
+  return JSON.stringify({ status: 'IN_PROGRESS', statusDetails: { [STATUS_DETAILS_MARKER]: true } });
 }
 
 /** Body of the FAILED job update, with the device's reason for the operator. */
 export function failedPayload(reason: string): string {
   return JSON.stringify({
     status: 'FAILED',
-    statusDetails: { CertificateRotator: true, DeviceFailureReason: reason },
+    statusDetails: { [STATUS_DETAILS_MARKER]: true, DeviceFailureReason: reason },
   });
 }
 

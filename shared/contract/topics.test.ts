@@ -8,7 +8,7 @@ import {
   publishTopicFilters,
   subscriptionTopics,
 } from './topics.js';
-import { topicMatches } from '../runtime/testing/fake-broker.js';
+import { topicMatches } from '../mqtt/topic-match.js';
 
 const THING = 'core-1:site_A';
 
@@ -23,20 +23,6 @@ describe('topic builders', () => {
       '$aws/things/core-1:site_A/jobs/+/update',
       'awslabs/things/core-1:site_A/certificate/create',
       'awslabs/things/core-1:site_A/certificate/commit',
-    ]);
-  });
-
-  it('lists the nine subscriptions in the original order', () => {
-    expect(subscriptionTopics('t')).toEqual([
-      '$aws/things/t/jobs/notify-next',
-      '$aws/things/t/jobs/+/get/accepted',
-      '$aws/things/t/jobs/+/get/rejected',
-      '$aws/things/t/jobs/+/update/accepted',
-      '$aws/things/t/jobs/+/update/rejected',
-      'awslabs/things/t/certificate/create/accepted',
-      'awslabs/things/t/certificate/create/rejected',
-      'awslabs/things/t/certificate/commit/accepted',
-      'awslabs/things/t/certificate/commit/rejected',
     ]);
   });
 
