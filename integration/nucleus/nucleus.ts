@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { Logger } from '../../component/src/runtime/logger.js';
+import type { Logger } from '../../shared/logging/logger.js';
 import { ReconnectingIotMqtt, ReconnectingMqtt, type BrokerAddress, type InstalledCredentials, type MqttConnector } from '../device/reconnecting-mqtt.js';
 import { MQTT_PROXY_SERVICE, policiesFor } from './access-control.js';
 import type { ConfigStore, ConfigTree } from './config-store.js';

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Logger } from '../runtime/logger.js';
+import type { Logger } from '../../../shared/logging/logger.js';
 import { durableFiles, type DurableFiles } from './atomic-write.js';
 import { CERTIFICATE_BACKUP_FILE, FileCredentialStore, PRIVATE_KEY_BACKUP_FILE } from './file-store.js';
 import { COMPONENT_NAME } from '../../../shared/contract/index.js';

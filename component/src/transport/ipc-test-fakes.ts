@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { Logger } from '../runtime/logger.js';
+import type { Logger } from '../../../shared/logging/logger.js';
 
 /** A streaming operation double: emits what the test pushes, records activation and closing. */
 export class FakeStream<Request> extends EventEmitter {

@@ -1,5 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Logger } from '../../../component/src/runtime/logger.js';
+import type { Logger } from '../../../shared/logging/logger.js';
 import { LocalAuthorities } from '../model/ca/local-authorities.js';
 import { ManualClock } from '../model/clock.js';
 import { type AwsStandIn, startAwsStandIn } from '../stand-in.js';

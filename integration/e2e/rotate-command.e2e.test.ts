@@ -2,14 +2,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { certificateIdOf } from '../../integration/aws/model/registry/certificates.js';
-import { stderrLogger } from '../../integration/aws/logger.js';
-import { startAwsStandIn, type AwsStandIn } from '../../integration/aws/stand-in.js';
-import { deployBackend, type BackendDeployment } from '../../integration/local/deploy-backend.js';
-import { provisionFleet, type ProvisionedCore } from '../../integration/local/fleet.js';
-import { startInlineFleet, type RunningCore } from '../../integration/local/fleet-runner.js';
-import { rotateMain } from './rotate.js';
-import type { RotateOutcome } from './rotate.js';
+import { certificateIdOf } from '../aws/model/registry/certificates.js';
+import { stderrLogger } from '../aws/logger.js';
+import { startAwsStandIn, type AwsStandIn } from '../aws/stand-in.js';
+import { deployBackend, type BackendDeployment } from '../local/deploy-backend.js';
+import { provisionFleet, type ProvisionedCore } from '../local/fleet.js';
+import { startInlineFleet, type RunningCore } from '../local/fleet-runner.js';
+import { rotateMain } from '../../tools/lib/rotate.js';
+import type { RotateOutcome } from '../../tools/lib/rotate.js';
 
 /** AWS IoT's minutes and the component's timeouts run this many times faster; low enough for a loaded machine. */
 const TIME_SCALE = 5;
