@@ -1,8 +1,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { CreateJobCommand, IoTClient } from '@aws-sdk/client-iot';
-import { startAwsStandIn } from '../aws/stand-in.js';
-import { stderrLogger } from '../aws/logger.js';
+import { startAwsStandIn, stderrLogger } from '../aws/index.js';
 import { deployBackend, standInClientConfig } from '../local/deploy-backend.js';
 import { provisionFleet } from '../local/fleet.js';
 import type { RunningCore } from '../local/fleet-runner.js';

@@ -84,7 +84,9 @@ export async function layoutGreengrassRoot(options: LayoutOptions): Promise<Gree
 }
 
 /** Reads the certificate and key a file-mode core would connect with now. */
-export async function readFileCredentials(paths: GreengrassRoot): Promise<{ certificatePem: string; privateKeyPem: string }> {
+export async function readFileCredentials(
+  paths: Pick<GreengrassRoot, 'certificateFilePath' | 'privateKeyPath'>,
+): Promise<{ certificatePem: string; privateKeyPem: string }> {
   const [certificatePem, privateKeyPem] = await Promise.all([
     readFile(paths.certificateFilePath, 'utf8'),
     readFile(paths.privateKeyPath, 'utf8'),

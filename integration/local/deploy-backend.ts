@@ -11,7 +11,7 @@ import {
   type RotationHandler,
 } from '../../backend/src/index.js';
 import { backendResourceNames, JOB_DOCUMENT, NOTIFICATION_SUBJECT, renderRuleSql, RULE_SQL_VERSION, SHADOW_NAME } from '../../shared/contract/index.js';
-import type { AwsStandIn } from '../aws/stand-in.js';
+import type { AwsStandIn } from '../aws/index.js';
 
 export type IssuerChoice = { kind: 'iot' } | { kind: 'pca'; signingAlgorithm: PcaSigningAlgorithm };
 

@@ -2,7 +2,7 @@ import { copyFile, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises
 import path from 'node:path';
 import AdmZip from 'adm-zip';
 import { stringify } from 'yaml';
-import type { Logger } from '../../../shared/logging/logger.js';
+import type { Logger } from '../../../../shared/logging/logger.js';
 import { sha256Base64, type PublishedComponent } from './publish.js';
 import { artifactFileName, artifactUri, linuxManifest } from './recipe.js';
 

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sdkIpc from 'aws-iot-device-sdk-v2/dist/greengrasscoreipc.js';
-import { ipcClientConfig, type IpcClient } from '../../../component/src/transport/ipc-client.js';
+import { ipcClientConfig, type IpcClient } from '../../../../component/src/transport/ipc-client.js';
 import { policiesFor, MQTT_PROXY_SERVICE } from '../access-control.js';
 import { ConfigStore, type ConfigTree } from '../config-store.js';
 import { IpcServer } from '../ipc/ipc-server.js';

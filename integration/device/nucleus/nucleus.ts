@@ -1,13 +1,14 @@
 import { readFile } from 'node:fs/promises';
-import type { Logger } from '../../shared/logging/logger.js';
-import { ReconnectingIotMqtt, ReconnectingMqtt, type BrokerAddress, type InstalledCredentials, type MqttConnector } from '../device/reconnecting-mqtt.js';
+import { readFileCredentials } from '../greengrass-root.js';
+import { ReconnectingIotMqtt, ReconnectingMqtt } from '../reconnecting-mqtt.js';
 import { MQTT_PROXY_SERVICE, policiesFor } from './access-control.js';
 import type { ConfigStore, ConfigTree } from './config-store.js';
 import { proposeConfiguration, validateProposal, type ConfigurationUpdate, type DeploymentResult } from './configuration-deployment.js';
 import type { PublishedComponent } from './deployment/publish.js';
 import { linuxManifest } from './deployment/recipe.js';
 import { componentEnvironment, type DeviceLayout } from './device-layout.js';
-import { maxMessageSize, NUCLEUS_SERVICE, prepareDevice, readFileCredentials } from './prepare-device.js';
+import type { NucleusOptions } from './nucleus-options.js';
+import { maxMessageSize, NUCLEUS_SERVICE, prepareDevice } from './prepare-device.js';
 import { IpcServer } from './ipc/ipc-server.js';
 import { configurationOperations } from './ipc/operations/configuration.js';
 import { mqttProxyOperations } from './ipc/operations/mqtt-proxy.js';
@@ -19,39 +20,7 @@ import { interpolateTree, type RecipeVariableContext } from './recipe-variables.
 import { DEFAULT_VALIDATION_TIMEOUT_MS, ValidationBroker } from './validation-broker.js';
 
 export { NUCLEUS_SERVICE };
-
-export interface NucleusOptions {
-  /** The Greengrass root directory of this device. */
-  root: string;
-  thingName: string;
-  broker: BrokerAddress;
-  /** The build output (published here, digest computed) or a component published before. */
-  deployment: { recipePath: string; artifactPath: string; version?: string; storeDir?: string } | { published: PublishedComponent };
-  /** File-mode credentials to install at `<root>/thingCert.crt` and `<root>/privKey.key`. */
-  credentials?: { certificatePem: string; privateKeyPem: string };
-  /** Overrides `system.certificateFilePath` / `privateKeyPath` (PKCS#11 URIs). */
-  credentialPaths?: { certificateFilePath: string; privateKeyPath: string };
-  /** How the nucleus reads the credentials to connect with; default the files. */
-  readCredentials?: (system: { certificateFilePath: string; privateKeyPath: string }) => Promise<InstalledCredentials>;
-  /**
-   * How the nucleus opens its AWS IoT connection when the key cannot be read as PEM (PKCS#11:
-   * aws-crt signs in the token); replaces the file connection and `readCredentials`.
-   */
-  connect?: (clientId: string) => MqttConnector;
-  /** The deployment's configuration MERGE over the recipe's DefaultConfiguration. */
-  componentConfiguration?: ConfigTree;
-  /** `aws.greengrass.Nucleus` configuration; interpolateComponentConfiguration defaults to true. */
-  nucleusConfiguration?: ConfigTree;
-  /** Other services' configuration, such as aws.greengrass.crypto.Pkcs11Provider. */
-  otherServices?: Record<string, ConfigTree>;
-  region?: string;
-  /** Extra environment for the component's processes. */
-  env?: Record<string, string>;
-  logger: Logger;
-  /** Time from a restart request to the nucleus coming back; default 100 ms. */
-  restartDelayMs?: number;
-  validationTimeoutMs?: number;
-}
+export type { NucleusCredentials, NucleusOptions } from './nucleus-options.js';
 
 export type NucleusStatus = 'running' | 'restarting' | 'stopped' | 'off';
 
@@ -173,10 +142,11 @@ export class Nucleus {
     }
     this.ipc = ipc;
     const system = this.config.system;
-    const read = options.readCredentials ?? readFileCredentials;
-    this.mqtt = options.connect
-      ? new ReconnectingIotMqtt(options.connect(options.thingName), options.thingName, options.logger)
-      : new ReconnectingMqtt(options.broker, options.thingName, () => read(system), options.logger);
+    const credentials = options.credentials;
+    this.mqtt =
+      credentials.kind === 'pkcs11'
+        ? new ReconnectingIotMqtt(credentials.connect(options.thingName), options.thingName, options.logger)
+        : new ReconnectingMqtt(options.broker, options.thingName, () => readFileCredentials(system), options.logger);
     this.router = new MqttRouter(this.mqtt);
     await this.mqtt.start();
     if (generation !== this.generation) return;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import net from 'node:net';
-import type { Logger } from '../../../shared/logging/logger.js';
+import type { Logger } from '../../../../shared/logging/logger.js';
 import { IpcConnection } from './connection.js';
 import type { OperationHandler } from './operation.js';
 

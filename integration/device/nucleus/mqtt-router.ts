@@ -1,5 +1,5 @@
-import type { IotMessage, IotMqtt, Qos } from '../../component/src/transport/iot-mqtt.js';
-import { topicMatches } from '../../shared/mqtt/topic-match.js';
+import type { IotMessage, IotMqtt, Qos } from '../../../component/src/transport/iot-mqtt.js';
+import { topicMatches } from '../../../shared/mqtt/topic-match.js';
 
 interface Listener {
   filter: string;

@@ -1,4 +1,4 @@
-import type { Logger } from '../../../shared/logging/logger.js';
+import type { Logger } from '../../../../shared/logging/logger.js';
 import { lifecycleStep, type Manifest } from '../deployment/recipe.js';
 import { interpolate, type RecipeVariableContext } from '../recipe-variables.js';
 import type { ComponentLog } from './component-log.js';

@@ -1,4 +1,4 @@
-import type { Logger } from '../../../shared/logging/logger.js';
+import type { Logger } from '../../../../shared/logging/logger.js';
 import type { z } from 'zod';
 
 /** Who is calling: the component whose SVCUID opened the connection. */

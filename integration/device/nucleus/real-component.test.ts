@@ -7,14 +7,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildComponent, type BuildResult } from '../../component/build/gdk-build.js';
-import { backendResourceNames, COMPONENT_NAME, JOB_DOCUMENT, subscriptionTopics } from '../../shared/contract/index.js';
-import { startAwsStandIn, type AwsStandIn } from '../aws/stand-in.js';
+import { buildComponent, type BuildResult } from '../../../component/build/gdk-build.js';
+import { backendResourceNames, COMPONENT_NAME, JOB_DOCUMENT, subscriptionTopics } from '../../../shared/contract/index.js';
+import { startAwsStandIn, type AwsStandIn } from '../../aws/stand-in.js';
 import { startNucleus, type Nucleus } from './nucleus.js';
 import { eventually } from './testing/ipc-fixture.js';
 import { recordingLogger } from './testing/recording-logger.js';
 
-const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const COMPONENT = COMPONENT_NAME;
 
 const nineTopics = (thing: string): string[] => [...subscriptionTopics(thing)].sort();
@@ -52,7 +52,7 @@ describe('the built component under the nucleus stand-in', () => {
       thingName,
       broker: { host: aws.mqtt.host, port: aws.mqtt.port, caPem: aws.mqtt.caCertificatePem },
       deployment: { recipePath: build.recipePath, artifactPath: build.artifactPath, storeDir: path.join(dir, 'store') },
-      credentials: { certificatePem: provisioned.certificatePem, privateKeyPem: provisioned.privateKeyPem },
+      credentials: { kind: 'files', certificatePem: provisioned.certificatePem, privateKeyPem: provisioned.privateKeyPem },
       nucleusConfiguration,
       logger: recordingLogger(),
     });

@@ -45,7 +45,7 @@ describe('component lifecycle under the nucleus stand-in', () => {
       thingName: 'core-7',
       broker: OFFLINE_BROKER,
       deployment: { ...output, version: '2.0.0' },
-      credentials: { certificatePem: 'cert', privateKeyPem: 'key' },
+      credentials: { kind: 'files', certificatePem: 'cert', privateKeyPem: 'key' },
       componentConfiguration: { greeting: 'hi {iot:thingName}' },
       region: 'eu-west-1',
       logger: recordingLogger(),

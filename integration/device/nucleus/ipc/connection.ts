@@ -1,6 +1,6 @@
 import type net from 'node:net';
 import { z } from 'zod';
-import type { Logger } from '../../../shared/logging/logger.js';
+import type { Logger } from '../../../../shared/logging/logger.js';
 import { IpcServiceError } from './errors.js';
 import {
   encodeFrame,

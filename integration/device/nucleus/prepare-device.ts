@@ -1,13 +1,11 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { InstalledCredentials } from '../device/reconnecting-mqtt.js';
 import { ConfigStore, type ConfigTree } from './config-store.js';
 import { installArtifacts } from './deployment/install-artifacts.js';
 import { publishComponent, type PublishedComponent } from './deployment/publish.js';
 import { deviceLayout, prepareRoot, type DeviceLayout } from './device-layout.js';
 import { ComponentLog } from './lifecycle/component-log.js';
 import { RestartChannel } from './lifecycle/restart-channel.js';
-import type { NucleusOptions } from './nucleus.js';
+import type { NucleusOptions } from './nucleus-options.js';
 
 export const NUCLEUS_SERVICE = 'aws.greengrass.Nucleus';
 
@@ -35,11 +33,12 @@ export async function prepareDevice(options: NucleusOptions): Promise<PreparedDe
         });
   const layout = deviceLayout(options.root, options.thingName, component);
   await installArtifacts(options.root, component, options.logger);
-  await prepareRoot(layout, options.broker.caPem, options.credentials);
+  const credentials = options.credentials;
+  await prepareRoot(layout, options.broker.caPem, credentials.kind === 'files' ? credentials : undefined);
   const config = new ConfigStore(
     {
-      certificateFilePath: options.credentialPaths?.certificateFilePath ?? layout.certificateFilePath,
-      privateKeyPath: options.credentialPaths?.privateKeyPath ?? layout.privateKeyPath,
+      certificateFilePath: credentials.kind === 'pkcs11' ? credentials.certificateFilePath : layout.certificateFilePath,
+      privateKeyPath: credentials.kind === 'pkcs11' ? credentials.privateKeyPath : layout.privateKeyPath,
       rootCaPath: layout.rootCaPath,
       rootpath: options.root,
       thingName: options.thingName,
@@ -62,12 +61,4 @@ export async function prepareDevice(options: NucleusOptions): Promise<PreparedDe
 export function maxMessageSize(nucleus: ConfigTree | undefined): { maxMessageBytes?: number } {
   const value = (nucleus?.mqtt as ConfigTree | undefined)?.maxMessageSizeInBytes;
   return typeof value === 'number' && value > 0 ? { maxMessageBytes: value } : {};
-}
-
-export async function readFileCredentials(system: { certificateFilePath: string; privateKeyPath: string }): Promise<InstalledCredentials> {
-  const [certificatePem, privateKeyPem] = await Promise.all([
-    readFile(system.certificateFilePath, 'utf8'),
-    readFile(system.privateKeyPath, 'utf8'),
-  ]);
-  return { certificatePem, privateKeyPem };
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Qos } from '../../../../component/src/transport/iot-mqtt.js';
+import type { Qos } from '../../../../../component/src/transport/iot-mqtt.js';
 import { isAuthorized, MQTT_PROXY_SERVICE, type AuthorizationPolicy } from '../../access-control.js';
 import type { MqttRouter } from '../../mqtt-router.js';
 import { IpcServiceError, notAuthorized } from '../errors.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { IpcClient } from '../../../component/src/transport/ipc-client.js';
+import type { IpcClient } from '../../../../component/src/transport/ipc-client.js';
 import { eventually, startIpcFixture, type IpcFixture } from '../testing/ipc-fixture.js';
 
 const COMPONENT = 'com.example.Rotator';

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { greengrassRootPaths } from '../device/greengrass-root.js';
+import { greengrassRootPaths } from '../greengrass-root.js';
 import { packagePaths } from './deployment/install-artifacts.js';
 
 /** Where the nucleus stand-in keeps one component's files under a Greengrass root. */
