@@ -11,8 +11,8 @@ import { buildComponent, type BuildResult } from '../../../component/build/gdk-b
 import { backendResourceNames, COMPONENT_NAME, JOB_DOCUMENT, subscriptionTopics } from '../../../shared/contract/index.js';
 import { startAwsStandIn, type AwsStandIn } from '../../aws/stand-in.js';
 import { startNucleus, type Nucleus } from './nucleus.js';
-import { eventually } from './testing/ipc-fixture.js';
-import { recordingLogger } from './testing/recording-logger.js';
+import { eventually } from '../../test/support/nucleus/ipc-fixture.js';
+import { recordingLogger } from '../../test/support/nucleus/recording-logger.js';
 
 const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const COMPONENT = COMPONENT_NAME;

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { recordingLogger } from '../testing/recording-logger.js';
-import { writeTestBuild } from '../testing/test-component.js';
+import { recordingLogger } from '../../../test/support/nucleus/recording-logger.js';
+import { writeTestBuild } from '../../../test/support/nucleus/test-component.js';
 import { DeploymentError, installArtifacts, packagePaths } from './install-artifacts.js';
 import { publishComponent } from './publish.js';
 

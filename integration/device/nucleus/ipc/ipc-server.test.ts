@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IpcClient } from '../../../../component/src/transport/ipc-client.js';
-import { eventually, startIpcFixture, type IpcFixture } from '../testing/ipc-fixture.js';
+import { eventually, startIpcFixture, type IpcFixture } from '../../../test/support/nucleus/ipc-fixture.js';
 
 const COMPONENT = 'com.example.Rotator';
 const accessControl = {

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startNucleus, type Nucleus } from '../nucleus.js';
-import { eventually } from '../testing/ipc-fixture.js';
-import { recordingLogger } from '../testing/recording-logger.js';
-import { writeTestBuild } from '../testing/test-component.js';
+import { eventually } from '../../../test/support/nucleus/ipc-fixture.js';
+import { recordingLogger } from '../../../test/support/nucleus/recording-logger.js';
+import { writeTestBuild } from '../../../test/support/nucleus/test-component.js';
 
 const NAME = 'com.example.Probe';
 /** Nothing listens there: the nucleus stays offline, which these lifecycle tests do not need. */

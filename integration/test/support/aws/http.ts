@@ -1,9 +1,9 @@
-import * as x509 from '../model/ca/x509.js';
-import { AwsError, notFound } from '../model/errors.js';
-import { AwsModel, type AwsModelOptions } from '../model/aws-model.js';
-import { cryptoProvider, generateKeyPair } from '../model/ca/keys.js';
-import { type HttpApi, startHttpApi } from './api.js';
-import type { TopicRulesPort, TopicRuleView } from './model-port.js';
+import * as x509 from '../../../aws/model/ca/x509.js';
+import { AwsError, notFound } from '../../../aws/model/errors.js';
+import { AwsModel, type AwsModelOptions } from '../../../aws/model/aws-model.js';
+import { cryptoProvider, generateKeyPair } from '../../../aws/model/ca/keys.js';
+import { type HttpApi, startHttpApi } from '../../../aws/http/api.js';
+import type { TopicRulesPort, TopicRuleView } from '../../../aws/http/model-port.js';
 
 /** Shared by the HTTP API tests: a real model behind the real server, and SDK client settings. */
 export interface ApiFixture {

@@ -1,4 +1,4 @@
-import { Pkcs11CredentialStore } from '../../src/credentials/pkcs11/pkcs11-credential-store.js';
+import { Pkcs11CredentialStore } from '../../../src/credentials/pkcs11/pkcs11-credential-store.js';
 import { provisionDeviceCredentials, type DeviceCredentialOptions, type DeviceCredentials } from './device-credentials.js';
 import { createSoftHsmToken, type SoftHsmToken, type SoftHsmTokenOptions } from './softhsm-token.js';
 import { createTestCa, type TestCa } from './test-ca.js';

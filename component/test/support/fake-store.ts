@@ -1,5 +1,5 @@
-import type { AlgorithmConfig } from '../../config/algorithms.js';
-import type { CredentialStore } from '../../credentials/credential-store.js';
+import type { AlgorithmConfig } from '../../src/config/algorithms.js';
+import type { CredentialStore } from '../../src/credentials/credential-store.js';
 
 export interface Credentials {
   certificate: string;

@@ -1,6 +1,6 @@
-import { ROTATE_CERTIFICATE_OPERATION, type JobExecution } from '../../../../shared/contract/index.js';
-import { transition } from '../transition.js';
-import type { Action, Facts, RotatorEvent, RotatorState, StateName } from '../types.js';
+import { ROTATE_CERTIFICATE_OPERATION, type JobExecution } from '../../../shared/contract/index.js';
+import { transition } from '../../src/fsm/transition.js';
+import type { Action, Facts, RotatorEvent, RotatorState, StateName } from '../../src/fsm/types.js';
 
 export const THING = 'core-7';
 export const JOB = 'rotate-42';

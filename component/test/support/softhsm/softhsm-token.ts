@@ -1,38 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { parsePkcs11ProviderConfig, type Pkcs11ProviderConfig } from '../../src/credentials/pkcs11/provider-config.js';
-
-const INSTALL_HINT = 'Install the Debian package softhsm2 (apt-get install softhsm2); the PKCS#11 tests need a real SoftHSM2 token.';
-
-/** Where distributions put the SoftHSM2 PKCS#11 module. `SOFTHSM2_LIB` overrides the search. */
-const LIBRARY_CANDIDATES = [
-  '/usr/lib/softhsm/libsofthsm2.so',
-  '/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so',
-  '/usr/lib/aarch64-linux-gnu/softhsm/libsofthsm2.so',
-  '/usr/lib/arm-linux-gnueabihf/softhsm/libsofthsm2.so',
-  '/usr/lib64/pkcs11/libsofthsm2.so',
-  '/usr/lib/pkcs11/libsofthsm2.so',
-  '/usr/local/lib/softhsm/libsofthsm2.so',
-  '/opt/homebrew/lib/softhsm/libsofthsm2.so',
-  '/usr/local/opt/softhsm/lib/softhsm/libsofthsm2.so',
-];
-
-/** Path of libsofthsm2.so; throws, naming the package to install, when there is none. */
-export function findSoftHsmLibrary(env: NodeJS.ProcessEnv = process.env): string {
-  const override = env.SOFTHSM2_LIB;
-  if (override !== undefined && override !== '') {
-    if (!existsSync(override)) throw new Error(`SOFTHSM2_LIB=${override} does not exist. ${INSTALL_HINT}`);
-    return override;
-  }
-  const found = LIBRARY_CANDIDATES.find((candidate) => existsSync(candidate));
-  if (found === undefined) {
-    throw new Error(`SoftHSM2 library libsofthsm2.so not found (looked in ${LIBRARY_CANDIDATES.join(', ')}). ${INSTALL_HINT}`);
-  }
-  return found;
-}
+import { parsePkcs11ProviderConfig, type Pkcs11ProviderConfig } from '../../../src/credentials/pkcs11/provider-config.js';
+import { findSoftHsmLibrary, SOFTHSM_INSTALL_HINT } from '../../../../shared/softhsm/find-library.js';
 
 function softhsmUtil(args: string[], configPath: string): string {
   try {
@@ -43,7 +14,7 @@ function softhsmUtil(args: string[], configPath: string): string {
     });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new Error(`softhsm2-util not found on PATH. ${INSTALL_HINT}`);
+      throw new Error(`softhsm2-util not found on PATH. ${SOFTHSM_INSTALL_HINT}`);
     }
     const stderr = (error as { stderr?: string }).stderr ?? '';
     throw new Error(`softhsm2-util ${args[0] ?? ''} failed: ${stderr.trim() || String(error)}`);

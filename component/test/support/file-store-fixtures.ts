@@ -3,8 +3,8 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Logger } from '../../../shared/logging/logger.js';
-import { durableFiles, type DurableFiles } from './atomic-write.js';
-import { CERTIFICATE_BACKUP_FILE, FileCredentialStore, PRIVATE_KEY_BACKUP_FILE } from './file-store.js';
+import { durableFiles, type DurableFiles } from '../../src/credentials/atomic-write.js';
+import { CERTIFICATE_BACKUP_FILE, FileCredentialStore, PRIVATE_KEY_BACKUP_FILE } from '../../src/credentials/file-store.js';
 import { COMPONENT_NAME } from '../../../shared/contract/index.js';
 
 /** Test helpers for the file store: a Greengrass-like layout in a temp dir and a CA run by openssl. */

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, verify, type KeyObject } from 'node:crypto';
 import * as graphene from 'graphene-pk11';
-import { withTokenSession } from '../../src/credentials/pkcs11/session.js';
-import type { Logger } from '../../../shared/logging/logger.js';
+import { withTokenSession } from '../../../src/credentials/pkcs11/session.js';
+import type { Logger } from '../../../../shared/logging/logger.js';
 import type { SoftHsmToken } from './softhsm-token.js';
 
 export interface TokenObjectInfo {

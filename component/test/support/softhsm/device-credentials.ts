@@ -1,9 +1,9 @@
 import { generateKeyPairSync, X509Certificate, type KeyObject } from 'node:crypto';
 import * as graphene from 'graphene-pk11';
-import type { KeyAlgorithm } from '../../src/config/algorithms.js';
-import { certificateTemplate } from '../../src/credentials/pkcs11/certificate-object.js';
-import { withTokenSession } from '../../src/credentials/pkcs11/session.js';
-import { CKA_COPYABLE } from '../../src/credentials/pkcs11/token-objects.js';
+import type { KeyAlgorithm } from '../../../src/config/algorithms.js';
+import { certificateTemplate } from '../../../src/credentials/pkcs11/certificate-object.js';
+import { withTokenSession } from '../../../src/credentials/pkcs11/session.js';
+import { CKA_COPYABLE } from '../../../src/credentials/pkcs11/token-objects.js';
 import type { SoftHsmToken } from './softhsm-token.js';
 import type { TestCa } from './test-ca.js';
 

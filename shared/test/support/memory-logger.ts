@@ -1,4 +1,4 @@
-import type { Logger } from '../../../../shared/logging/logger.js';
+import type { Logger } from '../../logging/logger.js';
 
 export interface LogEntry {
   level: 'debug' | 'info' | 'warn' | 'error';

@@ -1,6 +1,6 @@
 import { webcrypto } from 'node:crypto';
-import { cryptoProvider } from '../model/ca/keys.js';
-import * as x509 from '../model/ca/x509.js';
+import { cryptoProvider } from '../../../aws/model/ca/keys.js';
+import * as x509 from '../../../aws/model/ca/x509.js';
 
 export type CsrKind = 'RSA-PKCS1' | 'RSA-PSS' | 'EC-P256' | 'EC-P384' | 'EC-P521';
 

@@ -1,4 +1,4 @@
-import type { Clock } from '../rotator-deps.js';
+import type { Clock } from '../../src/runtime/rotator-deps.js';
 
 /** A clock driven by the test: timers fire only inside advance(), in due order. */
 export class FakeClock implements Clock {

@@ -1,14 +1,14 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import type { AlgorithmConfig } from '../config/algorithms.js';
-import type { CredentialStore } from '../credentials/credential-store.js';
-import { createLayout, filesWithPowerCut, PowerCut } from '../credentials/file-store.fixtures.js';
-import { FileCredentialStore } from '../credentials/file-store.js';
-import { createHsmFixture } from '../../test-support/softhsm/hsm-fixture.js';
-import { tokenCertificateDer } from '../../test-support/softhsm/token-inspection.js';
-import { createTestCa, type TestCa } from '../../test-support/softhsm/test-ca.js';
-import { MemoryLogger } from './testing/memory-logger.js';
+import type { AlgorithmConfig } from '../../src/config/algorithms.js';
+import type { CredentialStore } from '../../src/credentials/credential-store.js';
+import { createLayout, filesWithPowerCut, PowerCut } from './file-store-fixtures.js';
+import { FileCredentialStore } from '../../src/credentials/file-store.js';
+import { createHsmFixture } from './softhsm/hsm-fixture.js';
+import { tokenCertificateDer } from './softhsm/token-inspection.js';
+import { createTestCa, type TestCa } from './softhsm/test-ca.js';
+import { MemoryLogger } from '../../../shared/test/support/memory-logger.js';
 
 /**
  * Recovery tests run the same table against both real stores. A `Disk` is the device's persistent

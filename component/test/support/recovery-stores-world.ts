@@ -1,15 +1,15 @@
 import { createHash, X509Certificate } from 'node:crypto';
-import type { AlgorithmConfig } from '../config/algorithms.js';
-import { STATE_TIMEOUT_MS } from '../fsm/types.js';
+import type { AlgorithmConfig } from '../../src/config/algorithms.js';
+import { STATE_TIMEOUT_MS } from '../../src/fsm/types.js';
 import { certificateCommitTopic, certificateCreateTopic, jobUpdateTopic, nextJobGetTopic } from '../../../shared/contract/index.js';
-import type { IotMqtt } from '../transport/iot-mqtt.js';
-import type { Disk, StopPoint } from './recovery-stores.fixtures.js';
-import { PoweredStore } from './recovery-stores.fixtures.js';
-import { startRotator, type RotatorInstance } from './rotator.js';
-import { FakeBroker } from './testing/fake-broker.js';
-import { FakeClock } from './testing/fake-clock.js';
-import { cloud } from './testing/harness.js';
-import { MemoryLogger } from './testing/memory-logger.js';
+import type { IotMqtt } from '../../src/transport/iot-mqtt.js';
+import type { Disk, StopPoint } from './recovery-stores-fixtures.js';
+import { PoweredStore } from './recovery-stores-fixtures.js';
+import { startRotator, type RotatorInstance } from '../../src/runtime/rotator.js';
+import { FakeBroker } from './fake-broker.js';
+import { FakeClock } from './fake-clock.js';
+import { cloud } from './rotator-harness.js';
+import { MemoryLogger } from '../../../shared/test/support/memory-logger.js';
 
 /** What AWS IoT and the backend do on the first boot after the power cut. */
 export type Scenario = 'answer' | 'getRejected' | 'getTimeout' | 'commitRejected' | 'commitTimeout';

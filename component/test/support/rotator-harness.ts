@@ -5,14 +5,14 @@ import {
   ROTATE_CERTIFICATE_OPERATION,
   type ReplyOutcome,
   type RequestKind,
-} from '../../../../shared/contract/index.js';
-import type { AlgorithmConfig } from '../../config/algorithms.js';
-import { startRotator, type RotatorInstance } from '../rotator.js';
-import type { RotatorDeps } from '../rotator-deps.js';
+} from '../../../shared/contract/index.js';
+import type { AlgorithmConfig } from '../../src/config/algorithms.js';
+import { startRotator, type RotatorInstance } from '../../src/runtime/rotator.js';
+import type { RotatorDeps } from '../../src/runtime/rotator-deps.js';
 import { FakeBroker } from './fake-broker.js';
 import { FakeClock } from './fake-clock.js';
 import { FakeStore } from './fake-store.js';
-import { MemoryLogger } from './memory-logger.js';
+import { MemoryLogger } from '../../../shared/test/support/memory-logger.js';
 
 /** One simulated core: its rotator's dependencies and what they observed. */
 export interface Device {

@@ -1,5 +1,5 @@
-import { topicMatches } from '../../../../shared/mqtt/topic-match.js';
-import type { IotMessage, IotMqtt, Qos } from '../../transport/iot-mqtt.js';
+import { topicMatches } from '../../../shared/mqtt/topic-match.js';
+import type { IotMessage, IotMqtt, Qos } from '../../src/transport/iot-mqtt.js';
 
 export interface Published {
   client: string;

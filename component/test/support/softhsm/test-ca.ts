@@ -1,5 +1,5 @@
 import { randomBytes, webcrypto, type KeyObject } from 'node:crypto';
-import * as x509 from '../../src/crypto/x509.js';
+import * as x509 from '../../../src/crypto/x509.js';
 
 // The library's types name the DOM `Crypto`, which this Node project does not load.
 type ProviderCrypto = NonNullable<Parameters<typeof x509.X509CertificateGenerator.create>[1]>;
