@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { subscriptionTopics } from '../../shared/contract/index.js';
 import type { AwsStandIn } from '../aws/index.js';
 import { fileLogger } from '../device/file-logger.js';
 import { readFileCredentials } from '../device/greengrass-root.js';
@@ -41,8 +42,6 @@ async function coreCredentials(standIn: AwsStandIn, cores: ProvisionedCore[], hs
   }));
 }
 
-/** The component's rotation topics; it subscribes to them after its configuration validation. */
-const ROTATOR_SUBSCRIPTIONS = 9;
 const READY_TIMEOUT_MS = 60_000;
 
 /**
@@ -51,7 +50,8 @@ const READY_TIMEOUT_MS = 60_000;
  */
 async function componentReady(nucleus: Nucleus, thingName: string): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (nucleus.componentSubscriptions().length < ROTATOR_SUBSCRIPTIONS) {
+  const topics = subscriptionTopics(thingName).length;
+  while (nucleus.componentSubscriptions().length < topics) {
     if (Date.now() > deadline) {
       throw new Error(`${thingName}: the component did not subscribe to its topics within ${READY_TIMEOUT_MS / 1000} s; see ${nucleus.layout.logPath}`);
     }
