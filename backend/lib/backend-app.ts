@@ -1,7 +1,7 @@
 import { Validations, type App } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CertificateRotatorStack } from './certificate-rotator-stack.js';
-import { DEFAULT_NAME_PREFIX } from './wire-contract.js';
+import { DEFAULT_NAME_PREFIX } from '../../shared/contract/index.js';
 
 /**
  * The backend's CDK app: the stack, checked by cdk-nag's AwsSolutions pack at synthesis. The

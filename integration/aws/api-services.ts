@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Logger } from '../../component/src/runtime/logger.js';
+import type { Logger } from '../../shared/logging/logger.js';
 import { startHttpApi } from './http/api.js';
 import { sdkClientConfig, type SdkClientConfig } from './http/client-config.js';
 import { LambdaService } from './lambda/lambda-service.js';

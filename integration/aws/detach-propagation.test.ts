@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { retireCertificate } from '../../backend/src/aws/certificate-retirement.js';
 import { createInvocation, realSleep } from '../../backend/src/runtime/invocation.js';
 import { RetryBudgetExhaustedError } from '../../backend/src/runtime/retry.js';
-import type { Logger as StandInLogger } from '../../component/src/runtime/logger.js';
+import type { Logger as StandInLogger } from '../../shared/logging/logger.js';
 import { LocalAuthorities } from './model/ca/local-authorities.js';
 import { awsDetachPropagation, DEFAULT_DETACH_PROPAGATION_MAX_MS } from './model/registry/detach-propagation.js';
 import { type AwsStandIn, startAwsStandIn } from './stand-in.js';

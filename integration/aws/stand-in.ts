@@ -1,4 +1,4 @@
-import type { Logger } from '../../component/src/runtime/logger.js';
+import type { Logger } from '../../shared/logging/logger.js';
 import type { ApiServiceOptions, ApiServices, HttpEndpoint } from './api-services.js';
 import { IotBroker } from './broker/iot-broker.js';
 import type { LambdaService } from './lambda/lambda-service.js';

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { defineBackendApp } from '../../backend/lib/backend-app.js';
-import { DEFAULT_NAME_PREFIX } from '../../backend/lib/wire-contract.js';
-import type { Template } from '../aws/cloudformation/stack.js';
+import { DEFAULT_NAME_PREFIX } from '../../shared/contract/index.js';
+import type { Template } from '../aws/index.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BACKEND = path.join(ROOT, 'backend');

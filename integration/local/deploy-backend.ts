@@ -1,9 +1,6 @@
 import type { PcaSigningAlgorithm } from '../../backend/src/index.js';
-import { DEFAULT_NAME_PREFIX } from '../../backend/lib/wire-contract.js';
-import { CloudFormationStack, type Template } from '../aws/cloudformation/stack.js';
-import type { SdkClientConfig } from '../aws/http/client-config.js';
-import { stderrLogger } from '../aws/logger.js';
-import type { AwsStandIn } from '../aws/stand-in.js';
+import { backendResourceNames } from '../../shared/contract/index.js';
+import { CloudFormationStack, stderrLogger, type AwsStandIn, type SdkClientConfig, type Template } from '../aws/index.js';
 import { echoFunctionLogs, type LogLevel } from './function-log-echo.js';
 import { synthesizeBackend, type BackendContext } from './backend-synth.js';
 
@@ -80,18 +77,13 @@ export async function deployBackend(standIn: AwsStandIn, options: DeployBackendO
   echoFunctionLogs(lambda.logs, options.logLevel ?? 'WARN');
   const stack = await CloudFormationStack.create(target, synthesized.stackName, synthesized.template);
 
-  const prefix = DEFAULT_NAME_PREFIX;
   const jobTemplateId = stack.physicalId(onlyOf(stack, 'AWS::IoT::JobTemplate'));
   return {
     kind: 'template',
     stack,
     jobTemplateArn: model.jobTemplates.describeJobTemplate(jobTemplateId).jobTemplateArn,
     snsTopicArn: stack.physicalId(onlyOf(stack, 'AWS::SNS::Topic')),
-    ruleNames: {
-      createCertificate: `${prefix}CreateCertificate`,
-      commitCertificate: `${prefix}CommitCertificate`,
-      jobExecutionTerminal: `${prefix}JobExecutionTerminal`,
-    },
+    ruleNames: { ...backendResourceNames().rules },
     pcaCaArn: () => pcaInUse,
     useIssuer: async (issuer) => {
       synthesized = await synthesizeBackend(await contextFor(issuer));

@@ -1,4 +1,4 @@
-import type { LogGroups } from '../aws/lambda/log-groups.js';
+import type { LogGroups } from '../aws/index.js';
 
 /** Powertools' levels, from the most to the least verbose; SILENT echoes nothing. */
 const LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL'] as const;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Logger } from '../../../component/src/runtime/logger.js';
+import type { Logger } from '../../../shared/logging/logger.js';
 import type { LambdaService } from '../lambda/lambda-service.js';
 import type { AwsModel } from '../model/aws-model.js';
 import type { RulesEngine } from '../rules/rules-engine.js';

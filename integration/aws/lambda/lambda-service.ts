@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Logger } from '../../../component/src/runtime/logger.js';
+import type { Logger } from '../../../shared/logging/logger.js';
 import type { IamService } from '../iam/iam-service.js';
 import type { AccountContext } from '../model/arn.js';
 import type { Clock, TimeScale } from '../model/clock.js';
