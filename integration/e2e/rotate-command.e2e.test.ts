@@ -33,10 +33,13 @@ describe('rotate against the local stand-in', () => {
   let workDir: string;
   let cores: ProvisionedCore[];
   let fleet: RunningCore[] = [];
-  const common = (): string[] => ['--endpoint', standIn.http?.endpoint ?? '', '--region', standIn.model.region, '--poll-interval', '0.2', '--timeout', '120', '--json'];
+  const common = (): string[] => [
+    ...['--endpoint', standIn.http?.endpoint ?? '', '--ca-bundle', standIn.http?.caFile ?? ''],
+    ...['--region', standIn.model.region, '--poll-interval', '0.2', '--timeout', '120', '--json'],
+  ];
 
   beforeAll(async () => {
-    // The standard credential chain reads these; the stand-in accepts any signature.
+    // The standard credential chain reads these: the account's administrator, to the stand-in.
     vi.stubEnv('AWS_ACCESS_KEY_ID', 'stand-in');
     vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'stand-in');
     standIn = await startAwsStandIn({ minuteMs: 60_000 / TIME_SCALE, logger: stderrLogger('error') });

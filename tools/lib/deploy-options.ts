@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { readGdkConfig } from '../../component/build/gdk-config.js';
-import { COMMON_HELP, UsageError, asUsageError, endpointSchema, parseFlags, regionSchema, secondsSchema } from './cli.js';
+import { COMMON_HELP, UsageError, asUsageError, endpointSchema, caBundleSchema, parseFlags, regionSchema, secondsSchema } from './cli.js';
 
 const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -37,6 +37,7 @@ export const DEPLOY_FLAGS = {
   'poll-interval': { type: 'string', default: '10' },
   region: { type: 'string' },
   endpoint: { type: 'string' },
+  'ca-bundle': { type: 'string' },
   help: { type: 'boolean', default: false },
 } as const;
 
@@ -48,6 +49,7 @@ export interface DeployOptions {
   pollIntervalMs: number;
   region?: string;
   endpoint?: string;
+  caBundle?: string;
 }
 
 const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
@@ -65,6 +67,7 @@ const schema = z.object({
   'poll-interval': secondsSchema('--poll-interval', 3600),
   region: regionSchema,
   endpoint: endpointSchema,
+  'ca-bundle': caBundleSchema,
 });
 
 /** Parses the command line; `help` when --help was given, else the options. Throws UsageError. */
@@ -90,6 +93,7 @@ export function parseDeployArgs(argv: string[]): { help: true } | { help: false;
       pollIntervalMs: f['poll-interval'],
       ...(f.region === undefined ? {} : { region: f.region }),
       ...(f.endpoint === undefined ? {} : { endpoint: f.endpoint }),
+      ...(f['ca-bundle'] === undefined ? {} : { caBundle: f['ca-bundle'] }),
     },
   };
 }

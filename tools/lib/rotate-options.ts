@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { COMMON_HELP, UsageError, asUsageError, endpointSchema, parseFlags, regionSchema, secondsSchema } from './cli.js';
+import { COMMON_HELP, UsageError, asUsageError, endpointSchema, caBundleSchema, parseFlags, regionSchema, secondsSchema } from './cli.js';
 import { backendResourceNames } from '../../shared/contract/index.js';
 
 export const DEFAULT_TEMPLATE_ID = backendResourceNames().jobTemplate;
@@ -38,6 +38,7 @@ export interface RotateOptions {
   json: boolean;
   region?: string;
   endpoint?: string;
+  caBundle?: string;
 }
 
 /** The command's flags as node:util parseArgs reads them (every one is described in ROTATE_USAGE). */
@@ -52,6 +53,7 @@ export const ROTATE_FLAGS = {
   json: { type: 'boolean', default: false },
   region: { type: 'string' },
   endpoint: { type: 'string' },
+  'ca-bundle': { type: 'string' },
   help: { type: 'boolean', default: false },
 } as const;
 
@@ -76,6 +78,7 @@ const flagsSchema = z
     json: z.boolean(),
     region: regionSchema,
     endpoint: endpointSchema,
+    'ca-bundle': caBundleSchema,
   })
   .refine((f) => (f['thing-group'] === undefined) !== (f.things === undefined), {
     message: 'give exactly one target: --thing-group NAME or --things A,B,C',
@@ -111,6 +114,7 @@ export function parseRotateArgs(argv: string[]): { help: true } | { help: false;
       json: f.json,
       ...(f.region === undefined ? {} : { region: f.region }),
       ...(f.endpoint === undefined ? {} : { endpoint: f.endpoint }),
+      ...(f['ca-bundle'] === undefined ? {} : { caBundle: f['ca-bundle'] }),
     },
   };
 }
