@@ -8,6 +8,7 @@ import { startAwsStandIn, type AwsStandIn } from '../aws/stand-in.js';
 import { deployBackend, type BackendDeployment } from '../local/deploy-backend.js';
 import { provisionFleet, type ProvisionedCore } from '../local/fleet.js';
 import { startInlineFleet, type RunningCore } from '../local/fleet-runner.js';
+import { STAND_IN_SETUP_TIMEOUT_MS } from './standin-target.js';
 import { rotateMain } from '../../tools/lib/rotate.js';
 import type { RotateOutcome } from '../../tools/lib/rotate.js';
 
@@ -47,7 +48,7 @@ describe('rotate against the local stand-in', () => {
     workDir = await mkdtemp(path.join(tmpdir(), 'rotate-command-'));
     cores = await provisionFleet(standIn, { count: 2, workDir, thingGroupName: GROUP, algorithms: ALGORITHMS });
     fleet = await startInlineFleet(standIn, cores, { algorithms: ALGORITHMS, timeScale: TIME_SCALE });
-  });
+  }, STAND_IN_SETUP_TIMEOUT_MS);
 
   afterAll(async () => {
     for (const core of fleet) await core.stop().catch(() => undefined);

@@ -2,7 +2,7 @@ import { DisableTopicRuleCommand, EnableTopicRuleCommand } from '@aws-sdk/client
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { certificateId } from './certificate-facts.js';
 import { attachedCertificates, runRotationJob } from './fleet-facts.js';
-import { createStandInTarget, type StandInTarget } from './standin-target.js';
+import { createStandInTarget, STAND_IN_SETUP_TIMEOUT_MS, type StandInTarget } from './standin-target.js';
 
 // A core that takes longer to restart than the job's in-progress timeout comes back on its new
 // certificate to find the job TIMED_OUT. The backend deletes the new certificate of such a job,
@@ -17,7 +17,7 @@ describe('a rotation abandoned while the core restarts', () => {
   let target: StandInTarget;
   beforeAll(async () => {
     target = await createStandInTarget({ devices: 1, timeScale: TIME_SCALE, restartDelayMs: RESTART_MS });
-  });
+  }, STAND_IN_SETUP_TIMEOUT_MS);
   afterAll(async () => {
     await target?.close();
   });

@@ -47,6 +47,12 @@ export interface StandInTarget extends RotationTarget {
 
 const THING_GROUP = 'CertificateRotatorTestFleet';
 
+/**
+ * How long setting up a stand-in target may take: the first synthesis after a change to the
+ * backend bundles its handlers, which takes a minute or more on a busy machine.
+ */
+export const STAND_IN_SETUP_TIMEOUT_MS = 300_000;
+
 /** The local stand-in as a target: a fresh account, backend and fleet on this machine. */
 export async function createStandInTarget(options: StandInTargetOptions = {}): Promise<StandInTarget> {
   const timeScale = options.timeScale ?? 5;

@@ -21,6 +21,9 @@ export interface SuiteOptions {
   privateCa?: boolean;
 }
 
+/** Setting up a target may deploy the backend, whose first synthesis bundles the handlers. */
+const SETUP_TIMEOUT_MS = 300_000;
+
 const BASELINE: AlgorithmConfig = { keyAlgorithm: 'RSA-2048', signingAlgorithm: 'SHA256WITHRSA' };
 
 const INVALID_CONFIGURATIONS: Array<{ configuration: Record<string, string>; expected: string }> = [
@@ -104,7 +107,7 @@ export function defineRotationSuites(createTarget: () => Promise<RotationTarget>
   beforeAll(async () => {
     target = await createTarget();
     things = await target.things();
-  });
+  }, SETUP_TIMEOUT_MS);
   afterAll(async () => {
     await target?.close();
   });

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
@@ -76,6 +76,34 @@ async function synthesizeInto(destination: string, run: (outdir: string) => Prom
   }
 }
 
+/** A synthesis that has held its lock this long died with it; another process takes over. */
+const STALE_LOCK_MS = 10 * 60_000;
+
+/**
+ * Runs `produce` unless `destination` exists, one process at a time: test files run in parallel
+ * workers, and bundling twice at once would only double the wait on a busy machine.
+ */
+async function once(destination: string, produce: () => Promise<void>): Promise<void> {
+  const lock = `${destination}.lock`;
+  for (;;) {
+    if (existsSync(destination)) return;
+    try {
+      await mkdir(lock);
+    } catch {
+      const age = Date.now() - ((await stat(lock).catch(() => undefined))?.mtimeMs ?? Date.now());
+      if (age > STALE_LOCK_MS) await rm(lock, { recursive: true, force: true });
+      else await new Promise((resolve) => setTimeout(resolve, 250));
+      continue;
+    }
+    try {
+      if (!existsSync(destination)) await produce();
+      return;
+    } finally {
+      await rm(lock, { recursive: true, force: true });
+    }
+  }
+}
+
 const DEFAULT_CONTEXT: BackendContext = { PcaCaId: '', PcaValidityInDays: '7', PcaSigningAlgorithm: 'SHA256WITHRSA' };
 
 type Code = Record<string, unknown> & { S3Key?: unknown };
@@ -97,23 +125,23 @@ export async function synthesizeBackend(context: BackendContext = DEFAULT_CONTEX
   await mkdir(CACHE, { recursive: true });
   const key = await sourceKey();
   const bundled = path.join(CACHE, `bundle-${key}`);
-  if (!existsSync(bundled)) {
+  await once(bundled, async () => {
     await synthesizeInto(bundled, async (outdir) => {
       const template = await synthesize(outdir, DEFAULT_CONTEXT, true);
       await writeFile(path.join(outdir, 'stand-in-template.json'), JSON.stringify(template));
     });
     await pruneOtherSources(key);
-  }
+  });
   const bundledTemplate = JSON.parse(await readFile(path.join(bundled, 'stand-in-template.json'), 'utf8')) as Template;
   const contextKey = createHash('sha256').update(JSON.stringify(context)).digest('hex').slice(0, 16);
   const templateFile = path.join(CACHE, `template-${key}-${contextKey}.json`);
-  if (!existsSync(templateFile)) {
-    await synthesizeInto(templateFile, async (outdir) => {
+  await once(templateFile, () =>
+    synthesizeInto(templateFile, async (outdir) => {
       const template = await synthesize(outdir, context, false);
       await rm(outdir, { recursive: true, force: true });
       await writeFile(outdir, JSON.stringify(template));
-    });
-  }
+    }),
+  );
   const template = JSON.parse(await readFile(templateFile, 'utf8')) as Template;
   const bundledKeys = functionCode(bundledTemplate);
   const directoryOfKey = new Map<string, string>();
@@ -133,11 +161,12 @@ export async function synthesizeBackend(context: BackendContext = DEFAULT_CONTEX
   };
 }
 
-/** Keeps the cache to the current sources. */
+/** Keeps the cache to the current sources, and drops the scratch output of syntheses that died. */
 async function pruneOtherSources(key: string): Promise<void> {
   for (const entry of await readdir(CACHE)) {
-    if ((entry.startsWith('bundle-') || entry.startsWith('template-')) && !entry.includes(key)) {
-      await rm(path.join(CACHE, entry), { recursive: true, force: true });
-    }
+    const full = path.join(CACHE, entry);
+    const stale = entry.startsWith('scratch-') && Date.now() - ((await stat(full).catch(() => undefined))?.mtimeMs ?? Date.now()) > STALE_LOCK_MS;
+    const outdated = (entry.startsWith('bundle-') || entry.startsWith('template-')) && !entry.includes(key) && !entry.endsWith('.lock');
+    if (stale || outdated) await rm(full, { recursive: true, force: true });
   }
 }
