@@ -40,6 +40,8 @@ export class ExecutionEnvironment {
   private nextId = 1;
   private pending: { id: number; requestId: string; settle: (outcome: InvokeOutcome) => void } | undefined;
   private exited = false;
+  /** Killed: the process may not have exited yet, but it takes no more invocations. */
+  private stopping = false;
 
   private constructor(
     private readonly child: ChildProcess,
@@ -92,7 +94,7 @@ export class ExecutionEnvironment {
   }
 
   get alive(): boolean {
-    return !this.exited;
+    return !this.exited && !this.stopping;
   }
 
   /** Runs one invocation; past `timeoutMs` the process is killed and the invocation fails as Lambda's does. */
@@ -126,6 +128,7 @@ export class ExecutionEnvironment {
   }
 
   kill(): void {
+    this.stopping = true;
     if (!this.exited) this.child.kill('SIGKILL');
   }
 }
