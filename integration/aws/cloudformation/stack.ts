@@ -116,44 +116,59 @@ export class CloudFormationStack {
       return condition === undefined || ctx.condition(condition);
     });
     const created: string[] = [];
+    const updated: Array<[string, DeployedResource]> = [];
     this.template = template;
     try {
       for (const id of wanted) {
-        if (await this.applyOne(id, template.Resources[id] as TemplateResource, ctx)) created.push(id);
+        const before = this.resources.get(id);
+        const outcome = await this.applyOne(id, template.Resources[id] as TemplateResource, ctx);
+        if (outcome === 'created') created.push(id);
+        if (outcome === 'updated' && before) updated.push([id, before]);
       }
     } catch (error) {
-      // Roll back what this operation created, as CloudFormation does.
+      // Roll back what this operation created or changed, as CloudFormation does.
       for (const id of created.reverse()) await this.remove(id).catch(() => undefined);
+      for (const [id, before] of updated.reverse()) await this.restore(id, before).catch(() => undefined);
       this.template = previous;
       throw error;
     }
     for (const id of [...this.resources.keys()].reverse()) if (!wanted.includes(id)) await this.remove(id);
   }
 
-  /** Creates or updates one resource; true when it was created. */
-  private async applyOne(id: string, declared: TemplateResource, ctx: ResolveContext): Promise<boolean> {
+  /** Puts an updated resource back as it was before a failed operation. */
+  private async restore(id: string, before: DeployedResource): Promise<void> {
+    const now = this.resources.get(id);
+    const handler = handlerOf(before.type);
+    if (!now || !handler?.update) return;
+    const context: ResourceContext = { target: this.target, stackName: this.stackName, stackId: this.stackId, logicalId: id, type: before.type, resources: this.resources };
+    this.resources.set(id, { ...(await handler.update(now, before.properties, context)), type: before.type, properties: before.properties });
+  }
+
+  /** Creates or updates one resource, or leaves it as it is. */
+  private async applyOne(id: string, declared: TemplateResource, ctx: ResolveContext): Promise<'created' | 'updated' | 'unchanged'> {
     const properties = (resolve(declared.Properties ?? {}, ctx) ?? {}) as Record<string, unknown>;
     const current = this.resources.get(id);
     const resourceContext: ResourceContext = { target: this.target, stackName: this.stackName, stackId: this.stackId, logicalId: id, type: declared.Type, resources: this.resources };
     const handler = handlerOf(declared.Type);
     const fail = (error: unknown): never => {
+      if (error instanceof Error && /^(CREATE|UPDATE)_FAILED /.test(error.message)) throw error;
       throw new Error(`${current ? 'UPDATE' : 'CREATE'}_FAILED ${id} (${declared.Type}): ${(error as Error).message}`, { cause: error });
     };
     if (current && current.type !== declared.Type) fail(new Error(`its type changed from ${current.type}; the stand-in does not replace resources`));
     if (!handler) {
       if (declared.Type !== 'AWS::CDK::Metadata') this.target.logger.warn('Resource type not modelled by the stand-in; not created', { logicalId: id, type: declared.Type });
       this.resources.set(id, { type: declared.Type, physicalId: current?.physicalId ?? `${this.stackName}-${id}`, attributes: {}, properties });
-      return current === undefined;
+      return current === undefined ? 'created' : 'unchanged';
     }
-    if (current && JSON.stringify(current.properties) === JSON.stringify(properties)) return false;
+    if (current && JSON.stringify(current.properties) === JSON.stringify(properties)) return 'unchanged';
     try {
       if (current) {
         if (!handler.update) throw new Error('the stand-in cannot update this resource type in place');
         this.resources.set(id, { ...(await handler.update(current, properties, resourceContext)), type: declared.Type, properties });
-        return false;
+        return 'updated';
       }
       this.resources.set(id, { ...(await handler.create(properties, resourceContext)), type: declared.Type, properties });
-      return true;
+      return 'created';
     } catch (error) {
       return fail(error);
     }
