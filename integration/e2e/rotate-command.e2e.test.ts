@@ -8,12 +8,12 @@ import { startAwsStandIn, type AwsStandIn } from '../aws/stand-in.js';
 import { deployBackend, type BackendDeployment } from '../local/deploy-backend.js';
 import { provisionFleet, type ProvisionedCore } from '../local/fleet.js';
 import { startInlineFleet, type RunningCore } from '../local/fleet-runner.js';
+import { INLINE_TEST_TIME_SCALE } from '../local/start-fleet.js';
 import { STAND_IN_SETUP_TIMEOUT_MS } from './standin-target.js';
 import { rotateMain } from '../../tools/lib/rotate.js';
 import type { RotateOutcome } from '../../tools/lib/rotate.js';
 
 /** AWS IoT's minutes and the component's timeouts run this many times faster; low enough for a loaded machine. */
-const TIME_SCALE = 5;
 const GROUP = 'RotateCommandFleet';
 const ALGORITHMS = { keyAlgorithm: 'RSA-2048', signingAlgorithm: 'SHA256WITHRSA' } as const;
 
@@ -43,11 +43,11 @@ describe('rotate against the local stand-in', () => {
     // The standard credential chain reads these: the account's administrator, to the stand-in.
     vi.stubEnv('AWS_ACCESS_KEY_ID', 'stand-in');
     vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'stand-in');
-    standIn = await startAwsStandIn({ minuteMs: 60_000 / TIME_SCALE, logger: stderrLogger('error') });
+    standIn = await startAwsStandIn({ minuteMs: 60_000 / INLINE_TEST_TIME_SCALE, logger: stderrLogger('error') });
     backend = await deployBackend(standIn, { issuer: 'iot', logLevel: 'SILENT' });
     workDir = await mkdtemp(path.join(tmpdir(), 'rotate-command-'));
     cores = await provisionFleet(standIn, { count: 2, workDir, thingGroupName: GROUP, algorithms: ALGORITHMS });
-    fleet = await startInlineFleet(standIn, cores, { algorithms: ALGORITHMS, timeScale: TIME_SCALE });
+    fleet = await startInlineFleet(standIn, cores, { algorithms: ALGORITHMS, timeScale: INLINE_TEST_TIME_SCALE });
   }, STAND_IN_SETUP_TIMEOUT_MS);
 
   afterAll(async () => {

@@ -10,8 +10,8 @@ import { createStandInTarget, STAND_IN_SETUP_TIMEOUT_MS, type StandInTarget } fr
 // soon as the terminal function removed it. The terminal rule is off here so that the core does
 // see its new certificate still working when it returns: the decision must come from the job.
 // The backend's functions take real time, so the component's timeouts must leave them room.
-const TIME_SCALE = 10; // in-progress timeout 30 s, component timeouts 3 s
-const RESTART_MS = 36_000;
+const TIME_SCALE = 5; // in-progress timeout 60 s, component timeouts 6 s
+const RESTART_MS = 72_000;
 
 describe('a rotation abandoned while the core restarts', () => {
   let target: StandInTarget;
@@ -40,5 +40,5 @@ describe('a rotation abandoned while the core restarts', () => {
     } finally {
       await target.iot.send(new EnableTopicRuleCommand({ ruleName: 'AWSLabsCertificateRotatorJobExecutionTerminal' }));
     }
-  }, 240_000);
+  }, 420_000);
 });

@@ -19,8 +19,7 @@ describe('end to end through the stand-in with keys in SoftHSM2 (inline cores)',
   let things: string[];
 
   beforeAll(async () => {
-    // x5: the backend's functions take real time (see standin-inline.e2e.test.ts).
-    target = await createStandInTarget({ devices: 2, timeScale: 5, hsm: true });
+    target = await createStandInTarget({ devices: 2, hsm: true });
     things = await target.things();
   }, STAND_IN_SETUP_TIMEOUT_MS);
   afterAll(async () => {

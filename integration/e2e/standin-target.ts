@@ -11,7 +11,7 @@ import { deployBackend, standInClientConfig, type BackendDeployment } from '../l
 import { provisionFleet } from '../local/fleet.js';
 import type { RunningCore } from '../local/fleet-runner.js';
 import { provisionHsmFleet } from '../local/hsm-fleet.js';
-import { standInTimeScale, startFleet, type NucleusMode } from '../local/start-fleet.js';
+import { INLINE_TEST_TIME_SCALE, standInTimeScale, startFleet, type NucleusMode } from '../local/start-fleet.js';
 import { componentValidationMessage } from './validation-failure.js';
 import type { RotationTarget } from './target.js';
 import { backendResourceNames } from '../../shared/contract/index.js';
@@ -53,9 +53,16 @@ const THING_GROUP = 'CertificateRotatorTestFleet';
  */
 export const STAND_IN_SETUP_TIMEOUT_MS = 300_000;
 
+/**
+ * The stand-in suites' timeouts: a rotation test waits for a job, and the failure cases also for
+ * the component's own timeouts (30 s in process mode) and restarts; each job is bounded by the
+ * target's jobTimeoutMs anyway.
+ */
+export const STAND_IN_SUITE_TIMEOUTS = { setupMs: STAND_IN_SETUP_TIMEOUT_MS, rotationMs: 300_000 };
+
 /** The local stand-in as a target: a fresh account, backend and fleet on this machine. */
 export async function createStandInTarget(options: StandInTargetOptions = {}): Promise<StandInTarget> {
-  const timeScale = options.timeScale ?? 5;
+  const timeScale = options.timeScale ?? INLINE_TEST_TIME_SCALE;
   const nucleus = options.nucleus ?? 'inline';
   const awsTimeScale = standInTimeScale(nucleus, timeScale);
   const algorithms = options.algorithms ?? { keyAlgorithm: 'RSA-2048', signingAlgorithm: 'SHA256WITHRSA' };

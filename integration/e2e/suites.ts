@@ -19,10 +19,13 @@ export interface SuiteOptions {
    * does not run the Private CA suite, as the original's suite did not.
    */
   privateCa?: boolean;
+  /**
+   * Timeouts of the set-up and of each rotation test, when the run's defaults are too short for
+   * this target (unset: the run's own, as for a real account, where they are in hours).
+   */
+  timeouts?: { setupMs: number; rotationMs: number };
 }
 
-/** Setting up a target may deploy the backend, whose first synthesis bundles the handlers. */
-const SETUP_TIMEOUT_MS = 300_000;
 
 const BASELINE: AlgorithmConfig = { keyAlgorithm: 'RSA-2048', signingAlgorithm: 'SHA256WITHRSA' };
 
@@ -107,7 +110,7 @@ export function defineRotationSuites(createTarget: () => Promise<RotationTarget>
   beforeAll(async () => {
     target = await createTarget();
     things = await target.things();
-  }, SETUP_TIMEOUT_MS);
+  }, options.timeouts?.setupMs);
   afterAll(async () => {
     await target?.close();
   });
@@ -135,7 +138,7 @@ export function defineRotationSuites(createTarget: () => Promise<RotationTarget>
         expect(facts.signatureAlgorithm).toBe('SHA256WITHRSA');
         expect(facts.keyAlgorithm).toBe(pair.keyAlgorithm);
       }
-    });
+    }, options.timeouts?.rotationMs);
   });
 
   describe.runIf(options.privateCa ?? true)('rotation with AWS Private CA as issuer', () => {
@@ -159,7 +162,7 @@ export function defineRotationSuites(createTarget: () => Promise<RotationTarget>
         }
       }
       // One job per algorithm, each after a redeployment of the create function.
-    }, 600_000);
+    }, options.timeouts && 3 * options.timeouts.rotationMs);
   });
 
   describe('rotation failures roll back', () => {
@@ -179,7 +182,7 @@ export function defineRotationSuites(createTarget: () => Promise<RotationTarget>
         await target.iot.send(new EnableTopicRuleCommand({ ruleName: RULES.createCertificate }));
       }
       await expectOldCertificatesKept(target, before);
-    });
+    }, options.timeouts?.rotationMs);
 
     it('new certificates deactivated: every core rolls back, the new certificates are deleted', async () => {
       const before = await certificatesByThing(target);
@@ -197,7 +200,7 @@ export function defineRotationSuites(createTarget: () => Promise<RotationTarget>
         const messages = (await target.notifications()).map((n) => n.message);
         for (const thing of things) expect(messages.some((m) => m.includes(`for ${thing} FAILED`))).toBe(true);
       }
-    });
+    }, options.timeouts?.rotationMs);
 
     it('commit disabled: every core rolls back, old certificate kept', async () => {
       const before = await certificatesByThing(target);
@@ -212,6 +215,6 @@ export function defineRotationSuites(createTarget: () => Promise<RotationTarget>
         await target.iot.send(new EnableTopicRuleCommand({ ruleName: RULES.commitCertificate }));
       }
       await expectOldCertificatesKept(target, before);
-    });
+    }, options.timeouts?.rotationMs);
   });
 }

@@ -31,6 +31,13 @@ export interface StartFleetOptions {
  */
 export const PROCESS_MODE_MAX_TIME_SCALE = 2;
 
+/**
+ * The fastest the tests run inline cores' timers: the backend's functions run at real speed, each
+ * in a process of its own, and x3 leaves a core 10 s where it has 30 s, room for a cold start
+ * and a dozen AWS calls on a busy machine.
+ */
+export const INLINE_TEST_TIME_SCALE = 3;
+
 export function standInTimeScale(nucleus: NucleusMode, requested: number): number {
   return nucleus === 'process' ? Math.min(requested, PROCESS_MODE_MAX_TIME_SCALE) : requested;
 }

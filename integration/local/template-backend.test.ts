@@ -9,8 +9,8 @@ import { certificateIdOf, startAwsStandIn, stderrLogger, type AwsStandIn, type T
 import { deployBackend, standInClientConfig, type BackendDeployment } from './deploy-backend.js';
 import { provisionFleet, type ProvisionedCore } from './fleet.js';
 import { startInlineFleet, type RunningCore } from './fleet-runner.js';
+import { INLINE_TEST_TIME_SCALE } from './start-fleet.js';
 
-const TIME_SCALE = 5;
 const GROUP = 'TemplateBackendFleet';
 const ALGORITHMS = { keyAlgorithm: 'ECDSA-P256', signingAlgorithm: 'ECDSA-WITH-SHA256' } as const;
 const names = backendResourceNames();
@@ -48,18 +48,18 @@ describe('the backend deployed from its synthesized CloudFormation template', ()
     const [core] = cores;
     const thingArn = standIn.model.registry.things.describeThing(core?.thingName ?? '').thingArn;
     await iot.send(new CreateJobCommand({ jobId, jobTemplateArn: backend.jobTemplateArn, targets: [thingArn] }));
-    const progress = await watchJob(iot, jobId, { intervalMs: 200, timeoutMs: (6 * 60_000) / TIME_SCALE + 30_000, expectedThings: 1 });
+    const progress = await watchJob(iot, jobId, { intervalMs: 200, timeoutMs: (6 * 60_000) / INLINE_TEST_TIME_SCALE + 30_000, expectedThings: 1 });
     const execution = await iot.send(new DescribeJobExecutionCommand({ jobId, thingName: core?.thingName ?? '' }));
     const reason = execution.execution?.statusDetails?.detailsMap?.['DeviceFailureReason'];
     return { status: progress.executions[0]?.status ?? 'NONE', ...(reason ? { reason } : {}) };
   };
 
   beforeAll(async () => {
-    standIn = await startAwsStandIn({ minuteMs: 60_000 / TIME_SCALE, logger: stderrLogger('error') });
+    standIn = await startAwsStandIn({ minuteMs: 60_000 / INLINE_TEST_TIME_SCALE, logger: stderrLogger('error') });
     backend = await deployBackend(standIn, { issuer: 'iot', logLevel: 'SILENT' });
     workDir = await mkdtemp(path.join(tmpdir(), 'template-backend-'));
     cores = await provisionFleet(standIn, { count: 1, workDir, thingGroupName: GROUP, algorithms: ALGORITHMS });
-    fleet = await startInlineFleet(standIn, cores, { algorithms: ALGORITHMS, timeScale: TIME_SCALE });
+    fleet = await startInlineFleet(standIn, cores, { algorithms: ALGORITHMS, timeScale: INLINE_TEST_TIME_SCALE });
     iot = new IoTClient(standInClientConfig(standIn));
   }, 300_000);
 

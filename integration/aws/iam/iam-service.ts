@@ -138,6 +138,16 @@ export class IamService {
       if (byIdentity !== 'Allow' && byResource !== 'Allow') throw accessDenied(session, request.action, resource);
     }
   }
+
+  /** Whether the session may make the request, for services acting with a role that report no error to anyone. */
+  allows(session: RoleSession, request: Authorization): boolean {
+    try {
+      this.authorize(session, request);
+      return true;
+    } catch {
+      return false;
+    }
+  }
 }
 
 /**

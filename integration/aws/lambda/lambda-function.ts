@@ -32,6 +32,11 @@ export interface PlatformSettings {
   caFile: string;
   /** A file that does not exist, for AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE: no local profile leaks in. */
   emptyConfigFile: string;
+  /**
+   * Whether the function's role may write to the log stream: Lambda writes a function's output
+   * with its role, and drops it when the role lacks logs:CreateLogStream or logs:PutLogEvents.
+   */
+  mayLog(logGroup: string, logStream: string): boolean;
 }
 
 const today = (): string => new Date().toISOString().slice(0, 10).replace(/-/g, '/');
@@ -44,6 +49,8 @@ const today = (): string => new Date().toISOString().slice(0, 10).replace(/-/g, 
 export class LambdaFunction {
   private readonly idle: ExecutionEnvironment[] = [];
   private readonly all = new Set<ExecutionEnvironment>();
+  /** Whether each environment's role session may write its log stream (decided when it starts). */
+  private readonly logging = new WeakMap<ExecutionEnvironment, boolean>();
   private running = 0;
   private readonly waiting: Array<() => void> = [];
   private closed = false;
@@ -66,16 +73,19 @@ export class LambdaFunction {
     try {
       environment = await this.acquire();
       this.keepOneWarm();
-      this.logs.append(logGroupName, `START RequestId: ${requestId} Version: $LATEST`);
+      const logged = this.logging.get(environment) === true;
+      const log = (line: string): void => {
+        if (logged) this.logs.append(logGroupName, line);
+      };
+      log(`START RequestId: ${requestId} Version: $LATEST`);
       const started = Date.now();
       const outcome = await environment.invoke(event, requestId, timeoutSeconds * 1000);
       const duration = Date.now() - started;
       if (!outcome.ok && outcome.error.errorType === 'Sandbox.Timedout') {
-        this.logs.append(logGroupName, `${new Date().toISOString()} ${requestId} Task timed out after ${timeoutSeconds.toFixed(2)} seconds`);
+        log(`${new Date().toISOString()} ${requestId} Task timed out after ${timeoutSeconds.toFixed(2)} seconds`);
       }
-      this.logs.append(logGroupName, `END RequestId: ${requestId}`);
-      this.logs.append(
-        logGroupName,
+      log(`END RequestId: ${requestId}`);
+      log(
         `REPORT RequestId: ${requestId}\tDuration: ${duration.toFixed(2)} ms\tBilled Duration: ${Math.max(1, Math.ceil(duration))} ms\tMemory Size: ${this.configuration.memoryMb} MB`,
       );
       return outcome;
@@ -144,11 +154,14 @@ export class LambdaFunction {
   private async start(): Promise<ExecutionEnvironment> {
     const c = this.configuration;
     const stream = `${today()}/[$LATEST]${randomBytes(16).toString('hex')}`;
+    const logged = this.platform.mayLog(c.logGroupName, stream);
     const environment = await ExecutionEnvironment.start({
       functionArn: c.functionArn,
       codeDirectory: c.codeDirectory,
       memoryMb: c.memoryMb,
-      onOutput: (line) => this.logs.append(c.logGroupName, line),
+      onOutput: (line) => {
+        if (logged) this.logs.append(c.logGroupName, line);
+      },
       environment: {
         ...c.environment,
         PATH: process.env['PATH'] ?? '/usr/bin:/bin',
@@ -182,6 +195,7 @@ export class LambdaFunction {
       throw Object.assign(new Error(`Function not found: ${c.functionArn}`), { name: 'ResourceNotFoundException' });
     }
     this.all.add(environment);
+    this.logging.set(environment, logged);
     return environment;
   }
 

@@ -43,6 +43,11 @@ describe('Lambda in the stand-in', () => {
     roleArn = iam.createRole('FunctionRole', trust('lambda.amazonaws.com')).arn;
     iam.putRolePolicy(
       'FunctionRole',
+      'logs',
+      parsePolicyDocument({ Statement: { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: 'arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/*:*' } }, 'logs'),
+    );
+    iam.putRolePolicy(
+      'FunctionRole',
       'things',
       parsePolicyDocument({ Statement: { Effect: 'Allow', Action: 'iot:DescribeThing', Resource: 'arn:aws:iot:us-east-1:123456789012:thing/allowed-*' } }, 'things'),
     );
@@ -111,6 +116,13 @@ describe('Lambda in the stand-in', () => {
     const error = (await failure(lambda.invoke('Failing', { thingName: 'core-9' }))) as FunctionInvocationError;
     expect(error.functionError).toMatchObject({ errorType: 'RotationError', errorMessage: 'cannot rotate core-9' });
     expect(lambda.logs.lines('/aws/lambda/Failing')).toContain('{"level":"ERROR","message":"failing","attempt":null}');
+  });
+
+  it("drops a function's output when its role may not write to its log group, as Lambda does", async () => {
+    standIn.model.iam.createRole('SilentRole', trust('lambda.amazonaws.com'));
+    lambda.createFunction({ functionName: 'Unlogged', handler: 'fail.handler', runtime: 'nodejs24.x', codeDirectory: CODE, roleArn: standIn.model.iam.role('SilentRole').arn, environment: {}, timeoutSeconds: 5, memoryMb: 128 });
+    await expect(lambda.invoke('Unlogged', {})).rejects.toThrow('RotationError');
+    expect(lambda.logs.lines('/aws/lambda/Unlogged')).toEqual([]);
   });
 
   it('refuses a role that does not trust Lambda, and a handler that does not exist', async () => {

@@ -127,12 +127,20 @@ export class LambdaService {
       throw new AwsError('InvalidParameterValueException', 'The role defined for the function cannot be assumed by Lambda.');
     }
     // Lambda runs the function with temporary credentials of a session named after it.
-    const credentials = this.options.iam.assumeRole(roleName, configuration.functionName);
+    const { iam, ctx, logger } = this.options;
+    const credentials = iam.assumeRole(roleName, configuration.functionName);
+    const session = iam.sessionFor(roleName, configuration.functionName);
     const platform = {
-      region: this.options.ctx.region,
+      region: ctx.region,
       endpointUrl: this.options.endpointUrl,
       caFile: this.options.caFile,
       emptyConfigFile: path.join(this.scratch, 'no-aws-config'),
+      mayLog: (logGroup: string, logStream: string): boolean => {
+        const resources = [`arn:aws:logs:${ctx.region}:${ctx.accountId}:log-group:${logGroup}:log-stream:${logStream}`];
+        const allowed = ['logs:CreateLogStream', 'logs:PutLogEvents'].every((action) => iam.allows(session, { action, resources, secureTransport: true }));
+        if (!allowed) logger.warn('Function output not logged: its role may not write to its log group', { functionName: configuration.functionName, logGroup });
+        return allowed;
+      },
     };
     const fn = new LambdaFunction(configuration, credentials, platform, this.logs, this.options.maxEnvironmentsPerFunction ?? 4);
     fn.keepOneWarm();
