@@ -104,7 +104,7 @@ export class JobsService {
       throw new AwsError('InvalidStateTransitionException', `Job ${jobId} is IN_PROGRESS; cancel it or use force`);
     }
     this.state.jobs.delete(jobId);
-    this.lifecycle.forget(jobId);
+    this.lifecycle.forget(jobId, job.namespaceId);
   }
 
   /** DescribeJobExecution of the control plane (the record; render it for the wire). */
