@@ -112,7 +112,12 @@ export class CloudDeployments {
     if (nucleusEntry && nucleusEntry.version !== NUCLEUS_VERSION) {
       return failed('FAILED_NO_STATE_CHANGE', `This core runs nucleus ${NUCLEUS_VERSION}; updating it to ${nucleusEntry.version} is not modelled`, ['DEPLOYMENT_FAILURE', 'NUCLEUS_VERSION_NOT_SUPPORTED'], ['REQUEST_ERROR']);
     }
+    if (nucleusEntry?.configurationUpdate) {
+      this.options.logger.warn('The nucleus stand-in does not apply configuration to aws.greengrass.Nucleus from deployments', { configurationUpdate: nucleusEntry.configurationUpdate });
+    }
     const generic = entries.filter(([name]) => name !== NUCLEUS_COMPONENT);
+    // Nothing to install on a core that has nothing yet (a group's baseline of nucleus settings).
+    if (generic.length === 0 && this.nucleus.component === undefined) return SUCCEEDED;
     if (generic.length !== 1) {
       return failed('FAILED_NO_STATE_CHANGE', `This core runs exactly one generic component; the deployment names ${generic.length}`, ['DEPLOYMENT_FAILURE', 'UNSUPPORTED_DEPLOYMENT'], ['REQUEST_ERROR']);
     }
