@@ -193,4 +193,18 @@ describe('rollout', () => {
     expect(model.deviceJobs.getPendingJobExecutions('core-1').queuedJobs.map((e) => e.jobId)).toEqual(['rotate']);
     expect(model.deviceJobs.getPendingJobExecutions('core-1', 'aws-gg-deployment').queuedJobs.map((e) => e.jobId)).toEqual(['deploy']);
   });
+
+  it('lets a CONTINUOUS job reach things that join its group later, and keeps it open', async () => {
+    const { model, groupArn } = await setUp(1);
+    model.jobs.createJob({ jobId: 'deploy', document: '{}', targets: [groupArn], targetSelection: 'CONTINUOUS' });
+    model.deviceJobs.updateJobExecution('core-1', 'deploy', { status: 'SUCCEEDED' });
+    expect(model.jobs.describeJob('deploy').job.status).toBe('IN_PROGRESS');
+    model.registry.things.createThing('core-9');
+    model.registry.things.addThingToThingGroup('fleet', 'core-9');
+    model.registry.things.addThingToThingGroup('fleet', 'core-9');
+    expect(model.jobs.listJobExecutionsForJob('deploy').map((e) => [e.thingName, e.status])).toEqual([
+      ['core-1', 'SUCCEEDED'],
+      ['core-9', 'QUEUED'],
+    ]);
+  });
 });

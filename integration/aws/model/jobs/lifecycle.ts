@@ -172,7 +172,8 @@ export class ExecutionLifecycle {
 
   private completeIfDone(jobId: string): void {
     const job = this.state.jobs.get(jobId);
-    if (!job || job.status !== 'IN_PROGRESS') return;
+    // A continuous job stays open for things that join its groups later.
+    if (!job || job.status !== 'IN_PROGRESS' || job.targetSelection === 'CONTINUOUS') return;
     if ((this.state.undispatched.get(jobId)?.length ?? 0) > 0) return;
     if (this.state.executionsOfJob(jobId).some((e) => !isTerminal(e.status))) return;
     const now = this.clock.now();
