@@ -38,12 +38,24 @@ export class IotJobsDeployments {
   }
 
   async start(): Promise<void> {
-    await this.mqtt.subscribe(`${this.topic('$next', 'get')}/accepted`, 1, (m) => void this.onNext(m.payload));
+    await this.mqtt.subscribe(`${this.topic('$next', 'get')}/accepted`, 1, (m) => {
+      const execution = this.parse<{ execution?: { jobId: string; jobDocument: unknown } }>(m.payload)?.execution;
+      if (execution) void this.onNext(execution);
+    });
     await this.mqtt.subscribe(`$aws/things/${this.thingName}/jobs/notify-${NAMESPACE}`, 1, (m) => {
-      const jobs = (JSON.parse(m.payload.toString('utf8')) as { jobs?: Record<string, unknown> }).jobs ?? {};
+      const jobs = this.parse<{ jobs?: Record<string, unknown> }>(m.payload)?.jobs ?? {};
       if ('QUEUED' in jobs) this.requestNext();
     });
     this.requestNext();
+  }
+
+  private parse<T>(payload: Buffer): T | undefined {
+    try {
+      return JSON.parse(payload.toString('utf8')) as T;
+    } catch {
+      this.logger.warn('Ignoring a jobs message that is not JSON', { bytes: payload.length });
+      return undefined;
+    }
   }
 
   /** `$next` in the deployment namespace: the device's oldest in-progress or queued deployment. */
@@ -53,9 +65,8 @@ export class IotJobsDeployments {
     });
   }
 
-  private async onNext(payload: Buffer): Promise<void> {
-    const execution = (JSON.parse(payload.toString('utf8')) as { execution?: { jobId: string; jobDocument: unknown } }).execution;
-    if (!execution || this.seen.has(execution.jobId)) return;
+  private async onNext(execution: { jobId: string; jobDocument: unknown }): Promise<void> {
+    if (this.seen.has(execution.jobId)) return;
     if (this.busy) {
       this.again = true;
       return;
@@ -64,7 +75,14 @@ export class IotJobsDeployments {
     this.seen.add(execution.jobId);
     try {
       this.logger.info('Received deployment job', { jobId: execution.jobId });
-      await this.update(execution.jobId, 'IN_PROGRESS', {});
+      try {
+        await this.update(execution.jobId, 'IN_PROGRESS', {});
+      } catch (error) {
+        // Offline: the job stays pending in the cloud and comes back with the next $next.
+        this.seen.delete(execution.jobId);
+        this.logger.warn('Cannot start the deployment job', { jobId: execution.jobId, reason: (error as Error).message });
+        return;
+      }
       const outcome = await this.deploy({ jobId: execution.jobId, document: execution.jobDocument });
       await this.update(execution.jobId, outcome.status, outcome.statusDetails);
     } catch (error) {
