@@ -5,8 +5,8 @@
  */
 import { CreateDeploymentCommand, GetDeploymentCommand, ListEffectiveDeploymentsCommand } from '@aws-sdk/client-greengrassv2';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { eventually } from '../../integration/nucleus/testing/ipc-fixture.js';
-import { PROBE, startCloudCores, type CloudCores } from '../../integration/nucleus/testing/cloud-cores.js';
+import { eventually } from '../../integration/test/support/nucleus/ipc-fixture.js';
+import { PROBE, startCloudCores, type CloudCores } from '../../integration/test/support/nucleus/cloud-cores.js';
 import { deployMain } from './deploy-component-version.js';
 
 const GROUP = 'ToolFleet';

@@ -20,7 +20,7 @@ import {
 import { CreateBucketCommand, GetObjectCommand, HeadBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../model/clock.js';
-import { type ApiFixture, startApiFixture } from './test-support.js';
+import { type ApiFixture, startApiFixture } from '../../test/support/aws/http.js';
 
 const GROUP_ARN = 'arn:aws:iot:us-east-1:123456789012:thinggroup/fleet';
 const ARTIFACT = Buffer.from('the artifact bytes');

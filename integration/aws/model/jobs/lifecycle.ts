@@ -7,11 +7,12 @@ import type { MessageBus } from '../message-bus.js';
 import { RolloutRate } from './rollout.js';
 import type { JobState } from './state.js';
 import { isTerminal, type JobExecution } from './types.js';
+import { jobsTopicPrefix, notifyNextTopic } from '../../../../shared/contract/index.js';
 import { executionSummaryView, jobExecutionEvent, notifyNextExecutionView } from './views.js';
 
-/** A jobs topic's last level in a job namespace: `notify` becomes `notify-namespace-<id>`. */
-export const namespaced = (level: string, namespaceId: string | undefined): string =>
-  namespaceId === undefined ? level : `${level}-namespace-${namespaceId}`;
+/** A jobs topic in a job namespace: `.../notify` becomes `.../notify-namespace-<id>`. */
+export const namespaced = (topic: string, namespaceId: string | undefined): string =>
+  namespaceId === undefined ? topic : `${topic}-namespace-${namespaceId}`;
 
 export interface ExecutionChange {
   previous?: JobExecution;
@@ -87,7 +88,7 @@ export class ExecutionLifecycle {
     const payload = next
       ? { timestamp, execution: notifyNextExecutionView(next, this.state.job(next.jobId)) }
       : { timestamp };
-    this.bus.publish(`$aws/things/${thingName}/jobs/${namespaced('notify-next', namespaceId)}`, payload, 1);
+    this.bus.publish(namespaced(notifyNextTopic(thingName), namespaceId), payload, 1);
   }
 
   /** The ListNotification (`notify`): the thing's pending executions whenever one changes status. */
@@ -98,7 +99,7 @@ export class ExecutionLifecycle {
       ...(queued.length > 0 ? { QUEUED: queued.map(executionSummaryView) } : {}),
     };
     const payload = { timestamp: Math.floor(this.clock.now() / 1000), jobs };
-    this.bus.publish(`$aws/things/${thingName}/jobs/${namespaced('notify', namespaceId)}`, payload, 1);
+    this.bus.publish(namespaced(`${jobsTopicPrefix(thingName)}/notify`, namespaceId), payload, 1);
   }
 
   /** Releases the job's executions window by window at the rollout rate. */
