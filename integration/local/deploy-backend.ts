@@ -9,6 +9,7 @@ import {
   JOB_DOCUMENT,
   SHADOW_NAME,
   type ClientConfig,
+  type IssuerSettings,
   type PcaSigningAlgorithm,
   type RotationHandler,
 } from '../../backend/src/index.js';
@@ -98,10 +99,10 @@ export async function deployBackend(standIn: AwsStandIn, options: DeployBackendO
   let pcaInUse: string | undefined;
   const createFunction = async (issuer: IssuerChoice): Promise<RotationHandler> => {
     pcaInUse = issuer.kind === 'pca' ? await privateCa(issuer.signingAlgorithm) : undefined;
-    const pca = issuer.kind === 'pca' && pcaInUse
-      ? { caArn: pcaInUse, validityInDays: options.pcaValidityInDays ?? 7, signingAlgorithm: issuer.signingAlgorithm }
-      : undefined;
-    return createCreateCertificateHandler({ ...common, logger: logger(`${prefix}CreateCertificate`), ...(pca ? { pca } : {}) });
+    const settings: IssuerSettings = issuer.kind === 'pca' && pcaInUse
+      ? { kind: 'private-ca', caArn: pcaInUse, validityInDays: options.pcaValidityInDays ?? 7, signingAlgorithm: issuer.signingAlgorithm }
+      : { kind: 'iot-core' };
+    return createCreateCertificateHandler({ ...common, logger: logger(`${prefix}CreateCertificate`), issuer: settings });
   };
   const initialIssuer: IssuerChoice =
     options.issuer === 'pca' ? { kind: 'pca', signingAlgorithm: options.pcaSigningAlgorithm ?? 'SHA256WITHRSA' } : { kind: 'iot' };

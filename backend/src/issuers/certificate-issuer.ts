@@ -5,6 +5,11 @@ export interface IssuedCertificate {
   certificateId: string;
   certificateArn: string;
   certificatePem: string;
+  /**
+   * The issuing CA's chain (PEM, issuer first), when the issuer hands it out: Private CA's
+   * GetCertificate does; AWS IoT Core's CreateCertificateFromCsr does not.
+   */
+  certificateChainPem?: string;
 }
 
 /** Signs a device's CSR and registers the result in AWS IoT. The handlers know nothing else of it. */

@@ -36,7 +36,7 @@ export function privateCaIssuer(iot: IoTClient, pca: ACMPCAClient, settings: Pri
       );
       const CertificateArn = issued.CertificateArn;
       if (CertificateArn === undefined) throw new Error('IssueCertificate returned no certificate ARN');
-      const certificatePem = await waitForCertificate(pca, { CertificateAuthorityArn, CertificateArn }, invocation);
+      const { certificatePem, certificateChainPem } = await waitForCertificate(pca, { CertificateAuthorityArn, CertificateArn }, invocation);
       const registered = await invocation.call('RegisterCertificateWithoutCA', () =>
         iot.send(new RegisterCertificateWithoutCACommand({ certificatePem, status: 'ACTIVE' })),
       );
@@ -44,7 +44,7 @@ export function privateCaIssuer(iot: IoTClient, pca: ACMPCAClient, settings: Pri
       if (certificateId === undefined || certificateArn === undefined) {
         throw new Error('RegisterCertificateWithoutCA returned no certificate id');
       }
-      return { certificateId, certificateArn, certificatePem };
+      return { certificateId, certificateArn, certificatePem, ...(certificateChainPem === undefined ? {} : { certificateChainPem }) };
     },
   });
 }
@@ -53,13 +53,14 @@ async function waitForCertificate(
   pca: ACMPCAClient,
   ids: { CertificateAuthorityArn: string; CertificateArn: string },
   invocation: Invocation,
-): Promise<string> {
+): Promise<{ certificatePem: string; certificateChainPem?: string }> {
   for (let attempt = 1; ; attempt += 1) {
     try {
       const answer = await invocation.call('GetCertificate', () => pca.send(new GetCertificateCommand(ids)));
       if (answer.Certificate === undefined) throw new Error('GetCertificate returned no certificate');
       invocation.logger.info('Certificate is ready', { attempts: attempt });
-      return answer.Certificate;
+      const chain = answer.CertificateChain;
+      return { certificatePem: answer.Certificate, ...(chain === undefined || chain === '' ? {} : { certificateChainPem: chain }) };
     } catch (error) {
       if (!isNamed(error, 'RequestInProgressException')) throw error;
       if (attempt >= POLL_ATTEMPTS || invocation.budget.remainingMs() - POLL_DELAY_MS <= 0) {

@@ -2,7 +2,7 @@ import { ListThingPrincipalsV2Command } from '@aws-sdk/client-iot';
 import { GetThingShadowCommand, UpdateThingShadowCommand } from '@aws-sdk/client-iot-data-plane';
 import { DescribeJobExecutionCommand } from '@aws-sdk/client-iot-jobs-data-plane';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createCommitCertificateHandler } from '../../src/handlers/commit-certificate.js';
+import { createCommitCertificateHandler } from '../../src/handlers/commit-certificate-lambda.js';
 import {
   awsError,
   certArn,

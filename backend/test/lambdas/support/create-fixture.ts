@@ -13,7 +13,7 @@ import { IssueCertificateCommand } from '@aws-sdk/client-acm-pca';
 import { DeleteThingShadowCommand, UpdateThingShadowCommand } from '@aws-sdk/client-iot-data-plane';
 import { DescribeJobExecutionCommand } from '@aws-sdk/client-iot-jobs-data-plane';
 import { expect } from 'vitest';
-import { createCreateCertificateHandler, type CreateCertificateSettings } from '../../../src/handlers/create-certificate.js';
+import { createCreateCertificateHandler, type CreateCertificateSettings } from '../../../src/handlers/create-certificate-lambda.js';
 import type { RotationHandler } from '../../../src/index.js';
 import {
   certArn,
@@ -37,7 +37,7 @@ export const TOPIC = `awslabs/things/${THING}/certificate/create`;
 export const PCA_ARN = `arn:aws:acm-pca:${REGION}:123456789012:certificate-authority/11111111-2222-3333-4444-555555555555`;
 export const PCA_CERT_ARN = `${PCA_ARN}/certificate/abcdef`;
 export const POLICIES = ['GreengrassV2IoTThingPolicy', 'GreengrassTESCertificatePolicy'];
-export const pcaSettings = { pca: { caArn: PCA_ARN, validityInDays: 7, signingAlgorithm: 'SHA256WITHRSA' as const } };
+export const pcaSettings = { issuer: { kind: 'private-ca' as const, caArn: PCA_ARN, validityInDays: 7, signingAlgorithm: 'SHA256WITHRSA' as const } };
 
 export const request = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
   jobId: JOB_ID,

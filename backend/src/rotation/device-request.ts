@@ -1,0 +1,61 @@
+import type * as z from 'zod';
+import { describeError } from '../aws/errors.js';
+import { publishReply } from '../aws/replies.js';
+import { parseRequest } from '../events/device-requests.js';
+import type { Invocation } from '../runtime/invocation.js';
+import type { InvocationContext } from '../runtime/time-budget.js';
+import { replyTopic, type RequestKind } from '../wire-contract.js';
+import type { HandlerBase, InvocationStart } from './handler-settings.js';
+import { rejectInvalidRequest } from './invalid-request.js';
+
+export type RotationHandler = (event: unknown, context?: InvocationContext) => Promise<void>;
+
+/** What the device is told: the accepted reply's body, or the rejection's message. */
+export type DeviceReply = { accepted: true; body: Record<string, unknown> } | { accepted: false; errorMsg: string };
+
+export const rejectedWith = (errorMsg: string): DeviceReply => ({ accepted: false, errorMsg });
+
+/** The fields the topic rules add to every device request. */
+interface RuleProjections {
+  thingName: string;
+  jobId: string;
+  clientId: string;
+  principal: string;
+}
+
+export interface DeviceRequestSpec<T extends RuleProjections> {
+  kind: RequestKind;
+  schema: z.ZodType<T>;
+  /** Does the request's work. A throw becomes a rejection naming the error. */
+  handle(request: T, invocation: Invocation, start: InvocationStart): Promise<DeviceReply>;
+}
+
+/**
+ * The shared shape of the create and commit handlers: start the invocation, parse the event
+ * (an invalid one is rejected to the thing it names), run the request, and answer on the
+ * request's accepted or rejected topic.
+ */
+export function deviceRequestHandler<T extends RuleProjections>(base: HandlerBase, spec: DeviceRequestSpec<T>): RotationHandler {
+  const { clients } = base;
+  const label = spec.kind === 'create' ? 'Create certificate' : 'Commit certificate';
+  return async (event, context) => {
+    const start = base.begin(context);
+    const parsed = parseRequest(spec.schema, event);
+    if (!parsed.ok) {
+      await rejectInvalidRequest(spec.kind, parsed, clients, start);
+      return;
+    }
+    const request = parsed.request;
+    const invocation = start.invocation({ thingName: request.thingName, jobId: request.jobId });
+    invocation.logger.info(`${label} request`, { principal: request.principal, clientId: request.clientId });
+    let reply: DeviceReply;
+    try {
+      reply = await spec.handle(request, invocation, start);
+    } catch (error) {
+      invocation.logger.error(`${label} failed`, { error });
+      reply = rejectedWith(describeError(error));
+    }
+    const topic = replyTopic(spec.kind, request.thingName, reply.accepted ? 'accepted' : 'rejected');
+    await publishReply(await clients.iotData(invocation), topic, reply.accepted ? reply.body : { errorMsg: reply.errorMsg }, invocation);
+  };
+}
