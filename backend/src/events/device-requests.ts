@@ -9,7 +9,7 @@ import { describeIssues } from './issues.js';
  */
 export const thingNameSchema = z.string().regex(/^[a-zA-Z0-9:_-]{1,128}$/, 'must be an AWS IoT thing name');
 const jobIdSchema = z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, 'must be an AWS IoT job id');
-const certificateIdSchema = z.string().regex(/^[0-9a-f]{64}$/, 'must be a certificate id (64 lower-case hex digits)');
+export const certificateIdSchema = z.string().regex(/^[0-9a-f]{64}$/, 'must be a certificate id (64 lower-case hex digits)');
 
 const ruleFields = {
   jobId: jobIdSchema,

@@ -7,6 +7,8 @@ import type { InvocationContext } from '../runtime/time-budget.js';
 import { replyTopic, type RequestKind } from '../wire-contract.js';
 import type { HandlerBase, InvocationStart } from './handler-settings.js';
 import { rejectInvalidRequest } from './invalid-request.js';
+import { checkSender, claimedSender } from './requester-identity.js';
+import { recordSecurityEvent } from './security-events.js';
 
 export type RotationHandler = (event: unknown, context?: InvocationContext) => Promise<void>;
 
@@ -31,7 +33,8 @@ export interface DeviceRequestSpec<T extends RuleProjections> {
 }
 
 /**
- * The shared shape of the create and commit handlers: start the invocation, parse the event
+ * The shared shape of the create and commit handlers: start the invocation, drop a request that
+ * is not from the thing it names (no reply, a security event), parse the event
  * (an invalid one is rejected to the thing it names), run the request, and answer on the
  * request's accepted or rejected topic.
  */
@@ -40,6 +43,19 @@ export function deviceRequestHandler<T extends RuleProjections>(base: HandlerBas
   const label = spec.kind === 'create' ? 'Create certificate' : 'Commit certificate';
   return async (event, context) => {
     const start = base.begin(context);
+    // Who sent it is settled before the payload is read: nobody else gets an answer on the thing's topics.
+    let sender;
+    try {
+      sender = await checkSender(spec.kind, event, clients, start.invocation({}));
+    } catch (error) {
+      start.invocation({}).logger.error('Could not check who sent the request; dropped it unanswered', { error, ...claimedSender(event) });
+      return;
+    }
+    if (!sender.ok) {
+      const logger = start.invocation({}).logger;
+      recordSecurityEvent(logger, { kind: 'RequestFromAnotherConnection', request: spec.kind, reason: sender.reason, ...claimedSender(event) }, base.onSecurityEvent);
+      return;
+    }
     const parsed = parseRequest(spec.schema, event);
     if (!parsed.ok) {
       await rejectInvalidRequest(spec.kind, parsed, clients, start);
