@@ -1,3 +1,4 @@
+import type { NameAttribute } from '../certificates/distinguished-name.js';
 import type { Invocation } from '../runtime/invocation.js';
 
 /** A certificate that is registered in AWS IoT and ACTIVE, ready to attach to a thing. */
@@ -12,9 +13,16 @@ export interface IssuedCertificate {
   certificateChainPem?: string;
 }
 
+/** What to issue: the device's checked CSR, and the subject the backend decided on. */
+export interface IssueRequest {
+  csrPem: string;
+  /** The thing's current subject, which the CSR was checked to repeat. */
+  subject: NameAttribute[];
+}
+
 /** Signs a device's CSR and registers the result in AWS IoT. The handlers know nothing else of it. */
 export interface CertificateIssuer {
-  issue(csrPem: string): Promise<IssuedCertificate>;
+  issue(request: IssueRequest): Promise<IssuedCertificate>;
 }
 
 /**

@@ -1,4 +1,5 @@
-import { ACMPCAClient, GetCertificateCommand, IssueCertificateCommand } from '@aws-sdk/client-acm-pca';
+import { ACMPCAClient, GetCertificateCommand, IssueCertificateCommand, type IssueCertificateCommandInput } from '@aws-sdk/client-acm-pca';
+import type { NameAttribute } from '../certificates/distinguished-name.js';
 import { RegisterCertificateWithoutCACommand, type IoTClient } from '@aws-sdk/client-iot';
 import { isNamed } from '../aws/errors.js';
 import type { Invocation } from '../runtime/invocation.js';
@@ -11,6 +12,26 @@ export interface PrivateCaSettings {
   signingAlgorithm: PcaSigningAlgorithm;
 }
 
+/**
+ * The backend, not the CSR, decides what the certificate says. With an APIPassthrough template,
+ * Private CA takes the subject and extensions from the request: the thing's subject, digital
+ * signature, TLS client authentication, CA:FALSE (the template's). CSR extensions are not copied
+ * (the template is not a CSR-passthrough one); the backend refuses CSRs that ask for any.
+ */
+export const CLIENT_CERTIFICATE_TEMPLATE = 'template/BlankEndEntityCertificate_APIPassthrough/V1';
+
+function clientCertificateTemplate(caArn: string, subject: readonly NameAttribute[]): Pick<IssueCertificateCommandInput, 'TemplateArn' | 'ApiPassthrough'> {
+  const partition = caArn.split(':')[1] ?? 'aws';
+  return {
+    TemplateArn: `arn:${partition}:acm-pca:::${CLIENT_CERTIFICATE_TEMPLATE}`,
+    ApiPassthrough: {
+      // Custom attributes keep the subject's attributes and their order exactly.
+      ...(subject.length === 0 ? {} : { Subject: { CustomAttributes: subject.map((a) => ({ ObjectIdentifier: a.oid, Value: a.value })) } }),
+      Extensions: { KeyUsage: { DigitalSignature: true }, ExtendedKeyUsage: [{ ExtendedKeyUsageType: 'CLIENT_AUTH' }] },
+    },
+  };
+}
+
 /** Issuance is asynchronous: poll GetCertificate like the SDK's certificate-issued waiter. */
 const POLL_DELAY_MS = 1_000;
 const POLL_ATTEMPTS = 30;
@@ -21,7 +42,7 @@ const POLL_ATTEMPTS = 30;
  */
 export function privateCaIssuer(iot: IoTClient, pca: ACMPCAClient, settings: PrivateCaSettings): CertificateIssuerFactory {
   return (invocation) => ({
-    async issue(csrPem) {
+    async issue({ csrPem, subject }) {
       const CertificateAuthorityArn = settings.caArn;
       invocation.logger.info('Using Private CA to create the certificate', { caArn: CertificateAuthorityArn });
       const issued = await invocation.call('IssueCertificate', () =>
@@ -31,6 +52,7 @@ export function privateCaIssuer(iot: IoTClient, pca: ACMPCAClient, settings: Pri
             Csr: new TextEncoder().encode(csrPem),
             SigningAlgorithm: settings.signingAlgorithm,
             Validity: { Value: settings.validityInDays, Type: 'DAYS' },
+            ...clientCertificateTemplate(CertificateAuthorityArn, subject),
           }),
         ),
       );

@@ -10,6 +10,11 @@ import { reserving } from '../runtime/time-budget.js';
 import { deviceRequestHandler, rejectedWith, type DeviceReply, type RotationHandler } from './device-request.js';
 import { prepareHandler, type HandlerSettings } from './handler-settings.js';
 import { installCertificate } from './install-certificate.js';
+import { inspectCsr } from '../certificates/csr-policy.js';
+import { issuedCertificateProblem } from '../certificates/issued-certificate.js';
+import { retireCertificate } from '../aws/certificate-retirement.js';
+import { claimRotation } from '../aws/rotation-claim.js';
+import { certificatePemOf } from '../aws/certificates.js';
 import { issuerFailed, PRECONDITIONS_NOT_MET } from './messages.js';
 
 export type { RotationHandler } from './device-request.js';
@@ -62,17 +67,34 @@ async function createCertificate(request: CreateRequest, ctx: CreateContext): Pr
     work.logger.warn(PRECONDITIONS_NOT_MET, { problem });
     return rejectedWith(PRECONDITIONS_NOT_MET);
   }
+  // Checked above: exactly one principal and it is a certificate.
+  const oldCertificateArn = principals[0] ?? '';
+  const verdict = inspectCsr(request.csr, await certificatePemOf(clients.iot, request.principal, work));
+  if (!verdict.ok) {
+    work.logger.warn('CSR refused', { problem: verdict.problem });
+    return rejectedWith(verdict.problem);
+  }
+  const shadow = { thingName: request.thingName, shadowName: ctx.settings.shadowName };
+  const claim = await claimRotation(await clients.iotData(work), shadow, { jobId: request.jobId, oldCertificateId: request.principal }, work);
+  if (!claim.ok) {
+    work.logger.warn('Refused a second certificate for this job execution', { problem: claim.reason });
+    return rejectedWith(`${PRECONDITIONS_NOT_MET}: ${claim.reason}`);
+  }
   let issued;
   try {
-    issued = await ctx.issuer(work).issue(request.csr);
+    issued = await ctx.issuer(work).issue({ csrPem: request.csr, subject: verdict.subject });
   } catch (error) {
     work.logger.error('Issuer failed', { error });
     return rejectedWith(issuerFailed(describeError(error)));
   }
   work.logger.info('Certificate issued', { newCertificateId: issued.certificateId });
-  // Checked above: exactly one principal and it is a certificate.
-  const oldCertificateArn = principals[0] ?? '';
-  const installed = await installCertificate(request, issued, oldCertificateArn, ctx);
+  const wrong = issuedCertificateProblem(issued, request.csr, verdict.subject);
+  if (wrong !== undefined) {
+    work.logger.error('The issuer returned a certificate other than the one asked for; removing it', { problem: wrong });
+    await retireCertificate(clients.iot, { ...issued, status: 'ACTIVE' }, { detachPolicies: false }, ctx.full);
+    return rejectedWith(issuerFailed(wrong));
+  }
+  const installed = await installCertificate(request, issued, oldCertificateArn, claim.version, ctx);
   return installed.ok ? { accepted: true, body: { certificatePem: issued.certificatePem } } : rejectedWith(installed.errorMsg);
 }
 
@@ -84,6 +106,5 @@ async function unmetPrecondition(request: CreateRequest, principals: string[], c
   const ids = certificateIds(principals, 1);
   if (ids === undefined) return `expected one certificate principal, found ${principals.length} principal(s)`;
   if (ids[0] !== request.principal) return 'connection did not use the certificate attached to the thing';
-  if (!request.clientId.startsWith(request.thingName)) return 'client id does not start with the thing name';
   return undefined;
 }

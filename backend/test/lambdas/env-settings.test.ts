@@ -1,4 +1,5 @@
 import {
+  DescribeCertificateCommand,
   AttachThingPrincipalCommand,
   CreateCertificateFromCsrCommand,
   ListPrincipalPoliciesCommand,
@@ -7,12 +8,12 @@ import {
 } from '@aws-sdk/client-iot';
 import { GetCertificateCommand, IssueCertificateCommand } from '@aws-sdk/client-acm-pca';
 import { DescribeJobExecutionCommand } from '@aws-sdk/client-iot-jobs-data-plane';
-import { UpdateThingShadowCommand } from '@aws-sdk/client-iot-data-plane';
+import { GetThingShadowCommand, UpdateThingShadowCommand } from '@aws-sdk/client-iot-data-plane';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { commonSettingsFromEnv, snsTopicArnFromEnv } from '../../src/config/env-settings.js';
 import { issuerSettingsFromEnv } from '../../src/issuers/issuer-env.js';
 import { handler as createHandler } from '../../src/handlers/create-certificate-lambda.js';
-import { certArn, createMocks, CSR, JOB_DOCUMENT, JOB_ID, NEW_ID, NEW_PEM, OLD_ID, published, resetMocks, THING } from './support/harness.js';
+import { certArn, createMocks, CSR, JOB_DOCUMENT, JOB_ID, NEW_ID, NEW_PEM, OLD_ID, OLD_PEM, published, resetMocks, shadowDocument, THING } from './support/harness.js';
 
 const PCA_ARN = 'arn:aws:acm-pca:eu-west-1:123456789012:certificate-authority/0a1b2c3d-0000-1111-2222-333344445555';
 const common = { AWS_REGION: 'eu-west-1', JOB_DOCUMENT, SHADOW_NAME: 'AWSLabsCertificateRotator' };
@@ -84,6 +85,8 @@ describe('the exported Lambda handler', () => {
     mocks.iot.on(ListPrincipalPoliciesCommand).resolves({ policies: [] });
     mocks.iot.on(AttachThingPrincipalCommand).resolves({});
     mocks.data.on(UpdateThingShadowCommand).resolves({});
+    mocks.data.on(GetThingShadowCommand).resolves(shadowDocument({}));
+    mocks.iot.on(DescribeCertificateCommand).resolves({ certificateDescription: { certificatePem: OLD_PEM } });
     const topic = `awslabs/things/${THING}/certificate/create`;
     await createHandler(
       { jobId: JOB_ID, csr: CSR, thingName: THING, topic, clientId: THING, principal: OLD_ID },

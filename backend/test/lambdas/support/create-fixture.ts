@@ -2,6 +2,7 @@ import {
   AttachPolicyCommand,
   AttachThingPrincipalCommand,
   CreateCertificateFromCsrCommand,
+  DescribeCertificateCommand,
   DeleteCertificateCommand,
   DetachPolicyCommand,
   DetachThingPrincipalCommand,
@@ -10,7 +11,7 @@ import {
   UpdateCertificateCommand,
 } from '@aws-sdk/client-iot';
 import { IssueCertificateCommand } from '@aws-sdk/client-acm-pca';
-import { DeleteThingShadowCommand, UpdateThingShadowCommand } from '@aws-sdk/client-iot-data-plane';
+import { DeleteThingShadowCommand, GetThingShadowCommand, UpdateThingShadowCommand } from '@aws-sdk/client-iot-data-plane';
 import { DescribeJobExecutionCommand } from '@aws-sdk/client-iot-jobs-data-plane';
 import { expect } from 'vitest';
 import { createCreateCertificateHandler, type CreateCertificateSettings } from '../../../src/handlers/create-certificate-lambda.js';
@@ -25,6 +26,8 @@ import {
   NEW_ID,
   NEW_PEM,
   OLD_ID,
+  OLD_PEM,
+  shadowDocument,
   REGION,
   resetMocks,
   THING,
@@ -73,6 +76,9 @@ export function arrangeCreate(mocks: Mocks): FakeTime {
   for (const command of [AttachPolicyCommand, AttachThingPrincipalCommand, UpdateCertificateCommand, DetachThingPrincipalCommand, DetachPolicyCommand, DeleteCertificateCommand]) {
     mocks.iot.on(command as new (input: object) => unknown).resolves({});
   }
+  mocks.iot.on(DescribeCertificateCommand, { certificateId: OLD_ID }).resolves({ certificateDescription: { certificateId: OLD_ID, certificatePem: OLD_PEM, status: 'ACTIVE' } });
+  // A rotation shadow left by an earlier rotation; the claim writes over its version.
+  mocks.data.on(GetThingShadowCommand).resolves(shadowDocument({ progress: 'committed', jobId: 'earlier-rotation', oldCertificateId: 'x', newCertificateId: 'y' }));
   mocks.data.on(UpdateThingShadowCommand).resolves({});
   mocks.data.on(DeleteThingShadowCommand).resolves({});
   return fakeTime(60_000);
