@@ -24,6 +24,8 @@ export interface BackendDeployment {
   ruleNames: { createCertificate: string; commitCertificate: string; jobExecutionTerminal: string };
   /** The Private CA in use, when the issuer is AWS Private CA. */
   pcaCaArn(): string | undefined;
+  /** Requests the create and commit functions dropped because they did not come from the thing they name. */
+  securityEvents(): number;
   /**
    * Changes the create function's issuer, as changing its PCA_* environment variables does in an
    * account; the stand-in keeps one Private CA per key family.
@@ -84,7 +86,8 @@ export async function deployBackend(standIn: AwsStandIn, options: DeployBackendO
     }),
   );
 
-  const common = { clientConfig, jobDocument: JOB_DOCUMENT, shadowName: SHADOW_NAME };
+  let securityEvents = 0;
+  const common = { clientConfig, jobDocument: JOB_DOCUMENT, shadowName: SHADOW_NAME, onSecurityEvent: () => void (securityEvents += 1) };
   const caByFamily = new Map<'RSA' | 'EC', string>();
   const privateCa = async (signingAlgorithm: PcaSigningAlgorithm): Promise<string> => {
     const family = signingAlgorithm.endsWith('ECDSA') ? 'EC' : 'RSA';
@@ -144,6 +147,7 @@ export async function deployBackend(standIn: AwsStandIn, options: DeployBackendO
     snsTopicArn,
     ruleNames,
     pcaCaArn: () => pcaInUse,
+    securityEvents: () => securityEvents,
     useIssuer: async (issuer) => {
       const handler = await createFunction(issuer);
       standIn.rules.registerFunction(functionArn(ruleNames.createCertificate), (event) => handler(event));

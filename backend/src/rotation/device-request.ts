@@ -6,8 +6,8 @@ import type { Invocation } from '../runtime/invocation.js';
 import type { InvocationContext } from '../runtime/time-budget.js';
 import { replyTopic, type RequestKind } from '../wire-contract.js';
 import type { HandlerBase, InvocationStart } from './handler-settings.js';
-import { rejectInvalidRequest } from './invalid-request.js';
-import { checkSender, claimedSender } from './requester-identity.js';
+import { InvalidReplyBudget, rejectInvalidRequest } from './invalid-request.js';
+import { AttachmentCache, checkSender, claimedSender } from './requester-identity.js';
 import { recordSecurityEvent } from './security-events.js';
 
 export type RotationHandler = (event: unknown, context?: InvocationContext) => Promise<void>;
@@ -41,12 +41,14 @@ export interface DeviceRequestSpec<T extends RuleProjections> {
 export function deviceRequestHandler<T extends RuleProjections>(base: HandlerBase, spec: DeviceRequestSpec<T>): RotationHandler {
   const { clients } = base;
   const label = spec.kind === 'create' ? 'Create certificate' : 'Commit certificate';
+  const attachments = new AttachmentCache();
+  const invalidReplies = new InvalidReplyBudget();
   return async (event, context) => {
     const start = base.begin(context);
     // Who sent it is settled before the payload is read: nobody else gets an answer on the thing's topics.
     let sender;
     try {
-      sender = await checkSender(spec.kind, event, clients, start.invocation({}));
+      sender = await checkSender(spec.kind, event, clients, start.invocation({}), attachments);
     } catch (error) {
       start.invocation({}).logger.error('Could not check who sent the request; dropped it unanswered', { error, ...claimedSender(event) });
       return;
@@ -58,7 +60,7 @@ export function deviceRequestHandler<T extends RuleProjections>(base: HandlerBas
     }
     const parsed = parseRequest(spec.schema, event);
     if (!parsed.ok) {
-      await rejectInvalidRequest(spec.kind, parsed, clients, start);
+      await rejectInvalidRequest(spec.kind, parsed, clients, start, invalidReplies);
       return;
     }
     const request = parsed.request;

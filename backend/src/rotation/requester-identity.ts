@@ -32,13 +32,45 @@ export function isClientIdOfThing(clientId: string, thingName: string): boolean 
  * attached to that thing and its client id is one the thing's nucleus uses. Reads only what the
  * rule projected, never the device's payload.
  */
-export async function checkSender(kind: RequestKind, event: unknown, clients: HandlerClients, invocation: Invocation): Promise<SenderCheck> {
+/**
+ * Recent answers to "is this certificate attached to this thing", kept by one handler instance.
+ * A connection that floods its requests then costs one ListThingPrincipalsV2 call per TTL rather
+ * than one per message: that API's account-wide quota is shared with every other rotation.
+ */
+export class AttachmentCache {
+  private readonly entries = new Map<string, { attached: boolean; until: number }>();
+
+  constructor(
+    private readonly ttlMs = 30_000,
+    private readonly maxEntries = 10_000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async attached(thingName: string, certificateId: string, lookUp: () => Promise<boolean>): Promise<boolean> {
+    const key = `${thingName}\u0000${certificateId}`;
+    const known = this.entries.get(key);
+    if (known !== undefined && known.until > this.now()) return known.attached;
+    const attached = await lookUp();
+    if (this.entries.size >= this.maxEntries) this.entries.clear();
+    this.entries.set(key, { attached, until: this.now() + this.ttlMs });
+    return attached;
+  }
+}
+
+export async function checkSender(
+  kind: RequestKind,
+  event: unknown,
+  clients: HandlerClients,
+  invocation: Invocation,
+  cache: AttachmentCache = new AttachmentCache(0),
+): Promise<SenderCheck> {
   const parsed = senderSchema.safeParse(event);
   if (!parsed.success) return { ok: false, reason: 'the rule did not pass a thing name, client id and certificate principal' };
   const sender = parsed.data;
   if (sender.topic !== requestTopic(kind, sender.thingName)) return { ok: false, reason: `published on ${sender.topic}` };
   if (!isClientIdOfThing(sender.clientId, sender.thingName)) return { ok: false, reason: 'the client id is not the thing name' };
-  if (!(await isAttachedToThing(clients.iot, sender.thingName, sender.principal, invocation))) {
+  const attached = await cache.attached(sender.thingName, sender.principal, () => isAttachedToThing(clients.iot, sender.thingName, sender.principal, invocation));
+  if (!attached) {
     return { ok: false, reason: 'the certificate is not attached to the thing' };
   }
   return { ok: true, sender };

@@ -188,3 +188,12 @@ describe('create-certificate settings', () => {
     expect(() => createHandler(time, { shadowName: '' })).toThrow(/shadowName/);
   });
 });
+
+describe('create-certificate under a flood of invalid requests from the thing itself', () => {
+  it('answers a few a second and drops the rest unanswered, checking the sender once', async () => {
+    const handler = createHandler(time);
+    for (let i = 0; i < 20; i += 1) await handler(request({ jobId: 'bad job id!' }), time.context);
+    expect(published(mocks)).toHaveLength(5);
+    expect(mocks.iot.commandCalls(ListThingPrincipalsV2Command)).toHaveLength(1);
+  });
+});
