@@ -48,6 +48,7 @@ export class IotBroker {
   private readonly cleanups: Array<() => void> = [];
   private readonly authorization: BrokerAuthorization;
   private readonly publishRate = new PublishRateLimiter();
+  private readonly refusedByClient = new Map<string, number>();
 
   private constructor(
     private readonly model: AwsModel,
@@ -106,6 +107,11 @@ export class IotBroker {
     return this.publishRate.throttled;
   }
 
+  /** Publishes refused (and their connections closed) because the policy did not allow them, by client id. */
+  refusedPublishes(clientId: string): number {
+    return this.refusedByClient.get(clientId) ?? 0;
+  }
+
   connections(): ConnectionInfo[] {
     return this.connectionTable.list();
   }
@@ -162,6 +168,7 @@ export class IotBroker {
       const identity = client ? this.connectionTable.identityOf(client) : undefined;
       if (client && (!identity || !this.authorization.mayPublish(identity, packet.topic))) {
         this.logger.warn('Publish not authorized; closing the connection', { clientId: client.id, topic: packet.topic });
+        this.refusedByClient.set(client.id, (this.refusedByClient.get(client.id) ?? 0) + 1);
         done(new Error(`Not authorized to publish on ${packet.topic}`));
         return;
       }
