@@ -1,10 +1,10 @@
 import path from 'node:path';
 import type { AlgorithmConfig } from '../../component/src/config/algorithms.js';
 import { keyFamily } from '../../component/src/config/validate.js';
-import type { Logger } from '../../component/src/runtime/logger.js';
-import type { AwsStandIn } from '../aws/stand-in.js';
+import type { Logger } from '../../shared/logging/logger.js';
+import type { AwsStandIn } from '../aws/index.js';
 import { layoutGreengrassRoot, type GreengrassRoot } from '../device/greengrass-root.js';
-import { leastPrivilegeCorePolicy, PERMISSIVE_CORE_POLICY } from '../aws/policy/core-policies.js';
+import { leastPrivilegeCorePolicy, PERMISSIVE_CORE_POLICY } from '../aws/index.js';
 
 /** The IoT policy the simulated cores are provisioned with. */
 export const CORE_POLICY_NAME = 'GreengrassV2IoTThingPolicy';

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { parseEnv, type Env } from '../config/env-settings.js';
-import { PCA_SIGNING_ALGORITHMS } from '../wire-contract.js';
+import { PCA_SIGNING_ALGORITHMS } from './pca-signing-algorithms.js';
 import { IOT_CORE_ISSUER, type IssuerSettings } from './select-issuer.js';
 
 const pcaSchema = z.object({

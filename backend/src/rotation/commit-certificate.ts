@@ -6,6 +6,7 @@ import { commitRequestSchema, type CommitRequest } from '../events/device-reques
 import type { Invocation } from '../runtime/invocation.js';
 import { RetryBudgetExhaustedError } from '../runtime/retry.js';
 import { deviceRequestHandler, rejectedWith, type RotationHandler } from './device-request.js';
+import { backendResourceNames } from '../../../shared/contract/index.js';
 import { prepareHandler, type HandlerSettings } from './handler-settings.js';
 import { PRECONDITIONS_NOT_MET } from './messages.js';
 
@@ -14,7 +15,7 @@ export type CommitCertificateSettings = HandlerSettings;
 export function createCommitCertificateHandler(settings: CommitCertificateSettings): RotationHandler {
   const base = prepareHandler(settings, {
     label: 'commit-certificate',
-    serviceName: 'AWSLabsCertificateRotatorCommitCertificate',
+    serviceName: backendResourceNames().functions.commitCertificate,
     defaultBudgetMs: 10_000,
   });
   return deviceRequestHandler(base, {

@@ -8,6 +8,7 @@ import { IOT_CORE_ISSUER, selectIssuer, type IssuerSettings } from '../issuers/s
 import type { Invocation } from '../runtime/invocation.js';
 import { reserving } from '../runtime/time-budget.js';
 import { deviceRequestHandler, rejectedWith, type DeviceReply, type RotationHandler } from './device-request.js';
+import { backendResourceNames } from '../../../shared/contract/index.js';
 import { prepareHandler, type HandlerSettings } from './handler-settings.js';
 import { installCertificate } from './install-certificate.js';
 import { inspectCsr } from '../certificates/csr-policy.js';
@@ -32,7 +33,7 @@ export interface CreateCertificateSettings extends HandlerSettings {
 export function createCreateCertificateHandler(settings: CreateCertificateSettings): RotationHandler {
   const base = prepareHandler(settings, {
     label: 'create-certificate',
-    serviceName: 'AWSLabsCertificateRotatorCreateCertificate',
+    serviceName: backendResourceNames().functions.createCertificate,
     defaultBudgetMs: 60_000,
   });
   const clients = base.clients;

@@ -4,7 +4,7 @@ import { publishReply } from '../aws/replies.js';
 import { parseRequest } from '../events/device-requests.js';
 import type { Invocation } from '../runtime/invocation.js';
 import type { InvocationContext } from '../runtime/time-budget.js';
-import { replyTopic, type RequestKind } from '../wire-contract.js';
+import { replyTopic, type RequestKind } from '../../../shared/contract/index.js';
 import type { HandlerBase, InvocationStart } from './handler-settings.js';
 import { InvalidReplyBudget, rejectInvalidRequest } from './invalid-request.js';
 import { AttachmentCache, checkSender, claimedSender } from './requester-identity.js';

@@ -1,9 +1,8 @@
 import * as z from 'zod';
 import type { HandlerClients } from '../aws/clients.js';
 import { isAttachedToThing } from '../aws/thing-principals.js';
-import { certificateIdSchema, thingNameSchema } from '../events/device-requests.js';
 import type { Invocation } from '../runtime/invocation.js';
-import { requestTopic, type RequestKind } from '../wire-contract.js';
+import { certificateIdSchema, requestTopic, thingNameSchema, type RequestKind } from '../../../shared/contract/index.js';
 
 /** What the topic rule says about the connection that published: `topic(3)`, `topic()`, `clientid()`, `principal()`. */
 const senderSchema = z.object({
