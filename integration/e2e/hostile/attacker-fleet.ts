@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { CreateJobCommand, IoTClient } from '@aws-sdk/client-iot';
 import mqtt, { type MqttClient } from 'mqtt';
-import { watchJob } from '../../../tools/lib/job-watch.js';
+import { watchJob } from '../../../shared/operator/job-watch.js';
 import { certificateIdOf } from '../../aws/model/registry/certificates.js';
 import { stderrLogger } from '../../aws/logger.js';
 import { PERMISSIVE_CORE_POLICY } from '../../aws/policy/core-policies.js';

@@ -1,7 +1,7 @@
 import { createPrivateKey, webcrypto } from 'node:crypto';
 import { cryptoProvider } from '../../aws/model/ca/keys.js';
 import * as x509 from '../../aws/model/ca/x509.js';
-import { makeCsr, tamperCsr } from '../../aws/test-support/csr.js';
+import { makeCsr, tamperCsr } from '../../test/support/aws/csr.js';
 import type { Thing } from './hostile-world.js';
 
 type Keys = webcrypto.CryptoKeyPair;

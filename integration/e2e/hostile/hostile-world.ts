@@ -1,9 +1,9 @@
 import { expect } from 'vitest';
-import type { Logger } from '../../../component/src/runtime/logger.js';
+import type { Logger } from '../../../shared/logging/logger.js';
 import { thingArn } from '../../aws/model/arn.js';
 import { PERMISSIVE_CORE_POLICY } from '../../aws/policy/core-policies.js';
 import { startAwsStandIn, type AwsStandIn } from '../../aws/stand-in.js';
-import { connectDevice, type DeviceConnection } from '../../aws/test-support/mqtt-device.js';
+import { connectDevice, type DeviceConnection } from '../../test/support/aws/mqtt-device.js';
 import { deployBackend, type BackendDeployment } from '../../local/deploy-backend.js';
 
 const silent: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };

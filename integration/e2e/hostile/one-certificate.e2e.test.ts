@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeCsr } from '../../aws/test-support/csr.js';
+import { makeCsr } from '../../test/support/aws/csr.js';
 import { HostileWorld } from './hostile-world.js';
 
 const N = 8;
