@@ -6,3 +6,4 @@ export { startAwsStandIn, type AwsStandIn, type AwsStandInOptions, type HttpEndp
 export { stderrLogger, type LogLevel } from './logger.js';
 export { certificateIdOf } from './model/registry/certificates.js';
 export { ALLOW_ALL_POLICY } from './model/registry/registry.js';
+export { leastPrivilegeCorePolicy, PERMISSIVE_CORE_POLICY } from './policy/core-policies.js';

@@ -31,6 +31,24 @@ export async function exclusivePrincipals(iot: IoTClient, thingName: string, inv
   }
 }
 
+/** Whether the certificate is attached to the thing, exclusively or not. A missing thing has none. */
+export async function isAttachedToThing(iot: IoTClient, thingName: string, certificateId: string, invocation: Invocation): Promise<boolean> {
+  let nextToken: string | undefined;
+  try {
+    do {
+      const page = await invocation.call('ListThingPrincipalsV2', () =>
+        iot.send(new ListThingPrincipalsV2Command({ thingName, ...(nextToken === undefined ? {} : { nextToken }) })),
+      );
+      if ((page.thingPrincipalObjects ?? []).some((object) => certificateIdOf(object.principal ?? '') === certificateId)) return true;
+      nextToken = page.nextToken;
+    } while (nextToken !== undefined && nextToken !== '');
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) return false;
+    throw error;
+  }
+  return false;
+}
+
 /** The certificate ids of exactly `count` principals, or undefined when they are not all certificates. */
 export function certificateIds(principals: readonly string[], count: number): string[] | undefined {
   if (principals.length !== count) return undefined;

@@ -88,6 +88,14 @@ export const TRANSITIONS: readonly TransitionRow[] = [
     does: 'back up and install',
     effects: (event) => ({ actions: [{ type: 'rotate', certificatePem: event.certificatePem }] }),
   }),
+  // The reply topics are not authenticated: any connection allowed to publish there can send a
+  // create/accepted. One whose certificate cannot be this rotation's is ignored, and the state
+  // timer keeps running for the backend's own reply.
+  row({
+    id: 'CreatingCertificate.rotateRefused', from: 'CreatingCertificate', on: ['rotateRefused'], to: 'CreatingCertificate',
+    does: 'ignore it, keep waiting',
+    effects: (event) => ({ actions: [log('warn', 'Ignored a create/accepted reply: its certificate is not for this rotation', { reason: event.reason })] }),
+  }),
   row({
     id: 'CreatingCertificate.rotateDone', from: 'CreatingCertificate', on: ['rotateDone'], to: 'Stopped',
     does: 'restart',

@@ -42,7 +42,7 @@ describe('aws-crt MQTT with the private key in SoftHSM2', () => {
     broker = { host: standIn.mqtt.host, port: standIn.mqtt.port, caPem: standIn.mqtt.caCertificatePem };
     // One RSA and one EC device key, both generated inside their tokens.
     // RSA-2048 device keys, generated inside the tokens; the rotation below installs a P-256 key.
-    cores = await provisionHsmFleet(standIn, { count: 2, workDir, thingGroupName: 'hsm-cores', algorithms: ALGORITHMS });
+    cores = await provisionHsmFleet(standIn, { count: 2, workDir, thingGroupName: 'hsm-cores', algorithms: ALGORITHMS, policy: 'permissive' });
     settings = cores.map((c) => readHsmCoreSettings(c.paths.effectiveConfigPath));
     library = new SharedPkcs11Library(settings[0]?.provider.library ?? '');
   });
@@ -101,6 +101,8 @@ describe('aws-crt MQTT with the private key in SoftHSM2', () => {
       expect(await store.installedCredentialsMatch()).toBe(true);
       const issued = await standIn.model.registry.createCertificateFromCsr(await store.createCsr(ALGORITHMS), true);
       standIn.model.registry.attachThingPrincipal(core.thingName, issued.certificateArn);
+      // As the backend does: the new certificate gets the old one's policy, without which AWS IoT refuses it.
+      standIn.model.registry.attachPolicy('GreengrassV2IoTThingPolicy', issued.certificateArn);
       await store.rotate(issued.certificatePem);
       expect(await store.backupExists()).toBe(true);
       await mqtt.publish(`test/${core.thingName}/after-rotate`, 'still connected', 1);

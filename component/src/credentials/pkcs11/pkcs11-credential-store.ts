@@ -2,6 +2,8 @@ import type { AlgorithmConfig } from '../../config/algorithms.js';
 import { buildCsr } from '../../crypto/csr.js';
 import { certificateSubjectDer } from '../../crypto/der.js';
 import type { Logger } from '../../../../shared/logging/logger.js';
+import { X509Certificate } from 'node:crypto';
+import { CertificateRefusedError, newCertificateRefusal } from '../certificate-refusal.js';
 import type { CredentialStore } from '../credential-store.js';
 import { certificatePemToDer } from './certificate-object.js';
 import { hsmLabelFromPaths, type HsmCredentialPaths } from './hsm-paths.js';
@@ -90,13 +92,23 @@ export class Pkcs11CredentialStore implements CredentialStore {
   }
 
   async rotate(certificatePem: string): Promise<void> {
-    const der = certificatePemToDer(certificatePem);
+    let der: Buffer;
+    let offered: X509Certificate;
+    try {
+      der = Buffer.from(certificatePemToDer(certificatePem));
+      offered = new X509Certificate(der);
+    } catch (error) {
+      throw new CertificateRefusedError(`The new certificate is not a valid PEM certificate: ${(error as Error).message}`, { cause: error });
+    }
     this.session('read-write', (token) => {
       const { session } = token;
       const pendingKey = requireObject(session, 'private key', this.labels.pending);
       if (!privateKeyMatchesCertificate(session, pendingKey, der)) {
-        throw new Error(`The new certificate ${certificateIdOf(der)} is not for the pending key "${this.labels.pending}"`);
+        throw new CertificateRefusedError(`The new certificate ${certificateIdOf(der)} is not for the pending key "${this.labels.pending}"`);
       }
+      const current = findObject(session, 'certificate', this.labels.current);
+      const refusal = current ? newCertificateRefusal(offered, Buffer.from(certificateDer(current)), new Date()) : undefined;
+      if (refusal !== undefined) throw new CertificateRefusedError(`The new certificate ${certificateIdOf(der)} is refused: ${refusal}`);
       const installed = this.installedPairMatches(token);
       if (installed !== true) {
         // Rotating now would back up a broken pair (and delete any backup of the working one).
