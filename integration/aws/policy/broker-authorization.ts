@@ -10,11 +10,12 @@ export interface ConnectionIdentity {
 
 /**
  * `$aws/` topics a device may publish on, whatever its policy says (AWS IoT's reserved topics:
- * requests to Jobs and Device Shadow, telemetry, Basic Ingest). Replies, notifications and
+ * requests to Jobs (in any namespace) and Device Shadow, telemetry, Basic Ingest). Replies, notifications and
  * `$aws/events/...` are published by AWS IoT alone.
  */
 const DEVICE_PUBLISHABLE = [
-  /^\$aws\/things\/[^/]+\/jobs\/(get|start-next|\$next\/get|[^/]+\/get|[^/]+\/update)$/,
+  // Jobs requests, optionally in a namespace as Greengrass deployments use (`namespace-aws-gg-deployment`).
+  /^\$aws\/things\/[^/]+\/jobs\/((namespace-[^/]+\/)?(get|start-next)|[^/]+\/(namespace-[^/]+\/)?(get|update))$/,
   /^\$aws\/things\/[^/]+\/shadow\/(name\/[^/]+\/)?(get|update|delete)$/,
   /^\$aws\/things\/[^/]+\/greengrass(v2)?\/health\/json$/,
   /^\$aws\/rules\/[^/]+(\/.*)?$/,
