@@ -3,6 +3,10 @@
  * AWS IoT that composing a fleet needs. Everything else under integration/aws/ is its inside.
  */
 export { startAwsStandIn, type AwsStandIn, type AwsStandInOptions, type HttpEndpoint } from './stand-in.js';
+// The parts of a running stand-in that benchmarks and tests read or wrap.
+export type { AwsModel } from './model/aws-model.js';
+export type { RulesEngine, RuleFunction } from './rules/rules-engine.js';
+export { isTerminal, type JobExecution } from './model/jobs/types.js';
 export { stderrLogger, type LogLevel } from './logger.js';
 export { certificateIdOf } from './model/registry/certificates.js';
 export { ALLOW_ALL_POLICY } from './model/registry/registry.js';

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildComponent, type BuildResult } from '../../../component/build/gdk-build.js';
 import { backendResourceNames, COMPONENT_NAME, JOB_DOCUMENT, subscriptionTopics } from '../../../shared/contract/index.js';
-import { startAwsStandIn, type AwsStandIn } from '../../aws/stand-in.js';
+import { startAwsStandIn, type AwsStandIn } from '../../aws/index.js';
 import { startNucleus, type Nucleus } from './nucleus.js';
 import { eventually } from '../../test/support/nucleus/ipc-fixture.js';
 import { recordingLogger } from '../../test/support/nucleus/recording-logger.js';
