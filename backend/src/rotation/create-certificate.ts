@@ -3,7 +3,7 @@ import { HandlerClients } from '../aws/clients.js';
 import { describeError } from '../aws/errors.js';
 import { rotationInProgress } from '../aws/job-execution.js';
 import { publishReply } from '../aws/replies.js';
-import { certificateIds, exclusivePrincipals } from '../aws/thing-principals.js';
+import { exclusivePrincipals, soleCertificate, type CertificatePrincipal } from '../aws/thing-principals.js';
 import { createRequestSchema, parseRequest, type CreateRequest } from '../events/device-requests.js';
 import type { CertificateIssuerFactory } from '../issuers/certificate-issuer.js';
 import type { PrivateCaSettings } from '../issuers/private-ca-issuer.js';
@@ -79,9 +79,9 @@ interface CreateContext {
 async function createCertificate(request: CreateRequest, ctx: CreateContext): Promise<CreateReply> {
   const { clients, work } = ctx;
   const principals = await exclusivePrincipals(clients.iot, request.thingName, work);
-  const problem = await unmetPrecondition(request, principals, ctx);
-  if (problem !== undefined) {
-    work.logger.warn(PRECONDITIONS_NOT_MET, { problem });
+  const checked = await checkPreconditions(request, principals, ctx);
+  if (!checked.met) {
+    work.logger.warn(PRECONDITIONS_NOT_MET, { problem: checked.problem });
     return rejected(PRECONDITIONS_NOT_MET);
   }
   let issued;
@@ -92,22 +92,24 @@ async function createCertificate(request: CreateRequest, ctx: CreateContext): Pr
     return rejected(issuerFailed(describeError(error)));
   }
   work.logger.info('Certificate issued', { newCertificateId: issued.certificateId });
-  // Checked above: exactly one principal and it is a certificate.
-  const oldCertificateArn = principals[0] ?? '';
-  const installed = await installCertificate(request, issued, oldCertificateArn, ctx);
+  const installed = await installCertificate(request, issued, checked.oldCertificate.arn, ctx);
   return installed.ok ? { accepted: true, certificatePem: issued.certificatePem } : rejected(installed.errorMsg);
 }
 
+/** Met: the thing's one certificate, the one the device connected with. Else the first check that failed. */
+type Preconditions = { met: true; oldCertificate: CertificatePrincipal } | { met: false; problem: string };
+
 /** The original's checks, in its order; the first that fails is named in the log. */
-async function unmetPrecondition(request: CreateRequest, principals: string[], ctx: CreateContext): Promise<string | undefined> {
+async function checkPreconditions(request: CreateRequest, principals: string[], ctx: CreateContext): Promise<Preconditions> {
+  const unmet = (problem: string): Preconditions => ({ met: false, problem });
   if (!(await rotationInProgress(ctx.clients, request, ctx.settings.jobDocument, ctx.work))) {
-    return 'no IN_PROGRESS rotation job execution';
+    return unmet('no IN_PROGRESS rotation job execution');
   }
-  const ids = certificateIds(principals, 1);
-  if (ids === undefined) return `expected one certificate principal, found ${principals.length} principal(s)`;
-  if (ids[0] !== request.principal) return 'connection did not use the certificate attached to the thing';
-  if (!request.clientId.startsWith(request.thingName)) return 'client id does not start with the thing name';
-  return undefined;
+  const attached = soleCertificate(principals);
+  if (attached === undefined) return unmet(`expected one certificate principal, found ${principals.length} principal(s)`);
+  if (attached.id !== request.principal) return unmet('connection did not use the certificate attached to the thing');
+  if (!request.clientId.startsWith(request.thingName)) return unmet('client id does not start with the thing name');
+  return { met: true, oldCertificate: attached };
 }
 
 async function reply(iotData: IoTDataPlaneClient, thingName: string, outcome: CreateReply, invocation: Invocation): Promise<void> {
