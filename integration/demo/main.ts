@@ -11,7 +11,7 @@ import { verifyCore } from '../local/verify-fleet.js';
 import { watchJob } from '../../shared/operator/job-watch.js';
 import { ProgressLine, renderProgress } from '../../shared/operator/progress-bar.js';
 import { DEMO_USAGE, parseDemoOptions, type DemoOptions } from './options.js';
-import { countOutcomes, formatSummary, type DemoSummary } from './summary.js';
+import { componentDeployment, countOutcomes, formatSummary, type DemoSummary } from './summary.js';
 import { backendResourceNames } from '../../shared/contract/index.js';
 
 const THING_GROUP = 'CertificateRotatorDemoFleet';
@@ -38,6 +38,7 @@ async function runDemo(options: DemoOptions, say: (line: string) => void): Promi
       timeScale: options.timeScale,
       projectRoot: process.cwd(),
       workDir,
+      thingGroupName: THING_GROUP,
       say,
     });
     say(`Started ${fleet.length} cores (${options.nucleus} mode); creating the rotation job`);
@@ -72,6 +73,7 @@ async function runDemo(options: DemoOptions, say: (line: string) => void): Promi
       keyAlgorithm: options.keyAlgorithm,
       signingAlgorithm: options.signingAlgorithm,
       hsm: options.hsm,
+      componentDeployment: componentDeployment(options.nucleus),
       jobId,
       ...countOutcomes(statuses, outcomes),
       notifications: standIn.model.sns.messages().map((m) => ({ ...(m.subject ? { subject: m.subject } : {}), message: m.message })),

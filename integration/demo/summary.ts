@@ -7,6 +7,8 @@ export interface DemoSummary {
   keyAlgorithm: string;
   signingAlgorithm: string;
   hsm: boolean;
+  /** How the component reached the cores; see componentDeployment(). */
+  componentDeployment: 'greengrass' | 'inline';
   jobId: string;
   succeeded: number;
   failed: number;
@@ -19,6 +21,13 @@ export interface DemoSummary {
   rotations: Array<{ thingName: string; status: string; oldCertificateId: string; newCertificateId?: string; reasons?: string[] }>;
   wallSeconds: number;
 }
+
+/**
+ * Process mode publishes the build to the stand-in's Greengrass and deploys it to the thing group
+ * (`greengrass`); inline cores run the component's code inside the demo, configured directly,
+ * with no build and no deployment (`inline`).
+ */
+export const componentDeployment = (nucleus: 'process' | 'inline'): DemoSummary['componentDeployment'] => (nucleus === 'process' ? 'greengrass' : 'inline');
 
 const short = (id: string | undefined): string => (id ? `${id.slice(0, 12)}…` : '(none)');
 

@@ -48,13 +48,25 @@ async function thingGroupArn(iot: IoTClient, thingGroupName: string): Promise<st
   }
 }
 
-async function latestDeployment(greengrass: GreengrassV2Client, targetArn: string, thingGroupName: string): Promise<GetDeploymentCommandOutput> {
+/** Greengrass lists a new deployment before GetDeployment can read it; ask again for a while. */
+async function readableDeployment(greengrass: GreengrassV2Client, deploymentId: string, wait: Pick<JobLookup, 'sleep' | 'now' | 'deadline'>): Promise<GetDeploymentCommandOutput> {
+  for (;;) {
+    try {
+      return await greengrass.send(new GetDeploymentCommand({ deploymentId }));
+    } catch (error) {
+      if (!isNotFound(error) || wait.now() >= wait.deadline) throw error;
+      await wait.sleep(1000);
+    }
+  }
+}
+
+async function latestDeployment(greengrass: GreengrassV2Client, targetArn: string, thingGroupName: string, wait: Pick<JobLookup, 'sleep' | 'now' | 'deadline'>): Promise<GetDeploymentCommandOutput> {
   const list = await greengrass.send(new ListDeploymentsCommand({ targetArn, historyFilter: 'LATEST_ONLY' }));
   const deploymentId = list.deployments?.[0]?.deploymentId;
   if (deploymentId === undefined) {
     throw new Error(`No deployment targets thing group ${thingGroupName}: this command updates the group's latest deployment, so create one first`);
   }
-  return greengrass.send(new GetDeploymentCommand({ deploymentId }));
+  return readableDeployment(greengrass, deploymentId, wait);
 }
 
 /**
@@ -95,6 +107,59 @@ async function failureDetails(iot: IoTClient, jobId: string, thingName: string):
   }
 }
 
+export interface AwaitOptions {
+  timeoutMs: number;
+  pollIntervalMs: number;
+  sleep: (ms: number) => Promise<void>;
+  now: () => number;
+}
+
+/**
+ * Waits for a new deployment's IoT job to end on every core device (the job id from
+ * CreateDeployment, or from GetDeployment once the deployment is readable); exit code 0 only when
+ * every core succeeded, each failure reported with the nucleus's failure cause.
+ */
+export async function awaitDeployment(
+  clients: { greengrass: GreengrassV2Client; iot: IoTClient },
+  created: { deploymentId: string; iotJobId?: string | undefined; description: string },
+  options: AwaitOptions,
+  io: CliIo,
+): Promise<DeployResult> {
+  const { greengrass, iot } = clients;
+  const { sleep, now } = options;
+  const say = (line: string): void => void io.stderr.write(`${line}\n`);
+  const { deploymentId } = created;
+  const started = now();
+  const deadline = started + options.timeoutMs;
+  const iotJobId = created.iotJobId ?? (await deploymentJobId({ greengrass, deploymentId, deadline, intervalMs: options.pollIntervalMs, sleep, now }));
+  if (iotJobId === undefined) {
+    say(`Deployment ${deploymentId} did not start within ${options.timeoutMs / 1000} s`);
+    return { exitCode: 1, deploymentId };
+  }
+  const line = new ProgressLine(io.stderr);
+  const progress = await watchJob(iot, iotJobId, {
+    intervalMs: options.pollIntervalMs,
+    timeoutMs: Math.max(0, deadline - now()),
+    sleep,
+    now,
+    onProgress: (p) => line.update(renderProgress(p.counts, p.executions.length)),
+  });
+  line.finish();
+  const result = { deploymentId, iotJobId, executions: progress.executions };
+  if (progress.timedOut) {
+    say(`Deployment ${deploymentId} did not finish within ${options.timeoutMs / 1000} s (job ${iotJobId})`);
+    return { exitCode: 1, ...result };
+  }
+  const failed = progress.executions.filter((e) => e.status !== 'SUCCEEDED');
+  if (failed.length > 0) {
+    for (const e of failed) say(`  ${e.thingName} ${e.status}: ${(await failureDetails(iot, iotJobId, e.thingName)) || 'no details'}`);
+    say(`Deployment ${deploymentId} failed on ${failed.length} of ${progress.executions.length} core device(s)`);
+    return { exitCode: 1, ...result };
+  }
+  io.stdout.write(`Deployment ${deploymentId} of ${created.description} succeeded on ${progress.executions.length} core device(s) in ${((now() - started) / 1000).toFixed(1)} s\n`);
+  return { exitCode: 0, ...result };
+}
+
 /**
  * Deploys a component version to a thing group by revising the group's latest deployment, then
  * waits for the deployment's IoT job to end on every core device.
@@ -109,7 +174,7 @@ export async function runDeployComponentVersion(options: DeployOptions, io: CliI
     const { version, thingGroupName, componentName } = options;
     say(`Deploying ${componentName} ${version} to thing group ${thingGroupName}`);
     const targetArn = await thingGroupArn(iot, thingGroupName);
-    const current = await latestDeployment(greengrass, targetArn, thingGroupName);
+    const current = await latestDeployment(greengrass, targetArn, thingGroupName, { sleep, now, deadline: now() + options.timeoutMs });
     say(current.deploymentName ? `Latest deployment: "${current.deploymentName}" (${current.deploymentId})` : `Latest deployment: unnamed (${current.deploymentId})`);
 
     const components = current.components ?? {};
@@ -127,37 +192,13 @@ export async function runDeployComponentVersion(options: DeployOptions, io: CliI
       }),
     );
     const deploymentId = created.deploymentId ?? '';
-    const started = now();
-    const deadline = started + options.timeoutMs;
     say(`Created deployment ${deploymentId} ("${deploymentName}"); waiting up to ${options.timeoutMs / 1000} s for it to finish`);
-
-    const iotJobId = created.iotJobId ?? (await deploymentJobId({ greengrass, deploymentId, deadline, intervalMs: options.pollIntervalMs, sleep, now }));
-    if (iotJobId === undefined) {
-      say(`Deployment ${deploymentId} did not start within ${options.timeoutMs / 1000} s`);
-      return { exitCode: 1, deploymentId };
-    }
-    const line = new ProgressLine(io.stderr);
-    const progress = await watchJob(iot, iotJobId, {
-      intervalMs: options.pollIntervalMs,
-      timeoutMs: Math.max(0, deadline - now()),
-      sleep,
-      now,
-      onProgress: (p) => line.update(renderProgress(p.counts, p.executions.length)),
-    });
-    line.finish();
-    const result = { deploymentId, iotJobId, executions: progress.executions };
-    if (progress.timedOut) {
-      say(`Deployment ${deploymentId} did not finish within ${options.timeoutMs / 1000} s (job ${iotJobId})`);
-      return { exitCode: 1, ...result };
-    }
-    const failed = progress.executions.filter((e) => e.status !== 'SUCCEEDED');
-    if (failed.length > 0) {
-      for (const e of failed) say(`  ${e.thingName} ${e.status}: ${(await failureDetails(iot, iotJobId, e.thingName)) || 'no details'}`);
-      say(`Deployment ${deploymentId} failed on ${failed.length} of ${progress.executions.length} core device(s)`);
-      return { exitCode: 1, ...result };
-    }
-    io.stdout.write(`Deployment ${deploymentId} of ${componentName} ${version} succeeded on ${progress.executions.length} core device(s) in ${((now() - started) / 1000).toFixed(1)} s\n`);
-    return { exitCode: 0, ...result };
+    return await awaitDeployment(
+      { greengrass, iot },
+      { deploymentId, iotJobId: created.iotJobId, description: `${componentName} ${version}` },
+      { timeoutMs: options.timeoutMs, pollIntervalMs: options.pollIntervalMs, sleep, now },
+      io,
+    );
   } finally {
     if (!deps.greengrass) greengrass.destroy();
     if (!deps.iot) iot.destroy();

@@ -12,7 +12,8 @@ export interface ConnectionIdentity {
 
 export type IsPrincipalOfThing = (principal: string, thingName: string) => boolean;
 
-const THING_TOPIC = /^\$aws\/things\/([^/]+)\/(jobs|shadow)(\/|$)/;
+// greengrassv2: the nucleus's fleet status (`$aws/things/<thing>/greengrassv2/health/json`).
+const THING_TOPIC = /^\$aws\/things\/([^/]+)\/(jobs|shadow|greengrassv2)(\/|$)/;
 
 export function mayPublish(identity: ConnectionIdentity, topic: string, isPrincipalOfThing: IsPrincipalOfThing): boolean {
   if (!topic.startsWith('$')) return true;
