@@ -75,7 +75,7 @@ export const AREAS = [
     tests: ['tools'],
     why: `the suites reach the AWS side through ${AWS_FACADE}; only an end-to-end test (*.test.ts) imports tools/, to run a command as the system under test`,
   },
-  { path: 'integration/test', code: ['integration/test', 'integration/aws', 'integration/device', 'component/src', 'shared'] },
+  { path: 'integration/test', code: ['integration/test', 'integration/aws', 'integration/device', 'integration/local', 'component/src', 'shared'] },
   { path: 'tools', code: ['tools', 'component/build', 'shared'], why: 'tools/ and integration/ share code only through shared/' },
   {
     path: 'bench',

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { GreengrassV2Client } from '@aws-sdk/client-greengrassv2';
 import { S3Client } from '@aws-sdk/client-s3';
-import { startAwsStandIn, type AwsStandIn } from '../../../aws/stand-in.js';
+import { startAwsStandIn, type AwsStandIn } from '../../../aws/index.js';
 import { standInClientConfig } from '../../../local/deploy-backend.js';
 import { publishComponentVersion, type PublishedVersion } from '../../../local/publish-component.js';
 import { startNucleus, type Nucleus } from '../../../device/nucleus/nucleus.js';
