@@ -104,11 +104,3 @@ export function privateKeyProtection(token: SoftHsmToken, label: string): Privat
   });
 }
 
-/** A Logger that keeps every entry, serialised, so tests can search the output for secrets. */
-export function recordingLogger(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  const record = (level: string) => (message: string, fields?: Record<string, unknown>) => {
-    lines.push(JSON.stringify({ level, message, ...fields }));
-  };
-  return { lines, debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') };
-}
