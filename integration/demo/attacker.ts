@@ -1,5 +1,5 @@
 import mqtt, { type MqttClient } from 'mqtt';
-import type { AwsStandIn } from '../aws/stand-in.js';
+import type { AwsStandIn } from '../aws/index.js';
 import { CORE_POLICY_NAME } from '../local/fleet.js';
 
 /** A thing of the fleet's account turned attacker (`--attacker`), with the fleet's own policy. */

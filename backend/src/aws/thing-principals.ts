@@ -49,6 +49,20 @@ export async function isAttachedToThing(iot: IoTClient, thingName: string, certi
   return false;
 }
 
+/** A principal that is a certificate: its ARN and id. */
+export interface CertificatePrincipal {
+  readonly arn: string;
+  readonly id: string;
+}
+
+/** The one principal, when there is exactly one and it is a certificate. */
+export function soleCertificate(principals: readonly string[]): CertificatePrincipal | undefined {
+  const [arn, ...others] = principals;
+  if (arn === undefined || others.length > 0) return undefined;
+  const id = certificateIdOf(arn);
+  return id === undefined ? undefined : { arn, id };
+}
+
 /** The certificate ids of exactly `count` principals, or undefined when they are not all certificates. */
 export function certificateIds(principals: readonly string[], count: number): string[] | undefined {
   if (principals.length !== count) return undefined;

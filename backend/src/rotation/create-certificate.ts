@@ -1,7 +1,7 @@
 import { HandlerClients } from '../aws/clients.js';
 import { describeError } from '../aws/errors.js';
 import { rotationInProgress } from '../aws/job-execution.js';
-import { certificateIds, exclusivePrincipals } from '../aws/thing-principals.js';
+import { exclusivePrincipals, soleCertificate, type CertificatePrincipal } from '../aws/thing-principals.js';
 import { createRequestSchema, type CreateRequest } from '../events/device-requests.js';
 import type { CertificateIssuerFactory } from '../issuers/certificate-issuer.js';
 import { IOT_CORE_ISSUER, selectIssuer, type IssuerSettings } from '../issuers/select-issuer.js';
@@ -63,13 +63,11 @@ interface CreateContext {
 async function createCertificate(request: CreateRequest, ctx: CreateContext): Promise<DeviceReply> {
   const { clients, work } = ctx;
   const principals = await exclusivePrincipals(clients.iot, request.thingName, work);
-  const problem = await unmetPrecondition(request, principals, ctx);
-  if (problem !== undefined) {
-    work.logger.warn(PRECONDITIONS_NOT_MET, { problem });
+  const checked = await checkPreconditions(request, principals, ctx);
+  if (!checked.met) {
+    work.logger.warn(PRECONDITIONS_NOT_MET, { problem: checked.problem });
     return rejectedWith(PRECONDITIONS_NOT_MET);
   }
-  // Checked above: exactly one principal and it is a certificate.
-  const oldCertificateArn = principals[0] ?? '';
   const verdict = inspectCsr(request.csr, await certificatePemOf(clients.iot, request.principal, work));
   if (!verdict.ok) {
     work.logger.warn('CSR refused', { problem: verdict.problem });
@@ -95,17 +93,21 @@ async function createCertificate(request: CreateRequest, ctx: CreateContext): Pr
     await retireCertificate(clients.iot, { ...issued, status: 'ACTIVE' }, { detachPolicies: false }, ctx.full);
     return rejectedWith(issuerFailed(wrong));
   }
-  const installed = await installCertificate(request, issued, oldCertificateArn, claim.version, ctx);
+  const installed = await installCertificate(request, issued, checked.oldCertificate.arn, claim.version, ctx);
   return installed.ok ? { accepted: true, body: { certificatePem: issued.certificatePem } } : rejectedWith(installed.errorMsg);
 }
 
+/** Met: the thing's one certificate, the one the device connected with. Else the first check that failed. */
+type Preconditions = { met: true; oldCertificate: CertificatePrincipal } | { met: false; problem: string };
+
 /** The original's checks, in its order; the first that fails is named in the log. */
-async function unmetPrecondition(request: CreateRequest, principals: string[], ctx: CreateContext): Promise<string | undefined> {
+async function checkPreconditions(request: CreateRequest, principals: string[], ctx: CreateContext): Promise<Preconditions> {
+  const unmet = (problem: string): Preconditions => ({ met: false, problem });
   if (!(await rotationInProgress(ctx.clients, request, ctx.settings.jobDocument, ctx.work))) {
-    return 'no IN_PROGRESS rotation job execution';
+    return unmet('no IN_PROGRESS rotation job execution');
   }
-  const ids = certificateIds(principals, 1);
-  if (ids === undefined) return `expected one certificate principal, found ${principals.length} principal(s)`;
-  if (ids[0] !== request.principal) return 'connection did not use the certificate attached to the thing';
-  return undefined;
+  const attached = soleCertificate(principals);
+  if (attached === undefined) return unmet(`expected one certificate principal, found ${principals.length} principal(s)`);
+  if (attached.id !== request.principal) return unmet('connection did not use the certificate attached to the thing');
+  return { met: true, oldCertificate: attached };
 }

@@ -1,6 +1,5 @@
 import { createPrivateKey, webcrypto } from 'node:crypto';
-import { cryptoProvider } from '../../aws/model/ca/keys.js';
-import * as x509 from '../../aws/model/ca/x509.js';
+import { cryptoProvider, x509 } from '../../aws/index.js';
 import { makeCsr, tamperCsr } from '../../test/support/aws/csr.js';
 import type { Thing } from './hostile-world.js';
 

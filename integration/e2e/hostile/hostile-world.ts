@@ -1,8 +1,6 @@
 import { expect } from 'vitest';
 import type { Logger } from '../../../shared/logging/logger.js';
-import { thingArn } from '../../aws/model/arn.js';
-import { PERMISSIVE_CORE_POLICY } from '../../aws/policy/core-policies.js';
-import { startAwsStandIn, type AwsStandIn } from '../../aws/stand-in.js';
+import { PERMISSIVE_CORE_POLICY, startAwsStandIn, thingArn, type AwsStandIn } from '../../aws/index.js';
 import { connectDevice, type DeviceConnection } from '../../test/support/aws/mqtt-device.js';
 import { deployBackend, type BackendDeployment } from '../../local/deploy-backend.js';
 

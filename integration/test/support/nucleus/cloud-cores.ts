@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { GreengrassV2Client } from '@aws-sdk/client-greengrassv2';
 import { S3Client } from '@aws-sdk/client-s3';
-import { startAwsStandIn, type AwsStandIn } from '../../../aws/stand-in.js';
+import { startAwsStandIn, type AwsStandIn } from '../../../aws/index.js';
 import { standInClientConfig } from '../../../local/deploy-backend.js';
 import { publishComponentVersion, type PublishedVersion } from '../../../local/publish-component.js';
 import { startNucleus, type Nucleus } from '../../../device/nucleus/nucleus.js';
-import { recordingLogger } from './recording-logger.js';
+import { MemoryLogger } from '../../../../shared/test/support/memory-logger.js';
 import { writeTestBuild } from './test-component.js';
 
 export const PROBE = 'com.example.Probe';
@@ -27,7 +27,7 @@ export interface CloudCores {
 
 export async function startCloudCores(group: string, things: string[]): Promise<CloudCores> {
   const dir = await mkdtemp(path.join(tmpdir(), 'cloud-cores-'));
-  const aws = await startAwsStandIn({ logger: recordingLogger() });
+  const aws = await startAwsStandIn({ logger: new MemoryLogger() });
   const config = standInClientConfig(aws);
   const greengrass = new GreengrassV2Client(config);
   const s3 = new S3Client({ ...config, forcePathStyle: true });
@@ -41,7 +41,7 @@ export async function startCloudCores(group: string, things: string[]): Promise<
         broker: { host: aws.mqtt.host, port: aws.mqtt.port, caPem: aws.mqtt.caCertificatePem },
         cloud: { endpoint: aws.http!.endpoint, region: aws.model.region },
         credentials: { kind: 'files', certificatePem: device.certificatePem, privateKeyPem: device.privateKeyPem },
-        logger: recordingLogger(),
+        logger: new MemoryLogger(),
       }),
     );
   }

@@ -3,18 +3,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Pkcs11CredentialStore } from '../../../component/src/credentials/pkcs11/index.js';
-import { MemoryLogger } from '../../../shared/test/support/memory-logger.js';
-import { stderrLogger } from '../../aws/logger.js';
-import { startAwsStandIn, type AwsStandIn } from '../../aws/stand-in.js';
-import type { ProvisionedCore } from '../../local/fleet.js';
-import { provisionHsmFleet } from '../../local/hsm-fleet.js';
-import { ReconnectingIotMqtt, type BrokerAddress } from '../reconnecting-mqtt.js';
-import { CrtMqtt } from './crt-mqtt.js';
-import { readTokenCertificatePem } from './token-credentials.js';
-import { hsmConnector, readHsmCoreSettings, type HsmCoreSettings } from './hsm-core.js';
-import { SharedPkcs11Library } from './pkcs11-library.js';
-import { privateKeyFlags, tokenObjectLabels } from './token-credentials.js';
+import { Pkcs11CredentialStore } from '../../component/src/credentials/pkcs11/index.js';
+import { MemoryLogger } from '../../shared/test/support/memory-logger.js';
+import { startAwsStandIn, stderrLogger, type AwsStandIn } from '../aws/index.js';
+import { CrtMqtt } from '../device/hsm/crt-mqtt.js';
+import { hsmConnector, readHsmCoreSettings, type HsmCoreSettings } from '../device/hsm/hsm-core.js';
+import { SharedPkcs11Library } from '../device/hsm/pkcs11-library.js';
+import { privateKeyFlags, readTokenCertificatePem, tokenObjectLabels } from '../device/hsm/token-credentials.js';
+import { ReconnectingIotMqtt, type BrokerAddress } from '../device/reconnecting-mqtt.js';
+import type { ProvisionedCore } from './fleet.js';
+import { provisionHsmFleet } from './hsm-fleet.js';
 
 const ALGORITHMS = { keyAlgorithm: 'ECDSA-P256', signingAlgorithm: 'ECDSA-WITH-SHA256' } as const;
 

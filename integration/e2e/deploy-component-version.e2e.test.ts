@@ -5,9 +5,9 @@
  */
 import { CreateDeploymentCommand, GetDeploymentCommand, ListEffectiveDeploymentsCommand } from '@aws-sdk/client-greengrassv2';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { eventually } from '../../integration/test/support/nucleus/ipc-fixture.js';
-import { PROBE, startCloudCores, type CloudCores } from '../../integration/test/support/nucleus/cloud-cores.js';
-import { deployMain } from './deploy-component-version.js';
+import { eventually } from '../test/support/nucleus/ipc-fixture.js';
+import { PROBE, startCloudCores, type CloudCores } from '../test/support/nucleus/cloud-cores.js';
+import { deployMain } from '../../tools/lib/deploy-component-version.js';
 
 const GROUP = 'ToolFleet';
 const NUCLEUS = { 'aws.greengrass.Nucleus': { componentVersion: '2.14.0' } };
