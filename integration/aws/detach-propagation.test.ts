@@ -1,15 +1,5 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { IoTClient } from '@aws-sdk/client-iot';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { retireCertificate } from '../../backend/src/aws/certificate-retirement.js';
-import { createInvocation, realSleep } from '../../backend/src/runtime/invocation.js';
-import { RetryBudgetExhaustedError } from '../../backend/src/runtime/retry.js';
-import type { Logger as StandInLogger } from '../../shared/logging/logger.js';
-import { LocalAuthorities } from './model/ca/local-authorities.js';
+import { describe, expect, it } from 'vitest';
 import { awsDetachPropagation, DEFAULT_DETACH_PROPAGATION_MAX_MS } from './model/registry/detach-propagation.js';
-import { type AwsStandIn, startAwsStandIn } from './stand-in.js';
-
-const silent: StandInLogger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
 describe('the default detach propagation', () => {
   it('takes effect at once for some detaches and within a few hundred ms for the others', () => {
@@ -25,81 +15,5 @@ describe('the default detach propagation', () => {
     const draws = [0.9, 0.5, 0.1, 0.7, 0.2];
     const propagation = awsDetachPropagation(() => draws.shift() ?? 0);
     expect([propagation(), propagation(), propagation()]).toEqual([150, 0, Math.round(0.2 * DEFAULT_DETACH_PROPAGATION_MAX_MS)]);
-  });
-});
-
-describe("the backend's certificate retirement against detach propagation", () => {
-  let authorities: LocalAuthorities;
-  let standIn: AwsStandIn;
-  let iot: IoTClient;
-  /** DeleteConflictException answers seen by the client. */
-  let conflicts = 0;
-
-  beforeAll(async () => {
-    authorities = await LocalAuthorities.create(() => Date.now());
-    // The upper half of the default range: the first DeleteCertificate after the detach conflicts.
-    standIn = await startAwsStandIn({ authorities, logger: silent, detachPropagationDelayMs: () => 250 });
-    iot = new IoTClient(standIn.http!.clientConfig());
-    iot.middlewareStack.add(
-      (next) => async (args) => {
-        try {
-          return await next(args);
-        } catch (error) {
-          if ((error as Error).name === 'DeleteConflictException') conflicts += 1;
-          throw error;
-        }
-      },
-      { step: 'initialize', name: 'countConflicts' },
-    );
-  });
-  afterAll(async () => {
-    iot.destroy();
-    await standIn.close();
-  });
-
-  const retire = async (thingName: string, budgetMs: number) => {
-    const device = await standIn.model.registry.provisionDevice({ thingName, policyName: 'CorePolicy' });
-    conflicts = 0;
-    const deadline = Date.now() + budgetMs;
-    const invocation = createInvocation({
-      logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
-      budget: { remainingMs: () => deadline - Date.now() },
-      sleep: realSleep,
-      random: Math.random,
-    });
-    const outcome = retireCertificate(iot, { ...device, status: 'ACTIVE' }, { thingName, detachPolicies: true }, invocation);
-    return { device, outcome };
-  };
-
-  it('deletes the certificate once the detach has propagated, after DeleteCertificate conflicted', async () => {
-    const { device, outcome } = await retire('core-default', 10_000);
-    await outcome;
-    expect(conflicts).toBeGreaterThan(0);
-    expect(() => standIn.model.registry.describeCertificate(device.certificateId)).toThrow(/cannot be found/);
-  });
-
-  it('keeps retrying through a long propagation (an injected fault) that ends within the budget', async () => {
-    const restore = standIn.faults.slowDetachPropagation(2_500);
-    try {
-      const { device, outcome } = await retire('core-slow', 20_000);
-      await outcome;
-      expect(conflicts).toBeGreaterThanOrEqual(2);
-      expect(() => standIn.model.registry.describeCertificate(device.certificateId)).toThrow(/cannot be found/);
-    } finally {
-      restore();
-    }
-  });
-
-  it('gives up when the propagation outlasts the budget, naming DeleteCertificate, and leaves the certificate inactive', async () => {
-    const restore = standIn.faults.slowDetachPropagation(10 * 60_000);
-    try {
-      const { device, outcome } = await retire('core-stuck', 2_000);
-      const error = await outcome.then(() => undefined, (e: unknown) => e);
-      expect(error).toBeInstanceOf(RetryBudgetExhaustedError);
-      expect((error as Error).message).toMatch(/^DeleteCertificate still failed with DeleteConflictException after \d+ attempts/);
-      expect(standIn.model.registry.describeCertificate(device.certificateId).status).toBe('INACTIVE');
-    } finally {
-      restore();
-    }
   });
 });

@@ -29,7 +29,7 @@ describe('startAwsStandIn', () => {
     standIn = s;
     expect(s.http?.endpoint).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     const config = s.http!.clientConfig();
-    const credentials = await s.model.registry.provisionDevice({ thingName: 'core-1', keySpec: { kind: 'EC', curve: 'P-256' } });
+    const credentials = await s.model.registry.provisionDevice({ thingName: 'core-1', keySpec: { kind: 'EC', curve: 'P-256' }, policyName: 'AllowAll' });
     const thing = await new IoTClient(config).send(new DescribeThingCommand({ thingName: 'core-1' }));
     expect(thing.thingArn).toBe(credentials.thingArn);
 

@@ -17,8 +17,8 @@ export interface AwsStandInOptions extends AwsModelOptions {
   mqttHost?: string;
   mqttPort?: number;
   /**
-   * Serve the AWS HTTP APIs (IoT, IoT data, IoT jobs data, ACM PCA, SNS) over HTTPS for SDK
-   * clients, with AWS Lambda behind them. Default true; `false` runs MQTT only.
+   * Serve the AWS HTTP APIs (IoT, IoT data, IoT jobs data, ACM PCA, SNS, Greengrass V2, S3) over
+   * HTTPS for SDK clients, with AWS Lambda behind them. Default true; `false` runs MQTT only.
    */
   http?: boolean | ApiServiceOptions;
 }
@@ -64,7 +64,10 @@ export async function startAwsStandIn(options: AwsStandInOptions = {}): Promise<
     logger,
   });
   broker.onMessage((message) => {
-    if (message.origin) jobsMqtt.handle(message.topic, message.payload);
+    if (message.origin) {
+      jobsMqtt.handle(message.topic, message.payload);
+      model.greengrass.handleDeviceMessage(message.topic, message.payload);
+    }
     rules.handleMessage({
       topic: message.topic,
       payload: message.payload,

@@ -1,7 +1,7 @@
 import type { PcaSigningAlgorithm } from '../../backend/src/index.js';
 import { backendResourceNames } from '../../shared/contract/index.js';
 import { CloudFormationStack, stderrLogger, type AwsStandIn, type SdkClientConfig, type Template } from '../aws/index.js';
-import { echoFunctionLogs, type LogLevel } from './function-log-echo.js';
+import { countSecurityEvents, echoFunctionLogs, type LogLevel } from './function-log-echo.js';
 import { synthesizeBackend, type BackendContext } from './backend-synth.js';
 
 export type IssuerChoice = { kind: 'iot' } | { kind: 'pca'; signingAlgorithm: PcaSigningAlgorithm };
@@ -15,6 +15,8 @@ export interface BackendDeployment {
   ruleNames: { createCertificate: string; commitCertificate: string; jobExecutionTerminal: string };
   /** The Private CA in use, when the issuer is AWS Private CA. */
   pcaCaArn(): string | undefined;
+  /** Requests the create and commit functions dropped because they did not come from the thing they name. */
+  securityEvents(): number;
   /**
    * Redeploys the stack with the CDK context of another issuer (`cdk deploy -c PcaCaId=...`): the
    * create function's environment and its role change together. The stand-in keeps one Private
@@ -75,6 +77,7 @@ export async function deployBackend(standIn: AwsStandIn, options: DeployBackendO
   let synthesized = await synthesizeBackend(await contextFor(initial));
   const target = { model, rules, lambda, logger: stderrLogger('warn', 'cloudformation'), code: (bucket: string, key: string) => synthesized.code(bucket, key) };
   echoFunctionLogs(lambda.logs, options.logLevel ?? 'WARN');
+  const securityEvents = countSecurityEvents(lambda.logs);
   const stack = await CloudFormationStack.create(target, synthesized.stackName, synthesized.template);
 
   const jobTemplateId = stack.physicalId(onlyOf(stack, 'AWS::IoT::JobTemplate'));
@@ -85,6 +88,7 @@ export async function deployBackend(standIn: AwsStandIn, options: DeployBackendO
     snsTopicArn: stack.physicalId(onlyOf(stack, 'AWS::SNS::Topic')),
     ruleNames: { ...backendResourceNames().rules },
     pcaCaArn: () => pcaInUse,
+    securityEvents: () => securityEvents.count,
     useIssuer: async (issuer) => {
       synthesized = await synthesizeBackend(await contextFor(issuer));
       await stack.update(synthesized.template);

@@ -28,3 +28,22 @@ export function echoFunctionLogs(logs: LogGroups, minimum: LogLevel): () => void
     process.stderr.write(`[${group}] ${line}\n`);
   });
 }
+
+/**
+ * Counts the log lines with a `securityEvent` field, as the CloudWatch Logs metric filter
+ * `{ $.securityEvent = "*" }` would: the requests the functions dropped because they did not come
+ * from the thing they name.
+ */
+export function countSecurityEvents(logs: LogGroups): { readonly count: number } {
+  const counter = { count: 0 };
+  logs.onLine((_group, line) => {
+    if (!line.includes('"securityEvent"')) return;
+    try {
+      const parsed = JSON.parse(line) as { securityEvent?: unknown };
+      if (parsed.securityEvent !== undefined) counter.count += 1;
+    } catch {
+      // Not a structured line, so not one the filter matches.
+    }
+  });
+  return counter;
+}

@@ -8,12 +8,15 @@ import { type CallToAuthorize, type HttpServerOptions, startHttpServer } from '.
 import type { OperationRef } from './service-name.js';
 import { privateCaOperations } from './services/acm-pca.js';
 import { accountRoutes } from './services/iot-account.js';
+import { componentRoutes } from './services/greengrass-components.js';
+import { deploymentRoutes } from './services/greengrass-deployments.js';
 import { certificateRoutes } from './services/iot-certificates.js';
 import { dataPlaneRoutes } from './services/iot-data.js';
 import { jobsDataPlaneRoutes } from './services/iot-jobs-data.js';
 import { jobRoutes } from './services/iot-jobs.js';
 import { policyRoutes } from './services/iot-policies.js';
 import { ruleRoutes } from './services/iot-rules.js';
+import { s3Endpoint } from './services/s3.js';
 import { thingRoutes } from './services/iot-things.js';
 import { snsOperations } from './services/sns.js';
 
@@ -47,9 +50,10 @@ const SNS_XML_NAMESPACE = 'http://sns.amazonaws.com/doc/2010-03-31/';
 
 /**
  * Starts the HTTP side of the stand-in: AWS IoT (control plane, data plane, Jobs data plane),
- * AWS Private CA and SNS on one HTTPS port, for the real AWS SDK v3 clients pointed at it with an
- * endpoint override. The TLS certificate is for 127.0.0.1 and localhost, signed by the stand-in's
- * root (the one devices trust for MQTT). Signatures are accepted unverified.
+ * AWS Private CA, SNS, Greengrass V2 and the S3 calls of component publishing on one HTTPS port,
+ * for the real AWS SDK v3 clients pointed at it with an endpoint override. The TLS certificate is
+ * for 127.0.0.1 and localhost, signed by the stand-in's root (the one devices trust for MQTT).
+ * Signatures are accepted unverified.
  */
 export async function startHttpApi(deps: HttpApiDeps): Promise<HttpApi> {
   const { model } = deps;
@@ -70,6 +74,8 @@ export async function startHttpApi(deps: HttpApiDeps): Promise<HttpApi> {
       'iot-jobs-data': restJsonEndpoint(jobsDataPlaneRoutes({ deviceJobs: model.deviceJobs, now })),
       'acm-pca': awsJsonEndpoint('ACMPrivateCA', privateCaOperations(model.privateCa)),
       sns: awsQueryEndpoint(SNS_XML_NAMESPACE, snsOperations(model.sns)),
+      greengrass: restJsonEndpoint([...componentRoutes(model.greengrass.components), ...deploymentRoutes(model.greengrass, model)]),
+      s3: s3Endpoint(model.s3),
     }),
     tls,
     { ...deps, authorize: (call) => authorize(model, call) },

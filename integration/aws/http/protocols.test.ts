@@ -62,6 +62,8 @@ describe('protocol endpoints with the real SDK clients', () => {
           return { MessageId: `id<&>${params.get('Message') ?? ''}` };
         },
       }),
+      greengrass: restJsonEndpoint([]),
+      s3: restJsonEndpoint([]),
       }),
       await authorities.issueServerCredentials(),
     );

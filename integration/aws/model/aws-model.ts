@@ -4,6 +4,7 @@ import { type Clock, REAL_TIME, systemClock, type TimeScale } from './clock.js';
 import { LocalAuthorities } from './ca/local-authorities.js';
 import { PrivateCaService } from './ca/private-ca.js';
 import { EventConfigurations } from './event-configurations.js';
+import { GreengrassService } from './greengrass/greengrass.js';
 import { DeviceJobs } from './jobs/device-jobs.js';
 import { JobsService } from './jobs/jobs-service.js';
 import { type ExecutionChange, ExecutionLifecycle } from './jobs/lifecycle.js';
@@ -12,6 +13,7 @@ import { JobTemplateStore } from './jobs/templates.js';
 import { MessageBus } from './message-bus.js';
 import type { DetachPropagation } from './registry/detach-propagation.js';
 import { IotRegistry } from './registry/registry.js';
+import { S3Buckets } from './s3-buckets.js';
 import { ShadowStore } from './shadows.js';
 import { SnsService } from './sns.js';
 
@@ -39,12 +41,17 @@ export interface AwsModelOptions {
   onListenerError?: (error: unknown) => void;
 }
 
-/** One AWS account and region as the certificate rotator sees it: IoT, Jobs, shadows, ACM PCA, SNS, IAM. */
+/**
+ * One AWS account and region as the certificate rotator sees it: IoT, Jobs, shadows, ACM PCA, SNS,
+ * IAM, and the Greengrass V2 control plane with the S3 buckets its components' artifacts are kept in.
+ */
 export class AwsModel implements AccountContext {
   /** Changeable at run time (ms). */
   pcaIssuanceDelayMs: number;
   /** Roles and the role sessions of the account's Lambda functions. */
   readonly iam: IamService;
+  readonly s3: S3Buckets;
+  readonly greengrass: GreengrassService;
 
   private constructor(
     readonly accountId: string,
@@ -66,6 +73,8 @@ export class AwsModel implements AccountContext {
   ) {
     this.pcaIssuanceDelayMs = pcaIssuanceDelayMs;
     this.iam = new IamService({ accountId, region });
+    this.s3 = new S3Buckets(() => clock.now());
+    this.greengrass = new GreengrassService({ accountId, region }, clock, { jobs, things: registry.things, s3: this.s3 });
   }
 
   static async create(options: AwsModelOptions = {}): Promise<AwsModel> {
