@@ -16,8 +16,9 @@ describe("the backend's certificate retirement against detach propagation", () =
   let conflicts = 0;
 
   beforeAll(async () => {
-    // The upper half of the default range: the first DeleteCertificate after the detach conflicts.
-    standIn = await startAwsStandIn({ logger: silent, detachPropagationDelayMs: () => 250 });
+    // A propagation longer than the calls between the detach and the delete (ListPrincipalPolicies,
+    // DetachPolicy) take even on a loaded machine, so the first DeleteCertificate conflicts.
+    standIn = await startAwsStandIn({ logger: silent, detachPropagationDelayMs: () => 1_500 });
     iot = new IoTClient(standIn.http!.clientConfig());
     iot.middlewareStack.add(
       (next) => async (args) => {
