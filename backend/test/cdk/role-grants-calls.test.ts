@@ -52,7 +52,8 @@ describe('each function role against the AWS calls in its handler code', () => {
       pca: graph.declaration(sourcePath('issuers/private-ca-issuer.ts'), 'privateCaIssuer'),
     };
     deployed = { iot: synthBackend(), pca: synthBackend({ privateCaArn: PCA_ARN }) };
-  });
+    // Two syntheses, each bundling every handler: minutes on a loaded machine.
+  }, 300_000);
 
   it('follows calls through helpers, and only the helpers a handler uses', () => {
     // Removing a certificate it issued, when installing it fails, goes through certificate-retirement.

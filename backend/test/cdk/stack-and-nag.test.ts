@@ -68,7 +68,8 @@ describe.each([
     // Synthesizing the app runs the cdk-nag plugin, which throws on any unacknowledged finding.
     app.synth();
     template = Template.fromStack(stack);
-  });
+    // Synthesis bundles every handler: minutes on a loaded machine.
+  }, 300_000);
 
   it('configures create-certificate from the context', () => {
     const create = functionNamed(template, 'AWSLabsCertificateRotatorCreateCertificate');

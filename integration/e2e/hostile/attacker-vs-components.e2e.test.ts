@@ -1,5 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
+import { STAND_IN_SUITE_TIMEOUTS } from '../standin-target.js';
 import { startAttackerFleet, type AttackerFleet } from './attacker-fleet.js';
 
 /**
@@ -30,7 +31,7 @@ describe('an attacking thing under the permissive policy', () => {
       endings.map((e) => [e.thingName, 'SUCCEEDED', true, true, true, 1]),
     );
     expect(world.backend.securityEvents()).toBeGreaterThanOrEqual(2 * endings.length);
-  }, 180_000);
+  }, STAND_IN_SUITE_TIMEOUTS.rotationMs);
 
   it('forges each kind of reply; every victim ends on a working certificate attached to its own thing', async () => {
     world = await startAttackerFleet({ devices: 4, policy: 'permissive', thingNamePrefix: 'victim-' });
@@ -60,7 +61,7 @@ describe('an attacking thing under the permissive policy', () => {
     expect(byThing['victim-3']).toMatchObject({ status: 'FAILED', rotated: false });
     // A forged commit acceptance: the core is on its new certificate, which the backend issued to its thing.
     expect(byThing['victim-4']).toMatchObject({ status: 'SUCCEEDED', rotated: true });
-  }, 180_000);
+  }, STAND_IN_SUITE_TIMEOUTS.rotationMs);
 
   it("floods its own create topic: AWS IoT's per-connection limit throttles it and every other core still rotates within its own timeouts", async () => {
     world = await startAttackerFleet({ devices: 3, policy: 'permissive' });
@@ -84,5 +85,5 @@ describe('an attacking thing under the permissive policy', () => {
     expect(standIn.broker.throttledPublishes()).toBeGreaterThan(0);
     const fromAttacker = standIn.rules.invocations().filter((i) => i.event['thingName'] === 'attacker').length;
     expect(fromAttacker).toBeLessThan(sent);
-  }, 180_000);
+  }, STAND_IN_SUITE_TIMEOUTS.rotationMs);
 });
