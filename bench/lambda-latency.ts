@@ -40,11 +40,20 @@ async function run(context: BenchContext): Promise<BenchResult> {
         notes: [
           'timed from the rule action invoking the function to its invocation ending, queueing for an environment included (bundled code, HTTPS to the stand-in)',
           `at most 4 environments per function, each a process of its own, on the machine that also runs ${devices} cores and the stand-in`,
-          ...(child.sdkSocketPoolWarnings > 0 ? [`AWS SDK socket pool full (${child.sdkSocketPoolWarnings} warnings): calls queued inside the handlers`] : []),
+          ...(child.sdkSocketPoolWarnings > 0
+            ? [`AWS SDK socket pool full (${child.sdkSocketPoolWarnings} warnings): calls queued inside the handlers`]
+            : []),
         ],
       },
     ],
-    data: { rotations: devices, minuteScale: context.minuteScale, handlers: result.handlers, statuses: result.statuses, bricked: result.bricked, sdkSocketPoolWarnings: child.sdkSocketPoolWarnings },
+    data: {
+      rotations: devices,
+      minuteScale: context.minuteScale,
+      handlers: result.handlers,
+      statuses: result.statuses,
+      bricked: result.bricked,
+      sdkSocketPoolWarnings: child.sdkSocketPoolWarnings,
+    },
     alerts: fleetAlerts(child),
   };
 }

@@ -10,7 +10,11 @@ describe('parseBenchOptions', () => {
 
   it('accepts --only repeated or comma-separated', () => {
     expect(parseBenchOptions(['--only', 'keygen-csr', '--only', 'fleet-rotation'], NAMES).only).toEqual(NAMES);
-    expect(parseBenchOptions(['--only', 'keygen-csr,fleet-rotation', '--quick', '--json'], NAMES)).toMatchObject({ only: NAMES, quick: true, json: true });
+    expect(parseBenchOptions(['--only', 'keygen-csr,fleet-rotation', '--quick', '--json'], NAMES)).toMatchObject({
+      only: NAMES,
+      quick: true,
+      json: true,
+    });
   });
 
   it('names an unknown benchmark', () => {

@@ -41,15 +41,25 @@ export function parseBenchOptions(argv: string[], names: readonly string[]): Ben
       help: { type: 'boolean', default: false },
     },
   });
-  const name = z.string().refine((n) => names.includes(n), { error: (issue) => `--only: unknown benchmark ${JSON.stringify(issue.input)} (one of ${names.join(', ')})` });
+  const name = z
+    .string()
+    .refine((n) => names.includes(n), {
+      error: (issue) => `--only: unknown benchmark ${JSON.stringify(issue.input)} (one of ${names.join(', ')})`,
+    });
   const schema = z.object({
     only: z.array(name).optional(),
     quick: z.boolean(),
-    'minute-scale': z.coerce.number({ error: '--minute-scale must be a number' }).min(1, '--minute-scale must be at least 1').max(60, '--minute-scale must be at most 60'),
+    'minute-scale': z.coerce
+      .number({ error: '--minute-scale must be a number' })
+      .min(1, '--minute-scale must be at least 1')
+      .max(60, '--minute-scale must be at most 60'),
     json: z.boolean(),
     help: z.boolean(),
   });
-  const only = values.only?.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v.length > 0);
+  const only = values.only
+    ?.flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter((v) => v.length > 0);
   const parsed = schema.safeParse({ ...values, ...(only ? { only } : {}) });
   if (!parsed.success) throw new Error(parsed.error.issues.map((i) => i.message).join('; '));
   const { only: selected, 'minute-scale': minuteScale, ...rest } = parsed.data;

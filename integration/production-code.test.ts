@@ -59,7 +59,9 @@ describe('production code', () => {
   });
 
   it('would notice such a reference in code, and not one in a comment', () => {
-    expect(referencesInCode("const url = address.includes('://') ? address : `https://${address}`; // a stand-in answers a URL")).toEqual([]);
+    expect(referencesInCode("const url = address.includes('://') ? address : `https://${address}`; // a stand-in answers a URL")).toEqual(
+      [],
+    );
     expect(referencesInCode("/* runs against the stand-in */ const host = '127.0.0.1';")).toEqual(['a loopback address']);
     expect(referencesInCode("const hint = 'started by Greengrass (or a nucleus stand-in)';")).toEqual(['the stand-in']);
     expect(referencesInCode("fetch('http://localhost:4566')")).toEqual(['localhost', 'plain http://']);

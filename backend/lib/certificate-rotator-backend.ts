@@ -23,7 +23,6 @@ import {
 } from './rotator-policies.js';
 import { RotatorTopicRule } from './rotator-topic-rule.js';
 
-
 export type { CertificateRotatorBackendProps, JobRolloutSettings, CertificateIssuerKind } from './backend-props.js';
 
 /**

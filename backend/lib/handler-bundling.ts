@@ -3,11 +3,7 @@ import { Runtime } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 
 /** The Lambda handlers this construct deploys. */
-export type HandlerName =
-  | 'create-certificate'
-  | 'commit-certificate'
-  | 'job-execution-terminal'
-  | 'job-execution-events';
+export type HandlerName = 'create-certificate' | 'commit-certificate' | 'job-execution-terminal' | 'job-execution-events';
 
 /** Latest Node.js runtime this aws-cdk-lib knows; cdk-nag AwsSolutions-L1 asks for it. */
 export const HANDLER_RUNTIME = Runtime.NODEJS_24_X;

@@ -74,7 +74,9 @@ export async function runFleetRotation(spec: FleetSpec, progress: (line: string)
     memory.reset();
     say('rotating');
     const jobStart = Date.now();
-    await iot.send(new CreateJobCommand({ jobId, jobTemplateArn: backend.jobTemplateArn, targets: [group.thingGroupArn], targetSelection: 'SNAPSHOT' }));
+    await iot.send(
+      new CreateJobCommand({ jobId, jobTemplateArn: backend.jobTemplateArn, targets: [group.thingGroupArn], targetSelection: 'SNAPSHOT' }),
+    );
     iot.destroy();
     // Every window of the rollout, then one in-progress timeout for the last ones, and a margin.
     const deadline = jobStart + (Math.ceil(spec.devices / 100) + IN_PROGRESS_TIMEOUT_MINUTES) * minuteMs + 60_000;
@@ -95,7 +97,9 @@ export async function runFleetRotation(spec: FleetSpec, progress: (line: string)
       spec,
       minuteMs,
       rollout: job.jobExecutionsRolloutConfig,
-      ...(job.timeoutConfig?.inProgressTimeoutInMinutes === undefined ? {} : { inProgressTimeoutMinutes: job.timeoutConfig.inProgressTimeoutInMinutes }),
+      ...(job.timeoutConfig?.inProgressTimeoutInMinutes === undefined
+        ? {}
+        : { inProgressTimeoutMinutes: job.timeoutConfig.inProgressTimeoutInMinutes }),
       setupMs,
       wallMs,
       rotationsPerSecond: (statuses.SUCCEEDED ?? 0) / (wallMs / 1000),

@@ -40,7 +40,12 @@ export interface ApiServices {
  * The AWS APIs of the stand-in over HTTPS, and AWS Lambda behind them: functions run in their own
  * processes with AWS_ENDPOINT_URL pointing at these APIs and NODE_EXTRA_CA_CERTS trusting them.
  */
-export async function startApiServices(model: AwsModel, rules: RulesEngine, logger: Logger, options: ApiServiceOptions): Promise<ApiServices> {
+export async function startApiServices(
+  model: AwsModel,
+  rules: RulesEngine,
+  logger: Logger,
+  options: ApiServiceOptions,
+): Promise<ApiServices> {
   const { lambdaConcurrency, ...listen } = options;
   const api = await startHttpApi({
     model,
@@ -63,7 +68,14 @@ export async function startApiServices(model: AwsModel, rules: RulesEngine, logg
     ...(lambdaConcurrency === undefined ? {} : { maxEnvironmentsPerFunction: lambdaConcurrency }),
   });
   return {
-    http: { endpoint, address, caCertificatePem, caFile, clientConfig: () => sdkClientConfig({ region: model.region, endpoint, caCertificatePem }), api },
+    http: {
+      endpoint,
+      address,
+      caCertificatePem,
+      caFile,
+      clientConfig: () => sdkClientConfig({ region: model.region, endpoint, caCertificatePem }),
+      api,
+    },
     lambda,
     async close() {
       await lambda.close();

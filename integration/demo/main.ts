@@ -33,7 +33,9 @@ async function runDemo(options: DemoOptions, say: (line: string) => void): Promi
     );
     const provision = options.hsm ? provisionHsmFleet : provisionFleet;
     const cores = await provision(standIn, { count: options.devices, workDir, thingGroupName: THING_GROUP, algorithms });
-    say(`Provisioned ${cores.length} Greengrass cores under ${workDir}${options.hsm ? ', each with its key in its own SoftHSM2 token' : ''}`);
+    say(
+      `Provisioned ${cores.length} Greengrass cores under ${workDir}${options.hsm ? ', each with its key in its own SoftHSM2 token' : ''}`,
+    );
     fleet = await startFleet(standIn, cores, {
       nucleus: options.nucleus,
       hsm: options.hsm,
@@ -49,8 +51,16 @@ async function runDemo(options: DemoOptions, say: (line: string) => void): Promi
     const iot = new IoTClient(standInClientConfig(standIn));
     const jobId = `demo-rotation-${Date.now()}`;
     const group = standIn.model.registry.things.describeThingGroup(THING_GROUP);
-    await iot.send(new CreateJobCommand({ jobId, jobTemplateArn: backend.jobTemplateArn, targets: [group.thingGroupArn], targetSelection: 'SNAPSHOT' }));
-    const attacker = options.attacker ? await startDemoAttacker(standIn, cores.map((c) => c.thingName), () => backend.securityEvents()) : undefined;
+    await iot.send(
+      new CreateJobCommand({ jobId, jobTemplateArn: backend.jobTemplateArn, targets: [group.thingGroupArn], targetSelection: 'SNAPSHOT' }),
+    );
+    const attacker = options.attacker
+      ? await startDemoAttacker(
+          standIn,
+          cores.map((c) => c.thingName),
+          () => backend.securityEvents(),
+        )
+      : undefined;
     const line = new ProgressLine();
     // An execution can last at most the in-progress timeout (5 AWS minutes); allow for rollout too.
     const timeoutMs = (2 * 5 * 60_000) / awsTimeScale + 60_000;

@@ -45,7 +45,11 @@ Options:
 `;
 
 const optionsSchema = z.object({
-  devices: z.coerce.number().int('--devices must be a whole number').min(1, '--devices must be at least 1').max(5000, '--devices must be at most 5000'),
+  devices: z.coerce
+    .number()
+    .int('--devices must be a whole number')
+    .min(1, '--devices must be at least 1')
+    .max(5000, '--devices must be at most 5000'),
   'key-algorithm': z.enum(KEY_ALGORITHMS, { error: `--key-algorithm must be one of ${KEY_ALGORITHMS.join(', ')}` }),
   'signing-algorithm': z.enum(SIGNING_ALGORITHMS, { error: `--signing-algorithm must be one of ${SIGNING_ALGORITHMS.join(', ')}` }),
   issuer: z.enum(['iot', 'pca'], { error: '--issuer must be iot or pca' }),

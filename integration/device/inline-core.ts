@@ -10,7 +10,13 @@ import { validateAlgorithmConfig } from '../../component/src/config/validate.js'
 import { readFileSync } from 'node:fs';
 import type { GreengrassRoot } from './greengrass-root.js';
 import { readFileCredentials } from './greengrass-root.js';
-import { ReconnectingIotMqtt, ReconnectingMqtt, type BrokerAddress, type InstalledCredentials, type MqttConnector } from './reconnecting-mqtt.js';
+import {
+  ReconnectingIotMqtt,
+  ReconnectingMqtt,
+  type BrokerAddress,
+  type InstalledCredentials,
+  type MqttConnector,
+} from './reconnecting-mqtt.js';
 
 export interface InlineCoreOptions {
   paths: GreengrassRoot;
@@ -94,7 +100,12 @@ export class InlineCore {
     });
     const mqtt = this.options.connect
       ? new ReconnectingIotMqtt(this.options.connect(config.thingName), config.thingName, logger)
-      : new ReconnectingMqtt(this.options.broker, config.thingName, this.options.readCredentials ?? (() => readFileCredentials(paths)), logger);
+      : new ReconnectingMqtt(
+          this.options.broker,
+          config.thingName,
+          this.options.readCredentials ?? (() => readFileCredentials(paths)),
+          logger,
+        );
     this.mqtt = mqtt;
     this.status = 'running';
     await mqtt.start();
@@ -133,7 +144,8 @@ export class InlineCore {
     for (const listener of this.restartListeners) listener();
     const delay = this.options.restartDelayMs ?? 50;
     setTimeout(() => {
-      if (this.status === 'restarting') void this.start().catch((e: Error) => this.options.logger.error('Greengrass failed to start', { reason: e.message }));
+      if (this.status === 'restarting')
+        void this.start().catch((e: Error) => this.options.logger.error('Greengrass failed to start', { reason: e.message }));
     }, delay);
   }
 

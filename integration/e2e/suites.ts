@@ -26,7 +26,6 @@ export interface SuiteOptions {
   timeouts?: { setupMs: number; rotationMs: number };
 }
 
-
 const BASELINE: AlgorithmConfig = { keyAlgorithm: 'RSA-2048', signingAlgorithm: 'SHA256WITHRSA' };
 
 const INVALID_CONFIGURATIONS: Array<{ configuration: Record<string, string>; expected: string }> = [
@@ -62,7 +61,11 @@ function settle(target: RotationTarget): { timeout: number; interval: number } {
 function expectAll(job: JobResult, things: string[], status: string): void {
   expect(Object.keys(job.statuses).sort()).toEqual([...things].sort());
   for (const thing of things) {
-    expect({ thing, status: job.statuses[thing], reason: job.reasons[thing] }).toEqual({ thing, status, reason: status === 'FAILED' ? job.reasons[thing] : undefined });
+    expect({ thing, status: job.statuses[thing], reason: job.reasons[thing] }).toEqual({
+      thing,
+      status,
+      reason: status === 'FAILED' ? job.reasons[thing] : undefined,
+    });
   }
 }
 
@@ -81,7 +84,10 @@ async function expectOldCertificatesKept(target: RotationTarget, before: Record<
 }
 
 /** After a successful job: exactly one new ACTIVE certificate per thing, installed; the old one deleted. */
-async function expectRotated(target: RotationTarget, before: Record<string, string[]>): Promise<Array<ReturnType<typeof certificateFacts>>> {
+async function expectRotated(
+  target: RotationTarget,
+  before: Record<string, string[]>,
+): Promise<Array<ReturnType<typeof certificateFacts>>> {
   const facts = [];
   for (const [thing, oldIds] of Object.entries(before)) {
     // The terminal function detaches and deletes the old certificate after the execution has ended.
@@ -116,29 +122,36 @@ export function defineRotationSuites(createTarget: () => Promise<RotationTarget>
   });
 
   describe('invalid configuration is refused', () => {
-    it.each(INVALID_CONFIGURATIONS)('$configuration.keyAlgorithm / $configuration.signingAlgorithm', async ({ configuration, expected }) => {
-      const outcomes = await target.deployConfiguration(configuration);
-      expect(outcomes).toHaveLength(things.length);
-      for (const o of outcomes) {
-        expect(o.status).toBe('FAILED');
-        expect(o.message.startsWith(expected)).toBe(true);
-      }
-    });
+    it.each(INVALID_CONFIGURATIONS)(
+      '$configuration.keyAlgorithm / $configuration.signingAlgorithm',
+      async ({ configuration, expected }) => {
+        const outcomes = await target.deployConfiguration(configuration);
+        expect(outcomes).toHaveLength(things.length);
+        for (const o of outcomes) {
+          expect(o.status).toBe('FAILED');
+          expect(o.message.startsWith(expected)).toBe(true);
+        }
+      },
+    );
   });
 
   describe('rotation with AWS IoT Core as issuer', () => {
     beforeAll(async () => target.useIssuer({ kind: 'iot' }));
-    it.each((options.iotPairs ?? VALID_ALGORITHM_PAIRS).map((p) => ({ ...p })))('$keyAlgorithm / $signingAlgorithm', async (pair) => {
-      await expectDeployed(target, pair);
-      const before = await certificatesByThing(target);
-      const job = await runRotationJob(target, `iot-${pair.keyAlgorithm}-${pair.signingAlgorithm}`);
-      expectAll(job, things, 'SUCCEEDED');
-      for (const facts of await expectRotated(target, before)) {
-        expect(facts.amazonIssued).toBe(true);
-        expect(facts.signatureAlgorithm).toBe('SHA256WITHRSA');
-        expect(facts.keyAlgorithm).toBe(pair.keyAlgorithm);
-      }
-    }, options.timeouts?.rotationMs);
+    it.each((options.iotPairs ?? VALID_ALGORITHM_PAIRS).map((p) => ({ ...p })))(
+      '$keyAlgorithm / $signingAlgorithm',
+      async (pair) => {
+        await expectDeployed(target, pair);
+        const before = await certificatesByThing(target);
+        const job = await runRotationJob(target, `iot-${pair.keyAlgorithm}-${pair.signingAlgorithm}`);
+        expectAll(job, things, 'SUCCEEDED');
+        for (const facts of await expectRotated(target, before)) {
+          expect(facts.amazonIssued).toBe(true);
+          expect(facts.signatureAlgorithm).toBe('SHA256WITHRSA');
+          expect(facts.keyAlgorithm).toBe(pair.keyAlgorithm);
+        }
+      },
+      options.timeouts?.rotationMs,
+    );
   });
 
   describe.runIf(options.privateCa ?? true)('rotation with AWS Private CA as issuer', () => {
@@ -148,21 +161,25 @@ export function defineRotationSuites(createTarget: () => Promise<RotationTarget>
       await expectDeployed(target, BASELINE);
     });
     afterAll(async () => target.useIssuer({ kind: 'iot' }));
-    it('issues with every signing algorithm the CA supports', async () => {
-      expect(algorithms.length).toBeGreaterThan(0);
-      for (const signingAlgorithm of algorithms) {
-        await target.useIssuer({ kind: 'pca', signingAlgorithm: signingAlgorithm as never });
-        const before = await certificatesByThing(target);
-        const job = await runRotationJob(target, `pca-${signingAlgorithm}`);
-        expectAll(job, things, 'SUCCEEDED');
-        for (const facts of await expectRotated(target, before)) {
-          expect(facts.amazonIssued).toBe(false);
-          expect(facts.signatureAlgorithm).toBe(signingAlgorithm);
-          expect(facts.keyAlgorithm).toBe('RSA-2048');
+    it(
+      'issues with every signing algorithm the CA supports',
+      async () => {
+        expect(algorithms.length).toBeGreaterThan(0);
+        for (const signingAlgorithm of algorithms) {
+          await target.useIssuer({ kind: 'pca', signingAlgorithm: signingAlgorithm as never });
+          const before = await certificatesByThing(target);
+          const job = await runRotationJob(target, `pca-${signingAlgorithm}`);
+          expectAll(job, things, 'SUCCEEDED');
+          for (const facts of await expectRotated(target, before)) {
+            expect(facts.amazonIssued).toBe(false);
+            expect(facts.signatureAlgorithm).toBe(signingAlgorithm);
+            expect(facts.keyAlgorithm).toBe('RSA-2048');
+          }
         }
-      }
-      // One job per algorithm, each after a redeployment of the create function.
-    }, options.timeouts && 3 * options.timeouts.rotationMs);
+        // One job per algorithm, each after a redeployment of the create function.
+      },
+      options.timeouts && 3 * options.timeouts.rotationMs,
+    );
   });
 
   describe('rotation failures roll back', () => {
@@ -171,50 +188,62 @@ export function defineRotationSuites(createTarget: () => Promise<RotationTarget>
       await expectDeployed(target, BASELINE);
     });
 
-    it('create disabled: every execution FAILED, old certificate in place', async () => {
-      const before = await certificatesByThing(target);
-      await target.iot.send(new DisableTopicRuleCommand({ ruleName: RULES.createCertificate }));
-      try {
-        const job = await runRotationJob(target, 'create-disabled');
-        expectAll(job, things, 'FAILED');
-        for (const thing of things) expect(job.reasons[thing]).toBe('Comms failure when creating new certificate.');
-      } finally {
-        await target.iot.send(new EnableTopicRuleCommand({ ruleName: RULES.createCertificate }));
-      }
-      await expectOldCertificatesKept(target, before);
-    }, options.timeouts?.rotationMs);
-
-    it('new certificates deactivated: every core rolls back, the new certificates are deleted', async () => {
-      const before = await certificatesByThing(target);
-      const stop = deactivateNewCertificates(target, things);
-      let job: JobResult;
-      try {
-        job = await runRotationJob(target, 'new-deactivated');
-      } finally {
-        await stop();
-      }
-      expectAll(job, things, 'FAILED');
-      for (const thing of things) expect(job.reasons[thing]).toBe('Rollback completed after comms failure with new certificate.');
-      await expectOldCertificatesKept(target, before);
-      if (target.notifications) {
-        const messages = (await target.notifications()).map((n) => n.message);
-        for (const thing of things) expect(messages.some((m) => m.includes(`for ${thing} FAILED`))).toBe(true);
-      }
-    }, options.timeouts?.rotationMs);
-
-    it('commit disabled: every core rolls back, old certificate kept', async () => {
-      const before = await certificatesByThing(target);
-      await target.iot.send(new DisableTopicRuleCommand({ ruleName: RULES.commitCertificate }));
-      try {
-        const job = await runRotationJob(target, 'commit-disabled');
-        expectAll(job, things, 'FAILED');
-        for (const thing of things) {
-          expect(job.reasons[thing]).toBe('Comms failure when committing new certificate. Rollback and restart.');
+    it(
+      'create disabled: every execution FAILED, old certificate in place',
+      async () => {
+        const before = await certificatesByThing(target);
+        await target.iot.send(new DisableTopicRuleCommand({ ruleName: RULES.createCertificate }));
+        try {
+          const job = await runRotationJob(target, 'create-disabled');
+          expectAll(job, things, 'FAILED');
+          for (const thing of things) expect(job.reasons[thing]).toBe('Comms failure when creating new certificate.');
+        } finally {
+          await target.iot.send(new EnableTopicRuleCommand({ ruleName: RULES.createCertificate }));
         }
-      } finally {
-        await target.iot.send(new EnableTopicRuleCommand({ ruleName: RULES.commitCertificate }));
-      }
-      await expectOldCertificatesKept(target, before);
-    }, options.timeouts?.rotationMs);
+        await expectOldCertificatesKept(target, before);
+      },
+      options.timeouts?.rotationMs,
+    );
+
+    it(
+      'new certificates deactivated: every core rolls back, the new certificates are deleted',
+      async () => {
+        const before = await certificatesByThing(target);
+        const stop = deactivateNewCertificates(target, things);
+        let job: JobResult;
+        try {
+          job = await runRotationJob(target, 'new-deactivated');
+        } finally {
+          await stop();
+        }
+        expectAll(job, things, 'FAILED');
+        for (const thing of things) expect(job.reasons[thing]).toBe('Rollback completed after comms failure with new certificate.');
+        await expectOldCertificatesKept(target, before);
+        if (target.notifications) {
+          const messages = (await target.notifications()).map((n) => n.message);
+          for (const thing of things) expect(messages.some((m) => m.includes(`for ${thing} FAILED`))).toBe(true);
+        }
+      },
+      options.timeouts?.rotationMs,
+    );
+
+    it(
+      'commit disabled: every core rolls back, old certificate kept',
+      async () => {
+        const before = await certificatesByThing(target);
+        await target.iot.send(new DisableTopicRuleCommand({ ruleName: RULES.commitCertificate }));
+        try {
+          const job = await runRotationJob(target, 'commit-disabled');
+          expectAll(job, things, 'FAILED');
+          for (const thing of things) {
+            expect(job.reasons[thing]).toBe('Comms failure when committing new certificate. Rollback and restart.');
+          }
+        } finally {
+          await target.iot.send(new EnableTopicRuleCommand({ ruleName: RULES.commitCertificate }));
+        }
+        await expectOldCertificatesKept(target, before);
+      },
+      options.timeouts?.rotationMs,
+    );
   });
 }

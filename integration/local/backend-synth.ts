@@ -147,7 +147,8 @@ export async function synthesizeBackend(context: BackendContext = DEFAULT_CONTEX
   const directoryOfKey = new Map<string, string>();
   for (const [logicalId, s3Key] of functionCode(template)) {
     const bundledKey = bundledKeys.get(logicalId);
-    if (bundledKey === undefined) throw new Error(`function ${logicalId} exists only with context ${JSON.stringify(context)}; the bundles do not cover it`);
+    if (bundledKey === undefined)
+      throw new Error(`function ${logicalId} exists only with context ${JSON.stringify(context)}; the bundles do not cover it`);
     directoryOfKey.set(s3Key, path.join(bundled, `asset.${bundledKey.replace(/\.zip$/, '')}`));
   }
   return {
@@ -165,7 +166,8 @@ export async function synthesizeBackend(context: BackendContext = DEFAULT_CONTEX
 async function pruneOtherSources(key: string): Promise<void> {
   for (const entry of await readdir(CACHE)) {
     const full = path.join(CACHE, entry);
-    const stale = entry.startsWith('scratch-') && Date.now() - ((await stat(full).catch(() => undefined))?.mtimeMs ?? Date.now()) > STALE_LOCK_MS;
+    const stale =
+      entry.startsWith('scratch-') && Date.now() - ((await stat(full).catch(() => undefined))?.mtimeMs ?? Date.now()) > STALE_LOCK_MS;
     const outdated = (entry.startsWith('bundle-') || entry.startsWith('template-')) && !entry.includes(key) && !entry.endsWith('.lock');
     if (stale || outdated) await rm(full, { recursive: true, force: true });
   }

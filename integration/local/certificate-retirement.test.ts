@@ -74,7 +74,10 @@ describe("the backend's certificate retirement against detach propagation", () =
     const restore = standIn.faults.slowDetachPropagation(10 * 60_000);
     try {
       const { device, outcome } = await retire('core-stuck', 2_000);
-      const error = await outcome.then(() => undefined, (e: unknown) => e);
+      const error = await outcome.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(RetryBudgetExhaustedError);
       expect((error as Error).message).toMatch(/^DeleteCertificate still failed with DeleteConflictException after \d+ attempts/);
       expect(standIn.model.registry.describeCertificate(device.certificateId).status).toBe('INACTIVE');

@@ -10,7 +10,6 @@ export interface ComponentBuild {
   built: boolean;
 }
 
-
 /** The output of `npm run build` under `outDir`, if there is exactly one version of it. */
 export function findComponentBuild(outDir: string): Omit<ComponentBuild, 'built'> | undefined {
   const recipePath = path.join(outDir, 'recipes', 'recipe.yaml');

@@ -75,7 +75,13 @@ export async function deployBackend(standIn: AwsStandIn, options: DeployBackendO
   const initial: IssuerChoice =
     options.issuer === 'pca' ? { kind: 'pca', signingAlgorithm: options.pcaSigningAlgorithm ?? 'SHA256WITHRSA' } : { kind: 'iot' };
   let synthesized = await synthesizeBackend(await contextFor(initial));
-  const target = { model, rules, lambda, logger: stderrLogger('warn', 'cloudformation'), code: (bucket: string, key: string) => synthesized.code(bucket, key) };
+  const target = {
+    model,
+    rules,
+    lambda,
+    logger: stderrLogger('warn', 'cloudformation'),
+    code: (bucket: string, key: string) => synthesized.code(bucket, key),
+  };
   echoFunctionLogs(lambda.logs, options.logLevel ?? 'WARN');
   const securityEvents = countSecurityEvents(lambda.logs);
   const stack = await CloudFormationStack.create(target, synthesized.stackName, synthesized.template);

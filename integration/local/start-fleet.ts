@@ -53,5 +53,12 @@ export async function startFleet(standIn: AwsStandIn, cores: ProvisionedCore[], 
   const build = options.freshBuildDir
     ? await buildComponent({ projectRoot: options.projectRoot, outDir: options.freshBuildDir })
     : await ensureComponentBuild(options.projectRoot, options.say);
-  return startProcessFleet(standIn, cores, { ...runner, build, projectRoot: options.projectRoot, thingGroupName: options.thingGroupName, hsm: options.hsm, say: options.say });
+  return startProcessFleet(standIn, cores, {
+    ...runner,
+    build,
+    projectRoot: options.projectRoot,
+    thingGroupName: options.thingGroupName,
+    hsm: options.hsm,
+    say: options.say,
+  });
 }

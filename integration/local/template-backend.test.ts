@@ -19,7 +19,9 @@ type Json = Record<string, unknown>;
 
 /** The synthesized template with one action taken out of every statement of a function's role. */
 function withoutAction(template: Template, functionName: string, action: string): Template {
-  const fn = Object.values(template.Resources).find((r) => r.Type === 'AWS::Lambda::Function' && r.Properties?.['FunctionName'] === functionName);
+  const fn = Object.values(template.Resources).find(
+    (r) => r.Type === 'AWS::Lambda::Function' && r.Properties?.['FunctionName'] === functionName,
+  );
   const roleId = ((fn?.Properties?.['Role'] as Json)['Fn::GetAtt'] as string[])[0] ?? '';
   const role = template.Resources[roleId]?.Properties as { Policies: Array<{ PolicyDocument: { Statement: Json[] } }> };
   let removed = 0;
@@ -48,7 +50,11 @@ describe('the backend deployed from its synthesized CloudFormation template', ()
     const [core] = cores;
     const thingArn = standIn.model.registry.things.describeThing(core?.thingName ?? '').thingArn;
     await iot.send(new CreateJobCommand({ jobId, jobTemplateArn: backend.jobTemplateArn, targets: [thingArn] }));
-    const progress = await watchJob(iot, jobId, { intervalMs: 200, timeoutMs: (6 * 60_000) / INLINE_TEST_TIME_SCALE + 30_000, expectedThings: 1 });
+    const progress = await watchJob(iot, jobId, {
+      intervalMs: 200,
+      timeoutMs: (6 * 60_000) / INLINE_TEST_TIME_SCALE + 30_000,
+      expectedThings: 1,
+    });
     const execution = await iot.send(new DescribeJobExecutionCommand({ jobId, thingName: core?.thingName ?? '' }));
     const reason = execution.execution?.statusDetails?.detailsMap?.['DeviceFailureReason'];
     return { status: progress.executions[0]?.status ?? 'NONE', ...(reason ? { reason } : {}) };
@@ -74,7 +80,12 @@ describe('the backend deployed from its synthesized CloudFormation template', ()
     const lambda = standIn.lambda!;
     const fn = (name: string) => lambda.getFunction(name);
     expect(backend.kind).toBe('template');
-    expect(fn(names.functions.createCertificate)).toMatchObject({ timeoutSeconds: 60, memoryMb: 256, handler: 'index.handler', runtime: 'nodejs24.x' });
+    expect(fn(names.functions.createCertificate)).toMatchObject({
+      timeoutSeconds: 60,
+      memoryMb: 256,
+      handler: 'index.handler',
+      runtime: 'nodejs24.x',
+    });
     expect(fn(names.functions.createCertificate).environment).toEqual({
       JOB_DOCUMENT,
       PCA_CA_ARN: '',
@@ -83,7 +94,10 @@ describe('the backend deployed from its synthesized CloudFormation template', ()
       SHADOW_NAME: names.shadow,
     });
     expect(fn(names.functions.commitCertificate).timeoutSeconds).toBe(10);
-    expect(fn(names.functions.jobExecutionTerminal)).toMatchObject({ timeoutSeconds: 30, environment: { SNS_TOPIC_ARN: backend.snsTopicArn } });
+    expect(fn(names.functions.jobExecutionTerminal)).toMatchObject({
+      timeoutSeconds: 30,
+      environment: { SNS_TOPIC_ARN: backend.snsTopicArn },
+    });
     // Each function runs its own bundle with its own role.
     const roles = new Set(lambda.listFunctions().map((f) => f.roleArn));
     expect(roles.size).toBe(lambda.listFunctions().length);
@@ -97,10 +111,14 @@ describe('the backend deployed from its synthesized CloudFormation template', ()
     }
     const template = standIn.model.jobTemplates.describeJobTemplate(names.jobTemplate);
     expect(template).toMatchObject({ document: JOB_DOCUMENT, timeoutConfig: { inProgressTimeoutInMinutes: 5 } });
-    expect(standIn.model.sns.listTopics()).toEqual([expect.objectContaining({ topicArn: backend.snsTopicArn, name: names.notificationTopic })]);
+    expect(standIn.model.sns.listTopics()).toEqual([
+      expect.objectContaining({ topicArn: backend.snsTopicArn, name: names.notificationTopic }),
+    ]);
     // The custom resource's own function switched job execution events on, with its own role.
     expect(standIn.model.eventConfigurations.describe().eventConfigurations['JOB_EXECUTION']).toEqual({ Enabled: true });
-    expect(lambda.logs.lines(`/aws/lambda/${names.jobExecutionEventsFunction}`).some((line) => line.includes('JOB_EXECUTION events enabled'))).toBe(true);
+    expect(
+      lambda.logs.lines(`/aws/lambda/${names.jobExecutionEventsFunction}`).some((line) => line.includes('JOB_EXECUTION events enabled')),
+    ).toBe(true);
   });
 
   it('fails the rotation with AccessDenied, naming the action, when the template takes that permission away', async () => {
@@ -108,10 +126,13 @@ describe('the backend deployed from its synthesized CloudFormation template', ()
     const before = certificateIdOf(await fleet[0]!.probe.certificatePem());
     const replies: Array<{ topic: string; errorMsg?: string }> = [];
     const stop = standIn.model.messages.onMessage((m) => {
-      if (m.topic.endsWith('/certificate/create/rejected')) replies.push({ topic: m.topic, ...(JSON.parse(m.payload.toString()) as { errorMsg?: string }) });
+      if (m.topic.endsWith('/certificate/create/rejected'))
+        replies.push({ topic: m.topic, ...(JSON.parse(m.payload.toString()) as { errorMsg?: string }) });
     });
     try {
-      await backend.updateTemplate((template) => withoutAction(template, names.functions.createCertificate, 'iot:CreateCertificateFromCsr'));
+      await backend.updateTemplate((template) =>
+        withoutAction(template, names.functions.createCertificate, 'iot:CreateCertificateFromCsr'),
+      );
       expect(await rotate('access-denied')).toEqual({ status: 'FAILED', reason: 'Create was rejected.' });
     } finally {
       stop();
@@ -120,8 +141,14 @@ describe('the backend deployed from its synthesized CloudFormation template', ()
     const denial =
       `AccessDeniedException: User: arn:aws:sts::${standIn.model.accountId}:assumed-role/${roleName}/${names.functions.createCertificate} ` +
       'is not authorized to perform: iot:CreateCertificateFromCsr because no identity-based policy allows the iot:CreateCertificateFromCsr action';
-    expect(replies).toEqual([{ topic: `awslabs/things/${core?.thingName}/certificate/create/rejected`, errorMsg: expect.stringContaining(denial) }]);
-    expect(standIn.lambda!.logs.lines(`/aws/lambda/${names.functions.createCertificate}`).some((line) => line.includes('not authorized to perform: iot:CreateCertificateFromCsr'))).toBe(true);
+    expect(replies).toEqual([
+      { topic: `awslabs/things/${core?.thingName}/certificate/create/rejected`, errorMsg: expect.stringContaining(denial) },
+    ]);
+    expect(
+      standIn
+        .lambda!.logs.lines(`/aws/lambda/${names.functions.createCertificate}`)
+        .some((line) => line.includes('not authorized to perform: iot:CreateCertificateFromCsr')),
+    ).toBe(true);
     await standIn.rules.whenIdle();
     expect(certificateIdOf(await fleet[0]!.probe.certificatePem())).toBe(before);
   });
@@ -133,6 +160,8 @@ describe('the backend deployed from its synthesized CloudFormation template', ()
     const after = certificateIdOf(await fleet[0]!.probe.certificatePem());
     expect(after).not.toBe(before);
     // The terminal function, with its role, deletes the old certificate.
-    await expect.poll(() => standIn.model.registry.certificates.find(before)?.status ?? 'DELETED', { timeout: 30_000, interval: 200 }).toBe('DELETED');
+    await expect
+      .poll(() => standIn.model.registry.certificates.find(before)?.status ?? 'DELETED', { timeout: 30_000, interval: 200 })
+      .toBe('DELETED');
   });
 });

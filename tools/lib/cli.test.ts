@@ -8,7 +8,10 @@ import { clientConfig, describeAwsError, UsageError } from './cli.js';
 describe('CLI helpers', () => {
   it('passes only the flags given to the SDK, leaving the rest to the standard chain', () => {
     expect(clientConfig({}, {})).toEqual({});
-    expect(clientConfig({ region: 'eu-west-1', endpoint: 'https://127.0.0.1:1234' }, {})).toEqual({ region: 'eu-west-1', endpoint: 'https://127.0.0.1:1234' });
+    expect(clientConfig({ region: 'eu-west-1', endpoint: 'https://127.0.0.1:1234' }, {})).toEqual({
+      region: 'eu-west-1',
+      endpoint: 'https://127.0.0.1:1234',
+    });
   });
 
   it('trusts the certificates of --ca-bundle, or of AWS_CA_BUNDLE, through its own HTTPS agent', async () => {
@@ -21,7 +24,9 @@ describe('CLI helpers', () => {
       expect(flagged.requestHandler?.httpsAgent.options.ca).toContain('BEGIN CERTIFICATE');
       expect(clientConfig({}, { AWS_CA_BUNDLE: file }).requestHandler?.httpsAgent.options.ca).toContain('BEGIN CERTIFICATE');
       expect(() => clientConfig({ caBundle: path.join(dir, 'missing.pem') }, {})).toThrow(UsageError);
-      expect(() => clientConfig({}, { AWS_CA_BUNDLE: path.join(dir, 'missing.pem') })).toThrow(/--ca-bundle: cannot read .*missing\.pem \(ENOENT\)/);
+      expect(() => clientConfig({}, { AWS_CA_BUNDLE: path.join(dir, 'missing.pem') })).toThrow(
+        /--ca-bundle: cannot read .*missing\.pem \(ENOENT\)/,
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -62,7 +62,10 @@ const schema = z.object({
     ],
     { error: 'give two arguments: <version> <thingGroup>' },
   ),
-  component: z.string().regex(/^[a-zA-Z0-9._-]{1,128}$/, '--component must be a component name such as aws.greengrass.labs.CertificateRotator').optional(),
+  component: z
+    .string()
+    .regex(/^[a-zA-Z0-9._-]{1,128}$/, '--component must be a component name such as aws.greengrass.labs.CertificateRotator')
+    .optional(),
   timeout: secondsSchema('--timeout', 24 * 3600),
   'poll-interval': secondsSchema('--poll-interval', 3600),
   region: regionSchema,

@@ -65,9 +65,17 @@ const flagsSchema = z
     'thing-group': z.string().regex(NAME, '--thing-group must be a thing group name (letters, digits, ":", "_" or "-")').optional(),
     things: z
       .string()
-      .transform((v) => v.split(',').map((t) => t.trim()).filter((t) => t !== ''))
+      .transform((v) =>
+        v
+          .split(',')
+          .map((t) => t.trim())
+          .filter((t) => t !== ''),
+      )
       .refine((names) => names.length > 0, '--things needs at least one thing name')
-      .refine((names) => names.every((n) => NAME.test(n)), '--things must be thing names (letters, digits, ":", "_" or "-") separated by commas')
+      .refine(
+        (names) => names.every((n) => NAME.test(n)),
+        '--things must be thing names (letters, digits, ":", "_" or "-") separated by commas',
+      )
       .refine((names) => new Set(names).size === names.length, '--things lists a thing twice')
       .optional(),
     'job-id': z.string().regex(JOB_ID, '--job-id must be 1-64 letters, digits, "_" or "-"').optional(),

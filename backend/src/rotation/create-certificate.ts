@@ -74,7 +74,12 @@ async function createCertificate(request: CreateRequest, ctx: CreateContext): Pr
     return rejectedWith(verdict.problem);
   }
   const shadow = { thingName: request.thingName, shadowName: ctx.settings.shadowName };
-  const claim = await claimRotation(await clients.iotData(work), shadow, { jobId: request.jobId, oldCertificateId: request.principal }, work);
+  const claim = await claimRotation(
+    await clients.iotData(work),
+    shadow,
+    { jobId: request.jobId, oldCertificateId: request.principal },
+    work,
+  );
   if (!claim.ok) {
     work.logger.warn('Refused a second certificate for this job execution', { problem: claim.reason });
     return rejectedWith(`${PRECONDITIONS_NOT_MET}: ${claim.reason}`);

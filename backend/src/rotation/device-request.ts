@@ -55,7 +55,11 @@ export function deviceRequestHandler<T extends RuleProjections>(base: HandlerBas
     }
     if (!sender.ok) {
       const logger = start.invocation({}).logger;
-      recordSecurityEvent(logger, { kind: 'RequestFromAnotherConnection', request: spec.kind, reason: sender.reason, ...claimedSender(event) }, base.onSecurityEvent);
+      recordSecurityEvent(
+        logger,
+        { kind: 'RequestFromAnotherConnection', request: spec.kind, reason: sender.reason, ...claimedSender(event) },
+        base.onSecurityEvent,
+      );
       return;
     }
     const parsed = parseRequest(spec.schema, event);

@@ -59,9 +59,10 @@ export function createJobExecutionTerminalHandler(settings: JobExecutionTerminal
       await handleTerminal(parsed.data, thingName, ctx, invocation);
     } catch (error) {
       invocation.logger.error('Handling the job execution end did not complete', { error });
-      await notify(notifications.cleanUpIncomplete(notificationPrefix(thingName), parsed.data.status, describeError(error)), invocation).catch(
-        (notifyError: unknown) => invocation.logger.error('Notification failed', { error: notifyError }),
-      );
+      await notify(
+        notifications.cleanUpIncomplete(notificationPrefix(thingName), parsed.data.status, describeError(error)),
+        invocation,
+      ).catch((notifyError: unknown) => invocation.logger.error('Notification failed', { error: notifyError }));
     }
   };
 }

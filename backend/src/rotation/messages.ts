@@ -24,8 +24,7 @@ export const notifications = {
     'or rolled back to the old. Both certificates retained in the cloud. Manual intervention required to ' +
     'identify and delete the unused certificate.',
   timedOut: (prefix: string) =>
-    `${prefix} TIMED OUT. The device went offline during the rotation. Rotation cancelled. ` +
-    'Old certificate is still active.',
+    `${prefix} TIMED OUT. The device went offline during the rotation. Rotation cancelled. ` + 'Old certificate is still active.',
   /** Not in the original: it had no retries, so it had no "ran out of time" case to report. */
   cleanUpIncomplete: (prefix: string, status: string, problem: string) =>
     `${prefix} ${status}: certificate clean-up did not complete (${problem}). Check the certificates attached to the thing.`,

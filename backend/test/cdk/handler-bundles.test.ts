@@ -107,7 +107,11 @@ describe('handler bundles', () => {
   it('would notice the newer SDK generation bundled twice', () => {
     const copies: PackageCopies[] = [
       { name: '@smithy/core', version: '1.4.2', dirs: new Set(['node_modules/@smithy/core']) },
-      { name: '@smithy/core', version: '3.41.0', dirs: new Set(['node_modules/a/node_modules/@smithy/core', 'node_modules/b/node_modules/@smithy/core']) },
+      {
+        name: '@smithy/core',
+        version: '3.41.0',
+        dirs: new Set(['node_modules/a/node_modules/@smithy/core', 'node_modules/b/node_modules/@smithy/core']),
+      },
     ];
     expect(repeatedCopies('create-certificate', copies)).toHaveLength(1);
     expect(repeatedCopies('commit-certificate', copies)).toHaveLength(1);

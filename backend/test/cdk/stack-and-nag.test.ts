@@ -99,9 +99,9 @@ describe.each([
   });
 
   it('acknowledges only findings that exist, each with a specific reason', () => {
-    const findings = new AllFindings().validateScope(stack).violations.flatMap((v) =>
-      v.violatingResources.map((r) => ({ id: v.ruleName, path: r.constructPath ?? '' })),
-    );
+    const findings = new AllFindings()
+      .validateScope(stack)
+      .violations.flatMap((v) => v.violatingResources.map((r) => ({ id: v.ruleName, path: r.constructPath ?? '' })));
     expect(findings.length).toBeGreaterThan(0);
     const acks = acknowledgements(stack);
     for (const ack of acks) {
@@ -119,7 +119,9 @@ describe('the cdk-nag check itself', () => {
     const stack = new Stack(app, 'Probe');
     new iam.Role(stack, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      inlinePolicies: { p: new iam.PolicyDocument({ statements: [new iam.PolicyStatement({ actions: ['iot:Publish'], resources: ['*'] })] }) },
+      inlinePolicies: {
+        p: new iam.PolicyDocument({ statements: [new iam.PolicyStatement({ actions: ['iot:Publish'], resources: ['*'] })] }),
+      },
     });
     expect(new AwsSolutionsChecks().validateScope(stack).violations.map((v) => v.ruleName)).toEqual(['AwsSolutions-IAM5[Resource::*]']);
     expect(() => app.synth()).toThrow(/AwsSolutions-IAM5\[Resource::\*\]/);

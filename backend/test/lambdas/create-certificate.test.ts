@@ -124,7 +124,9 @@ describe('create-certificate with AWS IoT Core issuing', () => {
     const create = createHandler(time);
     await create(request(), time.context);
     await create(request(), time.context);
-    expect(mocks.iot.commandCalls(DescribeEndpointCommand).map((c) => (c.args[0].input as { endpointType?: string }).endpointType)).toEqual(['iot:Jobs', 'iot:Data-ATS']);
+    expect(mocks.iot.commandCalls(DescribeEndpointCommand).map((c) => (c.args[0].input as { endpointType?: string }).endpointType)).toEqual(
+      ['iot:Jobs', 'iot:Data-ATS'],
+    );
   });
 
   it('runs without a Lambda context on a default budget', async () => {
@@ -153,8 +155,20 @@ describe('create-certificate with AWS IoT Core issuing', () => {
 describe('create-certificate pre-conditions (each failing on its own)', () => {
   const cases: [string, () => Record<string, unknown>][] = [
     ['no job execution', () => (mocks.jobs.on(DescribeJobExecutionCommand).rejects(awsError('ResourceNotFoundException', 404)), request())],
-    ['job execution QUEUED', () => (mocks.jobs.on(DescribeJobExecutionCommand).resolves({ execution: { status: 'QUEUED', jobDocument: JOB_DOCUMENT } }), request())],
-    ['another job document', () => (mocks.jobs.on(DescribeJobExecutionCommand).resolves({ execution: { status: 'IN_PROGRESS', jobDocument: '{"operation":"OTHER"}' } }), request())],
+    [
+      'job execution QUEUED',
+      () => (
+        mocks.jobs.on(DescribeJobExecutionCommand).resolves({ execution: { status: 'QUEUED', jobDocument: JOB_DOCUMENT } }),
+        request()
+      ),
+    ],
+    [
+      'another job document',
+      () => (
+        mocks.jobs.on(DescribeJobExecutionCommand).resolves({ execution: { status: 'IN_PROGRESS', jobDocument: '{"operation":"OTHER"}' } }),
+        request()
+      ),
+    ],
     [
       'the certificate is attached, but not exclusively',
       () => (
@@ -165,14 +179,18 @@ describe('create-certificate pre-conditions (each failing on its own)', () => {
     [
       'two principals',
       () => (
-        mocks.iot.on(ListThingPrincipalsV2Command).resolves({ thingPrincipalObjects: [{ principal: certArn(OLD_ID) }, { principal: certArn(OTHER_ID) }] }),
+        mocks.iot
+          .on(ListThingPrincipalsV2Command)
+          .resolves({ thingPrincipalObjects: [{ principal: certArn(OLD_ID) }, { principal: certArn(OTHER_ID) }] }),
         request()
       ),
     ],
     [
       'another principal is not a certificate',
       () => (
-        mocks.iot.on(ListThingPrincipalsV2Command).resolves({ thingPrincipalObjects: [{ principal: certArn(OLD_ID) }, { principal: `${REGION}:0e1f-cognito-identity` }] }),
+        mocks.iot
+          .on(ListThingPrincipalsV2Command)
+          .resolves({ thingPrincipalObjects: [{ principal: certArn(OLD_ID) }, { principal: `${REGION}:0e1f-cognito-identity` }] }),
         request()
       ),
     ],
@@ -224,7 +242,10 @@ describe('create-certificate with AWS Private CA issuing', () => {
       Array.from({ length: 3 }, () => ({ CertificateAuthorityArn: PCA_ARN, CertificateArn: PCA_CERT_ARN })),
     );
     expect(time.sleeps).toEqual([1_000, 1_000]);
-    expect(mocks.iot.commandCalls(RegisterCertificateWithoutCACommand)[0]?.args[0].input).toEqual({ certificatePem: NEW_PEM, status: 'ACTIVE' });
+    expect(mocks.iot.commandCalls(RegisterCertificateWithoutCACommand)[0]?.args[0].input).toEqual({
+      certificatePem: NEW_PEM,
+      status: 'ACTIVE',
+    });
     expect(mocks.iot.commandCalls(CreateCertificateFromCsrCommand)).toHaveLength(0);
     expect(mocks.iot.commandCalls(AttachThingPrincipalCommand)).toHaveLength(1);
     expect(published(mocks)).toEqual([{ topic: `${TOPIC}/accepted`, qos: 0, payload: { certificatePem: NEW_PEM } }]);
@@ -233,7 +254,9 @@ describe('create-certificate with AWS Private CA issuing', () => {
   it('removes a certificate not signed by the chain it came with, and rejects', async () => {
     mocks.pca.on(GetCertificateCommand).resolves({ Certificate: NEW_PEM, CertificateChain: OLD_PEM });
     await createHandler(time, pcaSettings)(request(), time.context);
-    expect(published(mocks)).toEqual(rejected('Failed to create certificate from CSR: the issued certificate is not signed by the first certificate of its chain'));
+    expect(published(mocks)).toEqual(
+      rejected('Failed to create certificate from CSR: the issued certificate is not signed by the first certificate of its chain'),
+    );
     expect(mocks.iot.commandCalls(DeleteCertificateCommand).map((c) => c.args[0].input)).toEqual([{ certificateId: NEW_ID }]);
     expect(mocks.iot.commandCalls(AttachThingPrincipalCommand)).toHaveLength(0);
   });
@@ -242,7 +265,9 @@ describe('create-certificate with AWS Private CA issuing', () => {
     mocks.pca.on(GetCertificateCommand).rejects(awsError('RequestInProgressException'));
     await createHandler(time, pcaSettings)(request(), fakeTime(600_000).context);
     expect(mocks.pca.commandCalls(GetCertificateCommand)).toHaveLength(30);
-    expect(published(mocks)).toEqual(rejected('Failed to create certificate from CSR: Private CA did not issue the certificate within 30 attempts'));
+    expect(published(mocks)).toEqual(
+      rejected('Failed to create certificate from CSR: Private CA did not issue the certificate within 30 attempts'),
+    );
     expect(mocks.iot.commandCalls(RegisterCertificateWithoutCACommand)).toHaveLength(0);
   });
 
@@ -251,7 +276,9 @@ describe('create-certificate with AWS Private CA issuing', () => {
     mocks.pca.on(GetCertificateCommand).rejects(awsError('RequestInProgressException'));
     await createHandler(time, pcaSettings)(request(), time.context);
     expect(mocks.pca.commandCalls(GetCertificateCommand)).toHaveLength(6);
-    expect(published(mocks)).toEqual(rejected('Failed to create certificate from CSR: Private CA did not issue the certificate within 6 attempts'));
+    expect(published(mocks)).toEqual(
+      rejected('Failed to create certificate from CSR: Private CA did not issue the certificate within 6 attempts'),
+    );
   });
 
   it('replies with a Private CA error', async () => {
@@ -261,4 +288,3 @@ describe('create-certificate with AWS Private CA issuing', () => {
     expect(mocks.iot.commandCalls(RegisterCertificateWithoutCACommand)).toHaveLength(0);
   });
 });
-

@@ -76,8 +76,12 @@ const notifications = () =>
 const deletedIds = () => mocks.iot.commandCalls(DeleteCertificateCommand).map((call) => call.args[0].input.certificateId);
 
 function expectRetired(id: string): void {
-  expect(mocks.iot.commandCalls(UpdateCertificateCommand).map((c) => c.args[0].input)).toEqual([{ certificateId: id, newStatus: 'INACTIVE' }]);
-  expect(mocks.iot.commandCalls(DetachThingPrincipalCommand).map((c) => c.args[0].input)).toEqual([{ thingName: THING, principal: certArn(id) }]);
+  expect(mocks.iot.commandCalls(UpdateCertificateCommand).map((c) => c.args[0].input)).toEqual([
+    { certificateId: id, newStatus: 'INACTIVE' },
+  ]);
+  expect(mocks.iot.commandCalls(DetachThingPrincipalCommand).map((c) => c.args[0].input)).toEqual([
+    { thingName: THING, principal: certArn(id) },
+  ]);
   expect(mocks.iot.commandCalls(ListPrincipalPoliciesCommand).map((c) => c.args[0].input)).toEqual([{ principal: certArn(id) }]);
   expect(mocks.iot.commandCalls(DetachPolicyCommand).map((c) => c.args[0].input)).toEqual(
     POLICIES.map((policyName) => ({ policyName, target: certArn(id) })),
@@ -107,9 +111,13 @@ beforeEach(() => {
   mocks.data.on(GetThingShadowCommand).rejects(awsError('ResourceNotFoundException', 404));
   mocks.data.on(DeleteThingShadowCommand).resolves({});
   mocks.iot.on(GetJobDocumentCommand).resolves({ document: JOB_DOCUMENT });
-  mocks.iot.on(ListThingPrincipalsV2Command).resolves({ thingPrincipalObjects: [{ principal: certArn(OLD_ID) }, { principal: certArn(NEW_ID) }] });
+  mocks.iot
+    .on(ListThingPrincipalsV2Command)
+    .resolves({ thingPrincipalObjects: [{ principal: certArn(OLD_ID) }, { principal: certArn(NEW_ID) }] });
   for (const id of [OLD_ID, NEW_ID]) {
-    mocks.iot.on(DescribeCertificateCommand, { certificateId: id }).resolves({ certificateDescription: { certificateId: id, certificateArn: certArn(id), status: 'ACTIVE' } });
+    mocks.iot
+      .on(DescribeCertificateCommand, { certificateId: id })
+      .resolves({ certificateDescription: { certificateId: id, certificateArn: certArn(id), status: 'ACTIVE' } });
   }
   mocks.iot.on(UpdateCertificateCommand).resolves({});
   mocks.iot.on(DetachThingPrincipalCommand).resolves({});
@@ -237,7 +245,9 @@ describe('job-execution-terminal certificate deletion', () => {
     const messages = notifications();
     expect(messages).toHaveLength(1);
     expect(messages[0]).toMatch(
-      new RegExp(`^${PREFIX} SUCCEEDED: certificate clean-up did not complete \\(DeleteCertificate still failed with DeleteConflictException after \\d+ attempts`),
+      new RegExp(
+        `^${PREFIX} SUCCEEDED: certificate clean-up did not complete \\(DeleteCertificate still failed with DeleteConflictException after \\d+ attempts`,
+      ),
     );
   });
 });
@@ -258,7 +268,9 @@ describe('job-execution-terminal under throttling', () => {
     await handler()(event('FAILED'), time.context);
     const messages = notifications();
     expect(messages).toHaveLength(1);
-    expect(messages[0]).toMatch(new RegExp(`^${PREFIX} FAILED: certificate clean-up did not complete \\(AWS throttling: ListThingPrincipalsV2`));
+    expect(messages[0]).toMatch(
+      new RegExp(`^${PREFIX} FAILED: certificate clean-up did not complete \\(AWS throttling: ListThingPrincipalsV2`),
+    );
   });
 });
 

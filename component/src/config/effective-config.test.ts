@@ -95,9 +95,9 @@ describe('resolveEffectiveConfig', () => {
     expect(() => resolveEffectiveConfig(sources({ files: {} }))).toThrow(
       /Cannot read the Greengrass effective configuration \/greengrass\/v2\/config\/effectiveConfig.yaml: ENOENT/,
     );
-    expect(() =>
-      resolveEffectiveConfig(sources({ files: { '/greengrass/v2/config/effectiveConfig.yaml': 'system: [unclosed' } })),
-    ).toThrow(/Cannot read the Greengrass effective configuration \/greengrass\/v2\/config\/effectiveConfig.yaml/);
+    expect(() => resolveEffectiveConfig(sources({ files: { '/greengrass/v2/config/effectiveConfig.yaml': 'system: [unclosed' } }))).toThrow(
+      /Cannot read the Greengrass effective configuration \/greengrass\/v2\/config\/effectiveConfig.yaml/,
+    );
   });
 
   it('names the file and the key that is missing or wrong', () => {

@@ -68,7 +68,8 @@ export function effectiveConfigFilePath(rootPath: string, platform: NodeJS.Platf
 
 function describeIssue(issue: z.core.$ZodIssue): string {
   const key = issue.path.map(String).join('.');
-  const problem = issue.code === 'invalid_type' ? `missing or not a${issue.expected === 'object' ? 'n' : ''} ${issue.expected}` : issue.message;
+  const problem =
+    issue.code === 'invalid_type' ? `missing or not a${issue.expected === 'object' ? 'n' : ''} ${issue.expected}` : issue.message;
   return `${key || '(document)'}: ${problem}`;
 }
 

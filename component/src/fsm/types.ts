@@ -17,12 +17,7 @@ export const STATE_NAMES = [
 export type StateName = (typeof STATE_NAMES)[number];
 
 /** States guarded by the state timer: entering one starts it, leaving one cancels it. */
-export const TIMED_STATES: ReadonlySet<StateName> = new Set([
-  'UpdatingJob',
-  'CreatingCertificate',
-  'GettingJob',
-  'CommittingCertificate',
-]);
+export const TIMED_STATES: ReadonlySet<StateName> = new Set(['UpdatingJob', 'CreatingCertificate', 'GettingJob', 'CommittingCertificate']);
 export const STATE_TIMEOUT_MS = 30_000;
 export const RESUBSCRIBE_DELAY_MS = 10_000;
 

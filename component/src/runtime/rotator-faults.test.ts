@@ -7,8 +7,7 @@ import { boot, cloud, prepare, until, world, type World } from '../../test/suppo
 const THING = 'core-9';
 const JOB = 'job-1';
 const UPDATE = `$aws/things/${THING}/jobs/${JOB}/update`;
-const failed = (reason: string) =>
-  `{"status":"FAILED","statusDetails":{"CertificateRotator":true,"DeviceFailureReason":"${reason}"}}`;
+const failed = (reason: string) => `{"status":"FAILED","statusDetails":{"CertificateRotator":true,"DeviceFailureReason":"${reason}"}}`;
 const payloads = (w: World, topic = UPDATE) => w.broker.published.filter((p) => p.topic === topic).map((p) => p.payload);
 
 /** A device that has just published `create` for JOB. */

@@ -23,9 +23,7 @@ export interface IpcEndpoint {
 export function ipcEndpointFromEnv(env: NodeJS.ProcessEnv): IpcEndpoint {
   const socketPath = env[IPC_SOCKET_ENV];
   if (socketPath === undefined || socketPath === '') {
-    throw new Error(
-      `${IPC_SOCKET_ENV} is not set: this process must be started by a Greengrass nucleus to reach Greengrass IPC`,
-    );
+    throw new Error(`${IPC_SOCKET_ENV} is not set: this process must be started by a Greengrass nucleus to reach Greengrass IPC`);
   }
   const authToken = env[IPC_AUTH_TOKEN_ENV];
   return authToken === undefined || authToken === '' ? { socketPath } : { socketPath, authToken };

@@ -20,7 +20,11 @@ export const SAMPLES = {
   notifyNextEmpty: { type: 'notifyNext' },
   getAcceptedQueued: { type: 'getAccepted', topicJobId: '$next', execution: rotation('QUEUED') },
   getAcceptedInProgress: { type: 'getAccepted', topicJobId: '$next', execution: rotation('IN_PROGRESS') },
-  getAcceptedOtherJob: { type: 'getAccepted', topicJobId: '$next', execution: { jobId: 'ota-1', status: 'QUEUED', jobDocument: { operation: 'OTA' } } },
+  getAcceptedOtherJob: {
+    type: 'getAccepted',
+    topicJobId: '$next',
+    execution: { jobId: 'ota-1', status: 'QUEUED', jobDocument: { operation: 'OTA' } },
+  },
   getAcceptedEmpty: { type: 'getAccepted', topicJobId: '$next' },
   getRejected: { type: 'getRejected', topicJobId: '$next', code: 'Throttled' },
   updateAcceptedThisJob: { type: 'updateAccepted', topicJobId: JOB },

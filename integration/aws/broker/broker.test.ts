@@ -27,7 +27,12 @@ async function provision(s: AwsStandIn, thingName: string) {
   return s.model.registry.provisionDevice({ thingName, keySpec: { kind: 'EC', curve: 'P-256' }, policyName: 'AllowAll' });
 }
 
-async function connect(s: AwsStandIn, credentials: { certificatePem: string; privateKeyPem: string }, clientId: string, subscribe?: string[]) {
+async function connect(
+  s: AwsStandIn,
+  credentials: { certificatePem: string; privateKeyPem: string },
+  clientId: string,
+  subscribe?: string[],
+) {
   const connection = await connectDevice({ ...s.mqtt, ...credentials, clientId, ...(subscribe ? { subscribe } : {}) });
   open.push(connection);
   return connection;

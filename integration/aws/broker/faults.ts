@@ -47,9 +47,7 @@ export class MessageFaults {
   take(direction: Direction, topic: string, clientId: string | undefined): FaultAction | undefined {
     const fault = this.faults.find(
       (f) =>
-        f.directions.includes(direction) &&
-        (f.clientId === undefined || f.clientId === clientId) &&
-        topicMatches(f.topicFilter, topic),
+        f.directions.includes(direction) && (f.clientId === undefined || f.clientId === clientId) && topicMatches(f.topicFilter, topic),
     );
     if (!fault) return undefined;
     fault.remaining -= 1;

@@ -155,7 +155,9 @@ export class IotBroker {
         principal === undefined
           ? 'no client certificate'
           : (this.certificateProblem(principal) ??
-            (this.authorization.mayConnect({ clientId: client.id, principal }) ? undefined : `iot:Connect on client/${client.id} not allowed by policy`));
+            (this.authorization.mayConnect({ clientId: client.id, principal })
+              ? undefined
+              : `iot:Connect on client/${client.id} not allowed by policy`));
       if (reason !== undefined) {
         this.connectionTable.refused(reason, { clientId: client.id, ...(principal ? { principal } : {}) });
         this.logger.info('Connection refused', { clientId: client.id, certificateId: principal, reason });
@@ -247,7 +249,14 @@ export class IotBroker {
     const fault = this.faults.take('outbound', packet.topic, client.id);
     if (!fault) return packet;
     if (fault.kind === 'delay') {
-      const copy: PublishPacket = { cmd: 'publish', topic: packet.topic, payload: Buffer.from(packet.payload), qos: packet.qos, retain: false, dup: false };
+      const copy: PublishPacket = {
+        cmd: 'publish',
+        topic: packet.topic,
+        payload: Buffer.from(packet.payload),
+        qos: packet.qos,
+        retain: false,
+        dup: false,
+      };
       setTimeout(() => {
         if (client.closed) return;
         this.released.add(key);

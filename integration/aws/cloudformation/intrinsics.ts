@@ -102,7 +102,7 @@ export function references(value: unknown, found = new Set<string>()): Set<strin
   } else if (typeof value === 'object' && value !== null) {
     for (const [key, v] of Object.entries(value)) {
       if (key === 'Ref' && typeof v === 'string' && !v.startsWith('AWS::')) found.add(v);
-      else if (key === 'Fn::GetAtt') found.add(Array.isArray(v) ? String(v[0]) : String(v).split('.')[0] ?? '');
+      else if (key === 'Fn::GetAtt') found.add(Array.isArray(v) ? String(v[0]) : (String(v).split('.')[0] ?? ''));
       else if (key === 'Fn::Sub') {
         const text = Array.isArray(v) ? v[0] : v;
         if (typeof text === 'string') {

@@ -16,7 +16,13 @@ function template(allowThings: string, topicName = 'Notices'): Template {
       // Declared before what it depends on: the order comes from the references.
       Rule: {
         Type: 'AWS::IoT::TopicRule',
-        Properties: { RuleName: 'Hello', TopicRulePayload: { Sql: "SELECT * FROM 'things/+/hello'", Actions: [{ Lambda: { FunctionArn: { 'Fn::GetAtt': ['Fn', 'Arn'] } } }] } },
+        Properties: {
+          RuleName: 'Hello',
+          TopicRulePayload: {
+            Sql: "SELECT * FROM 'things/+/hello'",
+            Actions: [{ Lambda: { FunctionArn: { 'Fn::GetAtt': ['Fn', 'Arn'] } } }],
+          },
+        },
       },
       Permission: {
         Type: 'AWS::Lambda::Permission',
@@ -44,8 +50,15 @@ function template(allowThings: string, topicName = 'Notices'): Template {
       Role: {
         Type: 'AWS::IAM::Role',
         Properties: {
-          AssumeRolePolicyDocument: { Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] },
-          Policies: [{ PolicyName: 'things', PolicyDocument: { Statement: [{ Effect: 'Allow', Action: 'iot:DescribeThing', Resource: `${THINGS}/${allowThings}` }] } }],
+          AssumeRolePolicyDocument: {
+            Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+          },
+          Policies: [
+            {
+              PolicyName: 'things',
+              PolicyDocument: { Statement: [{ Effect: 'Allow', Action: 'iot:DescribeThing', Resource: `${THINGS}/${allowThings}` }] },
+            },
+          ],
         },
       },
       Topic: { Type: 'AWS::SNS::Topic', Properties: { TopicName: topicName } },
@@ -59,7 +72,12 @@ describe('CloudFormation stacks in the stand-in', () => {
   let standIn: AwsStandIn;
   let target: StackTarget;
   const warnings: string[] = [];
-  const logger: Logger = { debug: () => undefined, info: () => undefined, warn: (message, fields) => void warnings.push(`${message} ${JSON.stringify(fields)}`), error: () => undefined };
+  const logger: Logger = {
+    debug: () => undefined,
+    info: () => undefined,
+    warn: (message, fields) => void warnings.push(`${message} ${JSON.stringify(fields)}`),
+    error: () => undefined,
+  };
   const codeAsked: string[] = [];
 
   beforeAll(async () => {
@@ -90,10 +108,16 @@ describe('CloudFormation stacks in the stand-in', () => {
     expect(fn).toMatchObject({ handler: 'describe-thing.handler', timeoutSeconds: 20, memoryMb: 160, environment: { TOPIC: topicArn } });
     expect(fn.functionName).toMatch(/^Demo-Fn-[0-9A-F]{12}$/);
     expect(standIn.rules.getTopicRule('Hello').actions).toEqual([{ lambda: { functionArn: fn.functionArn } }]);
-    expect(warnings.some((w) => w.startsWith('Resource type not modelled by the stand-in; not created') && w.includes('AWS::SQS::Queue'))).toBe(true);
+    expect(
+      warnings.some((w) => w.startsWith('Resource type not modelled by the stand-in; not created') && w.includes('AWS::SQS::Queue')),
+    ).toBe(true);
 
     // A message on the rule's topic reaches the function, which calls AWS IoT as its role.
-    standIn.rules.handleMessage({ topic: 'things/allowed-1/hello', payload: Buffer.from(JSON.stringify({ thingName: 'allowed-1' })), timestamp: Date.now() });
+    standIn.rules.handleMessage({
+      topic: 'things/allowed-1/hello',
+      payload: Buffer.from(JSON.stringify({ thingName: 'allowed-1' })),
+      timestamp: Date.now(),
+    });
     await standIn.rules.whenIdle();
     expect(standIn.rules.invocations().map((i) => i.outcome)).toEqual(['succeeded']);
     await stack.delete();
@@ -109,7 +133,9 @@ describe('CloudFormation stacks in the stand-in', () => {
     expect(await describe('other-1')).toEqual({ thingArn: `${THINGS}/other-1` });
 
     const renamed = template('allowed-*', 'Renamed');
-    await expect(stack.update(renamed)).rejects.toThrow(/^UPDATE_FAILED Topic \(AWS::SNS::Topic\): the stand-in cannot update this resource type in place/);
+    await expect(stack.update(renamed)).rejects.toThrow(
+      /^UPDATE_FAILED Topic \(AWS::SNS::Topic\): the stand-in cannot update this resource type in place/,
+    );
     // The role change made before the failure was rolled back with it.
     expect(await describe('other-1')).toEqual({ thingArn: `${THINGS}/other-1` });
     expect(standIn.model.sns.listTopics().map((t) => t.name)).toContain('Updates');
@@ -124,7 +150,9 @@ describe('CloudFormation stacks in the stand-in', () => {
       DependsOn: 'Topic',
       Properties: { JobTemplateId: 'not a valid id!', Description: 'x', Document: '{}' },
     };
-    await expect(CloudFormationStack.create(target, 'Doomed', failing)).rejects.toThrow(/^CREATE_FAILED Jobs \(AWS::IoT::JobTemplate\): Invalid jobTemplateId/);
+    await expect(CloudFormationStack.create(target, 'Doomed', failing)).rejects.toThrow(
+      /^CREATE_FAILED Jobs \(AWS::IoT::JobTemplate\): Invalid jobTemplateId/,
+    );
     expect(standIn.model.sns.listTopics().map((t) => t.name)).not.toContain('Doomed');
   });
 

@@ -140,24 +140,49 @@ export class CloudFormationStack {
     const now = this.resources.get(id);
     const handler = handlerOf(before.type);
     if (!now || !handler?.update) return;
-    const context: ResourceContext = { target: this.target, stackName: this.stackName, stackId: this.stackId, logicalId: id, type: before.type, resources: this.resources };
-    this.resources.set(id, { ...(await handler.update(now, before.properties, context)), type: before.type, properties: before.properties });
+    const context: ResourceContext = {
+      target: this.target,
+      stackName: this.stackName,
+      stackId: this.stackId,
+      logicalId: id,
+      type: before.type,
+      resources: this.resources,
+    };
+    this.resources.set(id, {
+      ...(await handler.update(now, before.properties, context)),
+      type: before.type,
+      properties: before.properties,
+    });
   }
 
   /** Creates or updates one resource, or leaves it as it is. */
   private async applyOne(id: string, declared: TemplateResource, ctx: ResolveContext): Promise<'created' | 'updated' | 'unchanged'> {
     const properties = (resolve(declared.Properties ?? {}, ctx) ?? {}) as Record<string, unknown>;
     const current = this.resources.get(id);
-    const resourceContext: ResourceContext = { target: this.target, stackName: this.stackName, stackId: this.stackId, logicalId: id, type: declared.Type, resources: this.resources };
+    const resourceContext: ResourceContext = {
+      target: this.target,
+      stackName: this.stackName,
+      stackId: this.stackId,
+      logicalId: id,
+      type: declared.Type,
+      resources: this.resources,
+    };
     const handler = handlerOf(declared.Type);
     const fail = (error: unknown): never => {
       if (error instanceof Error && /^(CREATE|UPDATE)_FAILED /.test(error.message)) throw error;
       throw new Error(`${current ? 'UPDATE' : 'CREATE'}_FAILED ${id} (${declared.Type}): ${(error as Error).message}`, { cause: error });
     };
-    if (current && current.type !== declared.Type) fail(new Error(`its type changed from ${current.type}; the stand-in does not replace resources`));
+    if (current && current.type !== declared.Type)
+      fail(new Error(`its type changed from ${current.type}; the stand-in does not replace resources`));
     if (!handler) {
-      if (declared.Type !== 'AWS::CDK::Metadata') this.target.logger.warn('Resource type not modelled by the stand-in; not created', { logicalId: id, type: declared.Type });
-      this.resources.set(id, { type: declared.Type, physicalId: current?.physicalId ?? `${this.stackName}-${id}`, attributes: {}, properties });
+      if (declared.Type !== 'AWS::CDK::Metadata')
+        this.target.logger.warn('Resource type not modelled by the stand-in; not created', { logicalId: id, type: declared.Type });
+      this.resources.set(id, {
+        type: declared.Type,
+        physicalId: current?.physicalId ?? `${this.stackName}-${id}`,
+        attributes: {},
+        properties,
+      });
       return current === undefined ? 'created' : 'unchanged';
     }
     if (current && JSON.stringify(current.properties) === JSON.stringify(properties)) return 'unchanged';

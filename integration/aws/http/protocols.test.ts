@@ -25,45 +25,45 @@ describe('protocol endpoints with the real SDK clients', () => {
     caCertificatePem = authorities.serverRoot.certificatePem;
     server = await startHttpServer(
       () => ({
-      iot: restJsonEndpoint([
-        {
-          operation: 'DescribeThing',
-          method: 'GET',
-          path: '/things/{thingName}',
-          handle: ({ labels }) => {
-            if (labels.thingName !== 'known') throw notFound(`Thing ${labels.thingName} cannot be found.`);
-            return { json: { thingName: 'known', version: 3 } };
+        iot: restJsonEndpoint([
+          {
+            operation: 'DescribeThing',
+            method: 'GET',
+            path: '/things/{thingName}',
+            handle: ({ labels }) => {
+              if (labels.thingName !== 'known') throw notFound(`Thing ${labels.thingName} cannot be found.`);
+              return { json: { thingName: 'known', version: 3 } };
+            },
           },
-        },
-      ]),
-      'iot-data': restJsonEndpoint([
-        {
-          operation: 'Publish',
-          method: 'POST',
-          path: '/topics/{topic}',
-          handle: ({ labels, body, query }) => {
-            published.push({ topic: labels.topic ?? '', body: body.toString(), qos: query.get('qos') });
-            return undefined;
+        ]),
+        'iot-data': restJsonEndpoint([
+          {
+            operation: 'Publish',
+            method: 'POST',
+            path: '/topics/{topic}',
+            handle: ({ labels, body, query }) => {
+              published.push({ topic: labels.topic ?? '', body: body.toString(), qos: query.get('qos') });
+              return undefined;
+            },
           },
-        },
-      ]),
-      'iot-jobs-data': restJsonEndpoint([]),
-      'acm-pca': awsJsonEndpoint('ACMPrivateCA', {
-        GetCertificate: (input) => {
-          if ((input as { CertificateArn?: string }).CertificateArn === 'pending') {
-            throw new AwsError('RequestInProgressException', 'Not issued yet');
-          }
-          return { Certificate: 'PEM' };
-        },
-      }),
-      sns: awsQueryEndpoint('http://sns.amazonaws.com/doc/2010-03-31/', {
-        Publish: (params) => {
-          if (params.get('TopicArn') !== 'arn:topic') throw notFound('Topic does not exist');
-          return { MessageId: `id<&>${params.get('Message') ?? ''}` };
-        },
-      }),
-      greengrass: restJsonEndpoint([]),
-      s3: restJsonEndpoint([]),
+        ]),
+        'iot-jobs-data': restJsonEndpoint([]),
+        'acm-pca': awsJsonEndpoint('ACMPrivateCA', {
+          GetCertificate: (input) => {
+            if ((input as { CertificateArn?: string }).CertificateArn === 'pending') {
+              throw new AwsError('RequestInProgressException', 'Not issued yet');
+            }
+            return { Certificate: 'PEM' };
+          },
+        }),
+        sns: awsQueryEndpoint('http://sns.amazonaws.com/doc/2010-03-31/', {
+          Publish: (params) => {
+            if (params.get('TopicArn') !== 'arn:topic') throw notFound('Topic does not exist');
+            return { MessageId: `id<&>${params.get('Message') ?? ''}` };
+          },
+        }),
+        greengrass: restJsonEndpoint([]),
+        s3: restJsonEndpoint([]),
       }),
       await authorities.issueServerCredentials(),
     );
@@ -79,7 +79,9 @@ describe('protocol endpoints with the real SDK clients', () => {
   });
 
   it('turns model errors into the SDK exception class', async () => {
-    const error = await iot().send(new DescribeThingCommand({ thingName: 'other' })).catch((e: unknown) => e);
+    const error = await iot()
+      .send(new DescribeThingCommand({ thingName: 'other' }))
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ResourceNotFoundException);
     expect((error as ResourceNotFoundException).message).toBe('Thing other cannot be found.');
     expect((error as ResourceNotFoundException).$metadata.httpStatusCode).toBe(404);
@@ -131,7 +133,9 @@ describe('protocol endpoints with the real SDK clients', () => {
   });
 
   it('serves HTTPS only, with a certificate that a client without the stand-in root refuses', async () => {
-    const refused = await new IoTClient({ ...config, requestHandler: {} }).send(new DescribeThingCommand({ thingName: 'known' })).catch((e: unknown) => e);
+    const refused = await new IoTClient({ ...config, requestHandler: {} })
+      .send(new DescribeThingCommand({ thingName: 'known' }))
+      .catch((e: unknown) => e);
     expect((refused as { code?: string }).code).toMatch(/SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/);
     expect(server.endpoint).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
   });

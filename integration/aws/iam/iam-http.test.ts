@@ -66,7 +66,13 @@ describe('IAM on the stand-in APIs, for requests signed with a role session', ()
   it('lets the role do what its policies allow', async () => {
     await expect(iot.send(new DescribeThingCommand({ thingName: 'core-1' }))).resolves.toMatchObject({ thingName: 'core-1' });
     await expect(
-      data.send(new UpdateThingShadowCommand({ thingName: 'core-1', shadowName: 'AWSLabsCertificateRotator', payload: Buffer.from('{"state":{"reported":{"a":1}}}') })),
+      data.send(
+        new UpdateThingShadowCommand({
+          thingName: 'core-1',
+          shadowName: 'AWSLabsCertificateRotator',
+          payload: Buffer.from('{"state":{"reported":{"a":1}}}'),
+        }),
+      ),
     ).resolves.toBeDefined();
     await expect(sns.send(new PublishCommand({ TopicArn: topicArn, Message: 'hello' }))).resolves.toHaveProperty('MessageId');
   });
@@ -79,19 +85,25 @@ describe('IAM on the stand-in APIs, for requests signed with a role session', ()
       `${USER} is not authorized to perform: iot:DescribeThing on resource: ${IOT}:thing/other because no identity-based policy allows the iot:DescribeThing action`,
     );
     const shadow = await failure(
-      data.send(new UpdateThingShadowCommand({ thingName: 'core-1', shadowName: 'Other', payload: Buffer.from('{"state":{"reported":{}}}') })),
+      data.send(
+        new UpdateThingShadowCommand({ thingName: 'core-1', shadowName: 'Other', payload: Buffer.from('{"state":{"reported":{}}}') }),
+      ),
     );
     expect(shadow.message).toContain(`iot:UpdateThingShadow on resource: ${IOT}:thing/core-1/Other because`);
   });
 
   it('names no resource for an action that has no resource type', async () => {
     const error = await failure(iot.send(new DescribeEndpointCommand({ endpointType: 'iot:Data-ATS' })));
-    expect(error.message).toBe(`${USER} is not authorized to perform: iot:DescribeEndpoint because no identity-based policy allows the iot:DescribeEndpoint action`);
+    expect(error.message).toBe(
+      `${USER} is not authorized to perform: iot:DescribeEndpoint because no identity-based policy allows the iot:DescribeEndpoint action`,
+    );
   });
 
   it('says when an explicit Deny refused it, and changes nothing', async () => {
     const error = await failure(iot.send(new DeleteThingCommand({ thingName: 'core-1' })));
-    expect(error.message).toBe(`${USER} is not authorized to perform: iot:DeleteThing on resource: ${IOT}:thing/core-1 with an explicit deny in an identity-based policy`);
+    expect(error.message).toBe(
+      `${USER} is not authorized to perform: iot:DeleteThing on resource: ${IOT}:thing/core-1 with an explicit deny in an identity-based policy`,
+    );
     await expect(admin.send(new DescribeThingCommand({ thingName: 'core-1' }))).resolves.toMatchObject({ thingName: 'core-1' });
   });
 
@@ -99,10 +111,23 @@ describe('IAM on the stand-in APIs, for requests signed with a role session', ()
     const other = fx.model.sns.createTopic('Other').topicArn;
     const error = await failure(sns.send(new PublishCommand({ TopicArn: other, Message: 'x' })));
     expect(error.name).toBe('AuthorizationErrorException');
-    expect(error.message).toBe(`${USER} is not authorized to perform: SNS:Publish on resource: ${other} because no identity-based policy allows the SNS:Publish action`);
+    expect(error.message).toBe(
+      `${USER} is not authorized to perform: SNS:Publish on resource: ${other} because no identity-based policy allows the SNS:Publish action`,
+    );
     fx.model.iam.setResourcePolicy(
       topicArn,
-      parsePolicyDocument({ Statement: { Effect: 'Deny', Principal: '*', Action: 'sns:Publish', Resource: topicArn, Condition: { StringLike: { 'aws:userid': '*:AWSLabs*' } } } }, 'topic'),
+      parsePolicyDocument(
+        {
+          Statement: {
+            Effect: 'Deny',
+            Principal: '*',
+            Action: 'sns:Publish',
+            Resource: topicArn,
+            Condition: { StringLike: { 'aws:userid': '*:AWSLabs*' } },
+          },
+        },
+        'topic',
+      ),
     );
     const denied = await failure(sns.send(new PublishCommand({ TopicArn: topicArn, Message: 'x' })));
     expect(denied.message).toContain('with an explicit deny in a resource-based policy');

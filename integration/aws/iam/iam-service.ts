@@ -158,6 +158,9 @@ export class IamService {
 function accessDenied(session: RoleSession, action: string, resource: string, explicitDenyIn?: string): AwsError {
   const named = action.startsWith('sns:') ? `SNS:${action.slice(4)}` : action;
   const on = resource === '*' ? '' : ` on resource: ${resource}`;
-  const why = explicitDenyIn === undefined ? `because no identity-based policy allows the ${named} action` : `with an explicit deny in ${explicitDenyIn} policy`;
+  const why =
+    explicitDenyIn === undefined
+      ? `because no identity-based policy allows the ${named} action`
+      : `with an explicit deny in ${explicitDenyIn} policy`;
   return new AwsError('AccessDeniedException', `User: ${session.assumedRoleArn} is not authorized to perform: ${named}${on} ${why}`);
 }

@@ -16,8 +16,12 @@ const text = (params: RequestParams, name: string): string => {
   const value = params[name];
   return typeof value === 'string' ? value : '';
 };
-const iot = (type: string, name: string): ResourcesOf => (params, ctx) => [iotArn(ctx, `${type}/${text(params, name)}`)];
-const targetArn = (name: string): ResourcesOf => (params) => [text(params, name)];
+const iot =
+  (type: string, name: string): ResourcesOf =>
+  (params, ctx) => [iotArn(ctx, `${type}/${text(params, name)}`)];
+const targetArn =
+  (name: string): ResourcesOf =>
+  (params) => [text(params, name)];
 const anyResource: ResourcesOf = () => ['*'];
 
 /**

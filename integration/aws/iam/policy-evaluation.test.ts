@@ -8,7 +8,12 @@ const keys = new Map([
   ['aws:userid', 'AROAEXAMPLE:MyFunction'],
   ['aws:principalarn', 'arn:aws:iam::123456789012:role/MyRole'],
 ]);
-const request = (action: string, resource: string, extra: Partial<RequestContext> = {}): RequestContext => ({ action, resource, keys, ...extra });
+const request = (action: string, resource: string, extra: Partial<RequestContext> = {}): RequestContext => ({
+  action,
+  resource,
+  keys,
+  ...extra,
+});
 const policy = (...statements: object[]) => parsePolicyDocument({ Version: '2012-10-17', Statement: statements }, 'test');
 
 describe('IAM policy evaluation', () => {
@@ -80,11 +85,26 @@ describe('IAM policy evaluation', () => {
     const plain = new Map([...keys, ['aws:securetransport', 'false']]);
     expect(evaluate(sslOnly, request('sns:Publish', 'arn:aws:sns:us-east-1:123456789012:t', { keys: plain }))).toBe('ExplicitDeny');
 
-    const byRole = policy({ Effect: 'Allow', Action: 'iot:*', Resource: '*', Condition: { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/My*' } } });
+    const byRole = policy({
+      Effect: 'Allow',
+      Action: 'iot:*',
+      Resource: '*',
+      Condition: { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/My*' } },
+    });
     expect(evaluate(byRole, request('iot:DescribeEndpoint', '*'))).toBe('Allow');
-    const absent = policy({ Effect: 'Allow', Action: 'iot:*', Resource: '*', Condition: { StringEqualsIfExists: { 'aws:SourceVpc': 'vpc-1' } } });
+    const absent = policy({
+      Effect: 'Allow',
+      Action: 'iot:*',
+      Resource: '*',
+      Condition: { StringEqualsIfExists: { 'aws:SourceVpc': 'vpc-1' } },
+    });
     expect(evaluate(absent, request('iot:DescribeEndpoint', '*'))).toBe('Allow');
-    const unknown = policy({ Effect: 'Allow', Action: 'iot:*', Resource: '*', Condition: { DateGreaterThan: { 'aws:CurrentTime': '2020-01-01T00:00:00Z' } } });
+    const unknown = policy({
+      Effect: 'Allow',
+      Action: 'iot:*',
+      Resource: '*',
+      Condition: { DateGreaterThan: { 'aws:CurrentTime': '2020-01-01T00:00:00Z' } },
+    });
     expect(() => evaluate(unknown, request('iot:DescribeEndpoint', '*'))).toThrow(UnsupportedConditionError);
   });
 
@@ -99,7 +119,9 @@ describe('IAM policy evaluation', () => {
   });
 
   it('names what is wrong with a malformed document', () => {
-    expect(() => parsePolicyDocument({ Statement: [{ Effect: 'Allow', Resource: '*' }] }, 'Role R')).toThrow(/Role R: malformed policy document.*Action and NotAction/s);
+    expect(() => parsePolicyDocument({ Statement: [{ Effect: 'Allow', Resource: '*' }] }, 'Role R')).toThrow(
+      /Role R: malformed policy document.*Action and NotAction/s,
+    );
     expect(() => parsePolicyDocument('{not json', 'Role R')).toThrow('Role R: the policy document is not JSON');
   });
 });

@@ -96,9 +96,7 @@ function principalMatches(principal: Statement['principal'], context: RequestCon
   if (principal === '*') return true;
   const who = context.principal;
   if (!who) return false;
-  return (principal['AWS'] ?? []).some(
-    (p) => p === '*' || p === who.arn || p === who.account || p === `arn:aws:iam::${who.account}:root`,
-  );
+  return (principal['AWS'] ?? []).some((p) => p === '*' || p === who.arn || p === who.account || p === `arn:aws:iam::${who.account}:root`);
 }
 
 /** True when the statement applies to the request (its Effect then decides). */

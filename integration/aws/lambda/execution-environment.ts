@@ -51,7 +51,11 @@ export class ExecutionEnvironment {
       if (message.type !== 'result' || message.id !== this.pending?.id) return;
       const { settle } = this.pending;
       this.pending = undefined;
-      settle(message.ok ? { ok: true, value: message.value } : { ok: false, error: message.error ?? { errorType: 'Error', errorMessage: 'unknown error' } });
+      settle(
+        message.ok
+          ? { ok: true, value: message.value }
+          : { ok: false, error: message.error ?? { errorType: 'Error', errorMessage: 'unknown error' } },
+      );
     });
     child.on('exit', (code, signal) => {
       this.exited = true;
@@ -59,7 +63,10 @@ export class ExecutionEnvironment {
       this.pending = undefined;
       pending?.settle({
         ok: false,
-        error: { errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${pending.requestId} Error: Runtime exited with error: ${signal ? `signal: ${signal}` : `exit status ${code}`}` },
+        error: {
+          errorType: 'Runtime.ExitError',
+          errorMessage: `RequestId: ${pending.requestId} Error: Runtime exited with error: ${signal ? `signal: ${signal}` : `exit status ${code}`}`,
+        },
       });
     });
   }
@@ -83,7 +90,8 @@ export class ExecutionEnvironment {
       child.once('message', (message: Message) => {
         clearTimeout(timer);
         if (message.type === 'ready') resolve();
-        else if (message.type === 'init-error') reject(Object.assign(new Error(message.error.errorMessage), { name: message.error.errorType }));
+        else if (message.type === 'init-error')
+          reject(Object.assign(new Error(message.error.errorMessage), { name: message.error.errorType }));
       });
       child.once('exit', (code) => {
         clearTimeout(timer);
@@ -108,7 +116,10 @@ export class ExecutionEnvironment {
         this.pending = undefined;
         this.kill();
         const seconds = (timeoutMs / 1000).toFixed(2);
-        resolve({ ok: false, error: { errorType: 'Sandbox.Timedout', errorMessage: `RequestId: ${requestId} Error: Task timed out after ${seconds} seconds` } });
+        resolve({
+          ok: false,
+          error: { errorType: 'Sandbox.Timedout', errorMessage: `RequestId: ${requestId} Error: Task timed out after ${seconds} seconds` },
+        });
       }, timeoutMs);
       this.pending = {
         id,
@@ -119,7 +130,10 @@ export class ExecutionEnvironment {
         },
       };
       if (this.exited) {
-        this.pending.settle({ ok: false, error: { errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${requestId} Error: Runtime exited` } });
+        this.pending.settle({
+          ok: false,
+          error: { errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${requestId} Error: Runtime exited` },
+        });
         this.pending = undefined;
         return;
       }

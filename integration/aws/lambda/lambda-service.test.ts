@@ -8,7 +8,8 @@ import { FunctionInvocationError, type LambdaService } from './lambda-service.js
 
 const CODE = fileURLToPath(new URL('../../test/support/aws/lambda-functions/', import.meta.url));
 const silent: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
-const trust = (service: string) => parsePolicyDocument({ Statement: { Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' } }, 'trust');
+const trust = (service: string) =>
+  parsePolicyDocument({ Statement: { Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' } }, 'trust');
 
 async function failure(promise: Promise<unknown>): Promise<Error> {
   try {
@@ -37,19 +38,36 @@ describe('Lambda in the stand-in', () => {
 
   beforeAll(async () => {
     // An AWS minute of 100 ms, so that Lambda's retry delays pass quickly.
-    standIn = await startAwsStandIn({ authorities: await LocalAuthorities.create(() => Date.now()), logger: silent, minuteMs: 100, http: { lambdaConcurrency: 2 } });
+    standIn = await startAwsStandIn({
+      authorities: await LocalAuthorities.create(() => Date.now()),
+      logger: silent,
+      minuteMs: 100,
+      http: { lambdaConcurrency: 2 },
+    });
     lambda = standIn.lambda!;
     const iam = standIn.model.iam;
     roleArn = iam.createRole('FunctionRole', trust('lambda.amazonaws.com')).arn;
     iam.putRolePolicy(
       'FunctionRole',
       'logs',
-      parsePolicyDocument({ Statement: { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: 'arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/*:*' } }, 'logs'),
+      parsePolicyDocument(
+        {
+          Statement: {
+            Effect: 'Allow',
+            Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+            Resource: 'arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/*:*',
+          },
+        },
+        'logs',
+      ),
     );
     iam.putRolePolicy(
       'FunctionRole',
       'things',
-      parsePolicyDocument({ Statement: { Effect: 'Allow', Action: 'iot:DescribeThing', Resource: 'arn:aws:iot:us-east-1:123456789012:thing/allowed-*' } }, 'things'),
+      parsePolicyDocument(
+        { Statement: { Effect: 'Allow', Action: 'iot:DescribeThing', Resource: 'arn:aws:iot:us-east-1:123456789012:thing/allowed-*' } },
+        'things',
+      ),
     );
     iam.createRole('EventsRole', trust('events.amazonaws.com'));
     standIn.model.registry.things.createThing('allowed-1');
@@ -64,10 +82,25 @@ describe('Lambda in the stand-in', () => {
   it('runs a function in a process of its own with Lambda environment, its variables, and its role session', async () => {
     fn('Probe', 'probe.handler', { environment: { SHADOW_NAME: 'Rotation' } });
     const names = [
-      'AWS_LAMBDA_FUNCTION_NAME', 'AWS_LAMBDA_FUNCTION_MEMORY_SIZE', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SESSION_TOKEN',
-      'AWS_ENDPOINT_URL', 'NODE_EXTRA_CA_CERTS', 'LAMBDA_TASK_ROOT', '_HANDLER', 'SHADOW_NAME', 'ONLY_IN_THE_TEST_PROCESS',
+      'AWS_LAMBDA_FUNCTION_NAME',
+      'AWS_LAMBDA_FUNCTION_MEMORY_SIZE',
+      'AWS_REGION',
+      'AWS_ACCESS_KEY_ID',
+      'AWS_SESSION_TOKEN',
+      'AWS_ENDPOINT_URL',
+      'NODE_EXTRA_CA_CERTS',
+      'LAMBDA_TASK_ROOT',
+      '_HANDLER',
+      'SHADOW_NAME',
+      'ONLY_IN_THE_TEST_PROCESS',
     ];
-    const seen = (await lambda.invoke('Probe', { names })) as { env: Record<string, string | null>; remainingMs: number; functionName: string; pid: number; execArgv: string[] };
+    const seen = (await lambda.invoke('Probe', { names })) as {
+      env: Record<string, string | null>;
+      remainingMs: number;
+      functionName: string;
+      pid: number;
+      execArgv: string[];
+    };
     expect(seen.pid).not.toBe(process.pid);
     expect(seen.functionName).toBe('Probe');
     expect(seen.remainingMs).toBeGreaterThan(0);
@@ -93,7 +126,9 @@ describe('Lambda in the stand-in', () => {
 
   it("signs the function's own SDK calls as its role, which IAM allows or refuses", async () => {
     fn('DescribeThing', 'describe-thing.handler');
-    expect(await lambda.invoke('DescribeThing', { thingName: 'allowed-1' })).toEqual({ thingArn: 'arn:aws:iot:us-east-1:123456789012:thing/allowed-1' });
+    expect(await lambda.invoke('DescribeThing', { thingName: 'allowed-1' })).toEqual({
+      thingArn: 'arn:aws:iot:us-east-1:123456789012:thing/allowed-1',
+    });
     expect(await lambda.invoke('DescribeThing', { thingName: 'forbidden-1' })).toEqual({
       error: 'AccessDeniedException',
       message:
@@ -106,7 +141,10 @@ describe('Lambda in the stand-in', () => {
     fn('Sleeper', 'sleep.handler', { timeoutSeconds: 1 });
     const error = await failure(lambda.invoke('Sleeper', { ms: 60_000 }));
     expect(error).toBeInstanceOf(FunctionInvocationError);
-    expect((error as FunctionInvocationError).functionError).toMatchObject({ errorType: 'Sandbox.Timedout', errorMessage: expect.stringMatching(/Task timed out after 1\.00 seconds$/) });
+    expect((error as FunctionInvocationError).functionError).toMatchObject({
+      errorType: 'Sandbox.Timedout',
+      errorMessage: expect.stringMatching(/Task timed out after 1\.00 seconds$/),
+    });
     expect(lambda.logs.lines('/aws/lambda/Sleeper').some((line) => line.endsWith('Task timed out after 1.00 seconds'))).toBe(true);
     await expect(lambda.invoke('Sleeper', { ms: 10 })).resolves.toBe('woke');
   });
@@ -120,15 +158,33 @@ describe('Lambda in the stand-in', () => {
 
   it("drops a function's output when its role may not write to its log group, as Lambda does", async () => {
     standIn.model.iam.createRole('SilentRole', trust('lambda.amazonaws.com'));
-    lambda.createFunction({ functionName: 'Unlogged', handler: 'fail.handler', runtime: 'nodejs24.x', codeDirectory: CODE, roleArn: standIn.model.iam.role('SilentRole').arn, environment: {}, timeoutSeconds: 5, memoryMb: 128 });
+    lambda.createFunction({
+      functionName: 'Unlogged',
+      handler: 'fail.handler',
+      runtime: 'nodejs24.x',
+      codeDirectory: CODE,
+      roleArn: standIn.model.iam.role('SilentRole').arn,
+      environment: {},
+      timeoutSeconds: 5,
+      memoryMb: 128,
+    });
     await expect(lambda.invoke('Unlogged', {})).rejects.toThrow('RotationError');
     expect(lambda.logs.lines('/aws/lambda/Unlogged')).toEqual([]);
   });
 
   it('refuses a role that does not trust Lambda, and a handler that does not exist', async () => {
-    expect(() => lambda.createFunction({ functionName: 'Untrusted', handler: 'probe.handler', runtime: 'nodejs24.x', codeDirectory: CODE, roleArn: standIn.model.iam.role('EventsRole').arn, environment: {}, timeoutSeconds: 3, memoryMb: 128 })).toThrow(
-      'The role defined for the function cannot be assumed by Lambda.',
-    );
+    expect(() =>
+      lambda.createFunction({
+        functionName: 'Untrusted',
+        handler: 'probe.handler',
+        runtime: 'nodejs24.x',
+        codeDirectory: CODE,
+        roleArn: standIn.model.iam.role('EventsRole').arn,
+        environment: {},
+        timeoutSeconds: 3,
+        memoryMb: 128,
+      }),
+    ).toThrow('The role defined for the function cannot be assumed by Lambda.');
     fn('NoHandler', 'missing.handler');
     const error = (await failure(lambda.invoke('NoHandler', {}))) as FunctionInvocationError;
     expect(error.functionError).toMatchObject({ errorType: 'Runtime.ImportModuleError', errorMessage: "Cannot find module 'missing'" });
@@ -136,11 +192,25 @@ describe('Lambda in the stand-in', () => {
 
   it("takes an asynchronous invocation from a service only when the function's policy allows that source", async () => {
     fn('Invoked', 'probe.handler');
-    const source = { principal: 'iot.amazonaws.com', sourceArn: 'arn:aws:iot:us-east-1:123456789012:rule/Create', sourceAccount: '123456789012' };
-    await expect(lambda.invokeAsync('Invoked', {}, source)).rejects.toThrow(/iot\.amazonaws\.com is not allowed to invoke .*function:Invoked for .*rule\/Create/);
-    lambda.addPermission('Invoked', { statementId: 's1', action: 'lambda:InvokeFunction', principal: 'iot.amazonaws.com', sourceArn: source.sourceArn, sourceAccount: '123456789012' });
+    const source = {
+      principal: 'iot.amazonaws.com',
+      sourceArn: 'arn:aws:iot:us-east-1:123456789012:rule/Create',
+      sourceAccount: '123456789012',
+    };
+    await expect(lambda.invokeAsync('Invoked', {}, source)).rejects.toThrow(
+      /iot\.amazonaws\.com is not allowed to invoke .*function:Invoked for .*rule\/Create/,
+    );
+    lambda.addPermission('Invoked', {
+      statementId: 's1',
+      action: 'lambda:InvokeFunction',
+      principal: 'iot.amazonaws.com',
+      sourceArn: source.sourceArn,
+      sourceAccount: '123456789012',
+    });
     await expect(lambda.invokeAsync('Invoked', {}, source)).resolves.toBeUndefined();
-    await expect(lambda.invokeAsync('Invoked', {}, { ...source, sourceArn: 'arn:aws:iot:us-east-1:123456789012:rule/Other' })).rejects.toThrow(/not allowed/);
+    await expect(
+      lambda.invokeAsync('Invoked', {}, { ...source, sourceArn: 'arn:aws:iot:us-east-1:123456789012:rule/Other' }),
+    ).rejects.toThrow(/not allowed/);
   });
 
   it('retries a failed asynchronous invocation as many times as the function is configured to', async () => {

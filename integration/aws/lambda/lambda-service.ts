@@ -91,7 +91,12 @@ export class LambdaService {
       functionArn: this.functionArn(input.functionName),
       logGroupName: input.logGroupName ?? `/aws/lambda/${input.functionName}`,
     };
-    this.functions.set(input.functionName, { fn: this.instantiate(configuration), permissions: [], maximumEventAgeSeconds: 6 * 3600, maximumRetryAttempts: 2 });
+    this.functions.set(input.functionName, {
+      fn: this.instantiate(configuration),
+      permissions: [],
+      maximumEventAgeSeconds: 6 * 3600,
+      maximumRetryAttempts: 2,
+    });
     return { ...configuration };
   }
 
@@ -137,8 +142,14 @@ export class LambdaService {
       emptyConfigFile: path.join(this.scratch, 'no-aws-config'),
       mayLog: (logGroup: string, logStream: string): boolean => {
         const resources = [`arn:aws:logs:${ctx.region}:${ctx.accountId}:log-group:${logGroup}:log-stream:${logStream}`];
-        const allowed = ['logs:CreateLogStream', 'logs:PutLogEvents'].every((action) => iam.allows(session, { action, resources, secureTransport: true }));
-        if (!allowed) logger.warn('Function output not logged: its role may not write to its log group', { functionName: configuration.functionName, logGroup });
+        const allowed = ['logs:CreateLogStream', 'logs:PutLogEvents'].every((action) =>
+          iam.allows(session, { action, resources, secureTransport: true }),
+        );
+        if (!allowed)
+          logger.warn('Function output not logged: its role may not write to its log group', {
+            functionName: configuration.functionName,
+            logGroup,
+          });
         return allowed;
       },
     };
@@ -183,7 +194,10 @@ export class LambdaService {
     const deployed = this.deployed(nameOrArn);
     if (source && !this.permits(deployed, source)) {
       return Promise.reject(
-        new AwsError('AccessDeniedException', `${source.principal} is not allowed to invoke ${deployed.fn.configuration.functionArn} for ${source.sourceArn}`),
+        new AwsError(
+          'AccessDeniedException',
+          `${source.principal} is not allowed to invoke ${deployed.fn.configuration.functionArn} for ${source.sourceArn}`,
+        ),
       );
     }
     return this.track(this.processEvent(deployed, event, this.options.clock.now()));
@@ -210,7 +224,11 @@ export class LambdaService {
       const outcome = await deployed.fn.invoke(event);
       if (outcome.ok) return;
       const { configuration } = deployed.fn;
-      this.options.logger.warn('Lambda function failed', { functionName: configuration.functionName, ...outcome.error, attempt: attempt + 1 });
+      this.options.logger.warn('Lambda function failed', {
+        functionName: configuration.functionName,
+        ...outcome.error,
+        attempt: attempt + 1,
+      });
       if (attempt >= deployed.maximumRetryAttempts) throw new FunctionInvocationError(outcome.error);
       // Lambda waits one minute before the first retry and two before the second.
       await new Promise<void>((resolve) => this.options.clock.setTimer((attempt + 1) * minuteMs, resolve));

@@ -10,7 +10,11 @@ const send = (message) => process.send?.(message);
 
 function describe(error, fallbackType) {
   if (error instanceof Error) {
-    return { errorType: error.name && error.name !== 'Error' ? error.name : fallbackType, errorMessage: error.message, trace: String(error.stack ?? '').split('\n') };
+    return {
+      errorType: error.name && error.name !== 'Error' ? error.name : fallbackType,
+      errorMessage: error.message,
+      trace: String(error.stack ?? '').split('\n'),
+    };
   }
   return { errorType: fallbackType, errorMessage: String(error), trace: [] };
 }

@@ -51,7 +51,11 @@ export async function prepareDevice(options: NucleusOptions): Promise<PreparedDe
     },
     layout.effectiveConfigPath,
   );
-  config.setService(NUCLEUS_SERVICE, { interpolateComponentConfiguration: true, ...options.nucleusConfiguration }, { componentType: 'NUCLEUS' });
+  config.setService(
+    NUCLEUS_SERVICE,
+    { interpolateComponentConfiguration: true, ...options.nucleusConfiguration },
+    { componentType: 'NUCLEUS' },
+  );
   for (const [name, configuration] of Object.entries(options.otherServices ?? {})) config.setService(name, configuration);
   return {
     component,

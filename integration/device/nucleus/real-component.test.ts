@@ -99,7 +99,12 @@ describe('the built component under the nucleus stand-in', () => {
   it('without interpolateComponentConfiguration its subscriptions are refused, its log says why, and the job stays QUEUED', async () => {
     const nucleus = await device('core-nucleus-3', { interpolateComponentConfiguration: false });
     const refusals = async (): Promise<number> =>
-      (await nucleus.componentLog()).split('\n').filter((line) => line.includes('SubscribeToIoTCore $aws/things/core-nucleus-3/jobs/notify-next failed') && line.includes('Not Authorized')).length;
+      (await nucleus.componentLog())
+        .split('\n')
+        .filter(
+          (line) =>
+            line.includes('SubscribeToIoTCore $aws/things/core-nucleus-3/jobs/notify-next failed') && line.includes('Not Authorized'),
+        ).length;
     await eventually(async () => (await refusals()) >= 1, 'the refused subscription in the log', 45_000);
     startJob('job-refused', 'core-nucleus-3');
     const seen = await refusals();
@@ -108,7 +113,11 @@ describe('the built component under the nucleus stand-in', () => {
     expect(aws.model.jobs.describeJobExecution('job-refused', 'core-nucleus-3').status).toBe('QUEUED');
     expect(nucleus.componentSubscriptions()).toEqual([]);
     expect(nucleus.componentConfiguration()).toMatchObject({
-      accessControl: { 'aws.greengrass.ipc.mqttproxy': { [`${COMPONENT}:mqttproxy:2`]: { resources: expect.arrayContaining(['$aws/things/{iot:thingName}/jobs/notify-next']) } } },
+      accessControl: {
+        'aws.greengrass.ipc.mqttproxy': {
+          [`${COMPONENT}:mqttproxy:2`]: { resources: expect.arrayContaining(['$aws/things/{iot:thingName}/jobs/notify-next']) },
+        },
+      },
     });
   });
 });

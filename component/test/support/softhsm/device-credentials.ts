@@ -50,7 +50,16 @@ const CURVE_NAME: Readonly<Record<string, string>> = { 'P-256': 'secp256r1', 'P-
 function privateKeyTemplate(privateKey: KeyObject, label: string, id: Buffer): graphene.ITemplate {
   const jwk = privateKey.export({ format: 'jwk' });
   const b = (value: string | undefined): Buffer => Buffer.from(value ?? '', 'base64url');
-  const common = { class: graphene.ObjectClass.PRIVATE_KEY, token: true, private: true, sensitive: true, extractable: false, sign: true, label, id };
+  const common = {
+    class: graphene.ObjectClass.PRIVATE_KEY,
+    token: true,
+    private: true,
+    sensitive: true,
+    extractable: false,
+    sign: true,
+    label,
+    id,
+  };
   if (jwk.kty === 'RSA') {
     return {
       ...common,

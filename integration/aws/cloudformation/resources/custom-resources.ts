@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { record, stringProp, type Created, type DeployedResource, type ResourceContext, type ResourceHandler } from '../resource-handler.js';
+import {
+  record,
+  stringProp,
+  type Created,
+  type DeployedResource,
+  type ResourceContext,
+  type ResourceHandler,
+} from '../resource-handler.js';
 
 type RequestType = 'Create' | 'Update' | 'Delete';
 
@@ -11,19 +18,30 @@ type RequestType = 'Create' | 'Update' | 'Delete';
  * then invokes the handler as Lambda would, with its own role. Other providers answer on an S3
  * presigned URL, which the stand-in does not serve: they are refused by name.
  */
-async function runProvider(requestType: RequestType, props: Record<string, unknown>, ctx: ResourceContext, current?: DeployedResource): Promise<Created> {
+async function runProvider(
+  requestType: RequestType,
+  props: Record<string, unknown>,
+  ctx: ResourceContext,
+  current?: DeployedResource,
+): Promise<Created> {
   const { lambda, model } = ctx.target;
   const serviceToken = stringProp(props, 'ServiceToken', ctx);
   const framework = lambda.getFunction(serviceToken);
   const onEvent = framework.environment['USER_ON_EVENT_FUNCTION_ARN'];
   if (onEvent === undefined) {
-    throw new Error(`${ctx.logicalId}: the provider ${serviceToken} is not the CDK provider framework, the one kind of custom resource provider the stand-in runs`);
+    throw new Error(
+      `${ctx.logicalId}: the provider ${serviceToken} is not the CDK provider framework, the one kind of custom resource provider the stand-in runs`,
+    );
   }
   if (framework.environment['USER_IS_COMPLETE_FUNCTION_ARN'] !== undefined) {
     throw new Error(`${ctx.logicalId}: providers with an isComplete handler are not run by the stand-in`);
   }
   const roleName = framework.roleArn.split('/').at(-1) ?? '';
-  model.iam.authorize(model.iam.sessionFor(roleName, framework.functionName), { action: 'lambda:InvokeFunction', resources: [onEvent], secureTransport: true });
+  model.iam.authorize(model.iam.sessionFor(roleName, framework.functionName), {
+    action: 'lambda:InvokeFunction',
+    resources: [onEvent],
+    secureTransport: true,
+  });
   const requestId = randomUUID();
   const event = {
     RequestType: requestType,

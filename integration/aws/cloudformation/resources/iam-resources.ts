@@ -22,7 +22,8 @@ function inlinePolicies(props: Record<string, unknown>, ctx: ResourceContext): M
   const managed = Array.isArray(props['ManagedPolicyArns']) ? props['ManagedPolicyArns'].map(String) : [];
   for (const arn of managed) {
     const statements = MANAGED_POLICIES[arn];
-    if (!statements) ctx.target.logger.warn('Managed policy not known to the stand-in: it grants nothing here', { role: ctx.logicalId, policyArn: arn });
+    if (!statements)
+      ctx.target.logger.warn('Managed policy not known to the stand-in: it grants nothing here', { role: ctx.logicalId, policyArn: arn });
     policies.set(arn, statements ?? []);
   }
   return policies;

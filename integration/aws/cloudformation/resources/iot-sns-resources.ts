@@ -1,6 +1,14 @@
 import { parsePolicyDocument } from '../../iam/policy-document.js';
 import { iotArn } from '../../model/arn.js';
-import { generatedName, optionalNumber, optionalString, record, stringProp, type ResourceContext, type ResourceHandler } from '../resource-handler.js';
+import {
+  generatedName,
+  optionalNumber,
+  optionalString,
+  record,
+  stringProp,
+  type ResourceContext,
+  type ResourceHandler,
+} from '../resource-handler.js';
 
 /** The Lambda actions of a rule: the rules engine hands their events to Lambda as IoT would, checked against the function's policy. */
 function connectLambdaActions(actions: unknown[], ruleArn: string, ctx: ResourceContext): unknown[] {
@@ -107,5 +115,6 @@ export const snsTopicPolicy: ResourceHandler = {
 
 function apply(props: Record<string, unknown>, ctx: ResourceContext): void {
   const statements = parsePolicyDocument(props['PolicyDocument'], `${ctx.logicalId} PolicyDocument`);
-  for (const topicArn of Array.isArray(props['Topics']) ? props['Topics'].map(String) : []) ctx.target.model.iam.setResourcePolicy(topicArn, statements);
+  for (const topicArn of Array.isArray(props['Topics']) ? props['Topics'].map(String) : [])
+    ctx.target.model.iam.setResourcePolicy(topicArn, statements);
 }

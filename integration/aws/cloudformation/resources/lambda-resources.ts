@@ -12,7 +12,11 @@ import {
 /** The runtimes the stand-in can run: its own Node.js stands in for Lambda's. */
 const RUNS_HERE = /^nodejs\d+\.x$/;
 
-async function configuration(props: Record<string, unknown>, functionName: string, ctx: ResourceContext): Promise<Omit<FunctionConfiguration, 'functionArn'>> {
+async function configuration(
+  props: Record<string, unknown>,
+  functionName: string,
+  ctx: ResourceContext,
+): Promise<Omit<FunctionConfiguration, 'functionArn'>> {
   const code = record(props['Code']);
   const runtime = stringProp(props, 'Runtime', ctx);
   if (!RUNS_HERE.test(runtime)) {
@@ -20,7 +24,9 @@ async function configuration(props: Record<string, unknown>, functionName: strin
   }
   const inline = optionalString(code, 'ZipFile');
   const codeDirectory =
-    inline !== undefined ? await ctx.target.lambda.writeInlineCode(functionName, inline) : ctx.target.code(stringProp(code, 'S3Bucket', ctx), stringProp(code, 'S3Key', ctx));
+    inline !== undefined
+      ? await ctx.target.lambda.writeInlineCode(functionName, inline)
+      : ctx.target.code(stringProp(code, 'S3Bucket', ctx), stringProp(code, 'S3Key', ctx));
   const logging = record(props['LoggingConfig']);
   const logFormat = optionalString(logging, 'LogFormat');
   const applicationLogLevel = optionalString(logging, 'ApplicationLogLevel');
@@ -46,7 +52,11 @@ export const lambdaFunction: ResourceHandler = {
   async create(props, ctx) {
     const functionName = optionalString(props, 'FunctionName') ?? generatedName(ctx);
     const created = ctx.target.lambda.createFunction(await configuration(props, functionName, ctx));
-    return { physicalId: functionName, attributes: { Arn: created.functionArn }, remove: () => ctx.target.lambda.deleteFunction(functionName) };
+    return {
+      physicalId: functionName,
+      attributes: { Arn: created.functionArn },
+      remove: () => ctx.target.lambda.deleteFunction(functionName),
+    };
   },
   async update(current, props, ctx) {
     if (optionalString(props, 'FunctionName') !== optionalString(current.properties, 'FunctionName')) {

@@ -46,7 +46,10 @@ function scheduledEvent(ctx: ResourceContext, ruleArn: string): Record<string, u
 }
 
 function notRun(ctx: ResourceContext, expression: string | undefined, physicalId: string, attributes: Record<string, unknown>) {
-  ctx.target.logger.warn('Schedule not run by the stand-in (only rate() expressions are)', { resource: ctx.logicalId, expression: expression ?? '(event pattern)' });
+  ctx.target.logger.warn('Schedule not run by the stand-in (only rate() expressions are)', {
+    resource: ctx.logicalId,
+    expression: expression ?? '(event pattern)',
+  });
   return { physicalId, attributes };
 }
 
@@ -87,8 +90,13 @@ export const schedulerSchedule: ResourceHandler = {
     const roleName = String(target['RoleArn']).split('/').at(-1) ?? '';
     const stop = every(ctx, minutes, () => {
       try {
-        if (!model.iam.trusts(roleName, 'scheduler.amazonaws.com')) throw new Error(`role ${roleName} does not trust scheduler.amazonaws.com`);
-        model.iam.authorize(model.iam.sessionFor(roleName, name), { action: 'lambda:InvokeFunction', resources: [functionArn], secureTransport: true });
+        if (!model.iam.trusts(roleName, 'scheduler.amazonaws.com'))
+          throw new Error(`role ${roleName} does not trust scheduler.amazonaws.com`);
+        model.iam.authorize(model.iam.sessionFor(roleName, name), {
+          action: 'lambda:InvokeFunction',
+          resources: [functionArn],
+          secureTransport: true,
+        });
       } catch (error) {
         logger.warn('Scheduled invocation refused', { schedule: name, error: String(error) });
         return;
