@@ -1,6 +1,7 @@
 import { RemovalPolicy, Token } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import * as z from 'zod';
+import { resolveRotationSchedule, type ResolvedRotationSchedule, type RotationScheduleProps } from './rotation-schedule-props.js';
 import { DEFAULT_NAME_PREFIX, PCA_SIGNING_ALGORITHMS, type PcaSigningAlgorithm } from './wire-contract.js';
 
 /** Who signs the new device certificates. */
@@ -87,6 +88,12 @@ export interface CertificateRotatorBackendProps {
    * @default RemovalPolicy.DESTROY
    */
   readonly logRemovalPolicy?: RemovalPolicy;
+  /**
+   * Rotate certificates before they expire, without a person: a scheduled function that starts
+   * rotation jobs for the watched cores whose certificate is due (see {@link RotationScheduleProps}).
+   * @default - no scheduler; rotations start only when someone creates a job
+   */
+  readonly schedule?: RotationScheduleProps;
 }
 
 /** Props with every default applied and every value checked. */
@@ -100,6 +107,7 @@ export interface ResolvedBackendProps {
   readonly namePrefix: string;
   readonly logRetention: RetentionDays;
   readonly logRemovalPolicy: RemovalPolicy;
+  readonly schedule: ResolvedRotationSchedule | undefined;
 }
 
 const PCA_ARN = /^arn:aws[a-z-]*:acm-pca:[a-z0-9-]+:\d{12}:certificate-authority\/[A-Za-z0-9-]+$/;
@@ -155,5 +163,6 @@ export function resolveBackendProps(props: CertificateRotatorBackendProps = {}):
   if (issuer === 'iot' && p.privateCaArn !== undefined) {
     throw new Error("CertificateRotatorBackend: invalid props: issuer: 'iot' cannot be combined with privateCaArn");
   }
-  return { ...p, issuer, privateCaArn: p.privateCaArn };
+  const schedule = props.schedule === undefined ? undefined : resolveRotationSchedule(props.schedule, issuer === 'pca' ? p.pcaValidityInDays : undefined);
+  return { ...p, issuer, privateCaArn: p.privateCaArn, schedule };
 }

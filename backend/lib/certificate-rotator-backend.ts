@@ -12,6 +12,7 @@ import {
 } from './backend-props.js';
 import { JobExecutionEvents } from './job-execution-events.js';
 import { acknowledgeWildcards, type Wildcard } from './nag-acknowledgements.js';
+import { RotationScheduler } from './rotation-scheduler.js';
 import { RotatorFunction } from './rotator-function.js';
 import {
   commitCertificateStatements,
@@ -23,6 +24,7 @@ import { RotatorTopicRule } from './rotator-topic-rule.js';
 import { JOB_DOCUMENT, NOTIFICATION_DISPLAY_NAME, REPLY_TOPICS, RULE_SQL } from './wire-contract.js';
 
 export type { CertificateRotatorBackendProps, JobRolloutSettings, CertificateIssuerKind } from './backend-props.js';
+export type { RotationScheduleProps } from './rotation-schedule-props.js';
 
 /**
  * IoT rules invoke their function asynchronously. The device gives up after about 30 s and
@@ -56,6 +58,8 @@ export class CertificateRotatorBackend extends Construct {
   /** Where the terminal function reports rotations that need an operator. */
   public readonly notificationTopic: sns.Topic;
   public readonly jobExecutionEvents: JobExecutionEvents;
+  /** The rotation scheduler, when the `schedule` prop asks for one. */
+  public readonly scheduler?: RotationScheduler;
 
   constructor(scope: Construct, id: string, props: CertificateRotatorBackendProps = {}) {
     super(scope, id);
@@ -167,6 +171,17 @@ export class CertificateRotatorBackend extends Construct {
     this.jobExecutionEvents = new JobExecutionEvents(this, 'JobExecutionEvents', { namePrefix: prefix, ...logs });
     // The terminal rule is useless until the events it listens to are switched on.
     this.jobExecutionTerminalRule.node.addDependency(this.jobExecutionEvents.resource);
+
+    if (settings.schedule !== undefined) {
+      this.scheduler = new RotationScheduler(this, 'RotationScheduler', {
+        schedule: settings.schedule,
+        namePrefix: prefix,
+        jobTemplate: this.jobTemplate,
+        jobDocument: JOB_DOCUMENT,
+        notificationTopic: this.notificationTopic,
+        ...logs,
+      });
+    }
 
     this.acknowledgeWildcards();
   }

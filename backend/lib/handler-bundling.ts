@@ -7,7 +7,8 @@ export type HandlerName =
   | 'create-certificate'
   | 'commit-certificate'
   | 'job-execution-terminal'
-  | 'job-execution-events';
+  | 'job-execution-events'
+  | 'rotation-scheduler';
 
 /** Latest Node.js runtime this aws-cdk-lib knows; cdk-nag AwsSolutions-L1 asks for it. */
 export const HANDLER_RUNTIME = Runtime.NODEJS_24_X;
