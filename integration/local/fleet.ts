@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { AlgorithmConfig } from '../../component/src/config/algorithms.js';
 import { keyFamily } from '../../component/src/config/validate.js';
 import type { Logger } from '../../component/src/runtime/logger.js';
+import type { ValidityPeriod } from '../aws/model/ca/local-authorities.js';
 import type { AwsStandIn } from '../aws/stand-in.js';
 import { layoutGreengrassRoot, type GreengrassRoot } from '../device/greengrass-root.js';
 
@@ -24,6 +25,8 @@ export interface ProvisionFleetOptions {
   thingNamePrefix?: string;
   /** Extra component configuration (e.g. accessControl) written into each effective configuration. */
   componentConfiguration?: Record<string, unknown>;
+  /** The first certificate's validity, per core (default: ten years from yesterday). */
+  validityOf?: (index: number) => ValidityPeriod | undefined;
   logger?: Logger;
 }
 
@@ -43,9 +46,11 @@ export async function provisionFleet(standIn: AwsStandIn, options: ProvisionFlee
   const cores: ProvisionedCore[] = [];
   for (let i = 0; i < options.count; i++) {
     const thingName = thingNameFor(prefix, i, options.count);
+    const validity = options.validityOf?.(i);
     const device = await standIn.model.registry.provisionDevice({
       thingName,
       keySpec,
+      ...(validity ? { validity } : {}),
       policyName: CORE_POLICY_NAME,
       thingGroupName: options.thingGroupName,
     });

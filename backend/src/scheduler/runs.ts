@@ -46,12 +46,12 @@ async function examineAll(ctx: RunContext, requests: readonly ExamineRequest[]):
   const results: Examination[] = [];
   let outOfTime = false;
   const worker = async (): Promise<void> => {
-    for (let next = queue.shift(); next !== undefined && !outOfTime; next = queue.shift()) {
+    while (!outOfTime && queue.length > 0) {
       if (ctx.aws.invocation.budget.remainingMs() < ctx.timing.reserveMs) {
-        queue.unshift(next);
         outOfTime = true;
         return;
       }
+      const next = queue.shift() as ExamineRequest;
       try {
         results.push(await examineThing(examine, next));
       } catch (error) {
