@@ -12,6 +12,7 @@ import { verifyCore } from '../local/verify-fleet.js';
 import { watchJob } from '../../tools/lib/job-watch.js';
 import { ProgressLine, renderProgress } from '../../tools/lib/progress-bar.js';
 import { DEMO_USAGE, parseDemoOptions, type DemoOptions } from './options.js';
+import { demoValidity, runSchedulerOnce } from './scheduled-rotation.js';
 import { countOutcomes, formatSummary, type DemoSummary } from './summary.js';
 
 const THING_GROUP = 'CertificateRotatorDemoFleet';
@@ -29,7 +30,8 @@ async function runDemo(options: DemoOptions, say: (line: string) => void): Promi
     const backend = await deployBackend(standIn, { issuer: options.issuer, logLevel: 'ERROR' });
     say(`Backend deployed: job template AWSLabsCertificateRotator, 3 rules, SNS topic${backend.pcaCaArn() ? `, Private CA ${backend.pcaCaArn()}` : ''}`);
     const provision = options.hsm ? provisionHsmFleet : provisionFleet;
-    const cores = await provision(standIn, { count: options.devices, workDir, thingGroupName: THING_GROUP, algorithms });
+    const validityOf = demoValidity(options.expiring, standIn.model.clock.now());
+    const cores = await provision(standIn, { count: options.devices, workDir, thingGroupName: THING_GROUP, algorithms, ...(validityOf ? { validityOf } : {}) });
     say(`Provisioned ${cores.length} Greengrass cores under ${workDir}${options.hsm ? ', each with its key in its own SoftHSM2 token' : ''}`);
     fleet = await startFleet(standIn, cores, {
       nucleus: options.nucleus,
@@ -40,21 +42,32 @@ async function runDemo(options: DemoOptions, say: (line: string) => void): Promi
       workDir,
       say,
     });
-    say(`Started ${fleet.length} cores (${options.nucleus} mode); creating the rotation job`);
-
     const iot = new IoTClient(standInClientConfig(standIn));
-    const jobId = `demo-rotation-${Date.now()}`;
-    const group = standIn.model.registry.things.describeThingGroup(THING_GROUP);
-    await iot.send(new CreateJobCommand({ jobId, jobTemplateArn: backend.jobTemplateArn, targets: [group.thingGroupArn], targetSelection: 'SNAPSHOT' }));
+    let jobIds: string[];
+    if (options.expiring === undefined) {
+      say(`Started ${fleet.length} cores (${options.nucleus} mode); creating the rotation job`);
+      const group = standIn.model.registry.things.describeThingGroup(THING_GROUP);
+      jobIds = [`demo-rotation-${Date.now()}`];
+      await iot.send(new CreateJobCommand({ jobId: jobIds[0], jobTemplateArn: backend.jobTemplateArn, targets: [group.thingGroupArn], targetSelection: 'SNAPSHOT' }));
+    } else {
+      say(`Started ${fleet.length} cores (${options.nucleus} mode), ${options.expiring} with certificates due; running the rotation scheduler once`);
+      const run = await runSchedulerOnce(standIn, backend, THING_GROUP);
+      jobIds = run.jobIds;
+      say(`The scheduler started ${run.targeted} rotation(s) in ${jobIds.length} job(s)`);
+    }
     const line = new ProgressLine();
     // An execution can last at most the in-progress timeout (5 AWS minutes); allow for rollout too.
     const timeoutMs = (2 * 5 * 60_000) / awsTimeScale + 60_000;
-    const progress = await watchJob(iot, jobId, {
-      intervalMs: 250,
-      timeoutMs,
-      expectedThings: cores.length,
-      onProgress: (p) => line.update(renderProgress(p.counts, cores.length)),
-    });
+    const executions = [];
+    for (const jobId of jobIds) {
+      const progress = await watchJob(iot, jobId, {
+        intervalMs: 250,
+        timeoutMs,
+        ...(options.expiring === undefined ? { expectedThings: cores.length } : {}),
+        onProgress: (p) => line.update(renderProgress(p.counts, options.expiring ?? cores.length)),
+      });
+      executions.push(...progress.executions);
+    }
     line.finish();
     iot.destroy();
 
@@ -63,8 +76,8 @@ async function runDemo(options: DemoOptions, say: (line: string) => void): Promi
     const outcomes = [];
     for (const core of fleet) outcomes.push(await verifyCore(standIn, core.core, core.probe));
     fleet = [];
-    const statusOf = new Map(progress.executions.map((e) => [e.thingName, e.status]));
-    const statuses = cores.map((c) => statusOf.get(c.thingName) ?? 'NOT_DISPATCHED');
+    const statusOf = new Map(executions.map((e) => [e.thingName, e.status]));
+    const statuses = cores.map((c) => statusOf.get(c.thingName) ?? (options.expiring === undefined ? 'NOT_DISPATCHED' : 'UNTOUCHED'));
     return {
       devices: cores.length,
       nucleus: options.nucleus,
@@ -72,8 +85,9 @@ async function runDemo(options: DemoOptions, say: (line: string) => void): Promi
       keyAlgorithm: options.keyAlgorithm,
       signingAlgorithm: options.signingAlgorithm,
       hsm: options.hsm,
-      jobId,
+      jobId: jobIds.join(','),
       ...countOutcomes(statuses, outcomes),
+      ...(options.expiring === undefined ? {} : { scheduledJobs: jobIds.length, untouched: statuses.filter((st) => st === 'UNTOUCHED').length }),
       notifications: standIn.model.sns.messages().map((m) => ({ ...(m.subject ? { subject: m.subject } : {}), message: m.message })),
       rotations: outcomes.map((o, i) => ({
         thingName: o.thingName,
@@ -109,7 +123,7 @@ async function main(): Promise<number> {
   const summary = await runDemo(options, say);
   if (options.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
   else process.stdout.write(`${formatSummary(summary)}\n`);
-  return summary.bricked === 0 && summary.succeeded === summary.devices ? 0 : 1;
+  return summary.bricked === 0 && summary.succeeded === (options.expiring ?? summary.devices) ? 0 : 1;
 }
 
 main().then(
