@@ -15,6 +15,8 @@ export interface ProcessFleetOptions extends FleetRunnerOptions {
   storeDir: string;
   /** The cores were provisioned with provisionHsmFleet: their keys are in SoftHSM2 tokens. */
   hsm?: boolean;
+  /** Lay the cores out as AWS IoT fleet provisioning does (credential paths only in config.tlog). */
+  provisionedByClaim?: boolean;
 }
 
 /** How one core's nucleus reaches its credentials, and how the fleet checks them afterwards. */
@@ -81,6 +83,7 @@ export async function startProcessFleet(standIn: AwsStandIn, cores: ProvisionedC
       deployment: { ...options.build, storeDir: options.storeDir },
       ...access.nucleus,
       componentConfiguration: { ...options.algorithms },
+      ...(options.provisionedByClaim ? { provisionedByClaim: true } : {}),
       region: standIn.model.region,
       logger,
     });

@@ -31,6 +31,11 @@ export interface NucleusOptions {
   credentials?: { certificatePem: string; privateKeyPem: string };
   /** Overrides `system.certificateFilePath` / `privateKeyPath` (PKCS#11 URIs). */
   credentialPaths?: { certificateFilePath: string; privateKeyPath: string };
+  /**
+   * Lay the core out as AWS IoT fleet provisioning leaves it: the credential paths empty in
+   * `effectiveConfig.yaml` and set in `config/config.tlog`.
+   */
+  provisionedByClaim?: boolean;
   /** How the nucleus reads the credentials to connect with; default the files. */
   readCredentials?: (system: { certificateFilePath: string; privateKeyPath: string }) => Promise<InstalledCredentials>;
   /**
