@@ -2,10 +2,15 @@ import type { CoreStatus, FleetStatus } from './fleet-status.js';
 
 const dash = (value: string | number | null): string => (value === null ? '-' : String(value));
 
+/** AWS IoT's own issuer is one long OU; the table shows its start, the JSON all of it. */
+const ISSUER_WIDTH = 28;
+const shortIssuer = (issuer: string | null): string =>
+  issuer === null ? '-' : issuer.length > ISSUER_WIDTH ? `${issuer.slice(0, ISSUER_WIDTH - 1)}…` : issuer;
+
 const COLUMNS: ReadonlyArray<[string, (c: CoreStatus) => string]> = [
   ['THING', (c) => c.thingName],
   ['CERTIFICATE', (c) => (c.certificateId === null ? '-' : `${c.certificateId.slice(0, 12)}…`)],
-  ['ISSUER', (c) => dash(c.issuer)],
+  ['ISSUER', (c) => shortIssuer(c.issuer)],
   ['NOT AFTER', (c) => (c.notAfter === null ? '-' : c.notAfter.slice(0, 10))],
   ['AGE (DAYS)', (c) => dash(c.ageDays)],
   ['DAYS LEFT', (c) => dash(c.daysLeft)],
