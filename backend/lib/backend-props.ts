@@ -34,6 +34,21 @@ export interface JobRolloutSettings {
   readonly numberOfSucceededThings?: number;
 }
 
+/** The CloudWatch dashboard and alarm the backend always gets. */
+export interface MonitoringSettings {
+  /**
+   * Rotations failed or timed out within five minutes that raise the alarm (1-1000).
+   * @default 1
+   */
+  readonly alarmThreshold?: number;
+  /**
+   * Send the alarm (when it fires and when it clears) to the notification topic. The topic is then
+   * encrypted with a customer managed KMS key instead of `alias/aws/sns`, which CloudWatch cannot use.
+   * @default false
+   */
+  readonly alarmToNotificationTopic?: boolean;
+}
+
 /** Properties of {@link CertificateRotatorBackend}. */
 export interface CertificateRotatorBackendProps {
   /**
@@ -94,6 +109,11 @@ export interface CertificateRotatorBackendProps {
    * @default - no scheduler; rotations start only when someone creates a job
    */
   readonly schedule?: RotationScheduleProps;
+  /**
+   * The CloudWatch dashboard and the alarm on failed or timed-out rotations.
+   * @default - alarm at 1 failed or timed-out rotation in five minutes, shown on the dashboard only
+   */
+  readonly monitoring?: MonitoringSettings;
 }
 
 /** Props with every default applied and every value checked. */
@@ -108,6 +128,7 @@ export interface ResolvedBackendProps {
   readonly logRetention: RetentionDays;
   readonly logRemovalPolicy: RemovalPolicy;
   readonly schedule: ResolvedRotationSchedule | undefined;
+  readonly monitoring: Required<MonitoringSettings>;
 }
 
 const PCA_ARN = /^arn:aws[a-z-]*:acm-pca:[a-z0-9-]+:\d{12}:certificate-authority\/[A-Za-z0-9-]+$/;
@@ -143,6 +164,9 @@ const schema = z.object({
     .default(DEFAULT_NAME_PREFIX),
   logRetention: z.enum(RetentionDays).default(RetentionDays.ONE_YEAR),
   logRemovalPolicy: z.enum(RemovalPolicy).default(RemovalPolicy.DESTROY),
+  monitoring: z
+    .object({ alarmThreshold: int(1, 1000).default(1), alarmToNotificationTopic: z.boolean().default(false) })
+    .default({ alarmThreshold: 1, alarmToNotificationTopic: false }),
 });
 
 /**

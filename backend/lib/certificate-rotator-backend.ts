@@ -12,6 +12,7 @@ import {
 } from './backend-props.js';
 import { JobExecutionEvents } from './job-execution-events.js';
 import { acknowledgeWildcards, type Wildcard } from './nag-acknowledgements.js';
+import { NotificationTopicKey, RotationMonitoring } from './rotation-monitoring.js';
 import { RotationScheduler } from './rotation-scheduler.js';
 import { RotatorFunction } from './rotator-function.js';
 import {
@@ -60,6 +61,8 @@ export class CertificateRotatorBackend extends Construct {
   public readonly jobExecutionEvents: JobExecutionEvents;
   /** The rotation scheduler, when the `schedule` prop asks for one. */
   public readonly scheduler?: RotationScheduler;
+  /** The CloudWatch dashboard and the alarm on failed or timed-out rotations. */
+  public readonly monitoring: RotationMonitoring;
 
   constructor(scope: Construct, id: string, props: CertificateRotatorBackendProps = {}) {
     super(scope, id);
@@ -71,10 +74,11 @@ export class CertificateRotatorBackend extends Construct {
     const policyScope: PolicyScope = { scope: this, shadowName: this.shadowName };
     const logs = { logRetention: settings.logRetention, logRemovalPolicy: settings.logRemovalPolicy };
 
+    const topicKey = settings.monitoring.alarmToNotificationTopic ? new NotificationTopicKey(this, 'NotificationTopicKey') : undefined;
     this.notificationTopic = new sns.Topic(this, 'NotificationTopic', {
       topicName: `${prefix}Notification`,
       displayName: NOTIFICATION_DISPLAY_NAME,
-      masterKey: kms.Alias.fromAliasName(this, 'SnsManagedKey', 'alias/aws/sns'),
+      masterKey: topicKey?.key ?? kms.Alias.fromAliasName(this, 'SnsManagedKey', 'alias/aws/sns'),
       enforceSSL: true,
     });
 
@@ -181,6 +185,22 @@ export class CertificateRotatorBackend extends Construct {
         notificationTopic: this.notificationTopic,
         ...logs,
       });
+    }
+
+    this.monitoring = new RotationMonitoring(this, 'Monitoring', {
+      namePrefix: prefix,
+      functionNames: {
+        create: `${prefix}CreateCertificate`,
+        commit: `${prefix}CommitCertificate`,
+        terminal: `${prefix}JobExecutionTerminal`,
+        ...(this.scheduler === undefined ? {} : { scheduler: `${prefix}RotationScheduler` }),
+      },
+      alarmThreshold: settings.monitoring.alarmThreshold,
+      ...(topicKey === undefined ? {} : { alarmTopic: this.notificationTopic }),
+    });
+    if (topicKey !== undefined) {
+      topicKey.allow(this.jobExecutionTerminal.role);
+      if (this.scheduler !== undefined) topicKey.allow(this.scheduler.function.role);
     }
 
     this.acknowledgeWildcards();
