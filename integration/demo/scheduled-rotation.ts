@@ -1,4 +1,4 @@
-import type { AwsStandIn } from '../aws/stand-in.js';
+import type { AwsStandIn } from '../aws/index.js';
 import type { BackendDeployment } from '../local/deploy-backend.js';
 import { deployScheduler } from '../local/deploy-scheduler.js';
 

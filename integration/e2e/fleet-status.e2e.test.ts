@@ -1,6 +1,6 @@
 import { CreateJobCommand, IoTClient } from '@aws-sdk/client-iot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JOB_DOCUMENT } from '../../backend/src/index.js';
+import { JOB_DOCUMENT } from '../../shared/contract/index.js';
 import type { FleetStatus } from '../../tools/lib/fleet-status.js';
 import { fleetStatusMain } from '../../tools/lib/fleet-status-command.js';
 import { stderrLogger } from '../aws/logger.js';

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRotationSchedulerHandler, DEFAULT_NAME_PREFIX, JOB_DOCUMENT, type SchedulerSettings } from '../../backend/src/index.js';
+import { createRotationSchedulerHandler, type SchedulerSettings } from '../../backend/src/index.js';
+import { DEFAULT_NAME_PREFIX, JOB_DOCUMENT } from '../../shared/contract/index.js';
 import type { HttpApi } from '../aws/http/api.js';
 import { stderrLogger } from '../aws/logger.js';
 import { startAwsStandIn, type AwsStandIn } from '../aws/stand-in.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CreateJobCommand, IoTClient } from '@aws-sdk/client-iot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { watchJob } from '../../tools/lib/job-watch.js';
+import { watchJob } from '../../shared/operator/job-watch.js';
 import type { RunReport } from '../../backend/src/index.js';
 import { stderrLogger } from '../aws/logger.js';
 import { OffsetClock } from '../aws/model/clock.js';

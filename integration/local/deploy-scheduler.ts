@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
-import { createRotationSchedulerHandler, DEFAULT_NAME_PREFIX, JOB_DOCUMENT, type RunReport } from '../../backend/src/index.js';
-import type { AwsStandIn } from '../aws/stand-in.js';
+import { createRotationSchedulerHandler, type RunReport } from '../../backend/src/index.js';
+import { DEFAULT_NAME_PREFIX, JOB_DOCUMENT } from '../../shared/contract/index.js';
+import type { AwsStandIn } from '../aws/index.js';
 import { standInClientConfig, type BackendDeployment } from './deploy-backend.js';
 
 export interface DeploySchedulerOptions {

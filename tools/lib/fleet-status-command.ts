@@ -3,7 +3,7 @@ import { UsageError, clientConfig, describeAwsError, type CliIo } from './cli.js
 import { readFleetStatus } from './fleet-status.js';
 import { formatFleetStatus } from './fleet-status-format.js';
 import { FLEET_STATUS_USAGE, parseFleetStatusArgs, type FleetStatusOptions } from './fleet-status-options.js';
-import { ProgressLine } from './progress-bar.js';
+import { ProgressLine } from '../../shared/operator/progress-bar.js';
 
 /** Progress is worth showing from this many cores on; a small group is read in a moment. */
 const PROGRESS_FROM = 50;

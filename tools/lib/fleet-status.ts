@@ -9,7 +9,7 @@ import {
   ResourceNotFoundException,
   type IoTClient,
 } from '@aws-sdk/client-iot';
-import { JOB_DOCUMENT } from '../../backend/src/wire-contract.js';
+import { JOB_DOCUMENT } from '../../shared/contract/index.js';
 import { describeAwsError } from './cli.js';
 
 const DAY_MS = 86_400_000;

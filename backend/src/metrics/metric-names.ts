@@ -1,4 +1,4 @@
-import { DEFAULT_NAME_PREFIX } from '../wire-contract.js';
+import { DEFAULT_NAME_PREFIX } from '../../../shared/contract/index.js';
 
 /** The CloudWatch namespace of every metric; the `service` dimension is the function's name. */
 export const METRICS_NAMESPACE = DEFAULT_NAME_PREFIX;
