@@ -197,7 +197,7 @@ export class CertificateRotatorBackend extends Construct {
         create: names.functions.createCertificate,
         commit: names.functions.commitCertificate,
         terminal: names.functions.jobExecutionTerminal,
-        ...(this.scheduler === undefined ? {} : { scheduler: this.scheduler.function.function.functionName }),
+        ...(this.scheduler === undefined ? {} : { scheduler: this.scheduler.functionName }),
       },
       alarmThreshold: settings.monitoring.alarmThreshold,
       ...(topicKey === undefined ? {} : { alarmTopic: this.notificationTopic }),

@@ -32,6 +32,8 @@ export interface RotationSchedulerProps {
  * certificate audit findings reach the same function through a mitigation action and an SNS topic.
  */
 export class RotationScheduler extends Construct {
+  /** The deployed function's name (known at synthesis, unlike the function's token). */
+  public readonly functionName: string;
   public readonly function: RotatorFunction;
   public readonly rule: events.Rule;
   /** Device Defender only: where the mitigation action publishes findings. */
@@ -43,8 +45,9 @@ export class RotationScheduler extends Construct {
     super(scope, id);
     const { schedule, namePrefix } = props;
     const jobIdPrefix = namePrefix;
+    this.functionName = `${namePrefix}RotationScheduler`;
     this.function = new RotatorFunction(this, 'Function', {
-      functionName: `${namePrefix}RotationScheduler`,
+      functionName: this.functionName,
       description: 'AWS Labs Certificate Rotator: starts rotation jobs for certificates that are due',
       handler: 'rotation-scheduler',
       // A run over a large fleet is paced to stay within AWS IoT's API rates.
