@@ -108,6 +108,8 @@ async function runDemo(options: DemoOptions, say: (line: string) => void): Promi
 async function main(): Promise<number> {
   // The demo runs on the Node.js the device needs (20); the SDK's advice to move to 22 is noise here.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  // The functions run in this process; their CloudWatch metric lines (EMF) would fill stdout.
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   let options: DemoOptions;
   try {
     options = parseDemoOptions(process.argv.slice(2));

@@ -6,6 +6,7 @@ import { stderrLogger } from '../aws/logger.js';
 import { startAwsStandIn, type AwsStandIn } from '../aws/stand-in.js';
 import { deployBackend, standInClientConfig, type BackendDeployment } from '../local/deploy-backend.js';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { captureEmf, emfValue } from '../../shared/test/support/emf.js';
 
 const DAY = 86_400_000;
 const SCHEDULED_EVENT = { 'detail-type': 'Scheduled Event', source: 'aws.events', detail: {} };
@@ -46,8 +47,11 @@ describe('the rotation scheduler at its limits', () => {
     const api = standIn.http?.api as HttpApi;
     api.throttleNext('iot:ListThingPrincipalsV2', 3);
     api.throttleNext('iot:CreateJob', 2);
-    const [run] = await createRotationSchedulerHandler(settings)(SCHEDULED_EVENT);
+    const { result, lines } = await captureEmf(() => createRotationSchedulerHandler(settings)(SCHEDULED_EVENT));
+    const [run] = result;
     expect(run?.problems).toEqual(['thing group Gone not found']);
+    expect(emfValue(lines, 'RotationsScheduled', { service: 'AWSLabsCertificateRotatorRotationScheduler' })).toBe(3);
+    expect(lines[0]?._aws.CloudWatchMetrics[0]?.Namespace).toBe('AWSLabsCertificateRotator');
     expect(run?.jobs.map((j) => j.thingNames.length)).toEqual([2, 1]);
     expect(run?.started.map((s) => s.thingName).sort()).toEqual(['Due-1', 'Due-2', 'Due-3']);
     expect(api.pendingFaults()).toEqual({});
@@ -55,9 +59,13 @@ describe('the rotation scheduler at its limits', () => {
   });
 
   it('stops looking when only its reserve of time is left, and says how many it did not reach', async () => {
-    const handler = createRotationSchedulerHandler({ ...settings, jobIdPrefix: 'Budget', thingGroups: ['Fleet'], timing: { reserveMs: 10 * 60_000 } });
-    const [run] = await handler(SCHEDULED_EVENT, { getRemainingTimeInMillis: () => 5 * 60_000 });
+    const { result, lines } = await captureEmf(() => {
+      const handler = createRotationSchedulerHandler({ ...settings, jobIdPrefix: 'Budget', thingGroups: ['Fleet'], timing: { reserveMs: 10 * 60_000 } });
+      return handler(SCHEDULED_EVENT, { getRemainingTimeInMillis: () => 5 * 60_000 });
+    });
+    const [run] = result;
     expect(run?.examined).toBe(0);
+    expect(emfValue(lines, 'RotationsScheduled')).toBe(0);
     expect(run?.problems).toEqual(['the time budget ran out with 3 thing(s) not examined; they are looked at on a later run']);
   });
 

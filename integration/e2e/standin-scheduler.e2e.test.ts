@@ -4,6 +4,7 @@ import path from 'node:path';
 import { CreateJobCommand, IoTClient } from '@aws-sdk/client-iot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { watchJob } from '../../shared/operator/job-watch.js';
+import { captureEmf, emfValue, metricsOn } from '../../shared/test/support/emf.js';
 import type { RunReport } from '../../backend/src/index.js';
 import { stderrLogger } from '../aws/logger.js';
 import { OffsetClock } from '../aws/model/clock.js';
@@ -39,6 +40,7 @@ describe('the rotation scheduler against the stand-in', () => {
   let queued: string;
   const earlierRuns: RunReport[] = [];
 
+  const runOnce = async (): Promise<RunReport[]> => (await captureEmf(() => scheduler.runOnce())).result;
   const waitForJobs = async (...reports: Array<RunReport | undefined>): Promise<Record<string, string>> => {
     const statuses: Record<string, string> = {};
     for (const job of reports.flatMap((r) => r?.jobs ?? [])) {
@@ -52,6 +54,8 @@ describe('the rotation scheduler against the stand-in', () => {
   beforeAll(async () => {
     standIn = await startAwsStandIn({ clock, minuteMs: 60_000 / TIME_SCALE, logger: stderrLogger('error') });
     backend = await deployBackend(standIn, { issuer: 'iot', logLevel: 'SILENT' });
+    // The scheduler's metrics are printed from its creation on; every run below captures them.
+    const metricsOff = metricsOn();
     scheduler = await deployScheduler(standIn, backend, {
       thingGroups: [GROUP],
       renewBeforeDays: 30,
@@ -61,6 +65,7 @@ describe('the rotation scheduler against the stand-in', () => {
       deviceDefender: true,
       logLevel: 'SILENT',
     });
+    metricsOff();
     iot = new IoTClient(standInClientConfig(standIn));
     workDir = await mkdtemp(path.join(tmpdir(), 'scheduler-'));
     const validityOf = (i: number) => ({ notBefore: clock.now() - DAY, notAfter: clock.now() + (DAYS_LEFT[i] ?? 1) * DAY + DAY / 2 });
@@ -84,7 +89,10 @@ describe('the rotation scheduler against the stand-in', () => {
   });
 
   it('starts the most urgent due cores up to the cap, one job each, and says what it skipped and why', async () => {
-    const [run] = await scheduler.runOnce();
+    const { result, lines } = await captureEmf(() => scheduler.runOnce());
+    const [run] = result;
+    expect(emfValue(lines, 'RotationsScheduled')).toBe(2);
+    expect(['OverCap', 'SeveralCertificates', 'RotationPending'].map((Reason) => emfValue(lines, 'SchedulerSkips', { Reason }))).toEqual([1, 1, 1]);
     if (run) earlierRuns.push(run);
     const [in2, in10, in20] = cores.map((c) => c.thingName);
     expect(startedThings(run)).toEqual([in2, in10].sort());
@@ -100,7 +108,7 @@ describe('the rotation scheduler against the stand-in', () => {
 
   it('never targets a core its own earlier jobs still cover, and starts the next batch', async () => {
     // No core runs yet, so the first run's jobs are still in progress.
-    const [run] = await scheduler.runOnce();
+    const [run] = await runOnce();
     if (run) earlierRuns.push(run);
     const [in2, in10, in20] = cores.map((c) => c.thingName);
     expect(startedThings(run)).toEqual([in20]);
@@ -119,7 +127,7 @@ describe('the rotation scheduler against the stand-in', () => {
       expect(attached[0] !== core.initialCertificateId, core.thingName).toBe(i < 3);
     }
 
-    const [again] = await scheduler.runOnce();
+    const [again] = await runOnce();
     expect(again?.started).toEqual([]);
     expect(again?.jobs).toEqual([]);
     expect(again?.notDue).toBe(5);
@@ -135,10 +143,15 @@ describe('the rotation scheduler against the stand-in', () => {
         targetType: 'AUDIT_FINDING',
         finding: { findingId: `f-${certificateId.slice(0, 8)}`, checkName, nonCompliantResource: { resourceType: 'DEVICE_CERTIFICATE', resourceIdentifier: { deviceCertificateId: certificateId } } },
       });
-    standIn.model.sns.publish({ topicArn: scheduler.findingsTopicArn, message: finding('DEVICE_CERTIFICATE_AGE_CHECK', in45.initialCertificateId) });
-    standIn.model.sns.publish({ topicArn: scheduler.findingsTopicArn, message: finding('DEVICE_CERTIFICATE_EXPIRING_CHECK', outsider.certificateId) });
-    standIn.model.sns.publish({ topicArn: scheduler.findingsTopicArn, message: finding('REVOKED_DEVICE_CERTIFICATE_STILL_ACTIVE_CHECK', in45.initialCertificateId) });
-    const [ageRun, outsiderRun, ...others] = await scheduler.findingRuns();
+    const topicArn = scheduler.findingsTopicArn;
+    const { result: runs, lines } = await captureEmf(async () => {
+      standIn.model.sns.publish({ topicArn, message: finding('DEVICE_CERTIFICATE_AGE_CHECK', in45.initialCertificateId) });
+      standIn.model.sns.publish({ topicArn, message: finding('DEVICE_CERTIFICATE_EXPIRING_CHECK', outsider.certificateId) });
+      standIn.model.sns.publish({ topicArn, message: finding('REVOKED_DEVICE_CERTIFICATE_STILL_ACTIVE_CHECK', in45.initialCertificateId) });
+      return scheduler.findingRuns();
+    });
+    expect(emfValue(lines, 'RotationsScheduled')).toBe(1);
+    const [ageRun, outsiderRun, ...others] = runs;
     expect(others).toEqual([]);
     expect(ageRun?.trigger).toBe('Device Defender DEVICE_CERTIFICATE_AGE_CHECK');
     expect(startedThings(ageRun)).toEqual([in45.thingName]);
@@ -153,7 +166,7 @@ describe('the rotation scheduler against the stand-in', () => {
     for (const core of fleet) await core.stop();
     fleet = [];
     clock.advance(380 * DAY);
-    const [run] = await scheduler.runOnce();
+    const [run] = await runOnce();
     expect(startedThings(run)).toEqual([cores[4]?.thingName]);
     expect(run?.started[0]?.reason).toBe('expires in 20 day(s), less than 30');
   });

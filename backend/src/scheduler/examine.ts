@@ -9,7 +9,10 @@ import type { SchedulerAws } from './scheduler-aws.js';
 export type Examination =
   | { kind: 'due'; thingName: string; certificateId: string; due: Due }
   | { kind: 'notDue'; thingName: string }
-  | { kind: 'skipped'; thingName: string; reason: string };
+  | { kind: 'skipped'; thingName: string; reason: string; code: SkipCode };
+
+/** Why a core was left out, as a metric dimension. */
+export type SkipCode = 'RotationPending' | 'NoCertificate' | 'SeveralCertificates' | 'CertificateChanged' | 'NotActive' | 'Unreadable' | 'OverCap' | 'CreateJobFailed';
 
 export interface ExamineContext {
   aws: SchedulerAws;
@@ -26,7 +29,7 @@ export interface ExamineRequest {
   expectedCertificateId?: string;
 }
 
-const skipped = (thingName: string, reason: string): Examination => ({ kind: 'skipped', thingName, reason });
+const skipped = (thingName: string, code: SkipCode, reason: string): Examination => ({ kind: 'skipped', thingName, reason, code });
 
 /**
  * Looks at one thing the way a careful operator would before rotating it: exactly one certificate,
@@ -37,26 +40,26 @@ export async function examineThing(ctx: ExamineContext, request: ExamineRequest)
   const { thingName } = request;
   try {
     const scheduled = ctx.scheduledTargets.get(thingName);
-    if (scheduled !== undefined) return skipped(thingName, `rotation job ${scheduled.jobId} is still in progress`);
+    if (scheduled !== undefined) return skipped(thingName, 'RotationPending', `rotation job ${scheduled.jobId} is still in progress`);
     const certificateIds = await thingCertificateIds(ctx.aws, thingName);
-    if (certificateIds.length === 0) return skipped(thingName, 'no certificate attached');
+    if (certificateIds.length === 0) return skipped(thingName, 'NoCertificate', 'no certificate attached');
     if (certificateIds.length > 1) {
-      return skipped(thingName, `${certificateIds.length} certificates attached; a rotation needs exactly one (detach the one the device does not use)`);
+      return skipped(thingName, 'SeveralCertificates', `${certificateIds.length} certificates attached; a rotation needs exactly one (detach the one the device does not use)`);
     }
     const certificateId = certificateIds[0] ?? '';
     if (request.expectedCertificateId !== undefined && certificateId !== request.expectedCertificateId) {
-      return skipped(thingName, `certificate ${request.expectedCertificateId} of the finding is no longer attached (rotated already?)`);
+      return skipped(thingName, 'CertificateChanged', `certificate ${request.expectedCertificateId} of the finding is no longer attached (rotated already?)`);
     }
     const record = await certificateRecord(ctx.aws, certificateId);
-    if (record.status !== 'ACTIVE') return skipped(thingName, `certificate ${certificateId} is ${record.status}, not ACTIVE`);
+    if (record.status !== 'ACTIVE') return skipped(thingName, 'NotActive', `certificate ${certificateId} is ${record.status}, not ACTIVE`);
     const due = request.dueOf(record);
     if (due === undefined) return { kind: 'notDue', thingName };
     const pending = await pendingRotationOf(ctx.aws, thingName, ctx.isRotationJob);
-    if (pending !== undefined) return skipped(thingName, `rotation job ${pending.jobId} is ${pending.status}`);
+    if (pending !== undefined) return skipped(thingName, 'RotationPending', `rotation job ${pending.jobId} is ${pending.status}`);
     return { kind: 'due', thingName, certificateId, due };
   } catch (error) {
     if (error instanceof RetryBudgetExhaustedError) throw error;
     ctx.aws.invocation.logger.warn('Could not examine a thing', { thingName, error });
-    return skipped(thingName, `could not be examined: ${describeError(error)}`);
+    return skipped(thingName, 'Unreadable', `could not be examined: ${describeError(error)}`);
   }
 }

@@ -1,3 +1,4 @@
+import type { SkipCode } from './examine.js';
 import type { CreatedJob } from './rotation-jobs.js';
 
 /** What one run did: the jobs it created, the things it rotates, what it left out and why. */
@@ -10,7 +11,7 @@ export interface RunReport {
   notDue: number;
   jobs: CreatedJob[];
   started: Array<{ thingName: string; jobId: string; reason: string }>;
-  skipped: Array<{ thingName: string; reason: string }>;
+  skipped: Array<{ thingName: string; reason: string; code: SkipCode }>;
   /** What kept the run from seeing everything (a missing thing group, time running out). */
   problems: string[];
 }

@@ -2,6 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { IoTClient } from '@aws-sdk/client-iot';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { controlPlaneConfig } from '../aws/clients.js';
+import { createRotationMetrics, type RotationMetrics } from '../metrics/rotation-metrics.js';
 import { createInvocation, realSleep, type Invocation } from '../runtime/invocation.js';
 import { rateLimiter } from '../runtime/rate-limit.js';
 import { DEFAULT_BACKOFF } from '../runtime/retry.js';
@@ -41,6 +42,7 @@ export function createRotationSchedulerHandler(settings: SchedulerSettings): Rot
   const iot = new IoTClient(controlPlaneConfig(settings.clientConfig));
   const sns = new SNSClient(controlPlaneConfig(settings.clientConfig));
   const calendar = settings.now ?? Date.now;
+  const metrics = settings.metrics ?? createRotationMetrics('AWSLabsCertificateRotatorRotationScheduler');
 
   const notify = async (report: RunReport, invocation: Invocation): Promise<void> => {
     if (!worthNotifying(report)) return;
@@ -95,7 +97,17 @@ export function createRotationSchedulerHandler(settings: SchedulerSettings): Rot
         problems: report.problems,
       });
       await notify(report, invocation);
+      countRun(metrics, report);
     }
+    metrics.flush();
     return reports;
   };
+}
+
+/** What a run started, and what it left out by reason. */
+function countRun(metrics: RotationMetrics, report: RunReport): void {
+  metrics.count('RotationsScheduled', { value: report.started.length });
+  const skips = new Map<string, number>();
+  for (const { code } of report.skipped) skips.set(code, (skips.get(code) ?? 0) + 1);
+  for (const [reason, value] of skips) metrics.count('SchedulerSkips', { reason, value });
 }

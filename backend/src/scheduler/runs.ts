@@ -77,9 +77,9 @@ async function startRotations(
   const { settings } = ctx;
   const due = examined.results.flatMap((e) => (e.kind === 'due' ? [e] : [])).sort(byUrgency);
   const chosen = due.slice(0, settings.maxRotationsPerRun);
-  const skipped = examined.results.flatMap((e) => (e.kind === 'skipped' ? [{ thingName: e.thingName, reason: e.reason }] : []));
+  const skipped: RunReport['skipped'] = examined.results.flatMap((e) => (e.kind === 'skipped' ? [{ thingName: e.thingName, reason: e.reason, code: e.code }] : []));
   for (const over of due.slice(settings.maxRotationsPerRun)) {
-    skipped.push({ thingName: over.thingName, reason: `due (${over.due.reason}) but over this run's cap of ${settings.maxRotationsPerRun}; next run` });
+    skipped.push({ thingName: over.thingName, code: 'OverCap', reason: `due (${over.due.reason}) but over this run's cap of ${settings.maxRotationsPerRun}; next run` });
   }
   const outcome = await createRotationJobs(ctx.aws, chosen.map((c) => c.thingName), {
     jobTemplateArn: settings.jobTemplateArn,
@@ -91,7 +91,7 @@ async function startRotations(
   const started = outcome.created.flatMap((job) =>
     job.thingNames.map((thingName) => ({ thingName, jobId: job.jobId, reason: reasonOf.get(thingName) ?? '' })),
   );
-  for (const failed of outcome.failed) skipped.push(...failed.thingNames.map((thingName) => ({ thingName, reason: failed.problem })));
+  for (const failed of outcome.failed) skipped.push(...failed.thingNames.map((thingName) => ({ thingName, code: 'CreateJobFailed' as const, reason: failed.problem })));
   if (examined.unexamined > 0) {
     problems.push(`the time budget ran out with ${examined.unexamined} thing(s) not examined; they are looked at on a later run`);
   }

@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import * as z from 'zod';
 import type { ClientConfig } from '../aws/clients.js';
+import type { RotationMetrics } from '../metrics/rotation-metrics.js';
 import { describeIssues } from '../events/issues.js';
 
 /** When a certificate is due. At least one of the two is set. */
@@ -32,6 +33,8 @@ export interface SchedulerSettings {
   /** Most starts of one AWS operation per second. */
   callsPerSecond: number;
   logger?: Logger;
+  /** Where its metrics go (default: EMF lines on stdout through Powertools Metrics). */
+  metrics?: RotationMetrics;
   /** The calendar: certificate ages, days left and job names (default: the system clock). */
   now?: () => number;
   timing?: Partial<SchedulerTiming>;

@@ -68,7 +68,7 @@ describe('reports and job names', () => {
   });
 
   it('names what it started and skipped, and cuts long lists', () => {
-    const skipped = Array.from({ length: 250 }, (_, i) => ({ thingName: `core-${i}`, reason: 'no certificate attached' }));
+    const skipped = Array.from({ length: 250 }, (_, i) => ({ thingName: `core-${i}`, reason: 'no certificate attached', code: 'NoCertificate' as const }));
     const text = formatNotification(report({ started: [{ thingName: 'core-a', jobId: 'j-1', reason: 'expired' }], jobs: [{ jobId: 'j-1', thingNames: ['core-a'] }], skipped }));
     expect(text.split('\n')[0]).toBe('Certificate rotation scheduler (schedule): started rotation of 1 core device(s) in 1 job(s); skipped 250; 3 not due; 3 of 3 examined.');
     expect(text).toContain('  - core-a (job j-1): expired');
