@@ -10,9 +10,10 @@ import { standInTimeScale, startFleet } from '../local/start-fleet.js';
 import { verifyCore } from '../local/verify-fleet.js';
 import { watchJob } from '../../shared/operator/job-watch.js';
 import { ProgressLine, renderProgress } from '../../shared/operator/progress-bar.js';
+import { startDemoAttacker } from './attacker.js';
 import { DEMO_USAGE, parseDemoOptions, type DemoOptions } from './options.js';
 import { demoValidity, runSchedulerOnce } from './scheduled-rotation.js';
-import { countOutcomes, formatSummary, type DemoSummary } from './summary.js';
+import { componentDeployment, countOutcomes, formatSummary, type DemoSummary } from './summary.js';
 import { backendResourceNames } from '../../shared/contract/index.js';
 
 const THING_GROUP = 'CertificateRotatorDemoFleet';
@@ -40,6 +41,7 @@ async function runDemo(options: DemoOptions, say: (line: string) => void): Promi
       timeScale: options.timeScale,
       projectRoot: process.cwd(),
       workDir,
+      thingGroupName: THING_GROUP,
       say,
     });
     const iot = new IoTClient(standInClientConfig(standIn));
@@ -55,6 +57,7 @@ async function runDemo(options: DemoOptions, say: (line: string) => void): Promi
       jobIds = run.jobIds;
       say(`The scheduler started ${run.targeted} rotation(s) in ${jobIds.length} job(s)`);
     }
+    const attacker = options.attacker ? await startDemoAttacker(standIn, cores.map((c) => c.thingName), () => backend.securityEvents()) : undefined;
     const line = new ProgressLine();
     // An execution can last at most the in-progress timeout (5 AWS minutes); allow for rollout too.
     const timeoutMs = (2 * 5 * 60_000) / awsTimeScale + 60_000;
@@ -70,6 +73,7 @@ async function runDemo(options: DemoOptions, say: (line: string) => void): Promi
     }
     line.finish();
     iot.destroy();
+    const attack = await attacker?.stop();
 
     for (const core of fleet) await core.stop();
     await standIn.rules.whenIdle();
@@ -85,9 +89,11 @@ async function runDemo(options: DemoOptions, say: (line: string) => void): Promi
       keyAlgorithm: options.keyAlgorithm,
       signingAlgorithm: options.signingAlgorithm,
       hsm: options.hsm,
+      componentDeployment: componentDeployment(options.nucleus),
       jobId: jobIds.join(','),
       ...countOutcomes(statuses, outcomes),
       ...(options.expiring === undefined ? {} : { scheduledJobs: jobIds.length, untouched: statuses.filter((st) => st === 'UNTOUCHED').length }),
+      ...(attack ? { attackerRequestsDropped: attack.dropped } : {}),
       notifications: standIn.model.sns.messages().map((m) => ({ ...(m.subject ? { subject: m.subject } : {}), message: m.message })),
       rotations: outcomes.map((o, i) => ({
         thingName: o.thingName,

@@ -39,6 +39,8 @@ Options:
                            most 2 times faster (default 10 up to ${LARGE_FLEET} cores, 3 above)
   --expiring N             give N of the cores certificates that expire within 30 days, and let the rotation
                            scheduler (one run) start their rotation instead of a job for every core
+  --attacker               add a thing that attacks the rotation while it runs (floods, requests on other
+                           things' topics, replays, double creates); the summary counts its dropped requests
   --keep                   keep the demo's working directory (under .demo/) for inspection
   --json                   print the summary as one JSON object on the last line
   --help                   show this help
@@ -53,6 +55,7 @@ const optionsSchema = z.object({
   'time-scale': z.coerce.number().min(1, '--time-scale must be at least 1').max(100, '--time-scale must be at most 100').optional(),
   expiring: z.coerce.number({ error: '--expiring must be a whole number' }).int('--expiring must be a whole number').min(0, '--expiring must be at least 0').optional(),
   hsm: z.boolean(),
+  attacker: z.boolean(),
   keep: z.boolean(),
   json: z.boolean(),
   help: z.boolean(),
@@ -68,6 +71,7 @@ export interface DemoOptions {
   /** Cores whose certificate is due, rotated by the scheduler; undefined: one job for every core. */
   expiring?: number;
   hsm: boolean;
+  attacker: boolean;
   keep: boolean;
   json: boolean;
   help: boolean;
@@ -87,6 +91,7 @@ export function parseDemoOptions(argv: string[]): DemoOptions {
       'time-scale': { type: 'string' },
       expiring: { type: 'string' },
       hsm: { type: 'boolean', default: false },
+      attacker: { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -110,6 +115,7 @@ export function parseDemoOptions(argv: string[]): DemoOptions {
     timeScale: o['time-scale'] ?? defaultTimeScale(o.devices),
     ...(o.expiring === undefined ? {} : { expiring: o.expiring }),
     hsm: o.hsm,
+    attacker: o.attacker,
     keep: o.keep,
     json: o.json,
     help: o.help,

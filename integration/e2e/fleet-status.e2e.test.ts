@@ -3,8 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOB_DOCUMENT } from '../../shared/contract/index.js';
 import type { FleetStatus } from '../../tools/lib/fleet-status.js';
 import { fleetStatusMain } from '../../tools/lib/fleet-status-command.js';
-import { stderrLogger } from '../aws/logger.js';
-import { startAwsStandIn, type AwsStandIn } from '../aws/stand-in.js';
+import { startAwsStandIn, stderrLogger, type AwsStandIn } from '../aws/index.js';
 import { standInClientConfig } from '../local/deploy-backend.js';
 
 const DAY = 86_400_000;

@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRotationSchedulerHandler, type SchedulerSettings } from '../../backend/src/index.js';
 import { DEFAULT_NAME_PREFIX, JOB_DOCUMENT } from '../../shared/contract/index.js';
-import type { HttpApi } from '../aws/http/api.js';
-import { stderrLogger } from '../aws/logger.js';
-import { startAwsStandIn, type AwsStandIn } from '../aws/stand-in.js';
+import { startAwsStandIn, stderrLogger, type AwsStandIn, type HttpApi } from '../aws/index.js';
 import { deployBackend, standInClientConfig, type BackendDeployment } from '../local/deploy-backend.js';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { captureEmf, emfValue } from '../../shared/test/support/emf.js';

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { AlgorithmConfig } from '../../component/src/config/algorithms.js';
 import type { AwsStandIn } from '../aws/index.js';
 import { buildComponent } from '../../component/build/gdk-build.js';
@@ -18,8 +17,9 @@ export interface StartFleetOptions {
   /** Inline cores only: how long Greengrass takes to come back after a restart. */
   restartDelayMs?: number;
   projectRoot: string;
-  /** Where process mode keeps the published component. */
   workDir: string;
+  /** The cores' thing group: process mode deploys the component to it through Greengrass. */
+  thingGroupName: string;
   /** Build the component into this folder instead of using (or making) greengrass-build/. */
   freshBuildDir?: string;
   /** Process mode: cores laid out as AWS IoT fleet provisioning leaves them. */
@@ -51,8 +51,10 @@ export async function startFleet(standIn: AwsStandIn, cores: ProvisionedCore[], 
   return startProcessFleet(standIn, cores, {
     ...runner,
     build,
-    storeDir: path.join(options.workDir, 'component-store'),
+    projectRoot: options.projectRoot,
+    thingGroupName: options.thingGroupName,
     hsm: options.hsm,
+    say: options.say,
     ...(options.provisionedByClaim ? { provisionedByClaim: true } : {}),
   });
 }
