@@ -48,7 +48,13 @@ const REASONS: ReadonlyArray<[RegExp, string]> = [
   [/^new certificate is not attached/, 'NewCertificateDetached'],
   [/^shadow does not record/, 'NoCreatedCertificate'],
   [/^Failed to create certificate from CSR/, 'IssuerFailed'],
+  [/^shadow records the rotation of job/, 'OtherJob'],
   [/^AWS throttling/, 'Throttled'],
+  // Why a request was not the thing's own (security events).
+  [/^the rule did not pass/, 'MissingSenderFields'],
+  [/^published on /, 'WrongTopic'],
+  [/^the client id is not the thing name/, 'ClientIdMismatch'],
+  [/^the certificate is not attached to the thing/, 'CertificateNotAttached'],
 ];
 
 /** The reason code of a rejection's problem text; `Other` for any text not known here. */
