@@ -23,7 +23,7 @@ export function createCommitCertificateHandler(settings: CommitCertificateSettin
     kind: 'commit',
     schema: commitRequestSchema,
     handle: async (request, invocation) => {
-      const problem = await commitCertificate(request, base.clients, settings, invocation, base.metrics);
+      const problem = await commitCertificate(request, base.clients, settings, invocation, base);
       return problem === undefined ? { accepted: true, body: {} } : rejectedWith(PRECONDITIONS_NOT_MET, rejectionReason(problem));
     },
   });
@@ -35,7 +35,7 @@ async function commitCertificate(
   clients: HandlerClients,
   settings: CommitCertificateSettings,
   invocation: Invocation,
-  metrics: RotationMetrics,
+  measure: { metrics: RotationMetrics; now: () => number },
 ): Promise<string | undefined> {
   const shadow = { thingName: request.thingName, shadowName: settings.shadowName };
   const { record, createdAt } = await readRecord(clients, shadow, invocation);
@@ -47,8 +47,8 @@ async function commitCertificate(
   }
   await reportProgress(await clients.iotData(invocation), shadow, { progress: 'committed' }, invocation);
   // Timed once, on the first commit: a repeated one is a core restarting, not a rotation.
-  const seconds = createdAt === undefined ? undefined : Date.now() / 1000 - createdAt;
-  if (record?.progress === 'created' && seconds !== undefined && seconds >= 0) metrics.seconds('CreateToCommitSeconds', seconds);
+  const seconds = createdAt === undefined ? undefined : measure.now() / 1000 - createdAt;
+  if (record?.progress === 'created' && seconds !== undefined && seconds >= 0) measure.metrics.seconds('CreateToCommitSeconds', seconds);
   invocation.logger.info('Rotation committed', { newCertificateId: record?.newCertificateId, oldCertificateId: record?.oldCertificateId });
   return undefined;
 }

@@ -35,6 +35,8 @@ export interface TimingSettings {
   sleep: (ms: number) => Promise<void>;
   /** Jitter source in [0, 1). */
   random: () => number;
+  /** Wall clock in milliseconds, for what is rationed per second across invocations. */
+  now: () => number;
 }
 
 const settingsSchema = z.object({
@@ -74,6 +76,8 @@ export interface HandlerBase {
   onSecurityEvent?: SecurityEventListener;
   /** Counted during an invocation, printed when it ends. */
   metrics: RotationMetrics;
+  /** The handler's wall clock (Date.now unless the settings give another). */
+  now: () => number;
   begin(context: InvocationContext | undefined): InvocationStart;
 }
 
@@ -89,6 +93,7 @@ export function prepareHandler(settings: HandlerSettings, identity: HandlerIdent
   return {
     clients: new HandlerClients(settings.clientConfig),
     metrics: settings.metrics ?? createRotationMetrics(identity.serviceName),
+    now: timing.now,
     ...(settings.onSecurityEvent === undefined ? {} : { onSecurityEvent: settings.onSecurityEvent }),
     begin: (context) => {
       const budget = timeBudget(context, { defaultMs: timing.defaultBudgetMs, marginMs: timing.safetyMarginMs });
@@ -115,6 +120,7 @@ function resolveTiming(timing: Partial<TimingSettings> | undefined, defaultBudge
     ...DEFAULT_BACKOFF,
     sleep: realSleep,
     random: Math.random,
+    now: Date.now,
     ...timing,
   };
 }
