@@ -24,7 +24,8 @@ export interface RunningCore {
 
 export interface FleetRunnerOptions {
   algorithms: AlgorithmConfig;
-  timeScale: number;
+  /** How many times faster than real time the component's own timers run; 1 is what a device does. */
+  componentTimerScale: number;
   /** How long an inline core's Greengrass takes to come back after a restart (default 50 ms). */
   restartDelayMs?: number;
 }
@@ -74,7 +75,7 @@ export async function startAll(running: RunningCore[]): Promise<RunningCore[]> {
 /** Runs each core's component inside this process with a direct MQTT transport (inline mode). */
 export async function startInlineFleet(standIn: AwsStandIn, cores: ProvisionedCore[], options: FleetRunnerOptions): Promise<RunningCore[]> {
   const shared = {
-    clock: scaledClock(options.timeScale),
+    clock: scaledClock(options.componentTimerScale),
     broker: { host: standIn.mqtt.host, port: standIn.mqtt.port, caPem: standIn.mqtt.caCertificatePem },
     algorithms: options.algorithms,
     ...(options.restartDelayMs === undefined ? {} : { restartDelayMs: options.restartDelayMs }),

@@ -76,6 +76,7 @@ export async function provisionHsmFleet(standIn: AwsStandIn, options: ProvisionH
       ...(options.componentConfiguration ? { componentConfiguration: options.componentConfiguration } : {}),
     });
     cores.push({ thingName, paths, initialCertificateId: registered.certificateId });
+    options.onProgress?.(i + 1, options.count);
     if (options.logger && (i + 1) % 100 === 0) options.logger.info(`Provisioned ${i + 1} of ${options.count} HSM cores`);
   }
   return cores;
@@ -135,7 +136,7 @@ export function openHsmFleetAccess(standIn: AwsStandIn, cores: ProvisionedCore[]
  */
 export async function startHsmInlineFleet(standIn: AwsStandIn, cores: ProvisionedCore[], options: FleetRunnerOptions): Promise<RunningCore[]> {
   const access = openHsmFleetAccess(standIn, cores);
-  const clock = scaledClock(options.timeScale);
+  const clock = scaledClock(options.componentTimerScale);
   const broker = { host: standIn.mqtt.host, port: standIn.mqtt.port, caPem: standIn.mqtt.caCertificatePem };
   const shared = { clock, broker, algorithms: options.algorithms };
   const running = cores.map((core, i): RunningCore => {

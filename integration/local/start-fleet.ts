@@ -14,7 +14,11 @@ export interface StartFleetOptions {
   nucleus: NucleusMode;
   hsm: boolean;
   algorithms: AlgorithmConfig;
-  timeScale: number;
+  /**
+   * Inline cores only: how many times faster than real time the component's own timers run
+   * (default 1). Process-mode cores run the built component, always with its real timers.
+   */
+  componentTimerScale?: number;
   /** Inline cores only: how long Greengrass takes to come back after a restart. */
   restartDelayMs?: number;
   projectRoot: string;
@@ -25,21 +29,11 @@ export interface StartFleetOptions {
   say: (line: string) => void;
 }
 
-/**
- * The component's real timeouts (30 s) apply in process mode, so AWS IoT's job minutes may be
- * shortened only so far: 5 in-progress minutes must stay well above a rotation's 30 s steps.
- */
-export const PROCESS_MODE_MAX_TIME_SCALE = 2;
-
-export function standInTimeScale(nucleus: NucleusMode, requested: number): number {
-  return nucleus === 'process' ? Math.min(requested, PROCESS_MODE_MAX_TIME_SCALE) : requested;
-}
-
 /** Starts the fleet's cores in the chosen mode. */
 export async function startFleet(standIn: AwsStandIn, cores: ProvisionedCore[], options: StartFleetOptions): Promise<RunningCore[]> {
   const runner = {
     algorithms: options.algorithms,
-    timeScale: options.timeScale,
+    componentTimerScale: options.componentTimerScale ?? 1,
     ...(options.restartDelayMs === undefined ? {} : { restartDelayMs: options.restartDelayMs }),
   };
   if (options.nucleus === 'inline') return (options.hsm ? startHsmInlineFleet : startInlineFleet)(standIn, cores, runner);
