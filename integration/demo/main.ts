@@ -8,12 +8,15 @@ import { formatSummary } from './summary.js';
 
 /** Exit 0 only when every core rotated and none is bricked. */
 async function demo(options: DemoOptions, io: CliIo): Promise<number> {
-  const say = (line: string): void => void io.stderr.write(`${line}\n`);
+  const started = Date.now();
+  // Each step with the time since the start: a busy machine shows where the time goes.
+  const say = (line: string): void => void io.stderr.write(`[${String(Math.round((Date.now() - started) / 1000)).padStart(4)} s] ${line}\n`);
   const summary = await runDemo(options, say);
   // With --json stdout holds the summary alone, so that it can be piped (npm run -s demo -- --json | jq).
   io.stdout.write(options.json ? `${JSON.stringify(summary)}\n` : `${formatSummary(summary)}\n`);
   const advice = adviceFor(summary, { cpus: os.availableParallelism(), loadAverage: os.loadavg()[0] ?? 0 });
-  if (advice.length > 0) (options.json ? say : (line: string) => void io.stdout.write(`${line}\n`))(['', ...advice].join('\n'));
+  // Beside the summary; with --json on stderr, so that stdout stays one JSON object.
+  if (advice.length > 0) (options.json ? io.stderr : io.stdout).write(`${['', ...advice].join('\n')}\n`);
   return summary.bricked === 0 && summary.succeeded === summary.devices ? 0 : 1;
 }
 

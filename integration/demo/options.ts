@@ -17,6 +17,8 @@ export const MAX_DEVICES = 5000;
 export const DEFAULT_MINUTE_SCALE = 2;
 export const MAX_MINUTE_SCALE = 60;
 export const MAX_TIMER_SCALE = 100;
+/** AWS IoT's limit for a job's maximumPerMinute. */
+export const MAX_ROLLOUT = 1000;
 
 const NUCLEUS_MODES = ['process', 'inline'] as const;
 const ISSUERS = ['iot', 'pca'] as const;
@@ -41,6 +43,8 @@ Options:
   --minute-scale N         AWS minutes (the job's rollout windows and 5-minute in-progress timeout) run
                            N times faster, 1 to ${MAX_MINUTE_SCALE} (default ${DEFAULT_MINUTE_SCALE}); above 2 the in-progress timeout
                            can end a slow rotation that a device would still finish
+  --rollout N              cores the job notifies per AWS minute, 1 to ${MAX_ROLLOUT} (default: paced to this
+                           machine from how fast it provisioned the cores, at most the template's 100)
   --experimental-timer-scale N
                            for experiments only, inline cores only: the component's own timeouts (30 s
                            per step, 10 s subscribe retry) run N times faster, 1 to ${MAX_TIMER_SCALE} (default 1);
@@ -58,6 +62,7 @@ export const DEMO_FLAGS = {
   issuer: { type: 'string', default: 'iot', accepts: oneOf(ISSUERS) },
   nucleus: { type: 'string', accepts: oneOf(NUCLEUS_MODES) },
   'minute-scale': { type: 'string', default: String(DEFAULT_MINUTE_SCALE), accepts: numberRange(1, MAX_MINUTE_SCALE) },
+  rollout: { type: 'string', accepts: numberRange(1, MAX_ROLLOUT, { whole: true }) },
   'experimental-timer-scale': { type: 'string', default: '1', accepts: numberRange(1, MAX_TIMER_SCALE) },
   hsm: { type: 'boolean', default: false },
   keep: { type: 'boolean', default: false },
@@ -77,6 +82,7 @@ const optionsSchema = z.object({
   issuer: choiceFlag('--issuer', ISSUERS),
   nucleus: choiceFlag('--nucleus', NUCLEUS_MODES).optional(),
   'minute-scale': numberFlag('--minute-scale', 1, MAX_MINUTE_SCALE),
+  rollout: numberFlag('--rollout', 1, MAX_ROLLOUT, { whole: true }).optional(),
   'experimental-timer-scale': numberFlag('--experimental-timer-scale', 1, MAX_TIMER_SCALE),
   hsm: z.boolean(),
   keep: z.boolean(),
@@ -92,6 +98,8 @@ export interface DemoOptions {
   nucleus: 'process' | 'inline';
   /** How many times faster than real time AWS minutes run. */
   minuteScale: number;
+  /** Cores the job notifies per AWS minute; undefined: paced to the machine. */
+  rollout?: number;
   /** How many times faster than real time the component's own timers run (1 unless experimenting). */
   componentTimerScale: number;
   hsm: boolean;
@@ -126,6 +134,7 @@ export function parseDemoOptions(argv: string[]): DemoOptions {
     issuer: o.issuer,
     nucleus,
     minuteScale: o['minute-scale'],
+    ...(o.rollout === undefined ? {} : { rollout: o.rollout }),
     componentTimerScale,
     hsm: o.hsm,
     keep: o.keep,

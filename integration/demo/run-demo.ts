@@ -13,12 +13,10 @@ import { withFailureReasons } from '../../tools/lib/failure-reasons.js';
 import { watchJob } from '../../tools/lib/job-watch.js';
 import { ProgressLine, renderCount, renderProgress } from '../../tools/lib/progress-bar.js';
 import type { DemoOptions } from './options.js';
+import { IN_PROGRESS_TIMEOUT_MINUTES, TEMPLATE_ROLLOUT_PER_MINUTE, jobTiming, pacedRollout } from './pacing.js';
 import { countOutcomes, type DemoSummary } from './summary.js';
 
 const THING_GROUP = 'CertificateRotatorDemoFleet';
-/** The backend's job template: its in-progress timeout and rollout rate (deployBackend's defaults). */
-const IN_PROGRESS_TIMEOUT_MINUTES = 5;
-const ROLLOUT_PER_MINUTE = 100;
 /** Checking a core opens one TLS connection; a few at a time keeps it short without a handshake storm. */
 const VERIFY_CONCURRENCY = 8;
 
@@ -47,23 +45,13 @@ function countedStep(what: string, total: number): { update(done: number): void;
   };
 }
 
-/**
- * The AWS minute, and the longest the job can take: every rollout window, then one in-progress
- * timeout for the last executions released. The watch waits half as long again, for a busy machine.
- */
-export function jobTiming(devices: number, minuteScale: number): { minuteMs: number; watchTimeoutMs: number } {
-  const minuteMs = 60_000 / minuteScale;
-  const windows = Math.ceil(devices / ROLLOUT_PER_MINUTE);
-  return { minuteMs, watchTimeoutMs: Math.round((windows + IN_PROGRESS_TIMEOUT_MINUTES) * minuteMs * 1.5) + 60_000 };
-}
-
 /** Runs the demo end to end; progress on stderr through `say`, the summary as the result. */
 export async function runDemo(options: DemoOptions, say: (line: string) => void): Promise<DemoSummary> {
   const started = Date.now();
   const algorithms = { keyAlgorithm: options.keyAlgorithm, signingAlgorithm: options.signingAlgorithm };
   await mkdir('.demo', { recursive: true });
   const workDir = await mkdtemp(path.join(path.resolve('.demo'), 'run-'));
-  const { minuteMs, watchTimeoutMs } = jobTiming(options.devices, options.minuteScale);
+  const minuteMs = 60_000 / options.minuteScale;
   const standIn = await startAwsStandIn({ minuteMs, logger: stderrLogger('error') });
   let fleet: RunningCore[] = [];
   try {
@@ -72,9 +60,12 @@ export async function runDemo(options: DemoOptions, say: (line: string) => void)
     say(`Backend deployed: job template AWSLabsCertificateRotator, 3 rules, SNS topic${backend.pcaCaArn() ? `, Private CA ${backend.pcaCaArn()}` : ''}`);
     const provision = options.hsm ? provisionHsmFleet : provisionFleet;
     const provisioning = countedStep('cores provisioned', options.devices);
+    const provisioningStarted = Date.now();
     const cores = await provision(standIn, { count: options.devices, workDir, thingGroupName: THING_GROUP, algorithms, onProgress: provisioning.update });
     provisioning.finish();
+    const secondsPerCore = (Date.now() - provisioningStarted) / 1000 / cores.length;
     say(`Provisioned ${cores.length} Greengrass cores under ${workDir}${options.hsm ? ', each with its key in its own SoftHSM2 token' : ''}`);
+    const starting = countedStep(`cores started (${options.nucleus} mode)`, cores.length);
     fleet = await startFleet(standIn, cores, {
       nucleus: options.nucleus,
       hsm: options.hsm,
@@ -83,15 +74,30 @@ export async function runDemo(options: DemoOptions, say: (line: string) => void)
       projectRoot: process.cwd(),
       workDir,
       say,
+      onStarted: starting.update,
     });
+    starting.finish();
     const timers = options.componentTimerScale === 1 ? '30 s per step, as on a device' : `30 s / ${options.componentTimerScale} per step (--experimental-timer-scale)`;
     say(`Started ${fleet.length} cores (${options.nucleus} mode); component timers ${timers}`);
-    say(`AWS minutes run ${options.minuteScale}x faster: rollout ${ROLLOUT_PER_MINUTE} cores per ${(minuteMs / 1000).toFixed(0)} s, in-progress timeout ${((IN_PROGRESS_TIMEOUT_MINUTES * minuteMs) / 1000).toFixed(0)} s`);
+    const perMinute = options.rollout ?? pacedRollout(secondsPerCore, options.minuteScale);
+    const { watchTimeoutMs } = jobTiming(cores.length, options.minuteScale, perMinute);
+    const pace = options.rollout === undefined ? `paced to this machine (${secondsPerCore.toFixed(2)} s per core provisioned; --rollout N to choose)` : 'from --rollout';
+    say(`AWS minutes run ${options.minuteScale}x faster: an AWS minute is ${(minuteMs / 1000).toFixed(0)} s, the in-progress timeout ${((IN_PROGRESS_TIMEOUT_MINUTES * minuteMs) / 1000).toFixed(0)} s`);
+    say(`Rollout: ${perMinute} cores per AWS minute, ${pace}; the template's is ${TEMPLATE_ROLLOUT_PER_MINUTE}`);
 
     const iot = new IoTClient(standInClientConfig(standIn));
     const jobId = `demo-rotation-${Date.now()}`;
     const group = standIn.model.registry.things.describeThingGroup(THING_GROUP);
-    await iot.send(new CreateJobCommand({ jobId, jobTemplateArn: backend.jobTemplateArn, targets: [group.thingGroupArn], targetSelection: 'SNAPSHOT' }));
+    await iot.send(
+      new CreateJobCommand({
+        jobId,
+        jobTemplateArn: backend.jobTemplateArn,
+        targets: [group.thingGroupArn],
+        targetSelection: 'SNAPSHOT',
+        // A job created from a template may set its own rollout; the rest comes from the template.
+        ...(perMinute < TEMPLATE_ROLLOUT_PER_MINUTE ? { jobExecutionsRolloutConfig: { maximumPerMinute: perMinute } } : {}),
+      }),
+    );
     say(`Created rotation job ${jobId}`);
     const line = new ProgressLine();
     const progress = await watchJob(iot, jobId, {
@@ -123,6 +129,7 @@ export async function runDemo(options: DemoOptions, say: (line: string) => void)
       signingAlgorithm: options.signingAlgorithm,
       hsm: options.hsm,
       minuteScale: options.minuteScale,
+      rolloutPerMinute: perMinute,
       componentTimerScale: options.componentTimerScale,
       jobId,
       ...countOutcomes(executions.map((e) => e.status), outcomes),

@@ -19,6 +19,8 @@ export interface DemoSummary {
   signingAlgorithm: string;
   hsm: boolean;
   minuteScale: number;
+  /** Cores the job notified per AWS minute. */
+  rolloutPerMinute: number;
   componentTimerScale: number;
   jobId: string;
   succeeded: number;

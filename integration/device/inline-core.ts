@@ -8,6 +8,7 @@ import { startRotator } from '../../component/src/runtime/rotator.js';
 import { validateAlgorithmConfig } from '../../component/src/config/validate.js';
 import { readFileSync } from 'node:fs';
 import type { GreengrassRoot } from './greengrass-root.js';
+import { gatedKeyGeneration, type CpuGate } from './shared-cpu.js';
 import { readFileCredentials } from './greengrass-root.js';
 import { ReconnectingIotMqtt, ReconnectingMqtt, type BrokerAddress, type InstalledCredentials, type MqttConnector } from './reconnecting-mqtt.js';
 
@@ -28,6 +29,8 @@ export interface InlineCoreOptions {
   connect?: (clientId: string) => MqttConnector;
   /** Time between the component asking for a restart and Greengrass coming back. */
   restartDelayMs?: number;
+  /** Shared with the other cores of this machine: key generations take turns (see CpuGate). */
+  cpu?: CpuGate;
 }
 
 export type CoreStatus = 'stopped' | 'running' | 'restarting' | 'killed';
@@ -103,7 +106,7 @@ export class InlineCore {
       workDirectory: paths.componentWorkDir,
       logger,
     };
-    const store = this.options.createStore
+    const ownStore = this.options.createStore
       ? this.options.createStore(storeArgs)
       : new FileCredentialStore({
           certificatePath: config.certificateFilePath,
@@ -111,6 +114,7 @@ export class InlineCore {
           workDirectory: paths.componentWorkDir,
           logger,
         });
+    const store = this.options.cpu ? gatedKeyGeneration(ownStore, this.options.cpu) : ownStore;
     const rotator = await startRotator({
       thingName: config.thingName,
       mqtt,

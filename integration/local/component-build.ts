@@ -33,7 +33,7 @@ export async function ensureComponentBuild(projectRoot: string, say: (line: stri
     say(`Using the component build in greengrass-build/ (made ${age} min ago; run npm run build to refresh it)`);
     return { ...found, built: false };
   }
-  say('Building the component (npm run build) ...');
-  const result = await buildComponent({ projectRoot, outDir });
+  say('No component build in greengrass-build/: building it (npm run build)');
+  const result = await buildComponent({ projectRoot, outDir, progress: (line) => say(`  ${line}`) });
   return { recipePath: result.recipePath, artifactPath: result.artifactPath, built: true };
 }

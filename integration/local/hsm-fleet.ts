@@ -10,6 +10,7 @@ import { SharedPkcs11Library } from '../device/hsm/pkcs11-library.js';
 import { createSoftHsmTokenSet } from '../device/hsm/softhsm-tokens.js';
 import { generateDeviceKey, importDeviceCertificate, readTokenCertificatePem } from '../device/hsm/token-credentials.js';
 import { scaledClock } from '../device/scaled-clock.js';
+import { CpuGate } from '../device/shared-cpu.js';
 import { CORE_POLICY_NAME, thingNameFor, type ProvisionedCore, type ProvisionFleetOptions } from './fleet.js';
 import { runningInlineCore, startAll, type FleetRunnerOptions, type RunningCore } from './fleet-runner.js';
 import type { InstalledCredentialsProbe } from './verify-fleet.js';
@@ -138,7 +139,8 @@ export async function startHsmInlineFleet(standIn: AwsStandIn, cores: Provisione
   const access = openHsmFleetAccess(standIn, cores);
   const clock = scaledClock(options.componentTimerScale);
   const broker = { host: standIn.mqtt.host, port: standIn.mqtt.port, caPem: standIn.mqtt.caCertificatePem };
-  const shared = { clock, broker, algorithms: options.algorithms };
+  // A token generates its key pair synchronously, holding the event loop: one at a time.
+  const shared = { clock, broker, algorithms: options.algorithms, cpu: new CpuGate(options.keyGenerationSlots ?? 1) };
   const running = cores.map((core, i): RunningCore => {
     const hsm = access[i];
     if (hsm === undefined) throw new Error(`no HSM access for ${core.thingName}`);
@@ -149,5 +151,5 @@ export async function startHsmInlineFleet(standIn: AwsStandIn, cores: Provisione
       probe: hsm.probe,
     });
   });
-  return startAll(running);
+  return startAll(running, options.onStarted);
 }

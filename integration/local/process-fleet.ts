@@ -101,6 +101,7 @@ export async function startProcessFleet(standIn: AwsStandIn, cores: ProvisionedC
       },
       probe: access.probe,
     });
+    options.onStarted?.(running.length, cores.length);
   }
   return running;
 }

@@ -4,7 +4,7 @@ import type { AwsStandIn } from '../aws/stand-in.js';
 import { buildComponent } from '../../component/build/gdk-build.js';
 import { ensureComponentBuild } from './component-build.js';
 import type { ProvisionedCore } from './fleet.js';
-import { startInlineFleet, type RunningCore } from './fleet-runner.js';
+import { startInlineFleet, type FleetRunnerOptions, type RunningCore } from './fleet-runner.js';
 import { startHsmInlineFleet } from './hsm-fleet.js';
 import { startProcessFleet } from './process-fleet.js';
 
@@ -24,6 +24,7 @@ export interface StartFleetOptions {
   projectRoot: string;
   /** Where process mode keeps the published component. */
   workDir: string;
+  onStarted?: FleetRunnerOptions['onStarted'];
   /** Build the component into this folder instead of using (or making) greengrass-build/. */
   freshBuildDir?: string;
   say: (line: string) => void;
@@ -34,6 +35,7 @@ export async function startFleet(standIn: AwsStandIn, cores: ProvisionedCore[], 
   const runner = {
     algorithms: options.algorithms,
     componentTimerScale: options.componentTimerScale ?? 1,
+    ...(options.onStarted ? { onStarted: options.onStarted } : {}),
     ...(options.restartDelayMs === undefined ? {} : { restartDelayMs: options.restartDelayMs }),
   };
   if (options.nucleus === 'inline') return (options.hsm ? startHsmInlineFleet : startInlineFleet)(standIn, cores, runner);
