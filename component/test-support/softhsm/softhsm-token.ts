@@ -5,7 +5,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parsePkcs11ProviderConfig, type Pkcs11ProviderConfig } from '../../src/credentials/pkcs11/provider-config.js';
 
-const INSTALL_HINT = 'Install the Debian package softhsm2 (apt-get install softhsm2); the PKCS#11 tests need a real SoftHSM2 token.';
+/** How to get SoftHSM2 on the systems the README lists. */
+export const SOFTHSM_INSTALL_HINT =
+  'Install SoftHSM2: apt-get install softhsm2 (Debian, Ubuntu), dnf install softhsm (RHEL, Fedora), brew install softhsm (macOS); the PKCS#11 tests and --hsm need a real SoftHSM2 token.';
+const INSTALL_HINT = SOFTHSM_INSTALL_HINT;
 
 /** Where distributions put the SoftHSM2 PKCS#11 module. `SOFTHSM2_LIB` overrides the search. */
 const LIBRARY_CANDIDATES = [
