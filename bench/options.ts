@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { numberFlag, numberRange, oneOf, parseFlags, readCommandLine } from '../tools/lib/command-line.js';
+import { numberFlag, numberRange, oneOf, parseFlags, readCommandLine } from '../shared/cli/command-line.js';
 import { DEFAULT_MINUTE_SCALE } from './fleet-rotation.js';
 
 const MAX_MINUTE_SCALE = 60;

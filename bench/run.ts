@@ -3,7 +3,7 @@ import { fleetRotation } from './fleet-rotation.js';
 import { fsmThroughput } from './fsm-throughput.js';
 import { keygenCsr } from './keygen-csr.js';
 import { lambdaLatency } from './lambda-latency.js';
-import { exitWith, runCommand, silenceSdkNodeVersionNotice } from '../tools/lib/cli.js';
+import { exitWith, runCommand, silenceSdkNodeVersionNotice } from '../shared/cli/run-command.js';
 import { parseBenchOptions, usage, type BenchOptions } from './options.js';
 import { formatAlerts, formatResult } from './report.js';
 import type { Benchmark, BenchResult } from './types.js';

@@ -1,5 +1,5 @@
 /** `npm run deploy-component-version -- --help`: deploys a component version to a thing group and waits for it. */
-import { exitWith, silenceSdkNodeVersionNotice } from './lib/cli.js';
+import { exitWith, silenceSdkNodeVersionNotice } from '../shared/cli/run-command.js';
 import { deployMain } from './lib/deploy-component-version.js';
 
 silenceSdkNodeVersionNotice();

@@ -1,5 +1,5 @@
 /** `npm run rotate -- --help`: starts and watches a certificate rotation job. */
-import { exitWith, silenceSdkNodeVersionNotice } from './lib/cli.js';
+import { exitWith, silenceSdkNodeVersionNotice } from '../shared/cli/run-command.js';
 import { rotateMain } from './lib/rotate.js';
 
 silenceSdkNodeVersionNotice();

@@ -1,6 +1,6 @@
 /** `npm run demo -- --help`: rotates a simulated fleet through the local stand-in. */
 import os from 'node:os';
-import { exitWith, runCommand, silenceSdkNodeVersionNotice, type CliIo } from '../../tools/lib/cli.js';
+import { exitWith, runCommand, silenceSdkNodeVersionNotice, type CliIo } from '../../shared/cli/run-command.js';
 import { adviceFor } from './advice.js';
 import { DEMO_USAGE, parseDemoOptions, type DemoOptions } from './options.js';
 import { runDemo } from './run-demo.js';

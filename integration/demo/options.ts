@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { KEY_ALGORITHMS, SIGNING_ALGORITHMS } from '../../component/src/config/algorithms.js';
 import { keyFamily, signingAlgorithmsFor, validateAlgorithmConfig } from '../../component/src/config/validate.js';
-import { P521_WITH_HSM_MESSAGE } from '../../component/src/credentials/pkcs11/token-support.js';
-import { UsageError, choiceFlag, numberFlag, numberRange, oneOf, parseFlags, readCommandLine } from '../../tools/lib/command-line.js';
+import { P521_WITH_HSM_MESSAGE } from '../../component/src/credentials/pkcs11/index.js';
+import { UsageError, choiceFlag, numberFlag, numberRange, oneOf, parseFlags, readCommandLine } from '../../shared/cli/command-line.js';
 
 /** Above this many cores the demo runs them inline: each process-mode core is a Node.js process. */
 export const PROCESS_MODE_LIMIT = 10;

@@ -1,17 +1,17 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { CreateJobCommand, IoTClient } from '@aws-sdk/client-iot';
-import { startAwsStandIn } from '../aws/stand-in.js';
-import { stderrLogger } from '../aws/logger.js';
+import { startAwsStandIn, stderrLogger } from '../aws/index.js';
 import { deployBackend, standInClientConfig } from '../local/deploy-backend.js';
 import { provisionFleet } from '../local/fleet.js';
 import type { RunningCore } from '../local/fleet-runner.js';
 import { provisionHsmFleet } from '../local/hsm-fleet.js';
 import { startFleet } from '../local/start-fleet.js';
 import { verifyCore, type CoreOutcome } from '../local/verify-fleet.js';
-import { withFailureReasons } from '../../tools/lib/failure-reasons.js';
-import { watchJob } from '../../tools/lib/job-watch.js';
-import { ProgressLine, renderCount, renderProgress } from '../../tools/lib/progress-bar.js';
+import { backendResourceNames } from '../../shared/contract/index.js';
+import { withFailureReasons } from '../../shared/operator/failure-reasons.js';
+import { watchJob } from '../../shared/operator/job-watch.js';
+import { ProgressLine, renderCount, renderProgress } from '../../shared/operator/progress-bar.js';
 import type { DemoOptions } from './options.js';
 import { IN_PROGRESS_TIMEOUT_MINUTES, TEMPLATE_ROLLOUT_PER_MINUTE, jobTiming, pacedRollout } from './pacing.js';
 import { countOutcomes, type DemoSummary } from './summary.js';
@@ -57,7 +57,7 @@ export async function runDemo(options: DemoOptions, say: (line: string) => void)
   try {
     say(`Local AWS IoT stand-in: MQTT mTLS on ${standIn.mqtt.host}:${standIn.mqtt.port}, AWS APIs on ${standIn.http?.endpoint}`);
     const backend = await deployBackend(standIn, { issuer: options.issuer, logLevel: 'ERROR', inProgressTimeoutMinutes: IN_PROGRESS_TIMEOUT_MINUTES });
-    say(`Backend deployed: job template AWSLabsCertificateRotator, 3 rules, SNS topic${backend.pcaCaArn() ? `, Private CA ${backend.pcaCaArn()}` : ''}`);
+    say(`Backend deployed: job template ${backendResourceNames().jobTemplate}, 3 rules, SNS topic${backend.pcaCaArn() ? `, Private CA ${backend.pcaCaArn()}` : ''}`);
     const provision = options.hsm ? provisionHsmFleet : provisionFleet;
     const provisioning = countedStep('cores provisioned', options.devices);
     const provisioningStarted = Date.now();

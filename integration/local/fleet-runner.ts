@@ -1,6 +1,6 @@
 import os from 'node:os';
 import type { AlgorithmConfig } from '../../component/src/config/algorithms.js';
-import type { AwsStandIn } from '../aws/stand-in.js';
+import type { AwsStandIn } from '../aws/index.js';
 import { fileLogger } from '../device/file-logger.js';
 import { InlineCore, type InlineCoreOptions } from '../device/inline-core.js';
 import type { BrokerAddress } from '../device/reconnecting-mqtt.js';

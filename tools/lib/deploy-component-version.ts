@@ -7,10 +7,10 @@ import {
   type GetDeploymentCommandOutput,
 } from '@aws-sdk/client-greengrassv2';
 import { DescribeJobExecutionCommand, DescribeThingGroupCommand, IoTClient } from '@aws-sdk/client-iot';
-import { clientConfig, describeAwsError, runCommand, type CliIo } from './cli.js';
+import { clientConfig, describeAwsError, runAwsCommand, type CliIo } from './cli.js';
 import { DEPLOY_USAGE, parseDeployArgs, type DeployOptions } from './deploy-options.js';
-import { watchJob, type ExecutionSummary } from './job-watch.js';
-import { ProgressLine, renderProgress } from './progress-bar.js';
+import { watchJob, type ExecutionSummary } from '../../shared/operator/job-watch.js';
+import { ProgressLine, renderProgress } from '../../shared/operator/progress-bar.js';
 
 export interface DeployDeps {
   greengrass?: GreengrassV2Client;
@@ -166,7 +166,7 @@ export async function runDeployComponentVersion(options: DeployOptions, io: CliI
 
 /** The command: parses argv, prints help or runs; returns the exit code (2 for a bad command line). */
 export function deployMain(argv: string[], io: CliIo, deps: DeployDeps = {}): Promise<number> {
-  return runCommand(argv, io, {
+  return runAwsCommand(argv, io, {
     name: 'deploy-component-version',
     usage: DEPLOY_USAGE,
     parse: parseDeployArgs,

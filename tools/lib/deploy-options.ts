@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { readGdkConfig } from '../../component/build/gdk-config.js';
 import { COMMON_FLAGS, COMMON_HELP, endpointSchema, regionSchema } from './cli.js';
-import { UsageError, numberRange, parseFlags, readCommandLine, secondsFlag } from './command-line.js';
+import { UsageError, numberRange, parseFlags, readCommandLine, secondsFlag } from '../../shared/cli/command-line.js';
 
 const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { COMMON_FLAGS, COMMON_HELP, endpointSchema, regionSchema } from './cli.js';
-import { UsageError, numberRange, parseFlags, readCommandLine, secondsFlag } from './command-line.js';
+import { UsageError, numberRange, parseFlags, readCommandLine, secondsFlag } from '../../shared/cli/command-line.js';
+import { backendResourceNames } from '../../shared/contract/index.js';
 
-export const DEFAULT_TEMPLATE_ID = 'AWSLabsCertificateRotator';
+export const DEFAULT_TEMPLATE_ID = backendResourceNames().jobTemplate;
 
 export const ROTATE_USAGE = `Usage: npm run rotate -- (--thing-group NAME | --things NAME,NAME,...) [options]
 

@@ -1,8 +1,8 @@
 import { CreateJobCommand, DescribeJobTemplateCommand, IoTClient } from '@aws-sdk/client-iot';
-import { clientConfig, runCommand, type CliIo } from './cli.js';
-import { withFailureReasons } from './failure-reasons.js';
-import { watchJob } from './job-watch.js';
-import { ProgressLine, renderProgress } from './progress-bar.js';
+import { withFailureReasons } from '../../shared/operator/failure-reasons.js';
+import { watchJob } from '../../shared/operator/job-watch.js';
+import { ProgressLine, renderProgress } from '../../shared/operator/progress-bar.js';
+import { clientConfig, runAwsCommand, type CliIo } from './cli.js';
 import { ROTATE_USAGE, parseRotateArgs, type RotateOptions, type RotateTarget } from './rotate-options.js';
 
 export interface ThingOutcome {
@@ -108,7 +108,7 @@ export async function runRotate(options: RotateOptions, io: CliIo, deps: RotateD
 
 /** The command: parses argv, prints help or runs; returns the exit code (2 for a bad command line). */
 export function rotateMain(argv: string[], io: CliIo, deps: RotateDeps = {}): Promise<number> {
-  return runCommand(argv, io, {
+  return runAwsCommand(argv, io, {
     name: 'rotate',
     usage: ROTATE_USAGE,
     parse: parseRotateArgs,

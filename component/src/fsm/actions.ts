@@ -3,7 +3,7 @@ import {
   certificateCreateTopic,
   jobUpdateTopic,
   nextJobGetTopic,
-} from '../protocol/topics.js';
+} from '../../../shared/contract/index.js';
 import {
   commitCertificatePayload,
   createCertificatePayload,
@@ -11,7 +11,7 @@ import {
   inProgressPayload,
   nextJobGetPayload,
   succeededPayload,
-} from '../protocol/outbound.js';
+} from '../../../shared/contract/index.js';
 import type { Action, LogLevel, RotatorState } from './types.js';
 
 /**
