@@ -38,7 +38,8 @@ export function adviceFor(summary: DemoSummary, machine: Machine): string[] {
     advice.push(`  - a smaller --minute-scale (${summary.minuteScale} leaves ${(300 / summary.minuteScale).toFixed(0)} s until the job times a rotation out; 1 is AWS's 5 minutes)`);
   }
   advice.push(
-    '  - stop other work on this machine, or run fewer cores at once (--devices)',
+    `  - a slower rollout: --rollout ${Math.max(1, Math.floor(summary.rolloutPerMinute / 2))} (this job notified ${summary.rolloutPerMinute} cores per AWS minute)`,
+    '  - stop other work on this machine, or run fewer cores (--devices)',
     '  - ECDSA keys (--key-algorithm ECDSA-P256 --signing-algorithm ECDSA-WITH-SHA256) cost far less CPU than RSA',
   );
   advice.push(summary.workDir ? `  - read the cores' logs under ${summary.workDir}` : "  - --keep keeps each core's log under .demo/ to see which step waited");

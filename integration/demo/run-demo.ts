@@ -56,7 +56,12 @@ export async function runDemo(options: DemoOptions, say: (line: string) => void)
   let fleet: RunningCore[] = [];
   try {
     say(`Local AWS IoT stand-in: MQTT mTLS on ${standIn.mqtt.host}:${standIn.mqtt.port}, AWS APIs on ${standIn.http?.endpoint}`);
-    const backend = await deployBackend(standIn, { issuer: options.issuer, logLevel: 'ERROR', inProgressTimeoutMinutes: IN_PROGRESS_TIMEOUT_MINUTES });
+    const backend = await deployBackend(standIn, {
+      issuer: options.issuer,
+      logLevel: 'ERROR',
+      inProgressTimeoutMinutes: IN_PROGRESS_TIMEOUT_MINUTES,
+      progress: (step) => say(`  deploying the backend: ${step}`),
+    });
     say(`Backend deployed: job template ${backendResourceNames().jobTemplate}, 3 rules, SNS topic${backend.pcaCaArn() ? `, Private CA ${backend.pcaCaArn()}` : ''}`);
     const provision = options.hsm ? provisionHsmFleet : provisionFleet;
     const provisioning = countedStep('cores provisioned', options.devices);
