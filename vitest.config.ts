@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['{shared,component,backend,integration,cicd,tools,bench}/**/*.test.ts'],
+    include: ['{shared,component,backend,integration,cicd,tools,bench,lint}/**/*.test.ts'],
     // Tests leave nothing behind: each file has its own TMPDIR, checked when it ends, and the run
     // fails when the work tree has files it did not have before.
     setupFiles: ['shared/test/support/private-tmpdir.setup.ts'],

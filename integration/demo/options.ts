@@ -49,6 +49,8 @@ Options:
                            for experiments only, inline cores only: the component's own timeouts (30 s
                            per step, 10 s subscribe retry) run N times faster, 1 to ${MAX_TIMER_SCALE} (default 1);
                            a busy machine then fails rotations that a device would finish
+  --attacker               add a thing that attacks the rotation while it runs (floods, requests on other
+                           things' topics, replays, double creates); the summary counts its dropped requests
   --keep                   keep the demo's working directory (under .demo/) for inspection
   --json                   print only the summary, as one JSON object, on stdout
                            (npm run -s demo -- --json | jq .succeeded)
@@ -65,6 +67,7 @@ export const DEMO_FLAGS = {
   rollout: { type: 'string', accepts: numberRange(1, MAX_ROLLOUT, { whole: true }) },
   'experimental-timer-scale': { type: 'string', default: '1', accepts: numberRange(1, MAX_TIMER_SCALE) },
   hsm: { type: 'boolean', default: false },
+  attacker: { type: 'boolean', default: false },
   keep: { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
   help: { type: 'boolean', default: false },
@@ -85,6 +88,7 @@ const optionsSchema = z.object({
   rollout: numberFlag('--rollout', 1, MAX_ROLLOUT, { whole: true }).optional(),
   'experimental-timer-scale': numberFlag('--experimental-timer-scale', 1, MAX_TIMER_SCALE),
   hsm: z.boolean(),
+  attacker: z.boolean(),
   keep: z.boolean(),
   json: z.boolean(),
   help: z.boolean(),
@@ -103,6 +107,7 @@ export interface DemoOptions {
   /** How many times faster than real time the component's own timers run (1 unless experimenting). */
   componentTimerScale: number;
   hsm: boolean;
+  attacker: boolean;
   keep: boolean;
   json: boolean;
   help: boolean;
@@ -137,6 +142,7 @@ export function parseDemoOptions(argv: string[]): DemoOptions {
     ...(o.rollout === undefined ? {} : { rollout: o.rollout }),
     componentTimerScale,
     hsm: o.hsm,
+    attacker: o.attacker,
     keep: o.keep,
     json: o.json,
     help: o.help,

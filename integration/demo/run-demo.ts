@@ -12,9 +12,10 @@ import { backendResourceNames } from '../../shared/contract/index.js';
 import { withFailureReasons } from '../../shared/operator/failure-reasons.js';
 import { watchJob } from '../../shared/operator/job-watch.js';
 import { ProgressLine, renderCount, renderProgress } from '../../shared/operator/progress-bar.js';
+import { startDemoAttacker } from './attacker.js';
 import type { DemoOptions } from './options.js';
 import { IN_PROGRESS_TIMEOUT_MINUTES, TEMPLATE_ROLLOUT_PER_MINUTE, jobTiming, pacedRollout } from './pacing.js';
-import { countOutcomes, type DemoSummary } from './summary.js';
+import { componentDeployment, countOutcomes, type DemoSummary } from './summary.js';
 
 const THING_GROUP = 'CertificateRotatorDemoFleet';
 /** Checking a core opens one TLS connection; a few at a time keeps it short without a handshake storm. */
@@ -78,6 +79,7 @@ export async function runDemo(options: DemoOptions, say: (line: string) => void)
       componentTimerScale: options.componentTimerScale,
       projectRoot: process.cwd(),
       workDir,
+      thingGroupName: THING_GROUP,
       say,
       onStarted: starting.update,
     });
@@ -104,6 +106,7 @@ export async function runDemo(options: DemoOptions, say: (line: string) => void)
       }),
     );
     say(`Created rotation job ${jobId}`);
+    const attacker = options.attacker ? await startDemoAttacker(standIn, cores.map((c) => c.thingName), () => backend.securityEvents()) : undefined;
     const line = new ProgressLine();
     const progress = await watchJob(iot, jobId, {
       intervalMs: 250,
@@ -119,6 +122,7 @@ export async function runDemo(options: DemoOptions, say: (line: string) => void)
       cores.map((c) => ({ thingName: c.thingName, status: statusOf.get(c.thingName) ?? 'NOT_DISPATCHED' })),
     );
     iot.destroy();
+    const attack = await attacker?.stop();
 
     for (const core of fleet) await core.stop();
     await standIn.rules.whenIdle();
@@ -136,8 +140,10 @@ export async function runDemo(options: DemoOptions, say: (line: string) => void)
       minuteScale: options.minuteScale,
       rolloutPerMinute: perMinute,
       componentTimerScale: options.componentTimerScale,
+      componentDeployment: componentDeployment(options.nucleus),
       jobId,
       ...countOutcomes(executions.map((e) => e.status), outcomes),
+      ...(attack ? { attackerRequestsDropped: attack.dropped } : {}),
       notifications: standIn.model.sns.messages().map((m) => ({ ...(m.subject ? { subject: m.subject } : {}), message: m.message })),
       rotations: outcomes.map((o, i) => ({
         thingName: o.thingName,

@@ -105,9 +105,9 @@ describe('CertificateRotatorBackend with default props (AWS IoT Core issues)', (
           ],
           ['*'],
         ),
-        allow(['iot:AttachPolicy', 'iot:UpdateCertificate', 'iot:DetachPolicy', 'iot:DeleteCertificate'], [`${IOT}:cert/*`]),
+        allow(['iot:DescribeCertificate', 'iot:AttachPolicy', 'iot:UpdateCertificate', 'iot:DetachPolicy', 'iot:DeleteCertificate'], [`${IOT}:cert/*`]),
         allow(['iotjobsdata:DescribeJobExecution'], [`${IOT}:thing/*`]),
-        allow(['iot:UpdateThingShadow', 'iot:DeleteThingShadow'], [`${IOT}:thing/*/${P}`]),
+        allow(['iot:GetThingShadow', 'iot:UpdateThingShadow', 'iot:DeleteThingShadow'], [`${IOT}:thing/*/${P}`]),
         allow(['iot:Publish'], [
           `${IOT}:topic/awslabs/things/*/certificate/create/accepted`,
           `${IOT}:topic/awslabs/things/*/certificate/create/rejected`,
