@@ -7,7 +7,7 @@ import {
   type GetDeploymentCommandOutput,
 } from '@aws-sdk/client-greengrassv2';
 import { DescribeThingGroupCommand, IoTClient } from '@aws-sdk/client-iot';
-import { clientConfig, describeAwsError, runAwsCommand, type CliIo } from './cli.js';
+import { clientConfig, runAwsCommand, type CliIo } from './cli.js';
 import { DEPLOY_USAGE, parseDeployArgs, type DeployOptions } from './deploy-options.js';
 import { awaitDeployment, type DeploymentOutcome } from '../../shared/operator/deployment-wait.js';
 
