@@ -3,6 +3,10 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['{shared,component,backend,integration,cicd,tools,bench,lint}/**/*.test.ts'],
+    // Tests leave nothing behind: each file has its own TMPDIR, checked when it ends, and the run
+    // fails when the work tree has files it did not have before.
+    setupFiles: ['shared/test/support/private-tmpdir.setup.ts'],
+    globalSetup: ['shared/test/support/work-tree.global-setup.ts'],
     exclude: ['**/node_modules/**', '**/cdk.out/**', 'greengrass-build/**'],
     testTimeout: 60_000,
     hookTimeout: 120_000,

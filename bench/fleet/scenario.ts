@@ -64,7 +64,7 @@ export async function runFleetRotation(spec: FleetSpec, progress: (line: string)
     const backend = await deployBackend(standIn, { issuer: 'iot', logLevel: 'ERROR', inProgressTimeoutMinutes: IN_PROGRESS_TIMEOUT_MINUTES });
     say('provisioning');
     const cores = await provisionFleet(standIn, { count: spec.devices, workDir, thingGroupName: THING_GROUP, algorithms });
-    fleet = await startInlineFleet(standIn, cores, { algorithms, timeScale: spec.clockScale });
+    fleet = await startInlineFleet(standIn, cores, { algorithms, componentTimerScale: spec.clockScale });
     const setupMs = Date.now() - setupStart;
 
     const iot = new IoTClient(standInClientConfig(standIn));

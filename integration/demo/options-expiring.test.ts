@@ -10,7 +10,7 @@ describe('--expiring', () => {
 
   it.each([
     [['--expiring', 'three'], '--expiring must be a whole number'],
-    [['--expiring=-1'], '--expiring must be at least 0'],
+    [['--expiring=-1'], '--expiring must be a whole number from 0 to 5000 (got "-1")'],
     [['--devices', '2', '--expiring', '3'], '--expiring must be at most --devices'],
   ])('rejects %j naming the flag', (argv, message) => {
     expect(() => parseDemoOptions(argv)).toThrow(message);

@@ -9,6 +9,7 @@ import { startRotator } from '../../component/src/runtime/rotator.js';
 import { validateAlgorithmConfig } from '../../component/src/config/validate.js';
 import { existsSync, readFileSync } from 'node:fs';
 import type { GreengrassRoot } from './greengrass-root.js';
+import { gatedKeyGeneration, type CpuGate } from './shared-cpu.js';
 import { readFileCredentials } from './greengrass-root.js';
 import { ReconnectingIotMqtt, ReconnectingMqtt, type BrokerAddress, type InstalledCredentials, type MqttConnector } from './reconnecting-mqtt.js';
 
@@ -29,6 +30,8 @@ export interface InlineCoreOptions {
   connect?: (clientId: string) => MqttConnector;
   /** Time between the component asking for a restart and Greengrass coming back. */
   restartDelayMs?: number;
+  /** Shared with the other cores of this machine: key generations take turns (see CpuGate). */
+  cpu?: CpuGate;
 }
 
 export type CoreStatus = 'stopped' | 'running' | 'restarting' | 'killed';
@@ -105,7 +108,7 @@ export class InlineCore {
       workDirectory: paths.componentWorkDir,
       logger,
     };
-    const store = this.options.createStore
+    const ownStore = this.options.createStore
       ? this.options.createStore(storeArgs)
       : new FileCredentialStore({
           certificatePath: config.certificateFilePath,
@@ -113,6 +116,7 @@ export class InlineCore {
           workDirectory: paths.componentWorkDir,
           logger,
         });
+    const store = this.options.cpu ? gatedKeyGeneration(ownStore, this.options.cpu) : ownStore;
     const rotator = await startRotator({
       thingName: config.thingName,
       mqtt,

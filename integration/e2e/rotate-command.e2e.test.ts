@@ -41,7 +41,7 @@ describe('rotate against the local stand-in', () => {
     backend = await deployBackend(standIn, { issuer: 'iot', logLevel: 'SILENT' });
     workDir = await mkdtemp(path.join(tmpdir(), 'rotate-command-'));
     cores = await provisionFleet(standIn, { count: 2, workDir, thingGroupName: GROUP, algorithms: ALGORITHMS });
-    fleet = await startInlineFleet(standIn, cores, { algorithms: ALGORITHMS, timeScale: TIME_SCALE });
+    fleet = await startInlineFleet(standIn, cores, { algorithms: ALGORITHMS, componentTimerScale: TIME_SCALE });
   });
 
   afterAll(async () => {

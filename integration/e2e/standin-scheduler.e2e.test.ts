@@ -115,7 +115,7 @@ describe('the rotation scheduler against the stand-in', () => {
   });
 
   it('rotates exactly the due cores, and a second run the same day starts nothing', async () => {
-    fleet = await startInlineFleet(standIn, cores, { algorithms: ALGORITHMS, timeScale: TIME_SCALE });
+    fleet = await startInlineFleet(standIn, cores, { algorithms: ALGORITHMS, componentTimerScale: 1 });
     expect(earlierRuns.flatMap((r) => r.jobs)).toHaveLength(3);
     const statuses = await waitForJobs(...earlierRuns);
     expect(statuses).toEqual(Object.fromEntries(cores.slice(0, 3).map((c) => [c.thingName, 'SUCCEEDED'])));

@@ -41,6 +41,8 @@ export interface DeployBackendOptions {
   inProgressTimeoutMinutes?: number;
   /** Lambda log level; the demo keeps the handlers quiet. */
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+  /** Told what is being deployed as each resource starts, as `cdk deploy` shows it. */
+  progress?: (step: string) => void;
 }
 
 /** SDK client settings that point every AWS SDK client at the stand-in's HTTP endpoint. */
@@ -68,9 +70,12 @@ export async function deployBackend(standIn: AwsStandIn, options: DeployBackendO
   const logger = (serviceName: string): PowertoolsLogger =>
     new PowertoolsLogger({ serviceName, logLevel: options.logLevel ?? 'WARN' });
 
+  const progress = options.progress ?? (() => undefined);
+  progress(`SNS topic ${names.notificationTopic}`);
   const topic = await sns.send(new CreateTopicCommand({ Name: names.notificationTopic, Attributes: { DisplayName: NOTIFICATION_SUBJECT } }));
   const snsTopicArn = topic.TopicArn ?? '';
 
+  progress(`job template ${names.jobTemplate}`);
   const template = await iot.send(
     new CreateJobTemplateCommand({
       jobTemplateId: names.jobTemplate,
@@ -108,6 +113,7 @@ export async function deployBackend(standIn: AwsStandIn, options: DeployBackendO
   const initialIssuer: IssuerChoice =
     options.issuer === 'pca' ? { kind: 'pca', signingAlgorithm: options.pcaSigningAlgorithm ?? 'SHA256WITHRSA' } : { kind: 'iot' };
 
+  progress(`three Lambda functions${initialIssuer.kind === 'pca' ? ' and a Private CA for them' : ''}`);
   const functions = {
     createCertificate: await createFunction(initialIssuer),
     commitCertificate: createCommitCertificateHandler({ ...common, logger: logger(names.functions.commitCertificate) }),
@@ -116,6 +122,7 @@ export async function deployBackend(standIn: AwsStandIn, options: DeployBackendO
   const ruleNames = names.rules;
   const ruleSql = renderRuleSql();
   const functionArn = (name: string): string => `arn:aws:lambda:${region}:${accountId}:function:${name}`;
+  progress('three topic rules');
   for (const key of Object.keys(functions) as Array<keyof typeof functions>) {
     const handler: RotationHandler = functions[key];
     standIn.rules.registerFunction(functionArn(names.functions[key]), (event) => handler(event));
@@ -132,6 +139,7 @@ export async function deployBackend(standIn: AwsStandIn, options: DeployBackendO
     );
   }
 
+  progress('custom resource: job execution events on');
   const enableEvents = createJobExecutionEventsHandler({ clientConfig, logger: logger(names.jobExecutionEventsFunction) });
   await enableEvents({ RequestType: 'Create' });
 

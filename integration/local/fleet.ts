@@ -41,7 +41,12 @@ export interface ProvisionFleetOptions {
   /** The first certificate's validity, per core (default: ten years from yesterday). */
   validityOf?: (index: number) => ValidityPeriod | undefined;
   logger?: Logger;
+  /** Called after each core is provisioned: large fleets take a while (an RSA key per core). */
+  onProgress?: (provisioned: number, total: number) => void;
 }
+
+/** Key generation runs on libuv's thread pool (4 threads): a few cores at once keep both CPU cores busy. */
+const PROVISION_CONCURRENCY = 4;
 
 export function thingNameFor(prefix: string, index: number, count: number): string {
   return `${prefix}${String(index + 1).padStart(String(count).length, '0')}`;
@@ -56,8 +61,10 @@ export async function provisionFleet(standIn: AwsStandIn, options: ProvisionFlee
   const prefix = options.thingNamePrefix ?? 'GreengrassCore-';
   // The first key is of the fleet's own family: 500 RSA keys take minutes on two cores.
   const keySpec = keyFamily(options.algorithms.keyAlgorithm) === 'EC' ? ({ kind: 'EC', curve: 'P-256' } as const) : ({ kind: 'RSA', bits: 2048 } as const);
-  const cores: ProvisionedCore[] = [];
-  for (let i = 0; i < options.count; i++) {
+  const cores: ProvisionedCore[] = new Array<ProvisionedCore>(options.count);
+  let next = 0;
+  let done = 0;
+  const provisionOne = async (i: number): Promise<void> => {
     const thingName = thingNameFor(prefix, i, options.count);
     const validity = options.validityOf?.(i);
     const device = await standIn.model.registry.provisionDevice({
@@ -77,8 +84,14 @@ export async function provisionFleet(standIn: AwsStandIn, options: ProvisionFlee
       algorithms: options.algorithms,
       ...(options.componentConfiguration ? { componentConfiguration: options.componentConfiguration } : {}),
     });
-    cores.push({ thingName, paths, initialCertificateId: device.certificateId });
-    if (options.logger && (i + 1) % 100 === 0) options.logger.info(`Provisioned ${i + 1} of ${options.count} cores`);
-  }
+    cores[i] = { thingName, paths, initialCertificateId: device.certificateId };
+    done += 1;
+    options.onProgress?.(done, options.count);
+    if (options.logger && done % 100 === 0) options.logger.info(`Provisioned ${done} of ${options.count} cores`);
+  };
+  const worker = async (): Promise<void> => {
+    for (let i = next++; i < options.count; i = next++) await provisionOne(i);
+  };
+  await Promise.all(Array.from({ length: Math.min(PROVISION_CONCURRENCY, options.count) }, worker));
   return cores;
 }

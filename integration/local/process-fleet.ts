@@ -48,7 +48,8 @@ async function coreCredentials(standIn: AwsStandIn, cores: ProvisionedCore[], hs
   }));
 }
 
-const READY_TIMEOUT_MS = 60_000;
+/** A component process starting on a busy machine (Node.js, a 2.6 MiB bundle, native addons) can take a minute. */
+const READY_TIMEOUT_MS = 180_000;
 
 /**
  * Waits until the component has subscribed to its nine topics, and so to configuration
@@ -123,6 +124,7 @@ export async function startProcessFleet(standIn: AwsStandIn, cores: ProvisionedC
       },
       probe: access.probe,
     });
+    options.onStarted?.(running.length, cores.length);
   }
   return running;
 }

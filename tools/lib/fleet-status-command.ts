@@ -1,5 +1,5 @@
 import { IoTClient } from '@aws-sdk/client-iot';
-import { UsageError, clientConfig, describeAwsError, type CliIo } from './cli.js';
+import { clientConfig, runAwsCommand, type CliIo } from './cli.js';
 import { readFleetStatus } from './fleet-status.js';
 import { formatFleetStatus } from './fleet-status-format.js';
 import { FLEET_STATUS_USAGE, parseFleetStatusArgs, type FleetStatusOptions } from './fleet-status-options.js';
@@ -29,23 +29,11 @@ export async function runFleetStatus(options: FleetStatusOptions, io: CliIo, dep
 }
 
 /** The command: parses argv, prints help or runs; returns the exit code (2 for a bad command line). */
-export async function fleetStatusMain(argv: string[], io: CliIo, deps: { iot?: IoTClient; now?: () => number } = {}): Promise<number> {
-  let parsed: ReturnType<typeof parseFleetStatusArgs>;
-  try {
-    parsed = parseFleetStatusArgs(argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    io.stderr.write(`fleet-status: ${error.message}\nRun with --help for the options.\n`);
-    return 2;
-  }
-  if (parsed.help) {
-    io.stdout.write(FLEET_STATUS_USAGE);
-    return 0;
-  }
-  try {
-    return await runFleetStatus(parsed.options, io, deps);
-  } catch (error) {
-    io.stderr.write(`fleet-status: ${describeAwsError(error)}\n`);
-    return 1;
-  }
+export function fleetStatusMain(argv: string[], io: CliIo, deps: { iot?: IoTClient; now?: () => number } = {}): Promise<number> {
+  return runAwsCommand(argv, io, {
+    name: 'fleet-status',
+    usage: FLEET_STATUS_USAGE,
+    parse: parseFleetStatusArgs,
+    run: (options) => runFleetStatus(options, io, deps),
+  });
 }

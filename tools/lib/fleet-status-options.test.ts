@@ -34,13 +34,13 @@ describe('fleet-status command line', () => {
     [['--thing-group', 'Fleet', '--concurrency', '0'], '--concurrency must be a whole number from 1 to 16'],
     [['--thing-group', 'Fleet', '--concurrency', 'many'], '--concurrency must be a whole number from 1 to 16'],
     [['--thing-group', 'Fleet', '--endpoint', 'localhost'], '--endpoint must be an http(s) URL'],
-    [['--thing-group', 'Fleet', '--verbose'], "Unknown option '--verbose'"],
+    [['--thing-group', 'Fleet', '--verbose'], 'unknown option --verbose'],
   ])('%j fails with one line naming the flag, exit 2', async (argv, message) => {
     const run = captureIo();
     expect(await fleetStatusMain(argv, run.io)).toBe(2);
     const [first, second, ...rest] = run.stderr().split('\n');
     expect(first).toContain(`fleet-status: ${message}`);
-    expect(second).toBe('Run with --help for the options.');
+    expect(second).toBe('Run "npm run fleet-status -- --help" for the options.');
     expect(rest).toEqual(['']);
   });
 

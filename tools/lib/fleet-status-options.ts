@@ -1,6 +1,6 @@
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { COMMON_HELP, UsageError, asUsageError, endpointSchema, parseFlags, regionSchema } from './cli.js';
+import { COMMON_FLAGS, COMMON_HELP, endpointSchema, regionSchema } from './cli.js';
+import { UsageError, numberRange, parseFlags, readCommandLine } from '../../shared/cli/command-line.js';
 
 export const FLEET_STATUS_USAGE = `Usage: npm run fleet-status -- --thing-group NAME [options]
 
@@ -31,12 +31,10 @@ export interface FleetStatusOptions {
 
 /** Every flag of the command; each is described in FLEET_STATUS_USAGE. */
 export const FLEET_STATUS_FLAGS = {
-  'thing-group': { type: 'string' },
-  concurrency: { type: 'string', default: '4' },
+  'thing-group': { type: 'string', accepts: 'a thing group name (1-128 letters, digits, ":", "_" or "-")' },
+  concurrency: { type: 'string', default: '4', accepts: numberRange(1, 16, { whole: true }) },
   json: { type: 'boolean', default: false },
-  region: { type: 'string' },
-  endpoint: { type: 'string' },
-  help: { type: 'boolean', default: false },
+  ...COMMON_FLAGS,
 } as const;
 
 const flagsSchema = z.object({
@@ -55,12 +53,7 @@ const flagsSchema = z.object({
 
 /** Parses the command line; `help` when --help was given, else the options. Throws UsageError. */
 export function parseFleetStatusArgs(argv: string[]): { help: true } | { help: false; options: FleetStatusOptions } {
-  let values: Record<string, unknown>;
-  try {
-    ({ values } = parseArgs({ args: argv, strict: true, allowPositionals: false, options: FLEET_STATUS_FLAGS }));
-  } catch (error) {
-    asUsageError(error);
-  }
+  const { values } = readCommandLine(argv, FLEET_STATUS_FLAGS);
   if (values['help'] === true) return { help: true };
   const f = parseFlags(flagsSchema, values);
   if (f['thing-group'] === '') throw new UsageError('--thing-group is required');

@@ -42,7 +42,7 @@ export async function startAttackerFleet(options: { devices: number; policy: Cor
   const backend = await deployBackend(standIn, { issuer: 'iot', logLevel: 'SILENT' });
   const algorithms = { keyAlgorithm: 'ECDSA-P256', signingAlgorithm: 'ECDSA-WITH-SHA256' } as const;
   const cores = await provisionFleet(standIn, { count: options.devices, workDir, thingGroupName: GROUP, algorithms, policy: options.policy, thingNamePrefix: options.thingNamePrefix ?? 'core-' });
-  const fleet = await startFleet(standIn, cores, { nucleus: 'inline', hsm: false, algorithms, timeScale: TIME_SCALE, projectRoot: process.cwd(), workDir, thingGroupName: GROUP, say: () => undefined });
+  const fleet = await startFleet(standIn, cores, { nucleus: 'inline', hsm: false, algorithms, componentTimerScale: TIME_SCALE, projectRoot: process.cwd(), workDir, thingGroupName: GROUP, say: () => undefined });
   const attackerThing = await standIn.model.registry.provisionDevice({
     thingName: 'attacker',
     keySpec: { kind: 'EC', curve: 'P-256' },
