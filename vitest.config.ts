@@ -11,6 +11,7 @@ export default defineConfig({
     // Two cores: forks keep native addons (aws-crt, pkcs11js) isolated per test file.
     pool: 'forks',
     maxWorkers: 2,
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    // The functions' EMF metric lines would fill the output; the metrics tests switch them on.
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', POWERTOOLS_METRICS_DISABLED: 'true' },
   },
 });

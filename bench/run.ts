@@ -24,6 +24,8 @@ function machine(): Record<string, unknown> {
 
 async function main(): Promise<number> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  // The functions run in this process; their CloudWatch metric lines (EMF) would fill stdout.
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   const describe = (name: string): string => BENCHMARKS.find((b) => b.name === name)?.description ?? '';
   let options;
   try {

@@ -12,6 +12,8 @@ import {
 } from './backend-props.js';
 import { JobExecutionEvents } from './job-execution-events.js';
 import { acknowledgeWildcards, type Wildcard } from './nag-acknowledgements.js';
+import { NotificationTopicKey, RotationMonitoring } from './rotation-monitoring.js';
+import { RotationScheduler } from './rotation-scheduler.js';
 import { RotatorFunction } from './rotator-function.js';
 import { backendResourceNames, JOB_DOCUMENT, NOTIFICATION_SUBJECT, renderRuleSql } from '../../shared/contract/index.js';
 import {
@@ -25,6 +27,7 @@ import { RotatorTopicRule } from './rotator-topic-rule.js';
 
 
 export type { CertificateRotatorBackendProps, JobRolloutSettings, CertificateIssuerKind } from './backend-props.js';
+export type { RotationScheduleProps } from './rotation-schedule-props.js';
 
 /**
  * IoT rules invoke their function asynchronously. The device gives up after about 30 s and
@@ -58,6 +61,10 @@ export class CertificateRotatorBackend extends Construct {
   /** Where the terminal function reports rotations that need an operator. */
   public readonly notificationTopic: sns.Topic;
   public readonly jobExecutionEvents: JobExecutionEvents;
+  /** The rotation scheduler, when the `schedule` prop asks for one. */
+  public readonly scheduler?: RotationScheduler;
+  /** The CloudWatch dashboard and the alarm on failed or timed-out rotations. */
+  public readonly monitoring: RotationMonitoring;
 
   constructor(scope: Construct, id: string, props: CertificateRotatorBackendProps = {}) {
     super(scope, id);
@@ -71,10 +78,11 @@ export class CertificateRotatorBackend extends Construct {
     const policyScope: PolicyScope = { scope: this, shadowName: this.shadowName };
     const logs = { logRetention: settings.logRetention, logRemovalPolicy: settings.logRemovalPolicy };
 
+    const topicKey = settings.monitoring.alarmToNotificationTopic ? new NotificationTopicKey(this, 'NotificationTopicKey') : undefined;
     this.notificationTopic = new sns.Topic(this, 'NotificationTopic', {
       topicName: names.notificationTopic,
       displayName: NOTIFICATION_SUBJECT,
-      masterKey: kms.Alias.fromAliasName(this, 'SnsManagedKey', 'alias/aws/sns'),
+      masterKey: topicKey?.key ?? kms.Alias.fromAliasName(this, 'SnsManagedKey', 'alias/aws/sns'),
       enforceSSL: true,
     });
 
@@ -171,6 +179,33 @@ export class CertificateRotatorBackend extends Construct {
     this.jobExecutionEvents = new JobExecutionEvents(this, 'JobExecutionEvents', { namePrefix: prefix, ...logs });
     // The terminal rule is useless until the events it listens to are switched on.
     this.jobExecutionTerminalRule.node.addDependency(this.jobExecutionEvents.resource);
+
+    if (settings.schedule !== undefined) {
+      this.scheduler = new RotationScheduler(this, 'RotationScheduler', {
+        schedule: settings.schedule,
+        namePrefix: prefix,
+        jobTemplate: this.jobTemplate,
+        jobDocument: JOB_DOCUMENT,
+        notificationTopic: this.notificationTopic,
+        ...logs,
+      });
+    }
+
+    this.monitoring = new RotationMonitoring(this, 'Monitoring', {
+      namePrefix: prefix,
+      functionNames: {
+        create: names.functions.createCertificate,
+        commit: names.functions.commitCertificate,
+        terminal: names.functions.jobExecutionTerminal,
+        ...(this.scheduler === undefined ? {} : { scheduler: this.scheduler.functionName }),
+      },
+      alarmThreshold: settings.monitoring.alarmThreshold,
+      ...(topicKey === undefined ? {} : { alarmTopic: this.notificationTopic }),
+    });
+    if (topicKey !== undefined) {
+      topicKey.allow(this.jobExecutionTerminal.role);
+      if (this.scheduler !== undefined) topicKey.allow(this.scheduler.function.role);
+    }
 
     this.acknowledgeWildcards();
   }

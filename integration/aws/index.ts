@@ -10,6 +10,10 @@ export { isTerminal, type JobExecution } from './model/jobs/types.js';
 export { stderrLogger, type LogLevel } from './logger.js';
 export { certificateIdOf } from './model/registry/certificates.js';
 export { ALLOW_ALL_POLICY } from './model/registry/registry.js';
+export { OffsetClock, type Clock } from './model/clock.js';
+export type { ValidityPeriod } from './model/ca/local-authorities.js';
+// The HTTP APIs' fault hooks (throttling), which standIn.http.api carries untyped.
+export type { HttpApi } from './http/api.js';
 export { leastPrivilegeCorePolicy, PERMISSIVE_CORE_POLICY } from './policy/core-policies.js';
 export { certificateArn, thingArn } from './model/arn.js';
 // The stand-in's crypto provider and X.509 library, for suites that forge what a device would send.

@@ -37,6 +37,8 @@ Options:
   --time-scale N           inline: run the component's timeouts and AWS IoT's job minutes N times faster;
                            process: the component keeps its real 30 s timeouts and job minutes run at
                            most 2 times faster (default 10 up to ${LARGE_FLEET} cores, 3 above)
+  --expiring N             give N of the cores certificates that expire within 30 days, and let the rotation
+                           scheduler (one run) start their rotation instead of a job for every core
   --attacker               add a thing that attacks the rotation while it runs (floods, requests on other
                            things' topics, replays, double creates); the summary counts its dropped requests
   --keep                   keep the demo's working directory (under .demo/) for inspection
@@ -51,6 +53,7 @@ const optionsSchema = z.object({
   issuer: z.enum(['iot', 'pca'], { error: '--issuer must be iot or pca' }),
   nucleus: z.enum(['process', 'inline'], { error: '--nucleus must be process or inline' }).optional(),
   'time-scale': z.coerce.number().min(1, '--time-scale must be at least 1').max(100, '--time-scale must be at most 100').optional(),
+  expiring: z.coerce.number({ error: '--expiring must be a whole number' }).int('--expiring must be a whole number').min(0, '--expiring must be at least 0').optional(),
   hsm: z.boolean(),
   attacker: z.boolean(),
   keep: z.boolean(),
@@ -65,6 +68,8 @@ export interface DemoOptions {
   issuer: 'iot' | 'pca';
   nucleus: 'process' | 'inline';
   timeScale: number;
+  /** Cores whose certificate is due, rotated by the scheduler; undefined: one job for every core. */
+  expiring?: number;
   hsm: boolean;
   attacker: boolean;
   keep: boolean;
@@ -84,6 +89,7 @@ export function parseDemoOptions(argv: string[]): DemoOptions {
       issuer: { type: 'string', default: 'iot' },
       nucleus: { type: 'string' },
       'time-scale': { type: 'string' },
+      expiring: { type: 'string' },
       hsm: { type: 'boolean', default: false },
       attacker: { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
@@ -94,6 +100,7 @@ export function parseDemoOptions(argv: string[]): DemoOptions {
   const parsed = optionsSchema.safeParse(values);
   if (!parsed.success) throw new Error(parsed.error.issues.map((i) => i.message).join('; '));
   const o = parsed.data;
+  if (o.expiring !== undefined && o.expiring > o.devices) throw new Error('--expiring must be at most --devices');
   const algorithms = validateAlgorithmConfig({ keyAlgorithm: o['key-algorithm'], signingAlgorithm: o['signing-algorithm'] });
   if (!algorithms.valid) throw new Error(algorithms.message);
   // Refused up front with the store's own words: every HSM core would fail the job otherwise.
@@ -106,6 +113,7 @@ export function parseDemoOptions(argv: string[]): DemoOptions {
     // HSM cores default to inline: process mode adds a Node.js process per core for the same check.
     nucleus: o.nucleus ?? (o.hsm || o.devices > PROCESS_MODE_LIMIT ? 'inline' : 'process'),
     timeScale: o['time-scale'] ?? defaultTimeScale(o.devices),
+    ...(o.expiring === undefined ? {} : { expiring: o.expiring }),
     hsm: o.hsm,
     attacker: o.attacker,
     keep: o.keep,

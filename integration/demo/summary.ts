@@ -17,6 +17,9 @@ export interface DemoSummary {
   unfinished: number;
   oldCertificatesDeleted: number;
   bricked: number;
+  /** `--expiring`: jobs the rotation scheduler created, and cores it rightly left alone. */
+  scheduledJobs?: number;
+  untouched?: number;
   /** Certificates attached to the fleet's things beyond one each. */
   extraCertificates: number;
   /** With --attacker: the attacker's publishes and requests that went nowhere. */
@@ -40,7 +43,8 @@ export function formatSummary(s: DemoSummary): string {
   const lines = [
     '',
     `Rotation job ${s.jobId}: ${s.devices} cores (${s.nucleus} mode, issuer ${s.issuer === 'pca' ? 'AWS Private CA' : 'AWS IoT Core'}, ${s.keyAlgorithm} / ${s.signingAlgorithm}${s.hsm ? ', keys in SoftHSM2' : ''})`,
-    `  succeeded ${s.succeeded}   failed ${s.failed}   timed out ${s.timedOut}${s.unfinished ? `   unfinished ${s.unfinished}` : ''}`,
+    `  succeeded ${s.succeeded}   failed ${s.failed}   timed out ${s.timedOut}${s.unfinished ? `   unfinished ${s.unfinished}` : ''}` +
+      (s.scheduledJobs === undefined ? '' : `   scheduled jobs ${s.scheduledJobs}   untouched ${s.untouched ?? 0}`),
     `  old certificates deleted ${s.oldCertificatesDeleted}/${s.devices}   bricked ${s.bricked}   extra certificates ${s.extraCertificates}   wall time ${s.wallSeconds.toFixed(1)} s`,
     ...(s.attackerRequestsDropped === undefined ? [] : [`  attacker requests dropped ${s.attackerRequestsDropped}`]),
     '',

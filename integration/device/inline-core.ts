@@ -7,7 +7,7 @@ import type { StateName } from '../../component/src/fsm/types.js';
 import type { Clock, RotatorHandle } from '../../component/src/runtime/rotator-deps.js';
 import { startRotator } from '../../component/src/runtime/rotator.js';
 import { validateAlgorithmConfig } from '../../component/src/config/validate.js';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { GreengrassRoot } from './greengrass-root.js';
 import { readFileCredentials } from './greengrass-root.js';
 import { ReconnectingIotMqtt, ReconnectingMqtt, type BrokerAddress, type InstalledCredentials, type MqttConnector } from './reconnecting-mqtt.js';
@@ -90,6 +90,7 @@ export class InlineCore {
       cwd: paths.componentWorkDir,
       env: { AWS_IOT_THING_NAME: paths.thingName },
       readFile: (file) => readFileSync(file, 'utf8'),
+      fileExists: (file) => existsSync(file),
       platform: 'linux',
     });
     const mqtt = this.options.connect

@@ -35,6 +35,8 @@ export interface StandInTargetOptions {
   hsm?: boolean;
   /** Inline cores: how long Greengrass takes to come back after the component asks for a restart. */
   restartDelayMs?: number;
+  /** Process mode: cores provisioned by claim, their credential paths only in config/config.tlog. */
+  provisionedByClaim?: boolean;
 }
 
 export interface StandInTarget extends RotationTarget {
@@ -68,6 +70,7 @@ export async function createStandInTarget(options: StandInTargetOptions = {}): P
     workDir,
     thingGroupName: THING_GROUP,
     freshBuildDir: path.join(workDir, 'greengrass-build'),
+    ...(options.provisionedByClaim ? { provisionedByClaim: true } : {}),
     say: () => undefined,
   });
   const clientConfig = standInClientConfig(standIn);

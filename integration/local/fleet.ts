@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { AlgorithmConfig } from '../../component/src/config/algorithms.js';
 import { keyFamily } from '../../component/src/config/validate.js';
 import type { Logger } from '../../shared/logging/logger.js';
-import type { AwsStandIn } from '../aws/index.js';
+import type { AwsStandIn, ValidityPeriod } from '../aws/index.js';
 import { layoutGreengrassRoot, type GreengrassRoot } from '../device/greengrass-root.js';
 import { leastPrivilegeCorePolicy, PERMISSIVE_CORE_POLICY } from '../aws/index.js';
 
@@ -38,6 +38,8 @@ export interface ProvisionFleetOptions {
   policy?: CorePolicyChoice;
   /** Extra component configuration (e.g. accessControl) written into each effective configuration. */
   componentConfiguration?: Record<string, unknown>;
+  /** The first certificate's validity, per core (default: ten years from yesterday). */
+  validityOf?: (index: number) => ValidityPeriod | undefined;
   logger?: Logger;
 }
 
@@ -57,9 +59,11 @@ export async function provisionFleet(standIn: AwsStandIn, options: ProvisionFlee
   const cores: ProvisionedCore[] = [];
   for (let i = 0; i < options.count; i++) {
     const thingName = thingNameFor(prefix, i, options.count);
+    const validity = options.validityOf?.(i);
     const device = await standIn.model.registry.provisionDevice({
       thingName,
       keySpec,
+      ...(validity ? { validity } : {}),
       policyName: CORE_POLICY_NAME,
       policyDocument: corePolicyDocument(standIn, options.policy),
       thingGroupName: options.thingGroupName,

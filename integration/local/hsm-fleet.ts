@@ -45,11 +45,12 @@ export async function provisionHsmFleet(standIn: AwsStandIn, options: ProvisionH
     const token = tokens.addToken(thingName.slice(-32));
     const spki = generateDeviceKey(token.provider, options.initialKeyAlgorithm ?? 'RSA-2048', HSM_OBJECT_LABEL, HSM_OBJECT_ID);
     const now = standIn.model.clock.now();
+    const validity = options.validityOf?.(i) ?? { notBefore: now - DAY_MS, notAfter: now + 3650 * DAY_MS };
     const certificate = await authorities.deviceCa.issue({
       publicKey: spki,
       subject: `CN=${thingName}`,
-      notBefore: new Date(now - DAY_MS),
-      notAfter: new Date(now + 3650 * DAY_MS),
+      notBefore: new Date(validity.notBefore),
+      notAfter: new Date(validity.notAfter),
       scheme: { family: authorities.deviceCa.family, hash: 'SHA-256' },
       profile: 'client',
     });

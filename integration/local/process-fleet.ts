@@ -20,6 +20,8 @@ export interface ProcessFleetOptions extends FleetRunnerOptions {
   thingGroupName: string;
   /** The cores were provisioned with provisionHsmFleet: their keys are in SoftHSM2 tokens. */
   hsm?: boolean;
+  /** Lay the cores out as AWS IoT fleet provisioning does (credential paths only in config.tlog). */
+  provisionedByClaim?: boolean;
   say?: (line: string) => void;
 }
 
@@ -81,7 +83,16 @@ export async function startProcessFleet(standIn: AwsStandIn, cores: ProvisionedC
     const access = credentials[i];
     if (access === undefined) throw new Error(`no credentials for ${core.thingName}`);
     const logger = fileLogger(path.join(core.paths.root, 'logs', 'greengrass.log'), { thingName: core.thingName });
-    const nucleus = await startNucleus({ root: core.paths.root, thingName: core.thingName, broker, cloud, ...access.nucleus, region: standIn.model.region, logger });
+    const nucleus = await startNucleus({
+      root: core.paths.root,
+      thingName: core.thingName,
+      broker,
+      cloud,
+      ...access.nucleus,
+      ...(options.provisionedByClaim ? { provisionedByClaim: true } : {}),
+      region: standIn.model.region,
+      logger,
+    });
     nuclei.push({ core, nucleus, logger, access });
   }
   await rollOutComponent(standIn, options.build, {

@@ -22,6 +22,8 @@ export interface StartFleetOptions {
   thingGroupName: string;
   /** Build the component into this folder instead of using (or making) greengrass-build/. */
   freshBuildDir?: string;
+  /** Process mode: cores laid out as AWS IoT fleet provisioning leaves them. */
+  provisionedByClaim?: boolean;
   say: (line: string) => void;
 }
 
@@ -46,5 +48,13 @@ export async function startFleet(standIn: AwsStandIn, cores: ProvisionedCore[], 
   const build = options.freshBuildDir
     ? await buildComponent({ projectRoot: options.projectRoot, outDir: options.freshBuildDir })
     : await ensureComponentBuild(options.projectRoot, options.say);
-  return startProcessFleet(standIn, cores, { ...runner, build, projectRoot: options.projectRoot, thingGroupName: options.thingGroupName, hsm: options.hsm, say: options.say });
+  return startProcessFleet(standIn, cores, {
+    ...runner,
+    build,
+    projectRoot: options.projectRoot,
+    thingGroupName: options.thingGroupName,
+    hsm: options.hsm,
+    say: options.say,
+    ...(options.provisionedByClaim ? { provisionedByClaim: true } : {}),
+  });
 }

@@ -42,6 +42,17 @@ export function rotationRecordOf(document: unknown): RotationRecord | undefined 
   return { progress, oldCertificateId, newCertificateId, ...(jobId === undefined ? {} : { jobId }) };
 }
 
+const createdAtSchema = z.object({ metadata: z.object({ reported: z.object({ newCertificateId: z.object({ timestamp: z.number() }) }) }) });
+
+/**
+ * When the new certificate was recorded (create's write), in epoch seconds: AWS IoT stamps each
+ * reported field in the document's metadata.
+ */
+export function createdAtOf(document: unknown): number | undefined {
+  const parsed = createdAtSchema.safeParse(document);
+  return parsed.success ? parsed.data.metadata.reported.newCertificateId.timestamp : undefined;
+}
+
 export interface ShadowRef {
   thingName: string;
   shadowName: string;

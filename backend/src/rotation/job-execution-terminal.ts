@@ -6,6 +6,8 @@ import { deleteShadow, readShadow, rotationRecordOf, type RotationRecord } from 
 import { describeIssues } from '../events/issues.js';
 import { jobExecutionEventSchema, thingNameOf, type JobExecutionEvent } from '../events/job-execution-event.js';
 import type { Invocation } from '../runtime/invocation.js';
+import type { InvocationContext } from '../runtime/time-budget.js';
+import type { MetricName, RotationMetrics } from '../metrics/rotation-metrics.js';
 import { RetryBudgetExhaustedError } from '../runtime/retry.js';
 import type { RotationHandler } from './device-request.js';
 import { backendResourceNames, NOTIFICATION_SUBJECT } from '../../../shared/contract/index.js';
@@ -22,7 +24,11 @@ interface TerminalContext {
   clients: HandlerClients;
   notify: (message: string, invocation: Invocation) => Promise<void>;
   settings: JobExecutionTerminalSettings;
+  metrics: RotationMetrics;
 }
+
+/** Rotation outcomes by the status a rotation job execution ended with. */
+const OUTCOME_METRIC: Partial<Record<string, MetricName>> = { SUCCEEDED: 'RotationsSucceeded', FAILED: 'RotationsFailed', TIMED_OUT: 'RotationsTimedOut' };
 
 export function createJobExecutionTerminalHandler(settings: JobExecutionTerminalSettings): RotationHandler {
   const base = prepareHandler(settings, {
@@ -40,9 +46,17 @@ export function createJobExecutionTerminalHandler(settings: JobExecutionTerminal
       sns.send(new PublishCommand({ TopicArn: settings.snsTopicArn, Message: message, Subject: NOTIFICATION_SUBJECT })),
     );
   };
-  const ctx: TerminalContext = { clients, notify, settings };
+  const ctx: TerminalContext = { clients, notify, settings, metrics: base.metrics };
 
   return async (event, context) => {
+    try {
+      await handleEvent(event, context);
+    } finally {
+      base.metrics.flush();
+    }
+  };
+
+  async function handleEvent(event: unknown, context: InvocationContext | undefined): Promise<void> {
     const start = base.begin(context);
     const parsed = jobExecutionEventSchema.safeParse(event);
     if (!parsed.success) {
@@ -63,7 +77,7 @@ export function createJobExecutionTerminalHandler(settings: JobExecutionTerminal
         (notifyError: unknown) => invocation.logger.error('Notification failed', { error: notifyError }),
       );
     }
-  };
+  }
 }
 
 async function handleTerminal(event: JobExecutionEvent, thingName: string, ctx: TerminalContext, invocation: Invocation): Promise<void> {
@@ -74,6 +88,8 @@ async function handleTerminal(event: JobExecutionEvent, thingName: string, ctx: 
     await notify(notifications.invalidJob(prefix), invocation);
     return;
   }
+  const outcome = OUTCOME_METRIC[event.status];
+  if (outcome !== undefined) ctx.metrics.count(outcome);
   const remove = (which: 'old' | 'new', of: RotationRecord) => removeRotatedCertificate(clients.iot, which, thingName, of, invocation);
   switch (event.status) {
     case 'SUCCEEDED':

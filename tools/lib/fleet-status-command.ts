@@ -1,0 +1,51 @@
+import { IoTClient } from '@aws-sdk/client-iot';
+import { UsageError, clientConfig, describeAwsError, type CliIo } from './cli.js';
+import { readFleetStatus } from './fleet-status.js';
+import { formatFleetStatus } from './fleet-status-format.js';
+import { FLEET_STATUS_USAGE, parseFleetStatusArgs, type FleetStatusOptions } from './fleet-status-options.js';
+import { ProgressLine } from '../../shared/operator/progress-bar.js';
+
+/** Progress is worth showing from this many cores on; a small group is read in a moment. */
+const PROGRESS_FROM = 50;
+
+export async function runFleetStatus(options: FleetStatusOptions, io: CliIo, deps: { iot?: IoTClient; now?: () => number } = {}): Promise<number> {
+  // The SDK's adaptive retry slows down on throttling instead of failing a large group's read.
+  const iot = deps.iot ?? new IoTClient({ ...clientConfig(options), maxAttempts: 8, retryMode: 'adaptive' });
+  try {
+    const line = new ProgressLine(io.stderr);
+    const status = await readFleetStatus(iot, options.thingGroup, {
+      concurrency: options.concurrency,
+      now: (deps.now ?? Date.now)(),
+      onProgress: (read, total) => {
+        if (total >= PROGRESS_FROM) line.update(`Reading ${options.thingGroup}: ${read}/${total} core devices`);
+      },
+    });
+    line.finish();
+    io.stdout.write(options.json ? `${JSON.stringify(status)}\n` : `${formatFleetStatus(status)}\n`);
+    return status.unreadable === 0 ? 0 : 1;
+  } finally {
+    if (!deps.iot) iot.destroy();
+  }
+}
+
+/** The command: parses argv, prints help or runs; returns the exit code (2 for a bad command line). */
+export async function fleetStatusMain(argv: string[], io: CliIo, deps: { iot?: IoTClient; now?: () => number } = {}): Promise<number> {
+  let parsed: ReturnType<typeof parseFleetStatusArgs>;
+  try {
+    parsed = parseFleetStatusArgs(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr.write(`fleet-status: ${error.message}\nRun with --help for the options.\n`);
+    return 2;
+  }
+  if (parsed.help) {
+    io.stdout.write(FLEET_STATUS_USAGE);
+    return 0;
+  }
+  try {
+    return await runFleetStatus(parsed.options, io, deps);
+  } catch (error) {
+    io.stderr.write(`fleet-status: ${describeAwsError(error)}\n`);
+    return 1;
+  }
+}
