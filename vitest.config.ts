@@ -10,6 +10,8 @@ export default defineConfig({
     exclude: ['**/node_modules/**', '**/cdk.out/**', 'greengrass-build/**'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // expect.poll is how tests wait for a condition; a loaded machine needs more than its 1 s default.
+    expect: { poll: { timeout: 20_000, interval: 20 } },
     // Two cores: forks keep native addons (aws-crt, pkcs11js) isolated per test file.
     pool: 'forks',
     maxWorkers: 2,

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { subscriptionTopics } from '../../shared/contract/index.js';
+import { pollUntil } from '../../shared/wait/poll.js';
 import type { AwsStandIn } from '../aws/index.js';
 import { fileLogger } from '../device/file-logger.js';
 import { readFileCredentials } from '../device/greengrass-root.js';
@@ -56,13 +57,10 @@ const READY_TIMEOUT_MS = 180_000;
  * validation before them: until then Greengrass would apply a configuration update unchecked.
  */
 async function componentReady(nucleus: Nucleus, thingName: string): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
   const topics = subscriptionTopics(thingName).length;
-  while (nucleus.componentSubscriptions().length < topics) {
-    if (Date.now() > deadline) {
-      throw new Error(`${thingName}: the component did not subscribe to its topics within ${READY_TIMEOUT_MS / 1000} s; see ${nucleus.layout.logPath}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
+  const { done } = await pollUntil(() => nucleus.componentSubscriptions().length, (n) => n >= topics, { timeoutMs: READY_TIMEOUT_MS, intervalMs: 50 });
+  if (!done) {
+    throw new Error(`${thingName}: the component did not subscribe to its topics within ${READY_TIMEOUT_MS / 1000} s; see ${nucleus.layout.logPath}`);
   }
 }
 

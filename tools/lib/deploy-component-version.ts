@@ -10,6 +10,7 @@ import { DescribeThingGroupCommand, IoTClient } from '@aws-sdk/client-iot';
 import { clientConfig, runAwsCommand, type CliIo } from './cli.js';
 import { DEPLOY_USAGE, parseDeployArgs, type DeployOptions } from './deploy-options.js';
 import { awaitDeployment, type DeploymentOutcome } from '../../shared/operator/deployment-wait.js';
+import { pollUntil } from '../../shared/wait/poll.js';
 
 export interface DeployDeps {
   greengrass?: GreengrassV2Client;
@@ -50,14 +51,18 @@ interface RetryUntil {
 
 /** Greengrass lists a new deployment before GetDeployment can read it; ask again for a while. */
 async function readableDeployment(greengrass: GreengrassV2Client, deploymentId: string, wait: RetryUntil): Promise<GetDeploymentCommandOutput> {
-  for (;;) {
+  const read = async (): Promise<GetDeploymentCommandOutput | { notFound: unknown }> => {
     try {
       return await greengrass.send(new GetDeploymentCommand({ deploymentId }));
     } catch (error) {
-      if (!isNotFound(error) || wait.now() >= wait.deadline) throw error;
-      await wait.sleep(1000);
+      if (!isNotFound(error)) throw error;
+      return { notFound: error };
     }
-  }
+  };
+  const timing = { timeoutMs: Math.max(0, wait.deadline - wait.now()), intervalMs: 1000, sleep: wait.sleep, now: wait.now };
+  const { value } = await pollUntil(read, (answer) => !('notFound' in answer), timing);
+  if ('notFound' in value) throw value.notFound;
+  return value;
 }
 
 async function latestDeployment(greengrass: GreengrassV2Client, targetArn: string, thingGroupName: string, wait: RetryUntil): Promise<GetDeploymentCommandOutput> {

@@ -195,6 +195,21 @@ describe('create-certificate issuer failures', () => {
   });
 });
 
+/** Runs `handle` with the SDK waiter's timers and clock faked; returns the milliseconds it waited. */
+async function onFakeTimers(handle: () => Promise<unknown>): Promise<number> {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+  try {
+    const started = Date.now();
+    let settled = false;
+    const running = handle().finally(() => (settled = true));
+    while (!settled) await vi.advanceTimersByTimeAsync(100);
+    await running;
+    return Date.now() - started;
+  } finally {
+    vi.useRealTimers();
+  }
+}
+
 describe('create-certificate with AWS Private CA issuing', () => {
   beforeEach(() => {
     mocks.pca.on(IssueCertificateCommand).resolves({ CertificateArn: PCA_CERT_ARN });
@@ -207,7 +222,7 @@ describe('create-certificate with AWS Private CA issuing', () => {
       .rejectsOnce(awsError('RequestInProgressException'))
       .rejectsOnce(awsError('RequestInProgressException'))
       .resolves({ Certificate: NEW_PEM, CertificateChain: CA_PEM });
-    await createHandler(time, pcaSettings)(request(), time.context);
+    const waited = await onFakeTimers(() => createHandler(time, pcaSettings)(request(), time.context));
 
     const issue = mocks.pca.commandCalls(IssueCertificateCommand)[0]?.args[0].input;
     expect(issue?.CertificateAuthorityArn).toBe(PCA_ARN);
@@ -223,7 +238,8 @@ describe('create-certificate with AWS Private CA issuing', () => {
     expect(mocks.pca.commandCalls(GetCertificateCommand).map((c) => c.args[0].input)).toEqual(
       Array.from({ length: 3 }, () => ({ CertificateAuthorityArn: PCA_ARN, CertificateArn: PCA_CERT_ARN })),
     );
-    expect(time.sleeps).toEqual([1_000, 1_000]);
+    // The waiter's backoff: at least 1 s before each poll after the first.
+    expect(waited).toBeGreaterThanOrEqual(2_000);
     expect(mocks.iot.commandCalls(RegisterCertificateWithoutCACommand)[0]?.args[0].input).toEqual({ certificatePem: NEW_PEM, status: 'ACTIVE' });
     expect(mocks.iot.commandCalls(CreateCertificateFromCsrCommand)).toHaveLength(0);
     expect(mocks.iot.commandCalls(AttachThingPrincipalCommand)).toHaveLength(1);
@@ -238,20 +254,30 @@ describe('create-certificate with AWS Private CA issuing', () => {
     expect(mocks.iot.commandCalls(AttachThingPrincipalCommand)).toHaveLength(0);
   });
 
-  it('gives up after 30 polls', async () => {
-    mocks.pca.on(GetCertificateCommand).rejects(awsError('RequestInProgressException'));
-    await createHandler(time, pcaSettings)(request(), fakeTime(600_000).context);
-    expect(mocks.pca.commandCalls(GetCertificateCommand)).toHaveLength(30);
-    expect(published(mocks)).toEqual(rejected('Failed to create certificate from CSR: Private CA did not issue the certificate within 30 attempts'));
+  it('stops waiting at once on an error other than in-progress, and replies with it', async () => {
+    mocks.pca.on(GetCertificateCommand).rejectsOnce(awsError('RequestInProgressException')).rejects(awsError('AccessDeniedException', 400, 'Not allowed'));
+    await onFakeTimers(() => createHandler(time, pcaSettings)(request(), time.context));
+    expect(mocks.pca.commandCalls(GetCertificateCommand)).toHaveLength(2);
+    expect(published(mocks)).toEqual(rejected('Failed to create certificate from CSR: AccessDeniedException: Not allowed'));
     expect(mocks.iot.commandCalls(RegisterCertificateWithoutCACommand)).toHaveLength(0);
   });
 
   it('stops polling when the time budget runs out', async () => {
-    time = fakeTime(12_000); // 1 s margin and 5 s clean-up reserve leave 6 s to poll in
+    time = fakeTime(12_000); // 1 s margin and 5 s clean-up reserve leave 6 s to wait in
     mocks.pca.on(GetCertificateCommand).rejects(awsError('RequestInProgressException'));
-    await createHandler(time, pcaSettings)(request(), time.context);
-    expect(mocks.pca.commandCalls(GetCertificateCommand)).toHaveLength(6);
-    expect(published(mocks)).toEqual(rejected('Failed to create certificate from CSR: Private CA did not issue the certificate within 6 attempts'));
+    const waited = await onFakeTimers(() => createHandler(time, pcaSettings)(request(), time.context));
+    expect(waited).toBeLessThanOrEqual(6_000);
+    expect(mocks.pca.commandCalls(GetCertificateCommand).length).toBeGreaterThan(1);
+    expect(published(mocks)).toEqual(rejected(expect.stringMatching(/^Failed to create certificate from CSR: Private CA did not issue the certificate within 6 s \(\d+ polls\)$/)));
+    expect(mocks.iot.commandCalls(RegisterCertificateWithoutCACommand)).toHaveLength(0);
+  });
+
+  it('does not start waiting with less than two seconds of budget left', async () => {
+    time = fakeTime(7_500); // 1 s margin and 5 s clean-up reserve leave 1.5 s
+    mocks.pca.on(GetCertificateCommand).rejects(awsError('RequestInProgressException'));
+    await onFakeTimers(() => createHandler(time, pcaSettings)(request(), time.context));
+    expect(mocks.pca.commandCalls(GetCertificateCommand)).toHaveLength(0);
+    expect(published(mocks)).toEqual(rejected('Failed to create certificate from CSR: Private CA issuance needs more than 1 s to wait in; 1 s remain'));
   });
 
   it('replies with a Private CA error', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FakeStore } from '../../test/support/fake-store.js';
-import { boot, cloud, until, world, type World } from '../../test/support/rotator-harness.js';
+import { boot, cloud, world, type World } from '../../test/support/rotator-harness.js';
 
 const JOB = 'job-7';
 const failed = (reason: string) =>
@@ -104,7 +104,7 @@ describe('one event at a time', () => {
     aws.notifyNext(JOB);
     aws.updateAccepted(JOB);
     const busy = device.rotator.settled();
-    await until(() => store.calls.some((c) => c.startsWith('createCsr')));
+    await expect.poll(() => store.calls.some((c) => c.startsWith('createCsr'))).toBe(true);
     expect(w.clock.pending()).toBe(1);
     w.clock.advance(30_000); // UpdatingJob's timer fires while the key is being generated
     aws.createRejected();

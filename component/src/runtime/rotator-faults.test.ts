@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { subscriptionTopics } from '../../../shared/contract/index.js';
 import { startRotator } from './rotator.js';
 import { FakeStore } from '../../test/support/fake-store.js';
-import { boot, cloud, prepare, until, world, type World } from '../../test/support/rotator-harness.js';
+import { boot, cloud, prepare, world, type World } from '../../test/support/rotator-harness.js';
 
 const THING = 'core-9';
 const JOB = 'job-1';
@@ -168,7 +168,7 @@ describe('start-up recovery', () => {
     w.broker.onSubscribe = () => (hang ? 'hang' : 'accept');
     const device = prepare(w, THING, new FakeStore());
     const starting = startRotator(device.deps);
-    await until(() => w.clock.pending() === 1);
+    await expect.poll(() => w.clock.pending() === 1).toBe(true);
     hang = false;
     w.clock.advance(30_000);
     const rotator = await starting;

@@ -219,13 +219,13 @@ export class Nucleus {
     await this.teardown();
   }
 
-  /** Power cut: every process of the component killed at once, the broker connection dropped. */
+  /** Power cut: every process of the component killed at once, the broker connection dropped; resolves once both are gone. */
   async powerCut(): Promise<void> {
     this.generation += 1;
     this.statusValue = 'off';
-    this.runner?.kill();
+    const runner = this.runner;
     this.runner = undefined;
-    await this.teardown();
+    await Promise.all([runner?.kill(), this.teardown()]);
   }
 
   /** `systemctl restart greengrass`: stop, then start again after `restartDelayMs`. */
