@@ -5,11 +5,11 @@ import { IpcServiceError } from './errors.js';
 import {
   encodeFrame,
   FrameReader,
-  jsonBody,
+  FramingError,
   MessageFlags,
   MessageType,
+  MissingRoutingHeaderError,
   SHAPE_PREFIX,
-  shapeHeader,
   stringHeader,
   textOf,
   type OutboundFrame,
@@ -17,11 +17,23 @@ import {
 } from './framing.js';
 import type { OperationHandler } from './operation.js';
 import { ServerStream } from './server-stream.js';
+import {
+  connectAck,
+  missingOperationError,
+  modelledError,
+  modelMessage,
+  pingResponse,
+  protocolError,
+  unmodelledError,
+  unrecognisedMessageType,
+  unsupportedOperation,
+} from './wire-messages.js';
 
 export const PROTOCOL_VERSION = '0.1.0';
-const SERVICE_NAME = 'aws.greengrass#GreengrassCoreIPC';
 /** A refused handshake is answered, then the socket closes after this delay (see spec). */
 const REFUSAL_CLOSE_DELAY_MS = 100;
+/** Message types 0-7 exist; aws-c-event-stream refuses anything from 8 on. */
+const MESSAGE_TYPE_COUNT = 8;
 
 const connectPayloadSchema = z.object({ authToken: z.string().optional() });
 
@@ -33,13 +45,17 @@ export interface ConnectionOptions {
   logger: Logger;
 }
 
-/** One client connection: the CONNECT handshake, then one ServerStream per operation call. */
+/**
+ * One client connection, routed as aws-c-event-stream's RPC server routes it
+ * (`s_route_message_by_type`): the CONNECT handshake, then one ServerStream per operation call.
+ * What goes back on the wire is built in wire-messages.ts.
+ */
 export class IpcConnection {
   private state: 'awaiting-connect' | 'connected' | 'closed' = 'awaiting-connect';
   private componentName: string | undefined;
   private readonly reader = new FrameReader();
   private readonly streams = new Map<number, ServerStream>();
-  private lastStreamId = 0;
+  private latestStreamId = 0;
   private readonly closeListeners: Array<() => void> = [];
   private disposed = false;
 
@@ -64,44 +80,49 @@ export class IpcConnection {
   }
 
   private onData(chunk: Buffer): void {
-    let frames: RpcFrame[];
-    try {
-      frames = this.reader.push(chunk);
-    } catch (error) {
-      this.protocolError(`Malformed message: ${(error as Error).message}`);
-      return;
-    }
-    for (const frame of frames) {
+    for (const item of this.reader.push(chunk)) {
       if (this.state === 'closed') return;
-      this.onFrame(frame);
+      if (item instanceof MissingRoutingHeaderError) {
+        this.connectionError(protocolError('invalidMessage'), item.message);
+      } else if (item instanceof FramingError) {
+        // The C server answers nothing to bytes it cannot decode: it shuts the channel down.
+        this.options.logger.warn('IPC message undecodable; closing the connection', { error: item.message });
+        this.close();
+      } else {
+        this.onFrame(item);
+      }
     }
   }
 
   private onFrame(frame: RpcFrame): void {
-    if (this.state === 'awaiting-connect') {
-      this.onConnect(frame);
+    if (this.state === 'awaiting-connect' && frame.type !== MessageType.connect) {
+      this.connectionError(protocolError('connectNotCompleted'), 'a message before CONNECT');
+      return;
+    }
+    if (frame.streamId !== 0) {
+      this.onStreamFrame(frame);
+      return;
+    }
+    if (frame.type <= MessageType.applicationError || frame.type >= MESSAGE_TYPE_COUNT) {
+      this.connectionError(protocolError('invalidMessageType'), `message type ${frame.type} on stream 0`);
       return;
     }
     switch (frame.type) {
-      case MessageType.ping:
-        this.write({ type: MessageType.pingResponse, flags: 0, streamId: 0, body: frame.body });
+      case MessageType.connect:
+        if (this.state === 'awaiting-connect') this.onConnect(frame);
+        else this.connectionError(protocolError('connectNotCompleted'), 'a second CONNECT');
         return;
-      case MessageType.application:
-      case MessageType.applicationError:
-        this.onStreamMessage(frame);
+      case MessageType.ping:
+        this.write(pingResponse(frame));
         return;
       case MessageType.pingResponse:
         return;
       default:
-        this.protocolError(`Unexpected message type ${frame.type} after the handshake`);
+        this.connectionError(unrecognisedMessageType(frame.type), `message type ${frame.type} from a client`);
     }
   }
 
   private onConnect(frame: RpcFrame): void {
-    if (frame.type !== MessageType.connect || frame.streamId !== 0) {
-      this.protocolError('The first message must be CONNECT on stream 0');
-      return;
-    }
     const version = stringHeader(frame, ':version');
     let token: string | undefined;
     try {
@@ -115,68 +136,81 @@ export class IpcConnection {
       this.options.logger.warn('IPC connection refused', {
         reason: version === PROTOCOL_VERSION ? 'unknown or missing auth token' : `protocol version ${String(version)}`,
       });
-      this.write({ type: MessageType.connectAck, flags: 0, streamId: 0 });
+      this.write(connectAck(false));
       this.state = 'closed';
       setTimeout(() => this.close(), REFUSAL_CLOSE_DELAY_MS);
       return;
     }
     this.componentName = component;
     this.state = 'connected';
-    this.write({ type: MessageType.connectAck, flags: MessageFlags.connectionAccepted, streamId: 0 });
+    this.write(connectAck(true));
     this.options.logger.debug('IPC client connected', { component });
   }
 
-  private onStreamMessage(frame: RpcFrame): void {
+  private onStreamFrame(frame: RpcFrame): void {
     const { streamId } = frame;
-    if (streamId <= 0) {
-      this.protocolError('Application messages need a positive stream id');
+    const terminates = (frame.flags & MessageFlags.terminateStream) !== 0;
+    if (frame.type > MessageType.applicationError || streamId < 0) {
+      this.connectionError(protocolError('invalidStreamId'), `message type ${frame.type} on stream ${streamId}`);
       return;
     }
-    const existing = this.streams.get(streamId);
-    if (existing) {
-      // A client may only end its side of a stream; anything else it sends on one is ignored.
-      if (frame.flags & MessageFlags.terminateStream || frame.type === MessageType.applicationError) {
-        this.streams.delete(streamId);
-        existing.end();
-      }
+    if (streamId <= this.latestStreamId) {
+      const stream = this.streams.get(streamId);
+      if (stream) this.onContinuation(stream, frame, terminates);
+      // A terminate crossing the server's own last message is normal; anything else is not.
+      else if (!terminates) this.connectionError(protocolError('invalidClientStreamId'), `stream ${streamId} is closed`);
       return;
     }
-    if (streamId <= this.lastStreamId) return; // a late message on a stream already ended
-    this.lastStreamId = streamId;
-    void this.openStream(frame);
-  }
-
-  private async openStream(frame: RpcFrame): Promise<void> {
-    const { streamId } = frame;
+    if (streamId !== this.latestStreamId + 1) {
+      this.connectionError(protocolError('invalidNewClientStreamId'), `stream ${streamId} after ${this.latestStreamId}`);
+      return;
+    }
     const operation = stringHeader(frame, 'operation') ?? '';
+    if (operation === '') {
+      this.connectionError(missingOperationError(), `stream ${streamId} without an operation`);
+      return;
+    }
+    this.latestStreamId = streamId;
+    // The Java handler does not run a request whose first message already ends the stream.
+    if (terminates) return;
     const name = operation.startsWith(SHAPE_PREFIX) ? operation.slice(SHAPE_PREFIX.length) : operation;
     const handler = this.options.operations.get(name);
     if (!handler) {
-      this.unmodelledError(streamId, `Unsupported operation: ${operation || '(none)'}`);
+      this.write(unsupportedOperation(streamId, operation));
       return;
     }
-    const stream = new ServerStream(streamId, name, (body) =>
-      this.write({ type: MessageType.application, flags: 0, streamId, headers: shapeHeader(handler.eventShape ?? ''), body: jsonBody(body) }),
+    void this.runOperation(handler, frame);
+  }
+
+  /**
+   * A later message on an open stream. Greengrass's operations take no stream input, so only an
+   * empty terminate is expected; anything else fails in the Java handler as an unmodelled error.
+   */
+  private onContinuation(stream: ServerStream, frame: RpcFrame, terminates: boolean): void {
+    this.streams.delete(stream.streamId);
+    stream.end();
+    if (terminates && frame.body.length === 0) return;
+    this.options.logger.warn('IPC stream input refused', { operation: stream.operation, streamId: stream.streamId });
+    this.write(unmodelledError(stream.streamId));
+  }
+
+  private async runOperation(handler: OperationHandler, frame: RpcFrame): Promise<void> {
+    const { streamId } = frame;
+    const streaming = handler.eventShape !== undefined;
+    const stream = new ServerStream(streamId, handler.name, (body) =>
+      this.write(modelMessage(streamId, handler.eventShape ?? '', body, false)),
     );
     this.streams.set(streamId, stream);
     const caller = { componentName: this.componentName ?? '', logger: this.options.logger };
     let response: unknown;
     try {
-      const request = parseRequest(handler, frame.body);
-      response = await handler.handle(request, caller, stream);
+      response = await handler.handle(parseRequest(handler, frame.body), caller, stream);
     } catch (error) {
       this.failStream(stream, error);
       return;
     }
     if (stream.closed) return;
-    const streaming = handler.eventShape !== undefined;
-    this.write({
-      type: MessageType.application,
-      flags: streaming ? 0 : MessageFlags.terminateStream,
-      streamId,
-      headers: shapeHeader(handler.responseShape),
-      body: jsonBody(response ?? {}),
-    });
+    this.write(modelMessage(streamId, handler.responseShape, response ?? {}, !streaming));
     if (streaming) {
       stream.activate();
     } else {
@@ -186,40 +220,25 @@ export class IpcConnection {
   }
 
   private failStream(stream: ServerStream, error: unknown): void {
-    const modelled =
-      error instanceof IpcServiceError ? error : new IpcServiceError('ServiceError', error instanceof Error ? error.message : String(error));
     this.streams.delete(stream.streamId);
     stream.end();
-    this.write({
-      type: MessageType.applicationError,
-      flags: MessageFlags.terminateStream,
-      streamId: stream.streamId,
-      headers: shapeHeader(modelled.shape),
-      // The fields the nucleus's Java error classes serialise: the SDK hands this body over as `serviceError`.
-      body: jsonBody({ _service: SERVICE_NAME, _message: modelled.message, _errorCode: modelled.shape, message: modelled.message }),
+    if (error instanceof IpcServiceError) {
+      this.write(modelledError(stream.streamId, error.shape, error.message));
+      return;
+    }
+    this.options.logger.error('IPC operation threw an unexpected error', {
+      operation: stream.operation,
+      error: error instanceof Error ? error.message : String(error),
     });
+    this.write(unmodelledError(stream.streamId));
   }
 
-  private unmodelledError(streamId: number, message: string): void {
-    this.write({
-      type: MessageType.applicationError,
-      flags: MessageFlags.terminateStream,
-      streamId,
-      headers: { ':content-type': { type: 'string', value: 'text/plain' } },
-      body: new TextEncoder().encode(message),
-    });
-  }
-
-  private protocolError(message: string): void {
-    this.options.logger.warn('IPC protocol error; closing the connection', { error: message });
-    this.write({
-      type: MessageType.protocolError,
-      flags: 0,
-      streamId: 0,
-      headers: { ':content-type': { type: 'string', value: 'text/plain' } },
-      body: new TextEncoder().encode(message),
-    });
-    this.close();
+  /** A connection-level error of the C server: sent, then the connection closes. */
+  private connectionError(frame: OutboundFrame, reason: string): void {
+    this.options.logger.warn('IPC protocol error; closing the connection', { error: reason });
+    this.write(frame);
+    this.state = 'closed';
+    this.options.socket.end(() => this.close());
   }
 
   private write(frame: OutboundFrame): void {
@@ -239,13 +258,14 @@ export class IpcConnection {
   }
 }
 
+/** An undecodable body fails in Gson before the handler runs (unmodelled); a bad field is the handler's to refuse. */
 function parseRequest(handler: OperationHandler, body: Uint8Array): unknown {
   let json: unknown;
   try {
     const text = textOf(body);
     json = text === '' ? {} : JSON.parse(text);
   } catch {
-    throw new IpcServiceError('InvalidArgumentsError', `${handler.name}: request body is not JSON`);
+    throw new Error(`${handler.name}: request body is not JSON`);
   }
   const parsed = handler.requestSchema.safeParse(json);
   if (!parsed.success) {
