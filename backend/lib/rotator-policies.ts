@@ -53,7 +53,8 @@ export function replyTopicArns(p: PolicyScope, fn: keyof typeof REPLY_TOPICS): s
 const allow = (actions: string[], resources: string[]) => new iam.PolicyStatement({ actions, resources });
 
 /**
- * Issues a certificate, gives it the old one's policies, attaches it to the thing and records the
+ * Settles an earlier rotation left with both certificates (reads its record, retires the one the
+ * core does not use), issues a certificate, gives it the old one's policies, attaches it to the thing and records the
  * rotation in the shadow. When anything fails after issuing, it removes that certificate again
  * (deactivate, detach from thing and policies, delete) and the shadow it wrote. Only the issuer in
  * use is granted: AWS IoT Core's CreateCertificateFromCsr, or Private CA's IssueCertificate and
@@ -76,7 +77,7 @@ export function createCertificateStatements(p: PolicyScope, privateCaArn: string
     ),
     allow(['iot:AttachPolicy', 'iot:UpdateCertificate', 'iot:DetachPolicy', 'iot:DeleteCertificate'], [anyCertArn(p)]),
     allow(['iotjobsdata:DescribeJobExecution'], [anyThingArn(p)]),
-    allow(['iot:UpdateThingShadow', 'iot:DeleteThingShadow'], [shadowArn(p)]),
+    allow(['iot:GetThingShadow', 'iot:UpdateThingShadow', 'iot:DeleteThingShadow'], [shadowArn(p)]),
     allow(['iot:Publish'], replyTopicArns(p, 'createCertificate')),
   ];
   if (privateCaArn !== undefined) {
@@ -96,8 +97,8 @@ export function commitCertificateStatements(p: PolicyScope): iam.PolicyStatement
 }
 
 /**
- * Reads and deletes the rotation record, checks the job, removes the certificate the rotation
- * left behind (describe, deactivate, detach, delete) and notifies operators.
+ * Reads and deletes the rotation record (or marks it unsettled), checks the job, removes the
+ * certificate the rotation left behind (describe, deactivate, detach, delete) and notifies operators.
  */
 export function jobExecutionTerminalStatements(p: PolicyScope, notificationTopicArn: string): iam.PolicyStatement[] {
   return [
@@ -109,7 +110,7 @@ export function jobExecutionTerminalStatements(p: PolicyScope, notificationTopic
       ['iot:DescribeCertificate', 'iot:UpdateCertificate', 'iot:DetachPolicy', 'iot:DeleteCertificate'],
       [anyCertArn(p)],
     ),
-    allow(['iot:GetThingShadow', 'iot:DeleteThingShadow'], [shadowArn(p)]),
+    allow(['iot:GetThingShadow', 'iot:UpdateThingShadow', 'iot:DeleteThingShadow'], [shadowArn(p)]),
     allow(['iot:GetJobDocument'], [anyJobArn(p)]),
     allow(['sns:Publish'], [notificationTopicArn]),
   ];

@@ -18,6 +18,22 @@ export const SHADOW_NAME = DEFAULT_NAME_PREFIX;
 /** Display name of the notification topic, and the subject of every notification. */
 export const NOTIFICATION_SUBJECT = 'AWS Labs Certificate Rotator Notification';
 
+/**
+ * Key of the job execution status details in which this project's component names the
+ * certificate it keeps after failing a job: the backup's when it rolls back, the installed one
+ * when it has no backup. The original component does not send it.
+ */
+export const KEPT_CERTIFICATE_DETAIL = 'KeptCertificateId';
+
+/**
+ * The device failure reasons after which both components roll back to the backed-up (old)
+ * certificate: a commit that was rejected or got no answer while a backup existed.
+ */
+export const ROLLBACK_FAILURE_REASONS: readonly string[] = [
+  'Commit was rejected. Rollback and restart.',
+  'Comms failure when committing new certificate. Rollback and restart.',
+];
+
 /** What a device asks for: a new certificate, or to keep the one it now connects with. */
 export type RequestKind = 'create' | 'commit';
 export type ReplyKind = 'accepted' | 'rejected';

@@ -9,15 +9,19 @@ import type { Invocation } from '../runtime/invocation.js';
 
 /**
  * The named shadow that records how far a rotation got. Its reported state is the contract between
- * the three functions: create writes `created` with both ids, commit writes `committed`, the
- * terminal function reads it and deletes the shadow.
+ * the three functions: create writes `created` with both ids and the job, commit writes
+ * `committed`, the terminal function reads it and deletes the shadow, except when the job ended
+ * after its commit without telling which certificate the core kept: then it writes `unsettled`,
+ * and the core's next rotation settles it.
  */
-export type RotationProgress = 'created' | 'committed';
+export type RotationProgress = 'created' | 'committed' | 'unsettled';
 
 export interface RotationRecord {
   progress: RotationProgress;
   oldCertificateId: string;
   newCertificateId: string;
+  /** The job the record belongs to; records written before jobs were recorded have none. */
+  jobId?: string;
 }
 
 const reportedSchema = z.object({
@@ -26,17 +30,25 @@ const reportedSchema = z.object({
       progress: z.string(),
       oldCertificateId: z.string(),
       newCertificateId: z.string(),
+      jobId: z.string().min(1).optional(),
     }),
   }),
 });
+
+const PROGRESSES: ReadonlySet<string> = new Set<RotationProgress>(['created', 'committed', 'unsettled']);
 
 /** The record in a shadow document, or undefined when it lacks an id or a known progress. */
 export function rotationRecordOf(document: unknown): RotationRecord | undefined {
   const parsed = reportedSchema.safeParse(document);
   if (!parsed.success) return undefined;
-  const { progress, oldCertificateId, newCertificateId } = parsed.data.state.reported;
-  if (progress !== 'created' && progress !== 'committed') return undefined;
-  return { progress, oldCertificateId, newCertificateId };
+  const { progress, oldCertificateId, newCertificateId, jobId } = parsed.data.state.reported;
+  if (!PROGRESSES.has(progress)) return undefined;
+  return { progress: progress as RotationProgress, oldCertificateId, newCertificateId, ...(jobId === undefined ? {} : { jobId }) };
+}
+
+/** True when the record is about this job (a record that names no job may be about any). */
+export function recordsJob(record: RotationRecord, jobId: string): boolean {
+  return record.jobId === undefined || record.jobId === jobId;
 }
 
 export interface ShadowRef {

@@ -2,7 +2,7 @@ import { HandlerClients } from '../aws/clients.js';
 import { describeError } from '../aws/errors.js';
 import { rotationInProgress } from '../aws/job-execution.js';
 import { publishReply } from '../aws/replies.js';
-import { readShadow, reportProgress, rotationRecordOf, type RotationRecord } from '../aws/rotation-shadow.js';
+import { readShadow, recordsJob, reportProgress, rotationRecordOf, type RotationRecord } from '../aws/rotation-shadow.js';
 import { certificateIds, exclusivePrincipals } from '../aws/thing-principals.js';
 import { commitRequestSchema, parseRequest, type CommitRequest } from '../events/device-requests.js';
 import type { Invocation } from '../runtime/invocation.js';
@@ -102,6 +102,7 @@ async function unmetPrecondition(
   if (record === undefined || (record.progress !== 'created' && record.progress !== 'committed')) {
     return 'shadow does not record a created certificate';
   }
+  if (!recordsJob(record, request.jobId)) return 'shadow records the rotation of another job';
   const ids = certificateIds(principals, 2);
   if (ids === undefined) return `expected two certificate principals, found ${principals.length} principal(s)`;
   if (request.principal !== record.newCertificateId) return 'connection did not use the new certificate';

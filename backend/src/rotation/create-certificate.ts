@@ -15,6 +15,7 @@ import { replyTopic } from '../wire-contract.js';
 import { prepareHandler, type HandlerSettings } from './handler-settings.js';
 import { installCertificate } from './install-certificate.js';
 import { rejectInvalidRequest } from './invalid-request.js';
+import { settleEarlierRotation } from './settle-earlier-rotation.js';
 import { issuerFailed, PRECONDITIONS_NOT_MET } from './messages.js';
 
 export interface CreateCertificateSettings extends HandlerSettings {
@@ -78,7 +79,7 @@ interface CreateContext {
 
 async function createCertificate(request: CreateRequest, ctx: CreateContext): Promise<CreateReply> {
   const { clients, work } = ctx;
-  const principals = await exclusivePrincipals(clients.iot, request.thingName, work);
+  const principals = await settleEarlierRotation(request, await exclusivePrincipals(clients.iot, request.thingName, work), { ...ctx, work });
   const problem = await unmetPrecondition(request, principals, ctx);
   if (problem !== undefined) {
     work.logger.warn(PRECONDITIONS_NOT_MET, { problem });

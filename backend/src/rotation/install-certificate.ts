@@ -89,7 +89,7 @@ async function attachAndRecord(
   await reportProgress(
     await clients.iotData(work),
     { thingName, shadowName: ctx.settings.shadowName },
-    { progress: 'created', oldCertificateId: request.principal, newCertificateId },
+    { progress: 'created', oldCertificateId: request.principal, newCertificateId, jobId: request.jobId },
     work,
   );
   work.logger.info('New certificate attached and recorded', { newCertificateId, oldCertificateId: request.principal });

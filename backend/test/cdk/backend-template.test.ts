@@ -105,7 +105,7 @@ describe('CertificateRotatorBackend with default props (AWS IoT Core issues)', (
         ),
         allow(['iot:AttachPolicy', 'iot:UpdateCertificate', 'iot:DetachPolicy', 'iot:DeleteCertificate'], [`${IOT}:cert/*`]),
         allow(['iotjobsdata:DescribeJobExecution'], [`${IOT}:thing/*`]),
-        allow(['iot:UpdateThingShadow', 'iot:DeleteThingShadow'], [`${IOT}:thing/*/${P}`]),
+        allow(['iot:GetThingShadow', 'iot:UpdateThingShadow', 'iot:DeleteThingShadow'], [`${IOT}:thing/*/${P}`]),
         allow(['iot:Publish'], [
           `${IOT}:topic/awslabs/things/*/certificate/create/accepted`,
           `${IOT}:topic/awslabs/things/*/certificate/create/rejected`,
@@ -138,7 +138,7 @@ describe('CertificateRotatorBackend with default props (AWS IoT Core issues)', (
         logStatement(fn),
         allow(['iot:DescribeEndpoint', 'iot:ListPrincipalPolicies', 'iot:ListThingPrincipalsV2', 'iot:DetachThingPrincipal'], ['*']),
         allow(['iot:DescribeCertificate', 'iot:UpdateCertificate', 'iot:DetachPolicy', 'iot:DeleteCertificate'], [`${IOT}:cert/*`]),
-        allow(['iot:GetThingShadow', 'iot:DeleteThingShadow'], [`${IOT}:thing/*/${P}`]),
+        allow(['iot:GetThingShadow', 'iot:UpdateThingShadow', 'iot:DeleteThingShadow'], [`${IOT}:thing/*/${P}`]),
         allow(['iot:GetJobDocument'], [`${IOT}:job/*`]),
         allow(['sns:Publish'], [`\${${topicId}}`]),
       ]),

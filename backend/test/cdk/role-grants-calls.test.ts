@@ -59,9 +59,11 @@ describe('each function role against the AWS calls in its handler code', () => {
     expect(callsOf('create-certificate', 'iot')).toEqual(
       expect.arrayContaining(['iot:UpdateCertificate', 'iot:DetachThingPrincipal', 'iot:DetachPolicy', 'iot:DeleteCertificate', 'iot:DeleteThingShadow']),
     );
-    // rotation-shadow.ts also holds readShadow, which only commit and the terminal function call.
-    expect(callsOf('create-certificate', 'iot')).not.toContain('iot:GetThingShadow');
-    expect(callsOf('commit-certificate', 'iot')).toContain('iot:GetThingShadow');
+    // Settling an earlier rotation reads the shadow; rotated-certificate-removal.ts, which only the
+    // terminal function uses, also describes the certificate.
+    expect(callsOf('create-certificate', 'iot')).toContain('iot:GetThingShadow');
+    expect(callsOf('create-certificate', 'iot')).not.toContain('iot:DescribeCertificate');
+    expect(callsOf('job-execution-terminal', 'iot')).toContain('iot:DescribeCertificate');
     expect(callsOf('create-certificate', 'iot')).toContain('iot:CreateCertificateFromCsr');
     expect(callsOf('create-certificate', 'pca')).toEqual(
       expect.arrayContaining(['acm-pca:IssueCertificate', 'acm-pca:GetCertificate', 'iot:RegisterCertificateWithoutCA']),

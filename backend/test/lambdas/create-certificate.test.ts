@@ -83,7 +83,7 @@ describe('create-certificate with AWS IoT Core issuing', () => {
     expect(shadow?.thingName).toBe(THING);
     expect(shadow?.shadowName).toBe(SHADOW_NAME);
     expect(decodeJson(shadow?.payload)).toEqual({
-      state: { reported: { progress: 'created', oldCertificateId: OLD_ID, newCertificateId: NEW_ID } },
+      state: { reported: { progress: 'created', oldCertificateId: OLD_ID, newCertificateId: NEW_ID, jobId: JOB_ID } },
     });
     expect(commandOrder(mocks.iot, mocks.jobs, mocks.data)).toEqual([
       'ListThingPrincipalsV2',

@@ -7,7 +7,6 @@ import {
 import {
   commitCertificatePayload,
   createCertificatePayload,
-  failedPayload,
   inProgressPayload,
   nextJobGetPayload,
   succeededPayload,
@@ -23,9 +22,12 @@ export const FAILURE_REASONS = {
   rotate: 'Error rotating the certificate and private key.',
   createRejected: 'Create was rejected.',
   createTimeout: 'Comms failure when creating new certificate.',
-  rolledBack: 'Rollback completed after comms failure with new certificate.',
   commitRejected: 'Commit was rejected. Rollback and restart.',
   commitTimeout: 'Comms failure when committing new certificate. Rollback and restart.',
+  // Not the original's "Rollback completed after comms failure with new certificate.": without a
+  // backup nothing was rolled back, and the core may well be running on the new certificate.
+  commitRejectedNoBackup: 'Commit was rejected. No backup to roll back to: the core keeps the certificate it uses.',
+  commitTimeoutNoBackup: 'Comms failure when committing the certificate in use. No backup to roll back to: the core keeps it.',
 } as const;
 
 export function log(level: LogLevel, message: string, fields?: Record<string, string>): Action {
@@ -48,7 +50,7 @@ export function markSucceeded(state: RotatorState, jobId: string): Action {
 export function failJob(state: RotatorState, jobId: string, reason: string): Action[] {
   return [
     log('warn', 'Failing the certificate rotation job', { reason }),
-    { type: 'publish', topic: jobUpdateTopic(state.thingName, jobId), payload: failedPayload(reason) },
+    { type: 'publishFailed', topic: jobUpdateTopic(state.thingName, jobId), reason },
   ];
 }
 

@@ -77,6 +77,11 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type Action =
   /** QoS 0 publish. */
   | { type: 'publish'; topic: string; payload: string }
+  /**
+   * QoS 0 publish of the FAILED update on `topic`, with `reason` and the id of the certificate the
+   * store keeps (the backend retires the other one of a rotation whose commit it had accepted).
+   */
+  | { type: 'publishFailed'; topic: string; reason: string }
   | { type: 'startTimer'; ms: number }
   | { type: 'cancelTimer' }
   /** Subscribe (QoS 1) to every reply topic not yet subscribed. Answers subscribed / subscribeFailed. */

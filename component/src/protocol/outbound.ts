@@ -22,11 +22,21 @@ export function inProgressPayload(): string {
   return JSON.stringify({ status: 'IN_PROGRESS', statusDetails: { CertificateRotator: true } });
 }
 
+/**
+ * Status details key naming the certificate the core keeps after a failure (not the original's:
+ * its backend ignores it, ours retires the other certificate of a rotation it had committed).
+ */
+export const KEPT_CERTIFICATE_DETAIL = 'KeptCertificateId';
+
 /** Body of the FAILED job update, with the device's reason for the operator. */
-export function failedPayload(reason: string): string {
+export function failedPayload(reason: string, keptCertificateId?: string): string {
   return JSON.stringify({
     status: 'FAILED',
-    statusDetails: { CertificateRotator: true, DeviceFailureReason: reason },
+    statusDetails: {
+      CertificateRotator: true,
+      DeviceFailureReason: reason,
+      ...(keptCertificateId === undefined ? {} : { [KEPT_CERTIFICATE_DETAIL]: keptCertificateId }),
+    },
   });
 }
 

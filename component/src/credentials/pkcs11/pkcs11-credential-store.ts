@@ -144,6 +144,13 @@ export class Pkcs11CredentialStore implements CredentialStore {
     this.session('read-write', (token) => this.run(token, deleteBackupSteps(this.labels)));
   }
 
+  async keptCertificateId(): Promise<string> {
+    return this.session('read-only', (token) => {
+      const label = this.completeBackup(token) ? this.labels.backup : this.labels.current;
+      return certificateIdOf(certificateDer(requireObject(token.session, 'certificate', label)));
+    });
+  }
+
   private completeBackup({ session }: TokenSession): boolean {
     return (
       findObjects(session, 'certificate', this.labels.backup).length > 0 &&
