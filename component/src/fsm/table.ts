@@ -14,6 +14,7 @@ import {
 } from './actions.js';
 import { row, type TransitionRow } from './row.js';
 import { STARTUP_ROWS } from './startup-rows.js';
+import { SUCCESS_ROWS } from './success-rows.js';
 import type { RotatorState } from './types.js';
 
 function rotationJob(execution: JobExecution | undefined, status: string): execution is JobExecution {
@@ -242,7 +243,7 @@ export const TRANSITIONS: readonly TransitionRow[] = [
 
   // CommittingCertificate: proving to the backend that the new certificate works.
   row({
-    id: 'CommittingCertificate.commitAccepted', from: 'CommittingCertificate', on: ['commitAccepted'], to: 'Idle',
+    id: 'CommittingCertificate.commitAccepted', from: 'CommittingCertificate', on: ['commitAccepted'], to: 'ReportingSuccess',
     does: 'delete backup, publish SUCCEEDED',
     effects: (_, state) => ({
       actions: [
@@ -285,4 +286,6 @@ export const TRANSITIONS: readonly TransitionRow[] = [
     does: 'fail the job',
     effects: (_, state) => ({ actions: failJob(state, currentJob(state), FAILURE_REASONS.commitTimeoutNoBackup) }),
   }),
+
+  ...SUCCESS_ROWS,
 ];

@@ -6,7 +6,7 @@ import type { RotatorEvent } from './types.js';
 /** Row applied, per backup answer when the row depends on it; null = ignored. */
 type Expected = string | { backup: string | null; noBackup: string } | null;
 
-const RESTING_STATES = ['Idle', 'UpdatingJob', 'CreatingCertificate', 'GettingJob', 'CommittingCertificate', 'Stopped'] as const;
+const RESTING_STATES = ['Idle', 'UpdatingJob', 'CreatingCertificate', 'GettingJob', 'CommittingCertificate', 'ReportingSuccess', 'Stopped'] as const;
 
 const HANDLED: Record<(typeof RESTING_STATES)[number], Partial<Record<SampleName, Expected>>> = {
   Idle: {
@@ -51,6 +51,12 @@ const HANDLED: Record<(typeof RESTING_STATES)[number], Partial<Record<SampleName
     timeout: { backup: 'CommittingCertificate.timeout', noBackup: 'CommittingCertificate.timeout.noBackup' },
     commitAccepted: 'CommittingCertificate.commitAccepted',
     commitRejected: { backup: 'CommittingCertificate.commitRejected', noBackup: 'CommittingCertificate.commitRejected.noBackup' },
+  },
+  ReportingSuccess: {
+    timeout: 'ReportingSuccess.timeout',
+    updateAcceptedThisJob: 'ReportingSuccess.updateAccepted',
+    updateRejectedThisJob: 'ReportingSuccess.updateRejected',
+    notifyNextQueued: 'ReportingSuccess.notifyNext.queued',
   },
   Stopped: {},
 };

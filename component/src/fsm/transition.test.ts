@@ -7,6 +7,7 @@ import type { Action } from './types.js';
 const UPDATE = `$aws/things/${THING}/jobs/${JOB}/update`;
 const IN_PROGRESS = '{"status":"IN_PROGRESS","statusDetails":{"CertificateRotator":true}}';
 const failed = (reason: string): Action => ({ type: 'publishFailed', topic: UPDATE, reason });
+const SUCCEEDED: Action = { type: 'publish', topic: UPDATE, payload: '{"status":"SUCCEEDED"}' };
 const START_TIMER: Action = { type: 'startTimer', ms: 30_000 };
 const CANCEL_TIMER: Action = { type: 'cancelTimer' };
 const ROLLBACK: Action = { type: 'rollback' };
@@ -206,10 +207,10 @@ describe('GettingJob', () => {
 });
 
 describe('CommittingCertificate', () => {
-  it('commit/accepted deletes the backup, then reports SUCCEEDED', () => {
+  it('commit/accepted deletes the backup, then reports SUCCEEDED and waits for the answer', () => {
     const run = decide(at('CommittingCertificate'), SAMPLES.commitAccepted);
-    expect(effects(run)).toEqual([CANCEL_TIMER, { type: 'deleteBackup' }, { type: 'publish', topic: UPDATE, payload: '{"status":"SUCCEEDED"}' }]);
-    expect(run.state).toEqual(at('Idle'));
+    expect(effects(run)).toEqual([CANCEL_TIMER, START_TIMER, { type: 'deleteBackup' }, SUCCEEDED]);
+    expect(run.state).toEqual(at('ReportingSuccess'));
   });
 
   it('commit/rejected fails the job, rolls back, restarts', () => {
@@ -233,6 +234,28 @@ describe('CommittingCertificate', () => {
       expect(effects(run)).toEqual([CANCEL_TIMER, failed(reason)]);
       expect(run.state).toEqual(at('Idle'));
     }
+  });
+});
+
+describe('ReportingSuccess', () => {
+  it('an answer either way ends the rotation', () => {
+    for (const sample of [SAMPLES.updateAcceptedThisJob, SAMPLES.updateRejectedThisJob]) {
+      const run = decide(at('ReportingSuccess'), sample);
+      expect(effects(run)).toEqual([CANCEL_TIMER]);
+      expect(run.state).toEqual(at('Idle'));
+    }
+  });
+
+  it('no answer: SUCCEEDED once more, then rest', () => {
+    const run = decide(at('ReportingSuccess'), SAMPLES.timeout);
+    expect(effects(run)).toEqual([CANCEL_TIMER, SUCCEEDED]);
+    expect(run.state).toEqual(at('Idle'));
+  });
+
+  it('the next rotation job announced meanwhile is taken', () => {
+    const run = decide(at('ReportingSuccess'), SAMPLES.notifyNextQueued);
+    expect(run.row).toBe('ReportingSuccess.notifyNext.queued');
+    expect(run.state.name).toBe('UpdatingJob');
   });
 });
 
@@ -265,7 +288,8 @@ describe('purity', () => {
     feed(SAMPLES.start, { backupExists: true, credentialsMatch: true });
     feed(SAMPLES.subscribed);
     feed(SAMPLES.getAcceptedInProgress, { backupExists: true });
-    expect(feed(SAMPLES.commitAccepted)).toContainEqual({ type: 'publish', topic: UPDATE, payload: '{"status":"SUCCEEDED"}' });
+    expect(feed(SAMPLES.commitAccepted)).toContainEqual(SUCCEEDED);
+    feed(SAMPLES.updateAcceptedThisJob);
     expect(state).toEqual(at('Idle'));
   });
 });
