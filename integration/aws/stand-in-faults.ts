@@ -31,8 +31,9 @@ export class StandInFaults {
     this.broker.faults.hookNext(topicFilter, run, then, options);
   }
 
-  clearMessageFaults(): void {
-    this.broker.faults.clear();
+  /** Clears every message fault, or those of one client (and on topics naming it). */
+  clearMessageFaults(clientId?: string): void {
+    this.broker.faults.clear(clientId);
   }
 
   /** Closes the client's MQTT connection(s); returns how many. */

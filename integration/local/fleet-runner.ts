@@ -19,6 +19,8 @@ export interface RunningCore {
   powerCut(): Promise<void>;
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** Called each time the component asks Greengrass to restart. */
+  onRestart(listener: () => void): void;
   probe: InstalledCredentialsProbe;
 }
 
@@ -39,7 +41,7 @@ export interface InlineCredentials {
 /** One inline core as a RunningCore; its component logs where Greengrass would put them. */
 export function runningInlineCore(
   core: ProvisionedCore,
-  shared: { broker: BrokerAddress; clock: Clock; algorithms: AlgorithmConfig; restartDelayMs?: number },
+  shared: { broker: BrokerAddress; clock: Clock; algorithms: AlgorithmConfig; restartDelayMs?: number; restartPolicy?: InlineCoreOptions['restartPolicy'] },
   credentials: InlineCredentials,
 ): RunningCore {
   const logger = fileLogger(core.paths.componentLogPath, { thingName: core.thingName });
@@ -57,6 +59,7 @@ export function runningInlineCore(
     deployConfiguration: async (configuration) => inline.deployConfiguration(configuration),
     powerCut: () => inline.kill(),
     start: () => inline.start(),
+    onRestart: (listener) => inline.onRestart(listener),
     stop: async () => {
       await inline.stop();
       await logger.close();

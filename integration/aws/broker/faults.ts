@@ -18,6 +18,8 @@ export interface MessageFaultOptions {
   match?: (payload: Buffer) => boolean;
   /** Let this many matching messages through untouched before the fault applies (default 0). */
   skip?: number;
+  /** Called each time the fault takes a message. */
+  onTaken?: () => void;
 }
 
 /** What happens to a message a hook fault takes: passed on, or lost. */
@@ -39,6 +41,7 @@ interface MessageFault {
   skip: number;
   remaining: number;
   action: FaultAction;
+  onTaken?: () => void;
 }
 
 /** Faults the broker applies to the next messages that match them. */
@@ -61,8 +64,9 @@ export class MessageFaults {
     this.add(topicFilter, { kind: 'hook', run, then }, options);
   }
 
-  clear(): void {
-    this.faults = [];
+  /** Removes every fault, or those of one client and those on topics that name it. */
+  clear(clientId?: string): void {
+    this.faults = clientId === undefined ? [] : this.faults.filter((f) => f.clientId !== clientId && !f.topicFilter.split('/').includes(clientId));
   }
 
   /** Faults not yet used up. */
@@ -86,6 +90,7 @@ export class MessageFaults {
     }
     fault.remaining -= 1;
     if (fault.remaining <= 0) this.faults = this.faults.filter((f) => f !== fault);
+    fault.onTaken?.();
     return fault.action;
   }
 
@@ -96,6 +101,7 @@ export class MessageFaults {
       directions: direction === 'both' ? ['inbound', 'outbound'] : [direction],
       ...(options.clientId === undefined ? {} : { clientId: options.clientId }),
       ...(options.match === undefined ? {} : { match: options.match }),
+      ...(options.onTaken === undefined ? {} : { onTaken: options.onTaken }),
       skip: options.skip ?? 0,
       remaining: options.count ?? 1,
       action,

@@ -21,6 +21,11 @@ export interface Pkcs11CredentialStoreOptions {
   /** The parsed configuration of `aws.greengrass.crypto.Pkcs11Provider` (see `parsePkcs11ProviderConfig`). */
   provider: Pkcs11ProviderConfig;
   logger: Logger;
+  /**
+   * Called before every change to the token (each step of a sequence, the key pair generation);
+   * throwing there stops the store before that change, as a power cut would. For tests.
+   */
+  beforeChange?: (change: string) => void;
 }
 
 /**
@@ -32,11 +37,13 @@ export class Pkcs11CredentialStore implements CredentialStore {
   readonly labels: ObjectLabels;
   private readonly provider: Pkcs11ProviderConfig;
   private readonly logger: Logger;
+  private readonly beforeChange: (change: string) => void;
 
   constructor(options: Pkcs11CredentialStoreOptions) {
     this.labels = objectLabels(hsmLabelFromPaths(options.paths));
     this.provider = options.provider;
     this.logger = options.logger;
+    this.beforeChange = options.beforeChange ?? (() => undefined);
   }
 
   private session<T>(access: 'read-only' | 'read-write', work: (token: TokenSession) => T): T {
@@ -44,7 +51,10 @@ export class Pkcs11CredentialStore implements CredentialStore {
   }
 
   private run(token: TokenSession, steps: readonly TokenStep[]): void {
-    runSteps(token.session, steps, (step) => this.logger.debug('PKCS#11 token change', { step: step.name }));
+    runSteps(token.session, steps, (step) => {
+      this.beforeChange(step.name);
+      this.logger.debug('PKCS#11 token change', { step: step.name });
+    });
   }
 
   async checkSupported(algorithms: AlgorithmConfig): Promise<void> {
@@ -67,9 +77,11 @@ export class Pkcs11CredentialStore implements CredentialStore {
         id: pendingId.toString('hex'),
         keyAlgorithm: algorithms.keyAlgorithm,
       });
+      this.beforeChange(`generate key pair "${this.labels.pending}"`);
       const pair = generateKeyPairInToken(session, algorithms.keyAlgorithm, this.labels.pending, pendingId);
       const publicKeySpki = spkiOfObject(pair.publicKey);
       // Only the private key is needed from now on; the CSR carries the public key.
+      this.beforeChange(`destroy public key "${this.labels.pending}"`);
       pair.publicKey.destroy();
       return { subject: certificateSubjectDer(certificate), spki: publicKeySpki };
     });
