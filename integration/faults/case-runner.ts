@@ -57,7 +57,7 @@ export async function runCase(env: CaseEnv, core: FaultCore, fault: FaultCase, o
   });
   const notificationsBefore = standIn.model.sns.messages().length;
   const jobId = `fault-${process.pid}-${++jobCounter}`;
-  let applied = false;
+  let appliedAt: number | undefined;
   let comebacks = 0;
   const comeback = (work: () => Promise<void>): void => {
     comebacks += 1;
@@ -71,7 +71,7 @@ export async function runCase(env: CaseEnv, core: FaultCore, fault: FaultCase, o
     core,
     jobId,
     lateMs,
-    applied: () => void (applied = true),
+    applied: () => void (appliedAt ??= Date.now()),
     cutPower: () => {
       core.power.on = false;
       comeback(async () => {
@@ -93,12 +93,25 @@ export async function runCase(env: CaseEnv, core: FaultCore, fault: FaultCase, o
   try {
     onJob?.(jobId);
     standIn.model.jobs.createJob({ jobId, jobTemplateArn: env.jobTemplateArn, targets: [thingArn(standIn.model, thing)], targetSelection: 'SNAPSHOT' });
-    const settle = await untilSettled(standIn, core, jobId, env.timing, () => comebacks > 0);
+    // A late message is waited for: what it does when it finally arrives counts too.
+    const delayed = (): boolean => fault.kind === 'late' && appliedAt !== undefined && Date.now() < appliedAt + lateMs + 1_000;
+    const settle = await untilSettled(standIn, core, jobId, env.timing, () => comebacks > 0 || delayed());
     disarm();
     disarmScenario();
-    const report = await checkInvariants(standIn, core.running, { jobId, oldCertificateId, createdCertificates: created, notificationsBefore });
-    const result: CaseResult = { ...report, id: caseId(fault), point: pointId(fault.point), kind: fault.kind, scenario: fault.scenario, mode: core.mode, applied, settle, seconds: 0 };
-    if (report.outcome === 'unsettled') result.settledByNextRotation = await nextRotationSettles(env, core);
+    const terminalEventLost = fault.kind === 'lost' && appliedAt !== undefined && fault.point.kind === 'message' && fault.point.direction === 'service';
+    const report = await checkInvariants(standIn, core.running, { jobId, oldCertificateId, createdCertificates: created, notificationsBefore, terminalEventLost });
+    const result: CaseResult = {
+      ...report,
+      id: caseId(fault),
+      point: pointId(fault.point),
+      kind: fault.kind,
+      scenario: fault.scenario,
+      mode: core.mode,
+      applied: appliedAt !== undefined,
+      settle,
+      seconds: 0,
+    };
+    if (report.outcome === 'unsettled' || report.outcome === 'eventLost') result.settledByNextRotation = await nextRotationSettles(env, core);
     if (report.violations.length > 0) await repair(standIn, thing, report.facts.installedCertificateId);
     if (settle.timedOut) result.violations.push('the job did not settle in time');
     result.seconds = (Date.now() - started) / 1000;

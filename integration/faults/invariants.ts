@@ -14,6 +14,8 @@ export type Outcome =
   | 'keptNew'
   /** Ended after its commit without telling: both certificates stay until the next rotation (the case the README names). */
   | 'unsettled'
+  /** AWS IoT's job execution event never reached the backend: nothing was cleaned up; the next rotation does it. */
+  | 'eventLost'
   /** An invariant does not hold; see the violations. */
   | 'violated';
 
@@ -75,7 +77,14 @@ export function subjectThing(certificatePem: string): string | undefined {
 export async function checkInvariants(
   standIn: AwsStandIn,
   core: RunningCore,
-  job: { jobId: string; oldCertificateId: string; createdCertificates: readonly string[]; notificationsBefore: number },
+  job: {
+    jobId: string;
+    oldCertificateId: string;
+    createdCertificates: readonly string[];
+    notificationsBefore: number;
+    /** The job execution event was lost on its way to the backend, so the terminal function never ran. */
+    terminalEventLost?: boolean;
+  },
 ): Promise<InvariantReport> {
   const thingName = core.core.thingName;
   const violations: string[] = [];
@@ -121,8 +130,12 @@ export async function checkInvariants(
     progress === 'unsettled' &&
     attached.length === 2 &&
     notifications.some((n) => n.includes('after commit. It is not yet known'));
+  // Without its event the terminal function never ran: the record and the pair it names stay for
+  // the next rotation to settle, and nobody was notified (the README's second named case).
+  const eventLost =
+    job.terminalEventLost === true && (progress === 'created' || progress === 'committed') && attached.length === 2 && notifications.length === 0;
   let registryInconsistent = false;
-  if (!unsettled) {
+  if (!unsettled && !eventLost) {
     if (attached.length !== 1) {
       registryInconsistent = true;
       violations.push(`the thing holds ${attached.length} certificates`);
@@ -134,8 +147,8 @@ export async function checkInvariants(
   }
 
   const keptNew = notifications.some((n) => n.includes('but the device kept the new certificate'));
-  if ((status === 'FAILED' || status === 'TIMED_OUT') && notifications.length === 0) violations.push(`${status} without a notification`);
-  if ((status === 'FAILED' || status === 'TIMED_OUT') && !unsettled && !keptNew && installedCertificateId !== job.oldCertificateId) {
+  if ((status === 'FAILED' || status === 'TIMED_OUT') && notifications.length === 0 && !eventLost) violations.push(`${status} without a notification`);
+  if ((status === 'FAILED' || status === 'TIMED_OUT') && !unsettled && !eventLost && !keptNew && installedCertificateId !== job.oldCertificateId) {
     violations.push(`${status} but the core is not on its old certificate`);
   }
   if (status !== 'SUCCEEDED' && status !== 'FAILED' && status !== 'TIMED_OUT') violations.push(`the execution ended ${status}`);
@@ -149,11 +162,13 @@ export async function checkInvariants(
   const outcome: Outcome =
     violations.length > 0
       ? 'violated'
-      : status === 'SUCCEEDED'
-        ? 'succeeded'
-        : unsettled
-          ? 'unsettled'
-          : keptNew
+      : eventLost
+        ? 'eventLost'
+        : status === 'SUCCEEDED'
+          ? 'succeeded'
+          : unsettled
+            ? 'unsettled'
+            : keptNew
             ? 'keptNew'
             : status === 'TIMED_OUT'
               ? 'timedOut'

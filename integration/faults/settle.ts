@@ -14,7 +14,9 @@ export interface CaseTiming {
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** States of a core that is not running its component; only `stopped` and `killed` stay so by themselves. */
 const DOWN = new Set(['off', 'stopped', 'killed', 'restarting']);
+const STAYS_DOWN = new Set(['stopped', 'killed']);
 
 /** What happened while waiting for a job to settle. */
 export interface SettleReport {
@@ -57,7 +59,8 @@ export async function untilSettled(
     if (DOWN.has(state)) {
       idleSince = undefined;
       downSince ??= Date.now();
-      if (terminal || Date.now() - downSince > timing.inProgressTimeoutMs + stallMs) {
+      const longDown = Date.now() - downSince;
+      if (STAYS_DOWN.has(state) && longDown > 2 * timing.downtimeMs && (terminal || longDown > timing.inProgressTimeoutMs + stallMs)) {
         report.bootedAfterLostRestart = true;
         core.power.on = true;
         await core.running.start();
