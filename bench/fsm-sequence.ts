@@ -1,5 +1,5 @@
 import { initialState, transition } from '../component/src/fsm/index.js';
-import type { JobExecution } from '../component/src/protocol/inbound.js';
+import { ROTATE_CERTIFICATE_OPERATION, type JobExecution } from '../shared/contract/index.js';
 import type { RotatorEvent, RotatorState, StateName } from '../component/src/fsm/index.js';
 
 /** One life of a component instance: it starts fresh, then handles `events` in order. */
@@ -12,7 +12,7 @@ export interface Life {
 const JOB_ID = 'bench-rotation-1';
 
 function execution(status: 'QUEUED' | 'IN_PROGRESS'): JobExecution {
-  return { jobId: JOB_ID, status, jobDocument: { operation: 'ROTATE_CERTIFICATE' }, versionNumber: 1, executionNumber: 1 };
+  return { jobId: JOB_ID, status, jobDocument: { operation: ROTATE_CERTIFICATE_OPERATION }, versionNumber: 1, executionNumber: 1 };
 }
 
 /**

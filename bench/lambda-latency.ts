@@ -2,12 +2,14 @@ import { runFleetInChild } from './fleet/spawn.js';
 import { FLEET_CLOCK_SCALE, fleetAlerts } from './fleet-rotation.js';
 import { ms } from './report.js';
 import type { Benchmark, BenchContext, BenchResult } from './types.js';
+import { backendResourceNames } from '../shared/contract/index.js';
 
 /** The backend's rule functions as deployBackend names them, in the order a rotation calls them. */
+const FUNCTIONS = backendResourceNames().functions;
 const HANDLERS = [
-  ['create', 'AWSLabsCertificateRotatorCreateCertificate'],
-  ['commit', 'AWSLabsCertificateRotatorCommitCertificate'],
-  ['terminal', 'AWSLabsCertificateRotatorJobExecutionTerminal'],
+  ['create', FUNCTIONS.createCertificate],
+  ['commit', FUNCTIONS.commitCertificate],
+  ['terminal', FUNCTIONS.jobExecutionTerminal],
 ] as const;
 
 const ROTATIONS = { full: 50, quick: 10 };

@@ -2,7 +2,7 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CertificateRotatorStack } from '../lib/certificate-rotator-stack.js';
-import { DEFAULT_NAME_PREFIX } from '../lib/wire-contract.js';
+import { DEFAULT_NAME_PREFIX } from '../../shared/contract/index.js';
 
 const app = new App();
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));

@@ -1,7 +1,8 @@
 import { RemovalPolicy, Token } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import * as z from 'zod';
-import { DEFAULT_NAME_PREFIX, PCA_SIGNING_ALGORITHMS, type PcaSigningAlgorithm } from './wire-contract.js';
+import { DEFAULT_NAME_PREFIX } from '../../shared/contract/index.js';
+import { PCA_SIGNING_ALGORITHMS, type PcaSigningAlgorithm } from '../src/issuers/pca-signing-algorithms.js';
 
 /** Who signs the new device certificates. */
 export type CertificateIssuerKind = 'iot' | 'pca';

@@ -13,14 +13,16 @@ import {
 import { JobExecutionEvents } from './job-execution-events.js';
 import { acknowledgeWildcards, type Wildcard } from './nag-acknowledgements.js';
 import { RotatorFunction } from './rotator-function.js';
+import { backendResourceNames, JOB_DOCUMENT, NOTIFICATION_SUBJECT, renderRuleSql } from '../../shared/contract/index.js';
 import {
   commitCertificateStatements,
   createCertificateStatements,
   jobExecutionTerminalStatements,
+  REPLY_TOPICS,
   type PolicyScope,
 } from './rotator-policies.js';
 import { RotatorTopicRule } from './rotator-topic-rule.js';
-import { JOB_DOCUMENT, NOTIFICATION_DISPLAY_NAME, REPLY_TOPICS, RULE_SQL } from './wire-contract.js';
+
 
 export type { CertificateRotatorBackendProps, JobRolloutSettings, CertificateIssuerKind } from './backend-props.js';
 
@@ -63,19 +65,21 @@ export class CertificateRotatorBackend extends Construct {
     this.settings = settings;
     this.issuer = settings.issuer;
     const prefix = settings.namePrefix;
-    this.shadowName = prefix;
+    const names = backendResourceNames(prefix);
+    const ruleSql = renderRuleSql();
+    this.shadowName = names.shadow;
     const policyScope: PolicyScope = { scope: this, shadowName: this.shadowName };
     const logs = { logRetention: settings.logRetention, logRemovalPolicy: settings.logRemovalPolicy };
 
     this.notificationTopic = new sns.Topic(this, 'NotificationTopic', {
-      topicName: `${prefix}Notification`,
-      displayName: NOTIFICATION_DISPLAY_NAME,
+      topicName: names.notificationTopic,
+      displayName: NOTIFICATION_SUBJECT,
       masterKey: kms.Alias.fromAliasName(this, 'SnsManagedKey', 'alias/aws/sns'),
       enforceSSL: true,
     });
 
     this.jobTemplate = new iot.CfnJobTemplate(this, 'JobTemplate', {
-      jobTemplateId: prefix,
+      jobTemplateId: names.jobTemplate,
       description: 'Rotates the certificate and private key of AWS IoT Greengrass core devices',
       document: JOB_DOCUMENT,
       jobExecutionsRolloutConfig: {
@@ -90,7 +94,7 @@ export class CertificateRotatorBackend extends Construct {
     });
 
     this.createCertificate = new RotatorFunction(this, 'CreateCertificate', {
-      functionName: `${prefix}CreateCertificate`,
+      functionName: names.functions.createCertificate,
       description: 'AWS Labs Certificate Rotator: CreateCertificate',
       handler: 'create-certificate',
       // Private CA issuance alone may wait up to 30 s; the rest is a handful of IoT calls
@@ -110,7 +114,7 @@ export class CertificateRotatorBackend extends Construct {
     });
 
     this.commitCertificate = new RotatorFunction(this, 'CommitCertificate', {
-      functionName: `${prefix}CommitCertificate`,
+      functionName: names.functions.commitCertificate,
       description: 'AWS Labs Certificate Rotator: CommitCertificate',
       handler: 'commit-certificate',
       timeout: Duration.seconds(10),
@@ -121,7 +125,7 @@ export class CertificateRotatorBackend extends Construct {
     });
 
     this.jobExecutionTerminal = new RotatorFunction(this, 'JobExecutionTerminal', {
-      functionName: `${prefix}JobExecutionTerminal`,
+      functionName: names.functions.jobExecutionTerminal,
       description: 'AWS Labs Certificate Rotator: JobExecutionTerminal',
       handler: 'job-execution-terminal',
       // Deleting a certificate retries DeleteCertificate while DetachThingPrincipal propagates,
@@ -149,18 +153,18 @@ export class CertificateRotatorBackend extends Construct {
     );
 
     this.createCertificateRule = new RotatorTopicRule(this, 'CreateCertificateRule', {
-      ruleName: `${prefix}CreateCertificate`,
-      sql: RULE_SQL.createCertificate,
+      ruleName: names.rules.createCertificate,
+      sql: ruleSql.createCertificate,
       target: this.createCertificate.function,
     }).rule;
     this.commitCertificateRule = new RotatorTopicRule(this, 'CommitCertificateRule', {
-      ruleName: `${prefix}CommitCertificate`,
-      sql: RULE_SQL.commitCertificate,
+      ruleName: names.rules.commitCertificate,
+      sql: ruleSql.commitCertificate,
       target: this.commitCertificate.function,
     }).rule;
     this.jobExecutionTerminalRule = new RotatorTopicRule(this, 'JobExecutionTerminalRule', {
-      ruleName: `${prefix}JobExecutionTerminal`,
-      sql: RULE_SQL.jobExecutionTerminal,
+      ruleName: names.rules.jobExecutionTerminal,
+      sql: ruleSql.jobExecutionTerminal,
       target: this.jobExecutionTerminal.function,
     }).rule;
 

@@ -1,7 +1,7 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { CertificateRotatorBackend } from './certificate-rotator-backend.js';
-import { PCA_SIGNING_ALGORITHMS, type PcaSigningAlgorithm } from './wire-contract.js';
+import { PCA_SIGNING_ALGORITHMS, type PcaSigningAlgorithm } from '../src/issuers/pca-signing-algorithms.js';
 
 /** The CDK context variables the stack reads, with what each means (shown when one is missing). */
 export const CONTEXT_VARIABLES = {

@@ -4,6 +4,7 @@ import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Provider } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { backendResourceNames } from '../../shared/contract/index.js';
 import { acknowledgeWildcards } from './nag-acknowledgements.js';
 import { RotatorFunction } from './rotator-function.js';
 import { jobExecutionEventsStatements } from './rotator-policies.js';
@@ -30,7 +31,7 @@ export class JobExecutionEvents extends Construct {
   constructor(scope: Construct, id: string, props: JobExecutionEventsProps) {
     super(scope, id);
 
-    const functionName = `${props.namePrefix}CustomResourceJobExecutionEvents`;
+    const functionName = backendResourceNames(props.namePrefix).jobExecutionEventsFunction;
     this.handler = new RotatorFunction(this, 'OnEvent', {
       functionName,
       description: 'AWS Labs Certificate Rotator: enables AWS IoT job execution events',

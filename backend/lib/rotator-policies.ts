@@ -1,7 +1,7 @@
 import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
-import { REPLY_TOPICS } from './wire-contract.js';
+import { replyTopic, type RequestKind } from '../../shared/contract/index.js';
 
 /**
  * What each backend function may do: exactly the calls its code makes (backend/test/cdk checks the
@@ -45,6 +45,14 @@ export function anyCertArn(p: PolicyScope): string {
 export function anyJobArn(p: PolicyScope): string {
   return iotArn(p, 'job', '*');
 }
+
+const replyTopicsOf = (kind: RequestKind): readonly string[] => [replyTopic(kind, '*', 'accepted'), replyTopic(kind, '*', 'rejected')];
+
+/** Reply topics (IAM resource names, `*` for the thing name) each function may publish on. */
+export const REPLY_TOPICS = {
+  createCertificate: replyTopicsOf('create'),
+  commitCertificate: replyTopicsOf('commit'),
+} as const;
 
 export function replyTopicArns(p: PolicyScope, fn: keyof typeof REPLY_TOPICS): string[] {
   return REPLY_TOPICS[fn].map((topic) => iotArn(p, 'topic', topic));

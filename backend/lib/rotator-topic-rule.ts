@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as iot from 'aws-cdk-lib/aws-iot';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { RULE_SQL_VERSION } from './wire-contract.js';
+import { RULE_SQL_VERSION } from '../../shared/contract/index.js';
 
 /** Properties of {@link RotatorTopicRule}. */
 export interface RotatorTopicRuleProps {

@@ -8,15 +8,4 @@ export type { ClientConfig } from './aws/clients.js';
 export type { InvocationContext } from './runtime/time-budget.js';
 export type { CertificateIssuer, CertificateIssuerFactory, IssuedCertificate } from './issuers/certificate-issuer.js';
 export type { PrivateCaSettings } from './issuers/private-ca-issuer.js';
-export {
-  DEFAULT_NAME_PREFIX,
-  JOB_DOCUMENT,
-  NOTIFICATION_SUBJECT,
-  PCA_SIGNING_ALGORITHMS,
-  replyTopic,
-  requestTopic,
-  SHADOW_NAME,
-  type PcaSigningAlgorithm,
-  type ReplyKind,
-  type RequestKind,
-} from './wire-contract.js';
+export { PCA_SIGNING_ALGORITHMS, type PcaSigningAlgorithm } from './issuers/pca-signing-algorithms.js';

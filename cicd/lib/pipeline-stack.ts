@@ -6,7 +6,7 @@ import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
 import type { Construct } from 'constructs';
 import { readGdkConfig } from '../../component/build/gdk-config.js';
-import { DEFAULT_NAME_PREFIX } from '../../backend/lib/wire-contract.js';
+import { DEFAULT_NAME_PREFIX } from '../../shared/contract/index.js';
 import { ArtifactStore } from './artifact-store.js';
 import { BuildProject } from './build-project.js';
 import { acknowledgePipelineFindings } from './nag-acknowledgements.js';

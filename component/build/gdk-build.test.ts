@@ -6,10 +6,11 @@ import { fileURLToPath } from 'node:url';
 import AdmZip from 'adm-zip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { COMPONENT_NAME, publishTopicPatterns, subscriptionTopicPatterns } from '../../shared/contract/index.js';
 import { buildComponent, type BuildResult } from './gdk-build.js';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const COMPONENT = 'aws.greengrass.labs.CertificateRotator';
+const COMPONENT = COMPONENT_NAME;
 
 interface Recipe {
   ComponentName: string;
@@ -104,25 +105,14 @@ describe('component build', () => {
     const policies = (defaults.accessControl as Record<string, Record<string, { operations: string[]; resources: string[] }>>)[
       'aws.greengrass.ipc.mqttproxy'
     ]!;
-    const jobs = '$aws/things/{iot:thingName}/jobs';
-    const cert = 'awslabs/things/{iot:thingName}/certificate';
+    const thing = '{iot:thingName}';
     expect(policies[`${COMPONENT}:mqttproxy:1`]).toMatchObject({
       operations: ['aws.greengrass#PublishToIoTCore'],
-      resources: [`${jobs}/+/get`, `${jobs}/+/update`, `${cert}/create`, `${cert}/commit`],
+      resources: publishTopicPatterns(thing),
     });
     expect(policies[`${COMPONENT}:mqttproxy:2`]).toMatchObject({
       operations: ['aws.greengrass#SubscribeToIoTCore'],
-      resources: [
-        `${jobs}/notify-next`,
-        `${jobs}/+/get/accepted`,
-        `${jobs}/+/get/rejected`,
-        `${jobs}/+/update/accepted`,
-        `${jobs}/+/update/rejected`,
-        `${cert}/create/accepted`,
-        `${cert}/create/rejected`,
-        `${cert}/commit/accepted`,
-        `${cert}/commit/rejected`,
-      ],
+      resources: subscriptionTopicPatterns(thing),
     });
   });
 

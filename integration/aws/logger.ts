@@ -1,4 +1,4 @@
-import type { Logger } from '../../component/src/runtime/logger.js';
+import type { Logger } from '../../shared/logging/logger.js';
 
 const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof LEVELS)[number];

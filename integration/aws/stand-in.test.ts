@@ -1,11 +1,11 @@
 import { DescribeThingCommand, IoTClient } from '@aws-sdk/client-iot';
 import { IoTDataPlaneClient, PublishCommand } from '@aws-sdk/client-iot-data-plane';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Logger } from '../../component/src/runtime/logger.js';
+import type { Logger } from '../../shared/logging/logger.js';
 import { LocalAuthorities } from './model/ca/local-authorities.js';
 import { type AwsStandIn, startAwsStandIn } from './stand-in.js';
-import { makeCsr } from './test-support/csr.js';
-import { connectDevice, type DeviceConnection } from './test-support/mqtt-device.js';
+import { makeCsr } from '../test/support/aws/csr.js';
+import { connectDevice, type DeviceConnection } from '../test/support/aws/mqtt-device.js';
 
 const silent: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 const CREATE_SQL =

@@ -1,18 +1,18 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { CreateJobCommand, IoTClient } from '@aws-sdk/client-iot';
-import { startAwsStandIn } from '../aws/stand-in.js';
-import { stderrLogger } from '../aws/logger.js';
+import { startAwsStandIn, stderrLogger } from '../aws/index.js';
 import { deployBackend, standInClientConfig } from '../local/deploy-backend.js';
 import { provisionFleet } from '../local/fleet.js';
 import type { RunningCore } from '../local/fleet-runner.js';
 import { provisionHsmFleet } from '../local/hsm-fleet.js';
 import { standInTimeScale, startFleet } from '../local/start-fleet.js';
 import { verifyCore } from '../local/verify-fleet.js';
-import { watchJob } from '../../tools/lib/job-watch.js';
-import { ProgressLine, renderProgress } from '../../tools/lib/progress-bar.js';
+import { watchJob } from '../../shared/operator/job-watch.js';
+import { ProgressLine, renderProgress } from '../../shared/operator/progress-bar.js';
 import { DEMO_USAGE, parseDemoOptions, type DemoOptions } from './options.js';
 import { countOutcomes, formatSummary, type DemoSummary } from './summary.js';
+import { backendResourceNames } from '../../shared/contract/index.js';
 
 const THING_GROUP = 'CertificateRotatorDemoFleet';
 
@@ -27,7 +27,7 @@ async function runDemo(options: DemoOptions, say: (line: string) => void): Promi
   try {
     say(`Local AWS IoT stand-in: MQTT mTLS on ${standIn.mqtt.host}:${standIn.mqtt.port}, AWS APIs on ${standIn.http?.endpoint}`);
     const backend = await deployBackend(standIn, { issuer: options.issuer, logLevel: 'ERROR' });
-    say(`Backend deployed: job template AWSLabsCertificateRotator, 3 rules, SNS topic${backend.pcaCaArn() ? `, Private CA ${backend.pcaCaArn()}` : ''}`);
+    say(`Backend deployed: job template ${backendResourceNames().jobTemplate}, 3 rules, SNS topic${backend.pcaCaArn() ? `, Private CA ${backend.pcaCaArn()}` : ''}`);
     const provision = options.hsm ? provisionHsmFleet : provisionFleet;
     const cores = await provision(standIn, { count: options.devices, workDir, thingGroupName: THING_GROUP, algorithms });
     say(`Provisioned ${cores.length} Greengrass cores under ${workDir}${options.hsm ? ', each with its key in its own SoftHSM2 token' : ''}`);

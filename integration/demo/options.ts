@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { KEY_ALGORITHMS, SIGNING_ALGORITHMS } from '../../component/src/config/algorithms.js';
 import { validateAlgorithmConfig } from '../../component/src/config/validate.js';
-import { P521_WITH_HSM_MESSAGE } from '../../component/src/credentials/pkcs11/token-support.js';
+import { P521_WITH_HSM_MESSAGE } from '../../component/src/credentials/pkcs11/index.js';
 
 /** Above this many cores the demo runs them inline: each process-mode core is a Node.js process. */
 export const PROCESS_MODE_LIMIT = 10;

@@ -1,6 +1,6 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import type { IotMessage, IotMqtt, Qos } from '../../component/src/transport/iot-mqtt.js';
-import { topicMatches } from '../common/topic-match.js';
+import { topicMatches } from '../../shared/mqtt/topic-match.js';
 
 export interface DirectMqttOptions {
   host: string;

@@ -1,5 +1,5 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
-import type { Logger } from '../../component/src/runtime/logger.js';
+import type { Logger } from '../../shared/logging/logger.js';
 
 export interface ClosableLogger extends Logger {
   close(): Promise<void>;

@@ -2,8 +2,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import type { AlgorithmConfig } from '../../component/src/config/algorithms.js';
+import { COMPONENT_NAME } from '../../shared/contract/index.js';
 
-export const COMPONENT_NAME = 'aws.greengrass.labs.CertificateRotator';
 
 /** Where one simulated core keeps its files, laid out as a Greengrass root. */
 export interface GreengrassRoot {
@@ -84,7 +84,9 @@ export async function layoutGreengrassRoot(options: LayoutOptions): Promise<Gree
 }
 
 /** Reads the certificate and key a file-mode core would connect with now. */
-export async function readFileCredentials(paths: GreengrassRoot): Promise<{ certificatePem: string; privateKeyPem: string }> {
+export async function readFileCredentials(
+  paths: Pick<GreengrassRoot, 'certificateFilePath' | 'privateKeyPath'>,
+): Promise<{ certificatePem: string; privateKeyPem: string }> {
   const [certificatePem, privateKeyPem] = await Promise.all([
     readFile(paths.certificateFilePath, 'utf8'),
     readFile(paths.privateKeyPath, 'utf8'),

@@ -2,7 +2,7 @@ import { resolveEffectiveConfig } from '../../component/src/config/effective-con
 import type { AlgorithmConfig } from '../../component/src/config/algorithms.js';
 import type { CredentialStore } from '../../component/src/credentials/credential-store.js';
 import { FileCredentialStore } from '../../component/src/credentials/file-store.js';
-import type { Logger } from '../../component/src/runtime/logger.js';
+import type { Logger } from '../../shared/logging/logger.js';
 import type { Clock, RotatorHandle } from '../../component/src/runtime/rotator-deps.js';
 import { startRotator } from '../../component/src/runtime/rotator.js';
 import { validateAlgorithmConfig } from '../../component/src/config/validate.js';

@@ -1,5 +1,5 @@
 import type { IotMessage, IotMqtt, Qos } from '../../component/src/transport/iot-mqtt.js';
-import type { Logger } from '../../component/src/runtime/logger.js';
+import type { Logger } from '../../shared/logging/logger.js';
 import { DirectMqtt } from './direct-mqtt.js';
 
 export interface BrokerAddress {

@@ -1,7 +1,7 @@
 import { CreateDeploymentCommand, GetDeploymentCommand, ListDeploymentsCommand } from '@aws-sdk/client-greengrassv2';
 import { DescribeJobCommand, DescribeJobExecutionCommand, ListJobExecutionsForJobCommand } from '@aws-sdk/client-iot';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { COMPONENT_NAME } from '../device/greengrass-root.js';
+import { COMPONENT_NAME } from '../../shared/contract/index.js';
 import { componentValidationMessage } from './validation-failure.js';
 import { ACCOUNT, awsError, CONFIG, GROUP_ARN, REGION, stubAccount, THINGS, type Behaviour } from './aws-sdk-stubs.js';
 import { createAwsTarget } from './aws-target.js';

@@ -6,8 +6,8 @@ import {
   type GreengrassV2Client,
 } from '@aws-sdk/client-greengrassv2';
 import { DescribeJobExecutionCommand, type IoTClient } from '@aws-sdk/client-iot';
-import { watchJob } from '../../tools/lib/job-watch.js';
-import { COMPONENT_NAME } from '../device/greengrass-root.js';
+import { watchJob } from '../../shared/operator/job-watch.js';
+import { COMPONENT_NAME } from '../../shared/contract/index.js';
 import type { DeploymentOutcome } from './target.js';
 import { componentValidationMessage } from './validation-failure.js';
 

@@ -8,10 +8,11 @@ import { PCA_SIGNING_ALGORITHMS, type PcaSigningAlgorithm } from '../../backend/
 import type { AwsTargetConfig } from './aws-config.js';
 import { deployConfiguration } from './aws-deployment.js';
 import type { RotationTarget } from './target.js';
+import { backendResourceNames } from '../../shared/contract/index.js';
 
 /** Names the backend's CDK app gives its job template and create-certificate function. */
-export const JOB_TEMPLATE_ID = 'AWSLabsCertificateRotator';
-export const CREATE_FUNCTION_NAME = 'AWSLabsCertificateRotatorCreateCertificate';
+export const JOB_TEMPLATE_ID = backendResourceNames().jobTemplate;
+export const CREATE_FUNCTION_NAME = backendResourceNames().functions.createCertificate;
 
 export const CLEANUP_TIMEOUT_MS = 120_000;
 export const POLL_INTERVAL_MS = 5_000;

@@ -8,7 +8,7 @@ import {
   UpdateCertificateCommand,
 } from '@aws-sdk/client-iot';
 import { GetThingShadowCommand } from '@aws-sdk/client-iot-data-plane';
-import { watchJob } from '../../tools/lib/job-watch.js';
+import { watchJob } from '../../shared/operator/job-watch.js';
 import type { RotationTarget } from './target.js';
 
 export interface AttachedCertificate {

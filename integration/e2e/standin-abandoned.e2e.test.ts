@@ -1,5 +1,6 @@
 import { DisableTopicRuleCommand, EnableTopicRuleCommand } from '@aws-sdk/client-iot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backendResourceNames } from '../../shared/contract/index.js';
 import { certificateId } from './certificate-facts.js';
 import { attachedCertificates, runRotationJob } from './fleet-facts.js';
 import { createStandInTarget, type StandInTarget } from './standin-target.js';
@@ -25,7 +26,7 @@ describe('a rotation abandoned while the core restarts', () => {
     const [thing] = await target.things();
     if (!thing) throw new Error('no core');
     const [old] = await attachedCertificates(target, thing);
-    await target.iot.send(new DisableTopicRuleCommand({ ruleName: 'AWSLabsCertificateRotatorJobExecutionTerminal' }));
+    await target.iot.send(new DisableTopicRuleCommand({ ruleName: backendResourceNames().rules.jobExecutionTerminal }));
     try {
       const job = await runRotationJob(target, 'abandoned');
       expect(job.statuses[thing]).toBe('TIMED_OUT');
@@ -37,7 +38,7 @@ describe('a rotation abandoned while the core restarts', () => {
       await expect.poll(() => target.coreConnects(thing), { timeout: 2 * RESTART_MS, interval: 500 }).toBe(true);
       expect(target.fleet[0]?.restarts()).toBe(2);
     } finally {
-      await target.iot.send(new EnableTopicRuleCommand({ ruleName: 'AWSLabsCertificateRotatorJobExecutionTerminal' }));
+      await target.iot.send(new EnableTopicRuleCommand({ ruleName: backendResourceNames().rules.jobExecutionTerminal }));
     }
   }, 120_000);
 });

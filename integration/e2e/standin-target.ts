@@ -14,6 +14,7 @@ import { provisionHsmFleet } from '../local/hsm-fleet.js';
 import { standInTimeScale, startFleet, type NucleusMode } from '../local/start-fleet.js';
 import { componentValidationMessage } from './validation-failure.js';
 import type { RotationTarget } from './target.js';
+import { backendResourceNames } from '../../shared/contract/index.js';
 
 export interface StandInTargetOptions {
   devices?: number;
@@ -83,7 +84,7 @@ export async function createStandInTarget(options: StandInTargetOptions = {}): P
     iot,
     iotData,
     thingGroupName: THING_GROUP,
-    jobTemplateId: 'AWSLabsCertificateRotator',
+    jobTemplateId: backendResourceNames().jobTemplate,
     // In-progress timeout (5 AWS minutes) plus the rollout, scaled, with room for a slow machine.
     jobTimeoutMs: (6 * 60_000) / awsTimeScale + 30_000,
     pollIntervalMs: 200,

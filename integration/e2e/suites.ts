@@ -5,6 +5,9 @@ import { MISMATCHED_ALGORITHM_PAIRS, VALID_ALGORITHM_PAIRS } from '../../compone
 import { certificateFacts, certificateId } from './certificate-facts.js';
 import { attachedCertificates, deactivateNewCertificates, runRotationJob, type JobResult } from './fleet-facts.js';
 import type { RotationTarget } from './target.js';
+import { backendResourceNames } from '../../shared/contract/index.js';
+
+const RULES = backendResourceNames().rules;
 
 export interface SuiteOptions {
   /** Valid key/signing pairs to rotate with AWS IoT Core as issuer (default: all 21). */
@@ -163,13 +166,13 @@ export function defineRotationSuites(createTarget: () => Promise<RotationTarget>
 
     it('create disabled: every execution FAILED, old certificate in place', async () => {
       const before = await certificatesByThing(target);
-      await target.iot.send(new DisableTopicRuleCommand({ ruleName: 'AWSLabsCertificateRotatorCreateCertificate' }));
+      await target.iot.send(new DisableTopicRuleCommand({ ruleName: RULES.createCertificate }));
       try {
         const job = await runRotationJob(target, 'create-disabled');
         expectAll(job, things, 'FAILED');
         for (const thing of things) expect(job.reasons[thing]).toBe('Comms failure when creating new certificate.');
       } finally {
-        await target.iot.send(new EnableTopicRuleCommand({ ruleName: 'AWSLabsCertificateRotatorCreateCertificate' }));
+        await target.iot.send(new EnableTopicRuleCommand({ ruleName: RULES.createCertificate }));
       }
       await expectOldCertificatesKept(target, before);
     });
@@ -195,7 +198,7 @@ export function defineRotationSuites(createTarget: () => Promise<RotationTarget>
 
     it('commit disabled: every core rolls back, old certificate kept', async () => {
       const before = await certificatesByThing(target);
-      await target.iot.send(new DisableTopicRuleCommand({ ruleName: 'AWSLabsCertificateRotatorCommitCertificate' }));
+      await target.iot.send(new DisableTopicRuleCommand({ ruleName: RULES.commitCertificate }));
       try {
         const job = await runRotationJob(target, 'commit-disabled');
         expectAll(job, things, 'FAILED');
@@ -203,7 +206,7 @@ export function defineRotationSuites(createTarget: () => Promise<RotationTarget>
           expect(job.reasons[thing]).toBe('Comms failure when committing new certificate. Rollback and restart.');
         }
       } finally {
-        await target.iot.send(new EnableTopicRuleCommand({ ruleName: 'AWSLabsCertificateRotatorCommitCertificate' }));
+        await target.iot.send(new EnableTopicRuleCommand({ ruleName: RULES.commitCertificate }));
       }
       await expectOldCertificatesKept(target, before);
     });

@@ -1,4 +1,4 @@
-import { COMPONENT_NAME } from '../device/greengrass-root.js';
+import { COMPONENT_NAME } from '../../shared/contract/index.js';
 
 /**
  * The component's own reason inside the nucleus's failure cause. The nucleus wraps a rejected

@@ -1,7 +1,7 @@
-import { SHADOW_NAME } from '../../backend/src/wire-contract.js';
-import { thingArn } from '../aws/model/arn.js';
-import type { AwsStandIn } from '../aws/stand-in.js';
-import { certificateIdOf } from '../aws/model/registry/certificates.js';
+import { SHADOW_NAME } from '../../shared/contract/index.js';
+import { thingArn } from '../aws/index.js';
+import type { AwsStandIn } from '../aws/index.js';
+import { certificateIdOf } from '../aws/index.js';
 import type { FaultCore } from './fault-cores.js';
 import { armFault, type FaultKind } from './inject.js';
 import { attachedCertificates, checkInvariants, subjectThing, type InvariantReport } from './invariants.js';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { AlgorithmConfig } from '../../component/src/config/algorithms.js';
 import { FileCredentialStore } from '../../component/src/credentials/file-store.js';
 import { Pkcs11CredentialStore } from '../../component/src/credentials/pkcs11/index.js';
-import type { AwsStandIn } from '../aws/stand-in.js';
+import type { AwsStandIn } from '../aws/index.js';
 import { DirectMqtt } from '../device/direct-mqtt.js';
 import { readFileCredentials } from '../device/greengrass-root.js';
 import type { MqttConnector } from '../device/reconnecting-mqtt.js';

@@ -1,5 +1,5 @@
-import type { MessageFaultOptions } from '../aws/broker/faults.js';
-import type { AwsStandIn } from '../aws/stand-in.js';
+import type { MessageFaultOptions } from '../aws/index.js';
+import type { AwsStandIn } from '../aws/index.js';
 import type { FaultCore } from './fault-cores.js';
 import { PowerCut } from './faultable-store.js';
 import { concreteTopic, variantOf, type MessagePoint, type ProtocolPoint, type StorePoint } from './protocol-points.js';

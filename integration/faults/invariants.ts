@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
-import { SHADOW_NAME } from '../../backend/src/wire-contract.js';
-import type { AwsStandIn } from '../aws/stand-in.js';
-import { certificateIdOf } from '../aws/model/registry/certificates.js';
+import { SHADOW_NAME } from '../../shared/contract/index.js';
+import type { AwsStandIn } from '../aws/index.js';
+import { certificateIdOf } from '../aws/index.js';
 import type { RunningCore } from '../local/fleet-runner.js';
 
 /** How a job ended for the core, once everything has settled. */

@@ -1,4 +1,4 @@
-import type { Direction } from '../aws/broker/faults.js';
+import type { Direction } from '../aws/index.js';
 
 /** A message of the rotation as the broker sees it, with the thing and job written as `<thing>`, `<job>`. */
 export interface MessagePoint {

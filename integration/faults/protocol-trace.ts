@@ -1,5 +1,5 @@
-import type { Direction } from '../aws/broker/faults.js';
-import type { BrokerMessage } from '../aws/broker/iot-broker.js';
+import type { Direction } from '../aws/index.js';
+import type { BrokerMessage } from '../aws/index.js';
 import type { FaultCore } from './fault-cores.js';
 import { runCase, type CaseEnv, type FaultCase } from './case-runner.js';
 import { normalizeTopic, pointId, variantOf, type MessagePoint, type ProtocolPoint } from './protocol-points.js';

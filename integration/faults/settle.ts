@@ -1,5 +1,5 @@
-import { isTerminal } from '../aws/model/jobs/types.js';
-import type { AwsStandIn } from '../aws/stand-in.js';
+import { isTerminal } from '../aws/index.js';
+import type { AwsStandIn } from '../aws/index.js';
 import type { FaultCore } from './fault-cores.js';
 
 /** Timing of one kind of core in the matrix. */

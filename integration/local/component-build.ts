@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { buildComponent } from '../../component/build/gdk-build.js';
-import { COMPONENT_NAME } from '../device/greengrass-root.js';
+import { COMPONENT_NAME } from '../../shared/contract/index.js';
 
 export interface ComponentBuild {
   recipePath: string;

@@ -6,14 +6,12 @@ import {
   createCreateCertificateHandler,
   createJobExecutionEventsHandler,
   createJobExecutionTerminalHandler,
-  JOB_DOCUMENT,
-  SHADOW_NAME,
   type ClientConfig,
   type PcaSigningAlgorithm,
   type RotationHandler,
 } from '../../backend/src/index.js';
-import { DEFAULT_NAME_PREFIX, NOTIFICATION_DISPLAY_NAME, RULE_SQL, RULE_SQL_VERSION } from '../../backend/lib/wire-contract.js';
-import type { AwsStandIn } from '../aws/stand-in.js';
+import { backendResourceNames, JOB_DOCUMENT, NOTIFICATION_SUBJECT, renderRuleSql, RULE_SQL_VERSION, SHADOW_NAME } from '../../shared/contract/index.js';
+import type { AwsStandIn } from '../aws/index.js';
 
 export type IssuerChoice = { kind: 'iot' } | { kind: 'pca'; signingAlgorithm: PcaSigningAlgorithm };
 
@@ -61,18 +59,18 @@ export function standInClientConfig(standIn: AwsStandIn): ClientConfig & { crede
 export async function deployBackend(standIn: AwsStandIn, options: DeployBackendOptions): Promise<BackendDeployment> {
   const clientConfig = standInClientConfig(standIn);
   const { region, accountId } = standIn.model;
-  const prefix = DEFAULT_NAME_PREFIX;
+  const names = backendResourceNames();
   const iot = new IoTClient(clientConfig);
   const sns = new SNSClient(clientConfig);
   const logger = (serviceName: string): PowertoolsLogger =>
     new PowertoolsLogger({ serviceName, logLevel: options.logLevel ?? 'WARN' });
 
-  const topic = await sns.send(new CreateTopicCommand({ Name: `${prefix}Notification`, Attributes: { DisplayName: NOTIFICATION_DISPLAY_NAME } }));
+  const topic = await sns.send(new CreateTopicCommand({ Name: names.notificationTopic, Attributes: { DisplayName: NOTIFICATION_SUBJECT } }));
   const snsTopicArn = topic.TopicArn ?? '';
 
   const template = await iot.send(
     new CreateJobTemplateCommand({
-      jobTemplateId: prefix,
+      jobTemplateId: names.jobTemplate,
       description: 'Rotates the certificate and private key of AWS IoT Greengrass core devices',
       document: JOB_DOCUMENT,
       jobExecutionsRolloutConfig: {
@@ -101,39 +99,36 @@ export async function deployBackend(standIn: AwsStandIn, options: DeployBackendO
     const pca = issuer.kind === 'pca' && pcaInUse
       ? { caArn: pcaInUse, validityInDays: options.pcaValidityInDays ?? 7, signingAlgorithm: issuer.signingAlgorithm }
       : undefined;
-    return createCreateCertificateHandler({ ...common, logger: logger(`${prefix}CreateCertificate`), ...(pca ? { pca } : {}) });
+    return createCreateCertificateHandler({ ...common, logger: logger(names.functions.createCertificate), ...(pca ? { pca } : {}) });
   };
   const initialIssuer: IssuerChoice =
     options.issuer === 'pca' ? { kind: 'pca', signingAlgorithm: options.pcaSigningAlgorithm ?? 'SHA256WITHRSA' } : { kind: 'iot' };
 
   const functions = {
     createCertificate: await createFunction(initialIssuer),
-    commitCertificate: createCommitCertificateHandler({ ...common, logger: logger(`${prefix}CommitCertificate`) }),
-    jobExecutionTerminal: createJobExecutionTerminalHandler({ ...common, snsTopicArn, logger: logger(`${prefix}JobExecutionTerminal`) }),
+    commitCertificate: createCommitCertificateHandler({ ...common, logger: logger(names.functions.commitCertificate) }),
+    jobExecutionTerminal: createJobExecutionTerminalHandler({ ...common, snsTopicArn, logger: logger(names.functions.jobExecutionTerminal) }),
   };
-  const ruleNames = {
-    createCertificate: `${prefix}CreateCertificate`,
-    commitCertificate: `${prefix}CommitCertificate`,
-    jobExecutionTerminal: `${prefix}JobExecutionTerminal`,
-  };
+  const ruleNames = names.rules;
+  const ruleSql = renderRuleSql();
   const functionArn = (name: string): string => `arn:aws:lambda:${region}:${accountId}:function:${name}`;
   for (const key of Object.keys(functions) as Array<keyof typeof functions>) {
     const handler: RotationHandler = functions[key];
-    standIn.rules.registerFunction(functionArn(ruleNames[key]), (event) => handler(event));
+    standIn.rules.registerFunction(functionArn(names.functions[key]), (event) => handler(event));
     await iot.send(
       new CreateTopicRuleCommand({
         ruleName: ruleNames[key],
         topicRulePayload: {
-          sql: RULE_SQL[key],
+          sql: ruleSql[key],
           awsIotSqlVersion: RULE_SQL_VERSION,
           ruleDisabled: false,
-          actions: [{ lambda: { functionArn: functionArn(ruleNames[key]) } }],
+          actions: [{ lambda: { functionArn: functionArn(names.functions[key]) } }],
         },
       }),
     );
   }
 
-  const enableEvents = createJobExecutionEventsHandler({ clientConfig, logger: logger(`${prefix}CustomResourceJobExecutionEvents`) });
+  const enableEvents = createJobExecutionEventsHandler({ clientConfig, logger: logger(names.jobExecutionEventsFunction) });
   await enableEvents({ RequestType: 'Create' });
 
   iot.destroy();
@@ -145,7 +140,7 @@ export async function deployBackend(standIn: AwsStandIn, options: DeployBackendO
     pcaCaArn: () => pcaInUse,
     useIssuer: async (issuer) => {
       const handler = await createFunction(issuer);
-      standIn.rules.registerFunction(functionArn(ruleNames.createCertificate), (event) => handler(event));
+      standIn.rules.registerFunction(functionArn(names.functions.createCertificate), (event) => handler(event));
     },
   };
 }

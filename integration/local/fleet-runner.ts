@@ -1,5 +1,5 @@
 import type { AlgorithmConfig } from '../../component/src/config/algorithms.js';
-import type { AwsStandIn } from '../aws/stand-in.js';
+import type { AwsStandIn } from '../aws/index.js';
 import { fileLogger } from '../device/file-logger.js';
 import { InlineCore, type InlineCoreOptions } from '../device/inline-core.js';
 import type { BrokerAddress } from '../device/reconnecting-mqtt.js';

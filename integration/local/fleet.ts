@@ -1,8 +1,8 @@
 import path from 'node:path';
 import type { AlgorithmConfig } from '../../component/src/config/algorithms.js';
 import { keyFamily } from '../../component/src/config/validate.js';
-import type { Logger } from '../../component/src/runtime/logger.js';
-import type { AwsStandIn } from '../aws/stand-in.js';
+import type { Logger } from '../../shared/logging/logger.js';
+import type { AwsStandIn } from '../aws/index.js';
 import { layoutGreengrassRoot, type GreengrassRoot } from '../device/greengrass-root.js';
 
 /** The IoT policy the simulated cores use: as broad as the stand-in's default. */

@@ -1,8 +1,7 @@
 import path from 'node:path';
 import type { KeyAlgorithm } from '../../component/src/config/algorithms.js';
 import { Pkcs11CredentialStore, PKCS11_PROVIDER_COMPONENT, type HsmCredentialPaths } from '../../component/src/credentials/pkcs11/index.js';
-import type { AwsStandIn } from '../aws/stand-in.js';
-import { ALLOW_ALL_POLICY } from '../aws/model/registry/registry.js';
+import { ALLOW_ALL_POLICY, type AwsStandIn } from '../aws/index.js';
 import { layoutGreengrassRoot } from '../device/greengrass-root.js';
 import { hsmConnector, readHsmCoreSettings, type HsmCoreSettings } from '../device/hsm/hsm-core.js';
 import type { MqttConnector } from '../device/reconnecting-mqtt.js';

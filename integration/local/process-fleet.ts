@@ -1,8 +1,9 @@
 import path from 'node:path';
-import type { AwsStandIn } from '../aws/stand-in.js';
+import { subscriptionTopics } from '../../shared/contract/index.js';
+import type { AwsStandIn } from '../aws/index.js';
 import { fileLogger } from '../device/file-logger.js';
 import { readFileCredentials } from '../device/greengrass-root.js';
-import { startNucleus, type Nucleus, type NucleusOptions } from '../nucleus/index.js';
+import { startNucleus, type Nucleus, type NucleusOptions } from '../device/nucleus/index.js';
 import type { ComponentBuild } from './component-build.js';
 import type { ProvisionedCore } from './fleet.js';
 import type { FleetRunnerOptions, RunningCore } from './fleet-runner.js';
@@ -19,7 +20,7 @@ export interface ProcessFleetOptions extends FleetRunnerOptions {
 
 /** How one core's nucleus reaches its credentials, and how the fleet checks them afterwards. */
 interface CoreCredentials {
-  nucleus: Pick<NucleusOptions, 'credentials' | 'credentialPaths' | 'connect' | 'otherServices' | 'env'>;
+  nucleus: Pick<NucleusOptions, 'credentials' | 'otherServices' | 'env'>;
   probe: InstalledCredentialsProbe;
 }
 
@@ -29,11 +30,10 @@ interface CoreCredentials {
  * SOFTHSM2_CONF, and the nucleus connects with aws-crt signing inside the token.
  */
 async function coreCredentials(standIn: AwsStandIn, cores: ProvisionedCore[], hsm: boolean): Promise<CoreCredentials[]> {
-  if (!hsm) return Promise.all(cores.map(async (core) => ({ nucleus: { credentials: await readFileCredentials(core.paths) }, probe: fileCredentialsProbe(standIn, core) })));
+  if (!hsm) return Promise.all(cores.map(async (core) => ({ nucleus: { credentials: { kind: 'files', ...(await readFileCredentials(core.paths)) } }, probe: fileCredentialsProbe(standIn, core) })));
   return openHsmFleetAccess(standIn, cores).map((access) => ({
     nucleus: {
-      credentialPaths: access.credentialPaths,
-      connect: access.connect,
+      credentials: { kind: 'pkcs11', ...access.credentialPaths, connect: access.connect },
       // The nucleus takes each service's configuration itself, not the service entry around it.
       otherServices: Object.fromEntries(Object.entries(access.otherServices).map(([name, service]) => [name, service.configuration])),
       env: access.env,
@@ -42,8 +42,6 @@ async function coreCredentials(standIn: AwsStandIn, cores: ProvisionedCore[], hs
   }));
 }
 
-/** The component's rotation topics; it subscribes to them after its configuration validation. */
-const ROTATOR_SUBSCRIPTIONS = 9;
 const READY_TIMEOUT_MS = 60_000;
 
 /**
@@ -52,7 +50,8 @@ const READY_TIMEOUT_MS = 60_000;
  */
 async function componentReady(nucleus: Nucleus, thingName: string): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (nucleus.componentSubscriptions().length < ROTATOR_SUBSCRIPTIONS) {
+  const topics = subscriptionTopics(thingName).length;
+  while (nucleus.componentSubscriptions().length < topics) {
     if (Date.now() > deadline) {
       throw new Error(`${thingName}: the component did not subscribe to its topics within ${READY_TIMEOUT_MS / 1000} s; see ${nucleus.layout.logPath}`);
     }

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { AlgorithmConfig } from '../../component/src/config/algorithms.js';
-import type { AwsStandIn } from '../aws/stand-in.js';
+import type { AwsStandIn } from '../aws/index.js';
 import { buildComponent } from '../../component/build/gdk-build.js';
 import { ensureComponentBuild } from './component-build.js';
 import type { ProvisionedCore } from './fleet.js';

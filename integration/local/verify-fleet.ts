@@ -1,5 +1,4 @@
-import type { AwsStandIn } from '../aws/stand-in.js';
-import { certificateIdOf } from '../aws/model/registry/certificates.js';
+import { certificateIdOf, type AwsStandIn } from '../aws/index.js';
 import { DirectMqtt } from '../device/direct-mqtt.js';
 import { readFileCredentials } from '../device/greengrass-root.js';
 import type { ProvisionedCore } from './fleet.js';

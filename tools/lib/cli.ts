@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ProgressStream } from './progress-bar.js';
+import type { ProgressStream } from '../../shared/operator/progress-bar.js';
 
 /** Where a command writes: results on stdout, progress and diagnostics on stderr. */
 export interface CliIo {

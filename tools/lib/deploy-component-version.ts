@@ -9,8 +9,8 @@ import {
 import { DescribeJobExecutionCommand, DescribeThingGroupCommand, IoTClient } from '@aws-sdk/client-iot';
 import { UsageError, clientConfig, describeAwsError, type CliIo } from './cli.js';
 import { DEPLOY_USAGE, parseDeployArgs, type DeployOptions } from './deploy-options.js';
-import { watchJob, type ExecutionSummary } from './job-watch.js';
-import { ProgressLine, renderProgress } from './progress-bar.js';
+import { watchJob, type ExecutionSummary } from '../../shared/operator/job-watch.js';
+import { ProgressLine, renderProgress } from '../../shared/operator/progress-bar.js';
 
 export interface DeployDeps {
   greengrass?: GreengrassV2Client;

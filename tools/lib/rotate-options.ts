@@ -1,8 +1,9 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { COMMON_HELP, UsageError, asUsageError, endpointSchema, parseFlags, regionSchema, secondsSchema } from './cli.js';
+import { backendResourceNames } from '../../shared/contract/index.js';
 
-export const DEFAULT_TEMPLATE_ID = 'AWSLabsCertificateRotator';
+export const DEFAULT_TEMPLATE_ID = backendResourceNames().jobTemplate;
 
 export const ROTATE_USAGE = `Usage: npm run rotate -- (--thing-group NAME | --things NAME,NAME,...) [options]
 

@@ -1,7 +1,7 @@
 import { CreateJobCommand, DescribeJobExecutionCommand, DescribeJobTemplateCommand, IoTClient } from '@aws-sdk/client-iot';
 import { UsageError, clientConfig, describeAwsError, type CliIo } from './cli.js';
-import { watchJob } from './job-watch.js';
-import { ProgressLine, renderProgress } from './progress-bar.js';
+import { watchJob } from '../../shared/operator/job-watch.js';
+import { ProgressLine, renderProgress } from '../../shared/operator/progress-bar.js';
 import { ROTATE_USAGE, parseRotateArgs, type RotateOptions, type RotateTarget } from './rotate-options.js';
 
 export interface ThingOutcome {

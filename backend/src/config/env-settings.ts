@@ -2,7 +2,7 @@ import * as z from 'zod';
 import type { ClientConfig } from '../aws/clients.js';
 import { describeIssues } from '../events/issues.js';
 import type { PrivateCaSettings } from '../issuers/private-ca-issuer.js';
-import { PCA_SIGNING_ALGORITHMS } from '../wire-contract.js';
+import { PCA_SIGNING_ALGORITHMS } from '../issuers/pca-signing-algorithms.js';
 
 /**
  * Reads a deployed function's settings from its environment (the variable names of the original).

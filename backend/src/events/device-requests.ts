@@ -1,41 +1,13 @@
-import * as z from 'zod';
-import { requestTopic, type RequestKind } from '../wire-contract.js';
+import type * as z from 'zod';
+import { thingNameSchema } from '../../../shared/contract/index.js';
 import { describeIssues } from './issues.js';
 
-/**
- * Events from the create and commit topic rules: the device's JSON payload plus the rule's
- * projections `thingName` (topic(3)), `topic`, `clientId` and `principal` (the certificate id the
- * connection authenticated with).
- */
-export const thingNameSchema = z.string().regex(/^[a-zA-Z0-9:_-]{1,128}$/, 'must be an AWS IoT thing name');
-const jobIdSchema = z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, 'must be an AWS IoT job id');
-const certificateIdSchema = z.string().regex(/^[0-9a-f]{64}$/, 'must be a certificate id (64 lower-case hex digits)');
-
-const ruleFields = {
-  jobId: jobIdSchema,
-  thingName: thingNameSchema,
-  topic: z.string(),
-  clientId: z.string().min(1),
-  principal: certificateIdSchema,
-};
-
-/** The reply topics hang under the request topic, which the rule passes in `topic`. */
-function withMatchingTopic<T extends { thingName: string; topic: string }>(kind: RequestKind) {
-  return (request: T, context: z.RefinementCtx) => {
-    if (request.topic !== requestTopic(kind, request.thingName)) {
-      context.addIssue({ code: 'custom', path: ['topic'], message: `must be ${requestTopic(kind, request.thingName)}` });
-    }
-  };
-}
-
-export const createRequestSchema = z
-  .object({ ...ruleFields, csr: z.string().includes('CERTIFICATE REQUEST', { message: 'must be a PEM certificate signing request' }) })
-  .superRefine(withMatchingTopic('create'));
-
-export const commitRequestSchema = z.object(ruleFields).superRefine(withMatchingTopic('commit'));
-
-export type CreateRequest = z.infer<typeof createRequestSchema>;
-export type CommitRequest = z.infer<typeof commitRequestSchema>;
+export {
+  commitRequestSchema,
+  createRequestSchema,
+  type CommitRequest,
+  type CreateRequest,
+} from '../../../shared/contract/index.js';
 
 export type ParsedRequest<T> =
   | { ok: true; request: T }

@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { IoTClient, UpdateEventConfigurationsCommand } from '@aws-sdk/client-iot';
 import * as z from 'zod';
+import { backendResourceNames, DEFAULT_NAME_PREFIX } from '../../../shared/contract/index.js';
 import { controlPlaneConfig, type ClientConfig } from '../aws/clients.js';
 import { clientConfigFromEnv } from '../config/env-settings.js';
 import { describeIssues } from '../events/issues.js';
@@ -11,7 +12,7 @@ import { lazyHandler } from '../runtime/lazy.js';
  * which the terminal rule depends on and which are off by default in an account. Delete leaves
  * them on: other workloads in the account may rely on them too.
  */
-export const JOB_EXECUTION_EVENTS_RESOURCE_ID = 'AWSLabsCertificateRotatorJobExecutionEvents';
+export const JOB_EXECUTION_EVENTS_RESOURCE_ID = `${DEFAULT_NAME_PREFIX}JobExecutionEvents`;
 
 const eventSchema = z.object({
   RequestType: z.enum(['Create', 'Update', 'Delete']),
@@ -27,7 +28,7 @@ export type CustomResourceHandler = (event: unknown) => Promise<{ PhysicalResour
 
 export function createJobExecutionEventsHandler(settings: JobExecutionEventsSettings): CustomResourceHandler {
   const iot = new IoTClient({ ...controlPlaneConfig(settings.clientConfig), maxAttempts: 5 });
-  const logger = settings.logger ?? new Logger({ serviceName: 'AWSLabsCertificateRotatorCustomResourceJobExecutionEvents' });
+  const logger = settings.logger ?? new Logger({ serviceName: backendResourceNames().jobExecutionEventsFunction });
   return async (event) => {
     const parsed = eventSchema.safeParse(event);
     // A failed custom resource fails the deployment, which is right for a malformed request.

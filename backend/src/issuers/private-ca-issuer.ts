@@ -2,7 +2,7 @@ import { ACMPCAClient, GetCertificateCommand, IssueCertificateCommand } from '@a
 import { RegisterCertificateWithoutCACommand, type IoTClient } from '@aws-sdk/client-iot';
 import { isNamed } from '../aws/errors.js';
 import type { Invocation } from '../runtime/invocation.js';
-import type { PcaSigningAlgorithm } from '../wire-contract.js';
+import type { PcaSigningAlgorithm } from './pca-signing-algorithms.js';
 import type { CertificateIssuerFactory } from './certificate-issuer.js';
 
 export interface PrivateCaSettings {

@@ -7,7 +7,7 @@ import { certificateIds, exclusivePrincipals } from '../aws/thing-principals.js'
 import { commitRequestSchema, parseRequest, type CommitRequest } from '../events/device-requests.js';
 import type { Invocation } from '../runtime/invocation.js';
 import { RetryBudgetExhaustedError } from '../runtime/retry.js';
-import { replyTopic } from '../wire-contract.js';
+import { backendResourceNames, replyTopic } from '../../../shared/contract/index.js';
 import { prepareHandler, type HandlerSettings } from './handler-settings.js';
 import { rejectInvalidRequest } from './invalid-request.js';
 import { PRECONDITIONS_NOT_MET } from './messages.js';
@@ -18,7 +18,7 @@ export type CommitCertificateSettings = HandlerSettings;
 export function createCommitCertificateHandler(settings: CommitCertificateSettings): RotationHandler {
   const base = prepareHandler(settings, {
     label: 'commit-certificate',
-    serviceName: 'AWSLabsCertificateRotatorCommitCertificate',
+    serviceName: backendResourceNames().functions.commitCertificate,
     defaultBudgetMs: 10_000,
   });
   const clients = base.clients;

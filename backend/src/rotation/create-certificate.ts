@@ -11,7 +11,7 @@ import { selectIssuer } from '../issuers/select-issuer.js';
 import type { Invocation } from '../runtime/invocation.js';
 import type { InvocationContext } from '../runtime/time-budget.js';
 import { reserving } from '../runtime/time-budget.js';
-import { replyTopic } from '../wire-contract.js';
+import { backendResourceNames, replyTopic } from '../../../shared/contract/index.js';
 import { prepareHandler, type HandlerSettings } from './handler-settings.js';
 import { installCertificate } from './install-certificate.js';
 import { rejectInvalidRequest } from './invalid-request.js';
@@ -38,7 +38,7 @@ const rejected = (errorMsg: string): CreateReply => ({ accepted: false, errorMsg
 export function createCreateCertificateHandler(settings: CreateCertificateSettings): RotationHandler {
   const base = prepareHandler(settings, {
     label: 'create-certificate',
-    serviceName: 'AWSLabsCertificateRotatorCreateCertificate',
+    serviceName: backendResourceNames().functions.createCertificate,
     defaultBudgetMs: 60_000,
   });
   const clients = base.clients;

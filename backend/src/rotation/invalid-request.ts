@@ -1,6 +1,6 @@
 import type { HandlerClients } from '../aws/clients.js';
 import { publishReply } from '../aws/replies.js';
-import { replyTopic, type RequestKind } from '../wire-contract.js';
+import { replyTopic, type RequestKind } from '../../../shared/contract/index.js';
 import type { InvocationStart } from './handler-settings.js';
 
 /**

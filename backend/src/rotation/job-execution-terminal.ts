@@ -17,7 +17,7 @@ import { jobExecutionEventSchema, thingNameOf, type JobExecutionEvent } from '..
 import type { Invocation } from '../runtime/invocation.js';
 import { RetryBudgetExhaustedError } from '../runtime/retry.js';
 import type { RotationHandler } from './create-certificate.js';
-import { NOTIFICATION_SUBJECT } from '../wire-contract.js';
+import { backendResourceNames, NOTIFICATION_SUBJECT } from '../../../shared/contract/index.js';
 import { prepareHandler, type HandlerSettings } from './handler-settings.js';
 import { notificationPrefix, notifications } from './messages.js';
 import { keptCertificate } from './kept-certificate.js';
@@ -37,7 +37,7 @@ interface TerminalContext {
 export function createJobExecutionTerminalHandler(settings: JobExecutionTerminalSettings): RotationHandler {
   const base = prepareHandler(settings, {
     label: 'job-execution-terminal',
-    serviceName: 'AWSLabsCertificateRotatorJobExecutionTerminal',
+    serviceName: backendResourceNames().functions.jobExecutionTerminal,
     // Matches the deployed timeout (30 s: DeleteCertificate may wait for a detach).
     defaultBudgetMs: 30_000,
   });

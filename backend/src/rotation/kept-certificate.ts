@@ -1,6 +1,6 @@
 import type { RotationRecord } from '../aws/rotation-shadow.js';
 import type { JobExecutionEvent } from '../events/job-execution-event.js';
-import { KEPT_CERTIFICATE_DETAIL, ROLLBACK_FAILURE_REASONS } from '../wire-contract.js';
+import { KEPT_CERTIFICATE_DETAIL, ROLLBACK_FAILURE_REASONS } from '../../../shared/contract/index.js';
 
 /**
  * Which of a rotation's two certificates the core keeps after its job ended following an accepted
@@ -19,6 +19,6 @@ export function keptCertificate(event: JobExecutionEvent, record: RotationRecord
   if (kept === record.newCertificateId) return 'new';
   if (kept !== undefined) return undefined;
   const reason = details['DeviceFailureReason'];
-  if (event.status === 'FAILED' && typeof reason === 'string' && ROLLBACK_FAILURE_REASONS.includes(reason)) return 'old';
+  if (event.status === 'FAILED' && typeof reason === 'string' && (Object.values(ROLLBACK_FAILURE_REASONS) as string[]).includes(reason)) return 'old';
   return undefined;
 }

@@ -1,7 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { JOB_DOCUMENT } from '../../lib/wire-contract.js';
+import { JOB_DOCUMENT } from '../../../shared/contract/index.js';
 import { functionNamed, IOT, PCA_ARN, roleStatements, synthBackend, type Synthesized } from './support.js';
 
 const P = 'FleetRotator';

@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { JOB_DOCUMENT, RULE_SQL } from '../../lib/wire-contract.js';
+import { JOB_DOCUMENT, renderRuleSql } from '../../../shared/contract/index.js';
 import { allow, functionNamed, IOT, logicalIdOf, roleStatements, sortStatements, synthBackend, text, type Synthesized } from './support.js';
+
+const RULE_SQL = renderRuleSql();
 
 const P = 'AWSLabsCertificateRotator';
 

@@ -9,7 +9,7 @@ import {
   recover,
   signCsr,
   type Layout,
-} from './file-store.fixtures.js';
+} from '../../test/support/file-store-fixtures.js';
 import { certificateMatchesPrivateKey } from '../crypto/key-match.js';
 import { FileCredentialStore } from './file-store.js';
 

@@ -11,7 +11,7 @@ import {
   signCsr,
   snapshot,
   type Layout,
-} from './file-store.fixtures.js';
+} from '../../test/support/file-store-fixtures.js';
 import { FileCredentialStore } from './file-store.js';
 
 const EC = { keyAlgorithm: 'ECDSA-P256', signingAlgorithm: 'ECDSA-WITH-SHA256' } as const;

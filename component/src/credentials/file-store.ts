@@ -4,7 +4,7 @@ import type { AlgorithmConfig } from '../config/algorithms.js';
 import { csrSignatureAlgorithm } from '../crypto/signature-algorithm.js';
 import { createKeyAndCsr, subjectOfCertificate } from '../crypto/csr.js';
 import { certificateMatchesPrivateKey } from '../crypto/key-match.js';
-import type { Logger } from '../runtime/logger.js';
+import type { Logger } from '../../../shared/logging/logger.js';
 import { durableFiles, type DurableFiles } from './atomic-write.js';
 import type { CredentialStore } from './credential-store.js';
 

@@ -1,7 +1,7 @@
 import type { CredentialMode, GreengrassPaths } from '../config/effective-config.js';
 import type { CredentialStore } from '../credentials/credential-store.js';
 import { FileCredentialStore } from '../credentials/file-store.js';
-import type { Logger } from '../runtime/logger.js';
+import type { Logger } from '../../../shared/logging/logger.js';
 import { getComponentConfiguration, type IpcConfigurationClient } from '../transport/ipc-configuration.js';
 
 export interface CredentialStoreContext {

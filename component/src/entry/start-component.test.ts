@@ -4,7 +4,7 @@ import { validateAlgorithmConfig } from '../config/validate.js';
 import { credentialMode, type GreengrassPaths } from '../config/effective-config.js';
 import type { CredentialStore } from '../credentials/credential-store.js';
 import type { RotatorDeps, RotatorHandle } from '../runtime/rotator-deps.js';
-import { FakeStream, recordingLogger } from '../transport/ipc-test-fakes.js';
+import { FakeStream, recordingLogger } from '../../test/support/ipc-fakes.js';
 import { startComponent, type ComponentHost, type ComponentIpcClient } from './start-component.js';
 
 const PATHS: GreengrassPaths = {

@@ -1,4 +1,4 @@
-import type { Logger } from '../runtime/logger.js';
+import type { Logger } from '../../../shared/logging/logger.js';
 
 /** A Logger whose buffered output can be drained before the process exits. */
 export interface FlushableLogger extends Logger {

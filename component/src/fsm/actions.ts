@@ -3,14 +3,15 @@ import {
   certificateCreateTopic,
   jobUpdateTopic,
   nextJobGetTopic,
-} from '../protocol/topics.js';
+} from '../../../shared/contract/index.js';
 import {
   commitCertificatePayload,
   createCertificatePayload,
   inProgressPayload,
   nextJobGetPayload,
+  ROLLBACK_FAILURE_REASONS,
   succeededPayload,
-} from '../protocol/outbound.js';
+} from '../../../shared/contract/index.js';
 import type { Action, LogLevel, RotatorState } from './types.js';
 
 /**
@@ -22,8 +23,9 @@ export const FAILURE_REASONS = {
   rotate: 'Error rotating the certificate and private key.',
   createRejected: 'Create was rejected.',
   createTimeout: 'Comms failure when creating new certificate.',
-  commitRejected: 'Commit was rejected. Rollback and restart.',
-  commitTimeout: 'Comms failure when committing new certificate. Rollback and restart.',
+  // The backend reads these two as "the core restores its backup" (see ROLLBACK_FAILURE_REASONS).
+  commitRejected: ROLLBACK_FAILURE_REASONS.commitRejected,
+  commitTimeout: ROLLBACK_FAILURE_REASONS.commitTimeout,
   // Not the original's "Rollback completed after comms failure with new certificate.": without a
   // backup nothing was rolled back, and the core may well be running on the new certificate.
   commitRejectedNoBackup: 'Commit was rejected. No backup to roll back to: the core keeps the certificate it uses.',

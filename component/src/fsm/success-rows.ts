@@ -1,4 +1,4 @@
-import { ROTATE_CERTIFICATE_OPERATION } from '../protocol/outbound.js';
+import { ROTATE_CERTIFICATE_OPERATION } from '../../../shared/contract/index.js';
 import { currentJob, log, markInProgress, markSucceeded } from './actions.js';
 import { row, type TransitionRow } from './row.js';
 

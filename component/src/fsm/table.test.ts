@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FAILURE_REASONS } from './actions.js';
 import { TRANSITIONS } from './table.js';
-import { decide, SAMPLES, at } from './testing/fixtures.js';
+import { decide, SAMPLES, at } from '../../test/support/fsm-fixtures.js';
 import { AWAITED_EVENTS, STATE_NAMES, type Action, type AwaitKind, type RotatorEvent } from './types.js';
 
 const ANSWERING: Record<string, AwaitKind> = { subscribe: 'subscribe', scheduleResubscribe: 'resubscribe', createCsr: 'csr', rotate: 'rotate', queryFact: 'fact' };

@@ -1,5 +1,5 @@
-import { INBOUND_MESSAGE_TYPES, type JobExecution } from '../protocol/inbound.js';
-import { ROTATE_CERTIFICATE_OPERATION } from '../protocol/outbound.js';
+import { INBOUND_MESSAGE_TYPES } from '../protocol/inbound.js';
+import { ROTATE_CERTIFICATE_OPERATION, type JobExecution } from '../../../shared/contract/index.js';
 import {
   FAILURE_REASONS,
   RESTART,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { transition } from './transition.js';
-import { SAMPLES, at, decide, type SampleName } from './testing/fixtures.js';
+import { SAMPLES, at, decide, type SampleName } from '../../test/support/fsm-fixtures.js';
 import type { RotatorEvent } from './types.js';
 
 /** Row applied, per backup answer when the row depends on it; null = ignored. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { initialState, transition } from './transition.js';
 import { FAILURE_REASONS } from './actions.js';
-import { JOB, SAMPLES, THING, at, decide, effects, rotation } from './testing/fixtures.js';
+import { JOB, SAMPLES, THING, at, decide, effects, rotation } from '../../test/support/fsm-fixtures.js';
 import type { Action } from './types.js';
 
 const UPDATE = `$aws/things/${THING}/jobs/${JOB}/update`;

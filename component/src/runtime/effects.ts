@@ -1,6 +1,5 @@
 import { createHash, X509Certificate } from 'node:crypto';
-import { failedPayload } from '../protocol/outbound.js';
-import { PUBLISH_QOS, SUBSCRIBE_QOS, subscriptionTopics } from '../protocol/topics.js';
+import { failedPayload, PUBLISH_QOS, SUBSCRIBE_QOS, subscriptionTopics } from '../../../shared/contract/index.js';
 import type { Action, EffectResult } from '../fsm/types.js';
 import type { IotMessage } from '../transport/iot-mqtt.js';
 import type { Clock, RotatorDeps } from './rotator-deps.js';

@@ -1,13 +1,13 @@
 import { rm } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AlgorithmConfig } from '../config/algorithms.js';
-import { createLayout, filesWithPowerCut } from '../credentials/file-store.fixtures.js';
+import { createLayout, filesWithPowerCut } from '../../test/support/file-store-fixtures.js';
 import { FileCredentialStore } from '../credentials/file-store.js';
 import { FAILURE_REASONS } from '../fsm/actions.js';
-import { createTestCa } from '../../test-support/softhsm/test-ca.js';
-import { MemoryLogger } from './testing/memory-logger.js';
-import { FILE_STORE, PKCS11_STORE, type Disk, type StopPoint, type StoreKind } from './recovery-stores.fixtures.js';
-import { RecoveryWorld, type JobRecord, type Scenario } from './recovery-stores.world.js';
+import { createTestCa } from '../../test/support/softhsm/test-ca.js';
+import { MemoryLogger } from '../../../shared/test/support/memory-logger.js';
+import { FILE_STORE, PKCS11_STORE, type Disk, type StopPoint, type StoreKind } from '../../test/support/recovery-stores-fixtures.js';
+import { RecoveryWorld, type JobRecord, type Scenario } from '../../test/support/recovery-stores-world.js';
 
 const ALGORITHMS: AlgorithmConfig = { keyAlgorithm: 'ECDSA-P256', signingAlgorithm: 'ECDSA-WITH-SHA256' };
 

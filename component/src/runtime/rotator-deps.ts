@@ -1,7 +1,7 @@
 import type { AlgorithmConfig } from '../config/algorithms.js';
 import type { CredentialStore } from '../credentials/credential-store.js';
 import type { IotMqtt } from '../transport/iot-mqtt.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '../../../shared/logging/logger.js';
 
 /** Timers, injected so tests can drive time and many instances can share one process. */
 export interface Clock {

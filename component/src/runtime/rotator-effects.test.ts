@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FakeStore } from './testing/fake-store.js';
-import { boot, cloud, until, world, type World } from './testing/harness.js';
+import { FakeStore } from '../../test/support/fake-store.js';
+import { boot, cloud, until, world, type World } from '../../test/support/rotator-harness.js';
 
 const JOB = 'job-7';
 /** The FAILED update, naming the certificate the fake store keeps (its certificates are their own ids). */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { subscriptionTopics } from '../protocol/topics.js';
+import { subscriptionTopics } from '../../../shared/contract/index.js';
 import { startRotator } from './rotator.js';
-import { FakeStore } from './testing/fake-store.js';
-import { boot, cloud, prepare, until, world, type World } from './testing/harness.js';
+import { FakeStore } from '../../test/support/fake-store.js';
+import { boot, cloud, prepare, until, world, type World } from '../../test/support/rotator-harness.js';
 
 const THING = 'core-9';
 const JOB = 'job-1';

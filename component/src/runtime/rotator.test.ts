@@ -3,10 +3,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { subscriptionTopics } from '../protocol/topics.js';
+import { subscriptionTopics } from '../../../shared/contract/index.js';
 import { createSystemClock } from './rotator.js';
-import { FakeStore } from './testing/fake-store.js';
-import { boot, cloud, world } from './testing/harness.js';
+import { FakeStore } from '../../test/support/fake-store.js';
+import { boot, cloud, world } from '../../test/support/rotator-harness.js';
 
 const THING = 'core-1';
 const JOB = 'rotate-2024-01';

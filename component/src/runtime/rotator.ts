@@ -1,7 +1,7 @@
 import { initialState, transition } from '../fsm/transition.js';
 import type { RotatorEvent, RotatorState } from '../fsm/types.js';
 import { parseInbound } from '../protocol/inbound.js';
-import { thingNameSchema } from '../protocol/topics.js';
+import { checkedThingName } from '../../../shared/contract/index.js';
 import type { IotMessage } from '../transport/iot-mqtt.js';
 import { runEffect, type EffectContext } from './effects.js';
 import type { RotatorDeps, RotatorHandle } from './rotator-deps.js';
@@ -34,10 +34,7 @@ interface Queued {
  */
 export async function startRotator(deps: RotatorDeps): Promise<RotatorInstance> {
   const { logger, clock, thingName } = deps;
-  const validName = thingNameSchema.safeParse(thingName);
-  if (!validName.success) {
-    throw new Error(`thingName: ${validName.error.issues[0]?.message ?? 'invalid'} (got ${JSON.stringify(thingName)})`);
-  }
+  checkedThingName(thingName);
   let state: RotatorState = initialState(thingName);
   let halted = false;
   const queue: Queued[] = [];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { connectWithRetry, ipcClientConfig, ipcEndpointFromEnv, type ConnectableClient } from './ipc-client.js';
-import { recordingLogger } from './ipc-test-fakes.js';
+import { recordingLogger } from '../../test/support/ipc-fakes.js';
 
 describe('ipcEndpointFromEnv', () => {
   it('reads the socket path and token the nucleus sets', () => {

@@ -1,6 +1,6 @@
 import sdkIpc from 'aws-iot-device-sdk-v2/dist/greengrasscoreipc.js';
 import type { RpcClientConfig } from 'aws-iot-device-sdk-v2/dist/eventstream_rpc.js';
-import type { Logger } from '../runtime/logger.js';
+import type { Logger } from '../../../shared/logging/logger.js';
 
 /** The Greengrass IPC client of aws-iot-device-sdk-v2. */
 export type IpcClient = sdkIpc.Client;

@@ -7,7 +7,7 @@ import {
   type AlgorithmConfigValidator,
   type IpcConfigurationClient,
 } from './ipc-configuration.js';
-import { FakeStream, recordingLogger } from './ipc-test-fakes.js';
+import { FakeStream, recordingLogger } from '../../test/support/ipc-fakes.js';
 import type { AlgorithmConfig } from '../config/algorithms.js';
 
 /** Stand-in for config/validate.ts: accepts RSA-2048 or ECDSA-P256 with a matching family. */

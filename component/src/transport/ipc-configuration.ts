@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AlgorithmConfig } from '../config/algorithms.js';
-import type { Logger } from '../runtime/logger.js';
+import type { Logger } from '../../../shared/logging/logger.js';
 import type { IpcClient } from './ipc-client.js';
 import { describeIpcError } from './ipc-error.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { IpcMqtt, payloadToBuffer, type IpcMqttClient } from './ipc-mqtt.js';
-import { FakeStream, recordingLogger } from './ipc-test-fakes.js';
+import { FakeStream, recordingLogger } from '../../test/support/ipc-fakes.js';
 import type { IotMessage } from './iot-mqtt.js';
 
 interface Recorded {

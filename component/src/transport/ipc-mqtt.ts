@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { IpcClient } from './ipc-client.js';
 import { describeIpcError } from './ipc-error.js';
 import type { IotMessage, IotMqtt, Qos } from './iot-mqtt.js';
-import type { Logger } from '../runtime/logger.js';
+import type { Logger } from '../../../shared/logging/logger.js';
 
 /** The part of the IPC client this transport uses; tests hand in a fake. */
 export type IpcMqttClient = Pick<IpcClient, 'publishToIoTCore' | 'subscribeToIoTCore' | 'close'>;

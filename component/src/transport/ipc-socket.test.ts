@@ -14,7 +14,7 @@ import { validateAlgorithmConfig } from '../config/validate.js';
 import { connectIpc, type IpcClient } from './ipc-client.js';
 import { readAlgorithmConfiguration, subscribeToConfigurationValidation } from './ipc-configuration.js';
 import { IpcMqtt } from './ipc-mqtt.js';
-import { recordingLogger } from './ipc-test-fakes.js';
+import { recordingLogger } from '../../test/support/ipc-fakes.js';
 import type { IotMessage } from './iot-mqtt.js';
 
 const codec = new EventStreamCodec(toUtf8, fromUtf8);

@@ -1,8 +1,8 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Logger } from '../../../component/src/runtime/logger.js';
+import type { Logger } from '../../../shared/logging/logger.js';
 import { LocalAuthorities } from '../model/ca/local-authorities.js';
 import { type AwsStandIn, startAwsStandIn } from '../stand-in.js';
-import { connectDevice, type DeviceConnection } from '../test-support/mqtt-device.js';
+import { connectDevice, type DeviceConnection } from '../../test/support/aws/mqtt-device.js';
 
 const silent: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 let authorities: LocalAuthorities;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import tls from 'node:tls';
 import { Aedes, type AedesPublishPacket, type AuthenticateError, type Client, type PublishPacket } from 'aedes';
-import type { Logger } from '../../../component/src/runtime/logger.js';
+import type { Logger } from '../../../shared/logging/logger.js';
 import type { AwsModel } from '../model/aws-model.js';
 import { Listeners } from '../model/listeners.js';
 import { type ConnectionEvent, type ConnectionInfo, ConnectionTable } from './connections.js';

@@ -22,7 +22,7 @@ import {
   UpdateThingShadowCommand,
 } from '@aws-sdk/client-iot-data-plane';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiFixture, startApiFixture } from './test-support.js';
+import { type ApiFixture, startApiFixture } from '../../test/support/aws/http.js';
 
 const SHADOW = 'AWSLabsCertificateRotator';
 const json = (bytes: Uint8Array | undefined): unknown => JSON.parse(Buffer.from(bytes ?? []).toString('utf8'));

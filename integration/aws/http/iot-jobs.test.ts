@@ -27,7 +27,7 @@ import {
   UpdateJobExecutionCommand,
 } from '@aws-sdk/client-iot-jobs-data-plane';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiFixture, startApiFixture } from './test-support.js';
+import { type ApiFixture, startApiFixture } from '../../test/support/aws/http.js';
 
 const DOCUMENT = '{"operation":"ROTATE_CERTIFICATE"}';
 const ARN = 'arn:aws:iot:us-east-1:123456789012';

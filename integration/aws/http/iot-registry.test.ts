@@ -32,7 +32,7 @@ import {
   UpdateCertificateCommand,
 } from '@aws-sdk/client-iot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiFixture, makeCsr, startApiFixture } from './test-support.js';
+import { type ApiFixture, makeCsr, startApiFixture } from '../../test/support/aws/http.js';
 
 const POLICY = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iot:Connect', Resource: '*' }] });
 

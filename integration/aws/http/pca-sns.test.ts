@@ -21,7 +21,7 @@ import {
   ThrottledException,
 } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiFixture, makeCsr, startApiFixture } from './test-support.js';
+import { type ApiFixture, makeCsr, startApiFixture } from '../../test/support/aws/http.js';
 
 describe('AWS Private CA and SNS over HTTP', () => {
   let fx: ApiFixture;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../model/clock.js';
 import { AWS_API_QUOTAS, quotaOf } from './api-quotas.js';
 import { ApiRateLimits } from './rate-limits.js';
-import { startApiFixture, type ApiFixture } from './test-support.js';
+import { startApiFixture, type ApiFixture } from '../../test/support/aws/http.js';
 
 describe('ApiRateLimits', () => {
   it('lets a second of calls through at once, then one call per 1/rate seconds', () => {

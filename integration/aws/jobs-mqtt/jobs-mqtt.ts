@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Logger } from '../../../component/src/runtime/logger.js';
+import type { Logger } from '../../../shared/logging/logger.js';
 import { AwsError } from '../model/errors.js';
 import type { DeviceJobs } from '../model/jobs/device-jobs.js';
 import { JobsError, type JobsMqttErrorCode } from '../model/jobs/types.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Logger } from '../../../component/src/runtime/logger.js';
+import type { Logger } from '../../../shared/logging/logger.js';
 import type { AccountContext } from '../model/arn.js';
 import { iotArn } from '../model/arn.js';
 import { AwsError } from '../model/errors.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Logger } from '../../../component/src/runtime/logger.js';
+import type { Logger } from '../../../shared/logging/logger.js';
 import { RulesEngine } from './rules-engine.js';
 import { runSelect } from './sql-eval.js';
 import { parseSql } from './sql-parser.js';

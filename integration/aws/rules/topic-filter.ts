@@ -1,6 +1,6 @@
 // Matching lives with the rest of the stand-in's MQTT helpers; the rules engine and the broker
 // share it with the device side.
-export { topicMatches } from '../../common/topic-match.js';
+export { topicMatches } from '../../../shared/mqtt/topic-match.js';
 
 /** Whether `filter` is a syntactically valid MQTT topic filter. */
 export function isValidTopicFilter(filter: string): boolean {

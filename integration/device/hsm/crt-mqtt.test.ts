@@ -4,7 +4,7 @@ import path from 'node:path';
 import { X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Pkcs11CredentialStore } from '../../../component/src/credentials/pkcs11/index.js';
-import { MemoryLogger } from '../../../component/src/runtime/testing/memory-logger.js';
+import { MemoryLogger } from '../../../shared/test/support/memory-logger.js';
 import { stderrLogger } from '../../aws/logger.js';
 import { startAwsStandIn, type AwsStandIn } from '../../aws/stand-in.js';
 import type { ProvisionedCore } from '../../local/fleet.js';

@@ -1,6 +1,6 @@
 import { io, iot, mqtt } from 'aws-iot-device-sdk-v2';
 import type { IotMessage, IotMqtt, Qos } from '../../../component/src/transport/iot-mqtt.js';
-import { topicMatches } from '../../common/topic-match.js';
+import { topicMatches } from '../../../shared/mqtt/topic-match.js';
 
 /** Where the core's private key lives: a label in a PKCS#11 token, used through aws-crt. */
 export interface Pkcs11KeyLocation {

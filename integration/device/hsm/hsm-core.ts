@@ -1,8 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { hsmLabelFromPaths, type HsmCredentialPaths } from '../../../component/src/credentials/pkcs11/hsm-paths.js';
-import { PKCS11_PROVIDER_COMPONENT, parsePkcs11ProviderConfig, type Pkcs11ProviderConfig } from '../../../component/src/credentials/pkcs11/provider-config.js';
+import {
+  hsmLabelFromPaths,
+  PKCS11_PROVIDER_COMPONENT,
+  parsePkcs11ProviderConfig,
+  type HsmCredentialPaths,
+  type Pkcs11ProviderConfig,
+} from '../../../component/src/credentials/pkcs11/index.js';
 import type { BrokerAddress, MqttConnector } from '../reconnecting-mqtt.js';
 import { CrtMqtt } from './crt-mqtt.js';
 import type { SharedPkcs11Library } from './pkcs11-library.js';

@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parsePkcs11ProviderConfig, type Pkcs11ProviderConfig } from '../../../component/src/credentials/pkcs11/provider-config.js';
-import { findSoftHsmLibrary } from '../../../component/test-support/softhsm/softhsm-token.js';
+import { parsePkcs11ProviderConfig, type Pkcs11ProviderConfig } from '../../../component/src/credentials/pkcs11/index.js';
+import { findSoftHsmLibrary } from '../../../shared/softhsm/find-library.js';
 
 /**
  * SoftHSM2 for a whole simulated fleet: ONE configuration file (one token directory) holding one

@@ -1,12 +1,16 @@
 import { X509Certificate } from 'node:crypto';
 import * as graphene from 'graphene-pk11';
 import type { KeyAlgorithm } from '../../../component/src/config/algorithms.js';
-import { certificateTemplate } from '../../../component/src/credentials/pkcs11/certificate-object.js';
-import { generateKeyPairInToken } from '../../../component/src/credentials/pkcs11/keygen.js';
-import type { Pkcs11ProviderConfig } from '../../../component/src/credentials/pkcs11/provider-config.js';
-import { spkiOfObject } from '../../../component/src/credentials/pkcs11/public-key.js';
-import { withTokenSession } from '../../../component/src/credentials/pkcs11/session.js';
-import { certificateDer, findObject, requireObject } from '../../../component/src/credentials/pkcs11/token-objects.js';
+import {
+  certificateDer,
+  certificateTemplate,
+  findObject,
+  generateKeyPairInToken,
+  requireObject,
+  spkiOfObject,
+  withTokenSession,
+  type Pkcs11ProviderConfig,
+} from '../../../component/src/credentials/pkcs11/index.js';
 
 /**
  * What a fleet operator does to a core's HSM before Greengrass first starts: generate the key pair

@@ -13,6 +13,7 @@ import { IssueCertificateCommand } from '@aws-sdk/client-acm-pca';
 import { DeleteThingShadowCommand, UpdateThingShadowCommand } from '@aws-sdk/client-iot-data-plane';
 import { DescribeJobExecutionCommand } from '@aws-sdk/client-iot-jobs-data-plane';
 import { expect } from 'vitest';
+import { requestTopic } from '../../../../shared/contract/index.js';
 import { createCreateCertificateHandler, type CreateCertificateSettings } from '../../../src/handlers/create-certificate.js';
 import type { RotationHandler } from '../../../src/index.js';
 import {
@@ -33,7 +34,7 @@ import {
 } from './harness.js';
 
 /** Shared arrangement of the create-certificate tests: a thing mid-rotation that AWS IoT would accept. */
-export const TOPIC = `awslabs/things/${THING}/certificate/create`;
+export const TOPIC = requestTopic('create', THING);
 export const PCA_ARN = `arn:aws:acm-pca:${REGION}:123456789012:certificate-authority/11111111-2222-3333-4444-555555555555`;
 export const PCA_CERT_ARN = `${PCA_ARN}/certificate/abcdef`;
 export const POLICIES = ['GreengrassV2IoTThingPolicy', 'GreengrassTESCertificatePolicy'];

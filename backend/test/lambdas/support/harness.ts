@@ -7,7 +7,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { HandlerSettings, TimingSettings } from '../../../src/rotation/handler-settings.js';
 import type { InvocationContext } from '../../../src/runtime/time-budget.js';
-import { JOB_DOCUMENT, SHADOW_NAME } from '../../../src/wire-contract.js';
+import { backendResourceNames, JOB_DOCUMENT, SHADOW_NAME } from '../../../../shared/contract/index.js';
 
 export const REGION = 'eu-west-1';
 export const ACCOUNT = '123456789012';
@@ -19,7 +19,7 @@ export const NEW_ID = 'b'.repeat(64);
 export const OTHER_ID = 'c'.repeat(64);
 export const CSR = '-----BEGIN CERTIFICATE REQUEST-----\nMIIBdevicecsr\n-----END CERTIFICATE REQUEST-----\n';
 export const NEW_PEM = '-----BEGIN CERTIFICATE-----\nMIIBnewcertificate\n-----END CERTIFICATE-----\n';
-export const SNS_TOPIC_ARN = `arn:aws:sns:${REGION}:${ACCOUNT}:AWSLabsCertificateRotatorNotification`;
+export const SNS_TOPIC_ARN = `arn:aws:sns:${REGION}:${ACCOUNT}:${backendResourceNames().notificationTopic}`;
 
 export const certArn = (id: string): string => `arn:aws:iot:${REGION}:${ACCOUNT}:cert/${id}`;
 

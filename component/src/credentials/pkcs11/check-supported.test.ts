@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AlgorithmConfig } from '../../config/algorithms.js';
 import { VALID_ALGORITHM_PAIRS } from '../../config/validate.js';
-import { createHsmFixture, type HsmFixture } from '../../../test-support/softhsm/hsm-fixture.js';
-import { recordingLogger } from '../../../test-support/softhsm/token-inspection.js';
+import { createHsmFixture, type HsmFixture } from '../../../test/support/softhsm/hsm-fixture.js';
+import { recordingLogger } from '../../../test/support/softhsm/token-inspection.js';
 import * as graphene from 'graphene-pk11';
 import { Pkcs11CredentialStore } from './pkcs11-credential-store.js';
 import type { TokenSession } from './session.js';

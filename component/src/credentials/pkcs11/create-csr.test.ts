@@ -3,9 +3,9 @@ import type { AlgorithmConfig } from '../../config/algorithms.js';
 import { VALID_ALGORITHM_PAIRS } from '../../config/validate.js';
 import { certificateSubjectDer, certificationRequestSubjectDer } from '../../crypto/der.js';
 import * as x509 from '../../crypto/x509.js';
-import { createHsmFixture, type HsmFixture } from '../../../test-support/softhsm/hsm-fixture.js';
-import { opensslVerifyCsr } from '../../../test-support/softhsm/openssl.js';
-import { listTokenObjects, privateKeyProtection } from '../../../test-support/softhsm/token-inspection.js';
+import { createHsmFixture, type HsmFixture } from '../../../test/support/softhsm/hsm-fixture.js';
+import { opensslVerifyCsr } from '../../../test/support/softhsm/openssl.js';
+import { listTokenObjects, privateKeyProtection } from '../../../test/support/softhsm/token-inspection.js';
 
 const HSM_PAIRS = VALID_ALGORITHM_PAIRS.filter((pair) => pair.keyAlgorithm !== 'ECDSA-P521');
 

@@ -1,7 +1,7 @@
 import type { AlgorithmConfig } from '../../config/algorithms.js';
 import { buildCsr } from '../../crypto/csr.js';
 import { certificateSubjectDer } from '../../crypto/der.js';
-import type { Logger } from '../../runtime/logger.js';
+import type { Logger } from '../../../../shared/logging/logger.js';
 import type { CredentialStore } from '../credential-store.js';
 import { certificatePemToDer } from './certificate-object.js';
 import { hsmLabelFromPaths, type HsmCredentialPaths } from './hsm-paths.js';

@@ -1,8 +1,8 @@
 import { X509Certificate } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AlgorithmConfig } from '../../config/algorithms.js';
-import { createHsmFixture, type HsmFixture } from '../../../test-support/softhsm/hsm-fixture.js';
-import { listTokenObjects, tokenCertificateDer, tokenKeySignsFor } from '../../../test-support/softhsm/token-inspection.js';
+import { createHsmFixture, type HsmFixture } from '../../../test/support/softhsm/hsm-fixture.js';
+import { listTokenObjects, tokenCertificateDer, tokenKeySignsFor } from '../../../test/support/softhsm/token-inspection.js';
 import { withTokenSession } from './session.js';
 import { deleteBackupSteps, rollbackSteps, rotationSteps, runSteps, type TokenStep } from './token-steps.js';
 import { objectLabels } from './token-objects.js';

@@ -1,13 +1,13 @@
 import { createHash, generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AlgorithmConfig, KeyAlgorithm } from '../../config/algorithms.js';
-import { createHsmFixture, type HsmFixture } from '../../../test-support/softhsm/hsm-fixture.js';
+import { createHsmFixture, type HsmFixture } from '../../../test/support/softhsm/hsm-fixture.js';
 import {
   listTokenObjects,
   privateKeyProtection,
   tokenCertificateDer,
   tokenKeySignsFor,
-} from '../../../test-support/softhsm/token-inspection.js';
+} from '../../../test/support/softhsm/token-inspection.js';
 
 const LABEL = 'greengrass-core';
 

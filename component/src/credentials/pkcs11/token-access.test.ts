@@ -1,8 +1,9 @@
 import { X509Certificate } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHsmFixture, type HsmFixture } from '../../../test-support/softhsm/hsm-fixture.js';
-import { createSoftHsmToken, findSoftHsmLibrary } from '../../../test-support/softhsm/softhsm-token.js';
-import { recordingLogger, tokenCertificateDer } from '../../../test-support/softhsm/token-inspection.js';
+import { createHsmFixture, type HsmFixture } from '../../../test/support/softhsm/hsm-fixture.js';
+import { findSoftHsmLibrary } from '../../../../shared/softhsm/find-library.js';
+import { createSoftHsmToken } from '../../../test/support/softhsm/softhsm-token.js';
+import { recordingLogger, tokenCertificateDer } from '../../../test/support/softhsm/token-inspection.js';
 import { Pkcs11CredentialStore } from './pkcs11-credential-store.js';
 import { parsePkcs11ProviderConfig } from './provider-config.js';
 

@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { makeCsr, signatureAlgorithmOf, tamperCsr } from '../../test-support/csr.js';
+import { makeCsr, signatureAlgorithmOf, tamperCsr } from '../../../test/support/aws/csr.js';
 import { AwsModel } from '../aws-model.js';
 import { ManualClock } from '../clock.js';
 import { isAwsError } from '../errors.js';

@@ -7,6 +7,7 @@ import type { MessageBus } from '../message-bus.js';
 import { RolloutRate } from './rollout.js';
 import type { JobState } from './state.js';
 import { isTerminal, type JobExecution } from './types.js';
+import { notifyNextTopic } from '../../../../shared/contract/index.js';
 import { jobExecutionEvent, notifyNextExecutionView } from './views.js';
 
 export interface ExecutionChange {
@@ -77,7 +78,7 @@ export class ExecutionLifecycle {
     const payload = next
       ? { timestamp, execution: notifyNextExecutionView(next, this.state.job(next.jobId)) }
       : { timestamp };
-    this.bus.publish(`$aws/things/${thingName}/jobs/notify-next`, payload, 1);
+    this.bus.publish(notifyNextTopic(thingName), payload, 1);
   }
 
   /** Releases the job's executions window by window at the rollout rate. */

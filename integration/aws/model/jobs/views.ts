@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { jobExecutionEventTopic } from '../../../../shared/contract/index.js';
 import type { Job, JobExecution } from './types.js';
 
 const seconds = (ms: number): number => Math.floor(ms / 1000);
@@ -88,7 +89,7 @@ export function executionSummaryView(execution: JobExecution): Record<string, un
 export function jobExecutionEvent(execution: JobExecution, now: number): { topic: string; payload: Record<string, unknown> } {
   const operation = execution.status.toLowerCase();
   return {
-    topic: `$aws/events/jobExecution/${execution.jobId}/${operation}`,
+    topic: jobExecutionEventTopic(execution.jobId, operation),
     payload: {
       eventType: 'JOB_EXECUTION',
       eventId: randomUUID(),

@@ -1,3 +1,0 @@
-export * from './topics.js';
-export * from './inbound.js';
-export * from './outbound.js';

@@ -1,0 +1,263 @@
+import { readFile } from 'node:fs/promises';
+import { readFileCredentials } from '../greengrass-root.js';
+import { ReconnectingIotMqtt, ReconnectingMqtt } from '../reconnecting-mqtt.js';
+import { MQTT_PROXY_SERVICE, policiesFor } from './access-control.js';
+import type { ConfigStore, ConfigTree } from './config-store.js';
+import { proposeConfiguration, validateProposal, type ConfigurationUpdate, type DeploymentResult } from './configuration-deployment.js';
+import type { PublishedComponent } from './deployment/publish.js';
+import { linuxManifest } from './deployment/recipe.js';
+import { componentEnvironment, type DeviceLayout } from './device-layout.js';
+import type { NucleusOptions } from './nucleus-options.js';
+import { maxMessageSize, NUCLEUS_SERVICE, prepareDevice } from './prepare-device.js';
+import { IpcServer } from './ipc/ipc-server.js';
+import { configurationOperations } from './ipc/operations/configuration.js';
+import { mqttProxyOperations } from './ipc/operations/mqtt-proxy.js';
+import type { ComponentLog } from './lifecycle/component-log.js';
+import { ComponentRunner, type ComponentState } from './lifecycle/component-runner.js';
+import type { RestartChannel } from './lifecycle/restart-channel.js';
+import { MqttRouter } from './mqtt-router.js';
+import { interpolateTree, type RecipeVariableContext } from './recipe-variables.js';
+import { DEFAULT_VALIDATION_TIMEOUT_MS, ValidationBroker } from './validation-broker.js';
+
+export { NUCLEUS_SERVICE };
+export type { NucleusCredentials, NucleusOptions } from './nucleus-options.js';
+
+export type NucleusStatus = 'running' | 'restarting' | 'stopped' | 'off';
+
+/** Deploys the component and starts the nucleus. */
+export async function startNucleus(options: NucleusOptions): Promise<Nucleus> {
+  const nucleus = await Nucleus.deploy(options);
+  await nucleus.start();
+  return nucleus;
+}
+
+/**
+ * A Greengrass nucleus stand-in for one device: serves Greengrass IPC on `<root>/ipc.socket`,
+ * holds the device's AWS IoT connection, runs the deployed component's lifecycle scripts and
+ * restarts itself (reconnecting with the credentials installed then) when the Run script asks.
+ */
+export class Nucleus {
+  private statusValue: NucleusStatus = 'stopped';
+  private ipc: IpcServer | undefined;
+  private mqtt: ReconnectingIotMqtt | undefined;
+  private router: MqttRouter | undefined;
+  private runner: ComponentRunner | undefined;
+  private restarts = 0;
+  private generation = 0;
+  private readonly restartListeners: Array<() => void> = [];
+  private readonly stateListeners: Array<(state: ComponentState) => void> = [];
+  private readonly validation = new ValidationBroker();
+  private rawConfiguration: ConfigTree;
+
+  private constructor(
+    private readonly options: NucleusOptions,
+    readonly component: PublishedComponent,
+    readonly layout: DeviceLayout,
+    private readonly config: ConfigStore,
+    private readonly channel: RestartChannel,
+    private readonly log: ComponentLog,
+  ) {
+    this.rawConfiguration = config.configuration(component.name) ?? {};
+  }
+
+  /** Publishes (when given the build output), installs the artifacts and lays out the root. */
+  static async deploy(options: NucleusOptions): Promise<Nucleus> {
+    const device = await prepareDevice(options);
+    const nucleus = new Nucleus(options, device.component, device.layout, device.config, device.channel, device.log);
+    const raw = proposeConfiguration(device.defaults, device.defaults, { merge: options.componentConfiguration ?? {} });
+    device.config.setService(device.component.name, nucleus.resolve(raw), { componentType: 'GENERIC', version: device.component.version });
+    nucleus.rawConfiguration = raw;
+    await device.config.write();
+    return nucleus;
+  }
+
+  get status(): NucleusStatus {
+    return this.statusValue;
+  }
+
+  /** Restarts the Run script asked for (`systemctl restart greengrass`). */
+  get restartCount(): number {
+    return this.restarts;
+  }
+
+  get componentState(): ComponentState {
+    return this.runner?.state ?? 'NEW';
+  }
+
+  /** The component's configuration as the nucleus holds it now (interpolated). */
+  componentConfiguration(): ConfigTree {
+    return this.config.configuration(this.component.name) ?? {};
+  }
+
+  /** Topic filters the component subscribes to over IPC right now (one entry per open stream). */
+  componentSubscriptions(): string[] {
+    return this.router?.filters() ?? [];
+  }
+
+  /** Whether the nucleus's AWS IoT connection is up. */
+  get connected(): boolean {
+    return this.mqtt?.connected ?? false;
+  }
+
+  onRestart(listener: () => void): void {
+    this.restartListeners.push(listener);
+  }
+
+  onComponentState(listener: (state: ComponentState) => void): void {
+    this.stateListeners.push(listener);
+  }
+
+  componentLog(): Promise<string> {
+    return readFile(this.layout.logPath, 'utf8').catch(() => '');
+  }
+
+  /** Boots the nucleus: IPC, the AWS IoT connection with the installed credentials, the component. */
+  async start(): Promise<void> {
+    if (this.statusValue === 'running') throw new Error('the nucleus is already running');
+    const generation = ++this.generation;
+    const { options, component, layout } = this;
+    this.statusValue = 'running';
+    await this.channel.listen((request) => void (request === 'restart' ? this.restart() : this.stop()));
+    if (generation !== this.generation) {
+      // Cut short: the channel is this boot's to close unless a newer boot has taken it over.
+      if (this.statusValue !== 'running') this.channel.close();
+      return;
+    }
+    const ipc = await IpcServer.start({
+      socketPath: layout.socketPath,
+      logger: options.logger,
+      operations: [
+        ...mqttProxyOperations({
+          router: () => this.router,
+          policies: (name) => policiesFor(this.config.configuration(name), MQTT_PROXY_SERVICE).policies,
+          ...maxMessageSize(this.config.configuration(NUCLEUS_SERVICE)),
+        }),
+        ...configurationOperations({ config: this.config, validation: this.validation }),
+      ],
+    });
+    if (generation !== this.generation) {
+      // Stopped or powered off while IPC was coming up: nothing of this boot may outlive it.
+      await ipc.close();
+      return;
+    }
+    this.ipc = ipc;
+    const system = this.config.system;
+    const credentials = options.credentials;
+    this.mqtt =
+      credentials.kind === 'pkcs11'
+        ? new ReconnectingIotMqtt(credentials.connect(options.thingName), options.thingName, options.logger)
+        : new ReconnectingMqtt(options.broker, options.thingName, () => readFileCredentials(system), options.logger);
+    this.router = new MqttRouter(this.mqtt);
+    await this.mqtt.start();
+    if (generation !== this.generation) return;
+    const svcuid = ipc.issueToken(component.name);
+    const runner = new ComponentRunner({
+      name: component.name,
+      manifest: linuxManifest(component.recipe),
+      variables: () => ({ ...this.variables(), configuration: this.componentConfiguration() }),
+      env: () =>
+        componentEnvironment({
+          layout,
+          thingName: options.thingName,
+          region: options.region ?? 'us-east-1',
+          svcuid,
+          shimDir: this.channel.binDir,
+          ...(options.env ? { extra: options.env } : {}),
+        }),
+      workPath: layout.workPath,
+      log: this.log,
+      logger: options.logger,
+    });
+    runner.onStateChange((state) => {
+      for (const listener of [...this.stateListeners]) listener(state);
+    });
+    this.runner = runner;
+    void runner.start();
+  }
+
+  /** `systemctl stop greengrass`: the component is stopped, then the connection and IPC. */
+  async stop(): Promise<void> {
+    this.generation += 1;
+    this.statusValue = 'stopped';
+    const runner = this.runner;
+    this.runner = undefined;
+    await runner?.stop();
+    await this.teardown();
+  }
+
+  /** Power cut: every process of the component killed at once, the broker connection dropped. */
+  async powerCut(): Promise<void> {
+    this.generation += 1;
+    this.statusValue = 'off';
+    this.runner?.kill();
+    this.runner = undefined;
+    await this.teardown();
+  }
+
+  /** `systemctl restart greengrass`: stop, then start again after `restartDelayMs`. */
+  async restart(): Promise<void> {
+    if (this.statusValue !== 'running') return;
+    this.restarts += 1;
+    this.options.logger.info('Restarting the nucleus', { thingName: this.options.thingName, restarts: this.restarts });
+    // stop() moves the generation on before its first await; whatever moves it after that
+    // (a power cut, an explicit stop or start) happened during the stop.
+    const stopping = this.stop();
+    const generation = this.generation;
+    await stopping;
+    // A power cut or an explicit stop or start during the stop wins over this restart.
+    if (generation !== this.generation) return;
+    this.statusValue = 'restarting';
+    for (const listener of [...this.restartListeners]) listener();
+    await new Promise((resolve) => setTimeout(resolve, this.options.restartDelayMs ?? 100));
+    if (this.statusValue === 'restarting' && generation === this.generation) await this.start();
+  }
+
+  /**
+   * A deployment that changes only the component's configuration: the running component
+   * validates the proposal over IPC first; a rejection fails the deployment and changes nothing.
+   */
+  async deployConfiguration(update: ConfigurationUpdate): Promise<DeploymentResult> {
+    const name = this.component.name;
+    const defaults = this.component.recipe.ComponentConfiguration?.DefaultConfiguration ?? {};
+    const raw = proposeConfiguration(this.rawConfiguration, defaults, update);
+    const proposed = this.resolve(raw);
+    const timeout = this.options.validationTimeoutMs ?? DEFAULT_VALIDATION_TIMEOUT_MS;
+    const { deploymentId, failure } = await validateProposal(this.validation, name, proposed, timeout);
+    if (failure !== undefined) {
+      this.options.logger.warn('Configuration deployment failed', { deploymentId, component: name, reason: failure });
+      return { deploymentId, status: 'FAILED', message: failure };
+    }
+    this.rawConfiguration = raw;
+    this.config.setConfiguration(name, proposed);
+    await this.config.write();
+    return { deploymentId, status: 'SUCCEEDED', message: 'Successfully deployed' };
+  }
+
+  private variables(): RecipeVariableContext {
+    return {
+      componentName: this.component.name,
+      thingName: this.options.thingName,
+      rootPath: this.options.root,
+      artifactsPath: this.layout.artifactsPath,
+      decompressedPath: this.layout.decompressedPath,
+      workPath: this.layout.workPath,
+    };
+  }
+
+  /** Interpolates recipe variables in the configuration when the nucleus is set to. */
+  private resolve(raw: ConfigTree): ConfigTree {
+    const interpolate = this.config.configuration(NUCLEUS_SERVICE)?.interpolateComponentConfiguration === true;
+    return interpolate ? (interpolateTree(raw, this.variables()) as ConfigTree) : raw;
+  }
+
+  private async teardown(): Promise<void> {
+    this.channel.close();
+    const mqtt = this.mqtt;
+    const ipc = this.ipc;
+    this.mqtt = undefined;
+    this.router = undefined;
+    this.ipc = undefined;
+    await mqtt?.close();
+    await ipc?.close();
+  }
+}
