@@ -24,14 +24,8 @@ function directionOf(message: BrokerMessage): Direction {
  * replies, say).
  */
 export async function recordTrace(env: CaseEnv, core: FaultCore, scenario: FaultCase['scenario']): Promise<ProtocolTrace> {
-  const points: ProtocolPoint[] = [];
-  const seen = new Set<string>();
-  const add = (point: ProtocolPoint): void => {
-    const key = `${pointId(point)}|${point.kind === 'message' ? JSON.stringify(point.after ?? null) : ''}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    points.push(point);
-  };
+  const events: ProtocolPoint[] = [];
+  const add = (point: ProtocolPoint): void => void events.push(point);
   let jobId: string | undefined;
   let lastInbound: MessagePoint['after'];
   const thing = core.thingName;
@@ -57,7 +51,7 @@ export async function recordTrace(env: CaseEnv, core: FaultCore, scenario: Fault
     restarted = true;
   });
   try {
-    // A fault at a point no run passes through changes nothing.
+    // A fault at a point no run passes through changes nothing: this is a clean run.
     const result = await runCase(env, core, { point: { kind: 'message', direction: 'inbound', topic: 'never/<thing>' }, kind: 'lost', scenario }, (id) => {
       jobId = id;
     });
@@ -66,5 +60,31 @@ export async function recordTrace(env: CaseEnv, core: FaultCore, scenario: Fault
     stop();
     core.onChange = previous;
   }
-  return { scenario, points };
+  return { scenario, points: distinctPoints(events) };
+}
+
+/**
+ * One point per distinct message, restart and store change. An answer from AWS IoT keeps the
+ * device message it follows only when its topic and kind occur more than once (the two job update
+ * replies), so that its fault is placed after that message and hits the right one.
+ */
+function distinctPoints(events: readonly ProtocolPoint[]): ProtocolPoint[] {
+  const plain = (point: ProtocolPoint): string => pointId(point);
+  const occurrences = new Map<string, number>();
+  for (const event of events) occurrences.set(plain(event), (occurrences.get(plain(event)) ?? 0) + 1);
+  const points: ProtocolPoint[] = [];
+  const seen = new Set<string>();
+  for (const event of events) {
+    const point = event.kind === 'message' && (occurrences.get(plain(event)) ?? 0) < 2 ? withoutAnchor(event) : event;
+    const key = `${plain(point)}|${point.kind === 'message' ? JSON.stringify(point.after ?? null) : ''}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    points.push(point);
+  }
+  return points;
+}
+
+function withoutAnchor(point: MessagePoint): MessagePoint {
+  const { after: _after, ...rest } = point;
+  return rest;
 }
