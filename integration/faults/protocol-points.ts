@@ -36,7 +36,8 @@ export function pointId(point: ProtocolPoint): string {
   switch (point.kind) {
     case 'message': {
       const arrow = point.direction === 'inbound' ? 'device → AWS' : point.direction === 'outbound' ? 'AWS → device' : 'AWS → rules';
-      return `${arrow} ${point.topic}${point.variant === undefined ? '' : ` [${point.variant}]`}`;
+      const after = point.after === undefined ? '' : ` (after ${point.after.topic.split('/').at(-1) ?? ''}${point.after.variant === undefined ? '' : ` [${point.after.variant}]`})`;
+      return `${arrow} ${point.topic}${point.variant === undefined ? '' : ` [${point.variant}]`}${after}`;
     }
     case 'restart':
       return 'restart of Greengrass';
