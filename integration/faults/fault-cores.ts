@@ -40,9 +40,11 @@ export interface FaultCoreOptions {
   algorithms: AlgorithmConfig;
   /** Inline cores: how much faster than real time the component's timers run. */
   timeScale: number;
-  /** Process cores: the built component and where to publish it. */
+  /** Process cores: the built component, deployed through the stand-in's Greengrass to this thing group. */
   build?: Pick<ComponentBuild, 'recipePath' | 'artifactPath'>;
-  storeDir?: string;
+  /** Process cores: where gdk-config.json is (the artifact bucket's name). */
+  projectRoot?: string;
+  thingGroupName?: string;
 }
 
 /** A connection that goes silent the moment the core loses power, before the core is torn down. */
@@ -133,12 +135,13 @@ export async function startFaultCores(standIn: AwsStandIn, cores: ProvisionedCor
 }
 
 async function startProcessCores(standIn: AwsStandIn, cores: ProvisionedCore[], options: FaultCoreOptions): Promise<FaultCore[]> {
-  if (!options.build || !options.storeDir) throw new Error('process cores need the built component and a store directory');
+  if (!options.build || !options.projectRoot || !options.thingGroupName) throw new Error('process cores need the built component, the project root and their thing group');
   const running = await startProcessFleet(standIn, cores, {
     algorithms: options.algorithms,
     timeScale: options.timeScale,
     build: options.build,
-    storeDir: options.storeDir,
+    projectRoot: options.projectRoot,
+    thingGroupName: options.thingGroupName,
     hsm: options.store === 'pkcs11',
   });
   return running.map((r) => {

@@ -5,7 +5,7 @@ import { isRotationJob } from '../aws/job-execution.js';
 import {
   deleteShadow,
   readShadow,
-  recordsJob,
+  recordedJobOf,
   reportProgress,
   rotationRecordOf,
   type RotationRecord,
@@ -16,7 +16,7 @@ import { describeIssues } from '../events/issues.js';
 import { jobExecutionEventSchema, thingNameOf, type JobExecutionEvent } from '../events/job-execution-event.js';
 import type { Invocation } from '../runtime/invocation.js';
 import { RetryBudgetExhaustedError } from '../runtime/retry.js';
-import type { RotationHandler } from './create-certificate.js';
+import type { RotationHandler } from './device-request.js';
 import { backendResourceNames, NOTIFICATION_SUBJECT } from '../../../shared/contract/index.js';
 import { prepareHandler, type HandlerSettings } from './handler-settings.js';
 import { notificationPrefix, notifications } from './messages.js';
@@ -178,8 +178,10 @@ async function readRotationRecord(clients: HandlerClients, shadow: ShadowRef, jo
   }
   const record = rotationRecordOf(document);
   invocation.logger.info('Rotation record', { ...record });
-  if (record !== undefined && !recordsJob(record, jobId)) {
-    invocation.logger.info('The rotation record is about another job; leaving it', { recordJobId: record.jobId });
+  // Another job's record, or its claim while its certificate is being issued, is left alone.
+  const recordJobId = recordedJobOf(document);
+  if (recordJobId !== undefined && recordJobId !== jobId) {
+    invocation.logger.info('The rotation record is about another job; leaving it', { recordJobId });
     return { ours: false };
   }
   return { ...(record === undefined ? {} : { record }), ours: true };
