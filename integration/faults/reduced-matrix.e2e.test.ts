@@ -11,7 +11,7 @@ import { summarize } from './report.js';
 const PROTOCOL = [
   'AWS → device $aws/things/<thing>/jobs/notify-next [job]',
   'device → AWS $aws/things/<thing>/jobs/<job>/update [IN_PROGRESS]',
-  'AWS → device $aws/things/<thing>/jobs/<job>/update/accepted (after update [IN_PROGRESS])',
+  'AWS → device $aws/things/<thing>/jobs/<job>/update/accepted',
   'device → AWS awslabs/things/<thing>/certificate/create',
   'AWS → device awslabs/things/<thing>/certificate/create/accepted',
   'restart of Greengrass',
@@ -20,7 +20,6 @@ const PROTOCOL = [
   'device → AWS awslabs/things/<thing>/certificate/commit',
   'AWS → device awslabs/things/<thing>/certificate/commit/accepted',
   'device → AWS $aws/things/<thing>/jobs/<job>/update [SUCCEEDED]',
-  'AWS → device $aws/things/<thing>/jobs/<job>/update/accepted (after update [SUCCEEDED])',
   'AWS → rules $aws/events/jobExecution/<job>/succeeded',
 ];
 
