@@ -19,3 +19,5 @@ export { certificateArn, thingArn } from './model/arn.js';
 // The stand-in's crypto provider and X.509 library, for suites that forge what a device would send.
 export { cryptoProvider } from './model/ca/keys.js';
 export * as x509 from './model/ca/x509.js';
+export type { BrokerMessage } from './broker/iot-broker.js';
+export type { Direction, HookOutcome, MessageFaultOptions } from './broker/faults.js';

@@ -4,6 +4,7 @@ import { JobsMqttApi } from './jobs-mqtt/jobs-mqtt.js';
 import { stderrLogger } from './logger.js';
 import { AwsModel, type AwsModelOptions } from './model/aws-model.js';
 import { RulesEngine } from './rules/rules-engine.js';
+import { ApiRateLimits } from './http/rate-limits.js';
 import { StandInFaults } from './stand-in-faults.js';
 
 /** How long close() waits for running Lambda invocations to finish. */
@@ -19,6 +20,11 @@ export interface AwsStandInOptions extends AwsModelOptions {
    * Default true; `false` runs MQTT only.
    */
   http?: boolean | { port?: number; host?: string };
+  /**
+   * Throttle the HTTP APIs at AWS's default request-rate quotas (see http/api-quotas.ts), scaled
+   * with the AWS minute. Default true.
+   */
+  apiQuotas?: boolean;
 }
 
 export interface HttpEndpoint {
@@ -37,6 +43,8 @@ export interface AwsStandIn {
   jobsMqtt: JobsMqttApi;
   faults: StandInFaults;
   http?: HttpEndpoint;
+  /** The request-rate quotas in force, unless switched off. */
+  rateLimits?: ApiRateLimits;
   close(): Promise<void>;
 }
 
@@ -78,6 +86,7 @@ export async function startAwsStandIn(options: AwsStandInOptions = {}): Promise<
   });
 
   let http: (HttpEndpoint & { close(): Promise<void> }) | undefined;
+  const rateLimits = options.apiQuotas === false ? undefined : new ApiRateLimits({ now, minuteMs: model.timeScale.minuteMs });
   if (options.http !== false) {
     const settings = typeof options.http === 'object' ? options.http : {};
     // Loaded on demand so that an MQTT-only stand-in does not depend on the HTTP layer.
@@ -86,6 +95,7 @@ export async function startAwsStandIn(options: AwsStandInOptions = {}): Promise<
       model,
       rules,
       ...settings,
+      ...(rateLimits ? { rateLimits } : {}),
       onInternalError: (error, operation) => logger.error('HTTP operation failed', { operation, error: String(error) }),
     });
     http = { endpoint: api.endpoint, api, close: () => api.close() };
@@ -99,6 +109,7 @@ export async function startAwsStandIn(options: AwsStandInOptions = {}): Promise<
     jobsMqtt,
     faults: new StandInFaults(model, broker, rules),
     ...(http ? { http: { endpoint: http.endpoint, api: http.api } } : {}),
+    ...(rateLimits ? { rateLimits } : {}),
     async close() {
       // Lambdas still running would otherwise call an API that is gone and log errors after the
       // test; a device that keeps publishing must not hold the close up for long, though.

@@ -48,7 +48,7 @@ describe('the demo says why cores failed', () => {
     const rotations = [
       core('a', 'FAILED', FAILURE_REASONS.createTimeout),
       core('b', 'FAILED', FAILURE_REASONS.commitTimeout),
-      core('c', 'FAILED', FAILURE_REASONS.rolledBack),
+      core('c', 'FAILED', FAILURE_REASONS.commitTimeoutNoBackup),
       core('d', 'TIMED_OUT'),
       core('e', 'IN_PROGRESS'),
       core('f', 'FAILED', FAILURE_REASONS.createRejected),

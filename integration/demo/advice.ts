@@ -3,7 +3,7 @@ import { DEFAULT_MINUTE_SCALE } from './options.js';
 import type { DemoSummary } from './summary.js';
 
 /** Reasons a core gives when a reply did not come in time: what a busy machine causes. */
-const WAITED_TOO_LONG: readonly string[] = [FAILURE_REASONS.createTimeout, FAILURE_REASONS.commitTimeout, FAILURE_REASONS.rolledBack];
+const WAITED_TOO_LONG: readonly string[] = [FAILURE_REASONS.createTimeout, FAILURE_REASONS.commitTimeout, FAILURE_REASONS.commitTimeoutNoBackup];
 
 export interface Machine {
   cpus: number;

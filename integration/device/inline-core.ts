@@ -32,6 +32,12 @@ export interface InlineCoreOptions {
   restartDelayMs?: number;
   /** Shared with the other cores of this machine: key generations take turns (see CpuGate). */
   cpu?: CpuGate;
+  /**
+   * Decides each restart the component asks for: how long Greengrass takes to come back, or
+   * `stay-down` when it does not come back by itself (start() brings it back). Overrides
+   * `restartDelayMs`; for fault injection.
+   */
+  restartPolicy?: () => { delayMs: number } | 'stay-down';
 }
 
 export type CoreStatus = 'stopped' | 'running' | 'restarting' | 'killed';
@@ -136,7 +142,12 @@ export class InlineCore {
     this.status = 'restarting';
     await this.teardown();
     for (const listener of this.restartListeners) listener();
-    const delay = this.options.restartDelayMs ?? 50;
+    const policy = this.options.restartPolicy?.() ?? { delayMs: this.options.restartDelayMs ?? 50 };
+    if (policy === 'stay-down') {
+      this.status = 'stopped';
+      return;
+    }
+    const delay = policy.delayMs;
     setTimeout(() => {
       if (this.status === 'restarting') void this.start().catch((e: Error) => this.options.logger.error('Greengrass failed to start', { reason: e.message }));
     }, delay);

@@ -40,5 +40,6 @@ export function gatedKeyGeneration(store: CredentialStore, gate: CpuGate): Crede
     backupExists: () => store.backupExists(),
     installedCredentialsMatch: () => store.installedCredentialsMatch(),
     deleteBackup: () => store.deleteBackup(),
+    keptCertificateId: () => store.keptCertificateId(),
   };
 }

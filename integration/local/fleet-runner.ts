@@ -21,6 +21,8 @@ export interface RunningCore {
   powerCut(): Promise<void>;
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** Called each time the component asks Greengrass to restart. */
+  onRestart(listener: () => void): void;
   probe: InstalledCredentialsProbe;
 }
 
@@ -56,7 +58,7 @@ export interface InlineCredentials {
 /** One inline core as a RunningCore; its component logs where Greengrass would put them. */
 export function runningInlineCore(
   core: ProvisionedCore,
-  shared: { broker: BrokerAddress; clock: Clock; algorithms: AlgorithmConfig; restartDelayMs?: number; cpu?: CpuGate },
+  shared: { broker: BrokerAddress; clock: Clock; algorithms: AlgorithmConfig; restartDelayMs?: number; cpu?: CpuGate; restartPolicy?: InlineCoreOptions['restartPolicy'] },
   credentials: InlineCredentials,
 ): RunningCore {
   const logger = fileLogger(core.paths.componentLogPath, { thingName: core.thingName });
@@ -74,6 +76,7 @@ export function runningInlineCore(
     deployConfiguration: async (configuration) => inline.deployConfiguration(configuration),
     powerCut: () => inline.kill(),
     start: () => inline.start(),
+    onRestart: (listener) => inline.onRestart(listener),
     stop: async () => {
       await inline.stop();
       await logger.close();

@@ -116,6 +116,7 @@ export async function startProcessFleet(standIn: AwsStandIn, cores: ProvisionedC
       },
       powerCut: () => nucleus.powerCut(),
       start: () => nucleus.start(),
+      onRestart: (listener) => nucleus.onRestart(listener),
       stop: async () => {
         await nucleus.stop();
         await logger.close();

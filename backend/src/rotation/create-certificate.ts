@@ -11,6 +11,7 @@ import { deviceRequestHandler, rejectedWith, type DeviceReply, type RotationHand
 import { backendResourceNames } from '../../../shared/contract/index.js';
 import { prepareHandler, type HandlerSettings } from './handler-settings.js';
 import { installCertificate } from './install-certificate.js';
+import { settleEarlierRotation } from './settle-earlier-rotation.js';
 import { inspectCsr } from '../certificates/csr-policy.js';
 import { issuedCertificateProblem } from '../certificates/issued-certificate.js';
 import { retireCertificate } from '../aws/certificate-retirement.js';
@@ -63,7 +64,7 @@ interface CreateContext {
 
 async function createCertificate(request: CreateRequest, ctx: CreateContext): Promise<DeviceReply> {
   const { clients, work } = ctx;
-  const principals = await exclusivePrincipals(clients.iot, request.thingName, work);
+  const principals = await settleEarlierRotation(request, await exclusivePrincipals(clients.iot, request.thingName, work), { ...ctx, work });
   const checked = await checkPreconditions(request, principals, ctx);
   if (!checked.met) {
     work.logger.warn(PRECONDITIONS_NOT_MET, { problem: checked.problem });

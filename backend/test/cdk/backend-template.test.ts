@@ -140,7 +140,7 @@ describe('CertificateRotatorBackend with default props (AWS IoT Core issues)', (
         logStatement(fn),
         allow(['iot:DescribeEndpoint', 'iot:ListPrincipalPolicies', 'iot:ListThingPrincipalsV2', 'iot:DetachThingPrincipal'], ['*']),
         allow(['iot:DescribeCertificate', 'iot:UpdateCertificate', 'iot:DetachPolicy', 'iot:DeleteCertificate'], [`${IOT}:cert/*`]),
-        allow(['iot:GetThingShadow', 'iot:DeleteThingShadow'], [`${IOT}:thing/*/${P}`]),
+        allow(['iot:GetThingShadow', 'iot:UpdateThingShadow', 'iot:DeleteThingShadow'], [`${IOT}:thing/*/${P}`]),
         allow(['iot:GetJobDocument'], [`${IOT}:job/*`]),
         allow(['sns:Publish'], [`\${${topicId}}`]),
       ]),

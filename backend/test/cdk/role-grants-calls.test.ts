@@ -73,6 +73,8 @@ describe('each function role against the AWS calls in its handler code', () => {
     );
     // The terminal function's SNS publish is not reachable from create, although both use helpers of aws/.
     expect(callsOf('create-certificate', 'iot')).not.toContain('sns:Publish');
+    // Settling an earlier rotation and the claim read the shadow.
+    expect(callsOf('create-certificate', 'iot')).toContain('iot:GetThingShadow');
     expect(callsOf('commit-certificate', 'iot')).toContain('iot:GetThingShadow');
     expect(callsOf('create-certificate', 'iot')).toContain('iot:CreateCertificateFromCsr');
     expect(callsOf('create-certificate', 'pca')).toEqual(

@@ -8,7 +8,7 @@ import {
   ListThingPrincipalsV2Command,
   UpdateCertificateCommand,
 } from '@aws-sdk/client-iot';
-import { DeleteThingShadowCommand, GetThingShadowCommand } from '@aws-sdk/client-iot-data-plane';
+import { DeleteThingShadowCommand, GetThingShadowCommand, UpdateThingShadowCommand } from '@aws-sdk/client-iot-data-plane';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createJobExecutionTerminalHandler } from '../../src/handlers/job-execution-terminal-lambda.js';
@@ -41,7 +41,10 @@ const MESSAGES = {
   invalidJob: `${PREFIX}: INVALID job. Certificates were not cleaned up.`,
   succeededContradicting: `${PREFIX} SUCCEEDED but rotation progress was contradicting. Check core device logs for details. Old certificate was not deleted.`,
   failed: `${PREFIX} FAILED. Core device detected an error. Check job execution status details and core device logs.Old certificate is still active.`,
-  timedOutAfterCommit: `${PREFIX} TIMED OUT after commit. It is indeterminate whether the device rotated to the new certificate or rolled back to the old. Both certificates retained in the cloud. Manual intervention required to identify and delete the unused certificate.`,
+  unsettled: (status: 'FAILED' | 'TIMED OUT') =>
+    `${PREFIX} ${status} after commit. It is not yet known whether the device rotated to the new certificate or rolled back to the old, so both certificates stay active. The next rotation job of this device settles it without an operator: the certificate the device does not use is then deleted.`,
+  keptNew: (status: 'FAILED' | 'TIMED OUT') =>
+    `${PREFIX} ${status} after commit, but the device kept the new certificate. The old certificate was deleted. Check job execution status details and core device logs.`,
   timedOut: `${PREFIX} TIMED OUT. The device went offline during the rotation. Rotation cancelled. Old certificate is still active.`,
 };
 const POLICIES = ['GreengrassV2IoTThingPolicy', 'GreengrassTESCertificatePolicy'];
@@ -106,6 +109,7 @@ beforeEach(() => {
   resetMocks(mocks);
   mocks.data.on(GetThingShadowCommand).rejects(awsError('ResourceNotFoundException', 404));
   mocks.data.on(DeleteThingShadowCommand).resolves({});
+  mocks.data.on(UpdateThingShadowCommand).resolves({});
   mocks.iot.on(GetJobDocumentCommand).resolves({ document: JOB_DOCUMENT });
   mocks.iot.on(ListThingPrincipalsV2Command).resolves({ thingPrincipalObjects: [{ principal: certArn(OLD_ID) }, { principal: certArn(NEW_ID) }] });
   for (const id of [OLD_ID, NEW_ID]) {
@@ -131,36 +135,89 @@ function arrangeShadow(progress: Progress): void {
 }
 
 describe('job-execution-terminal: every status and progress', () => {
-  const table: [string, Progress, string | undefined, string[]][] = [
-    ['SUCCEEDED', 'committed', OLD_ID, []],
-    ['SUCCEEDED', 'created', undefined, [MESSAGES.succeededContradicting]],
-    ['SUCCEEDED', 'none', undefined, [MESSAGES.succeededContradicting]],
-    ['SUCCEEDED', 'malformed', undefined, [MESSAGES.succeededContradicting]],
-    ['FAILED', 'created', NEW_ID, [MESSAGES.failed]],
-    ['FAILED', 'committed', undefined, [MESSAGES.failed]],
-    ['FAILED', 'none', undefined, [MESSAGES.failed]],
-    ['FAILED', 'malformed', undefined, [MESSAGES.failed]],
-    ['TIMED_OUT', 'committed', undefined, [MESSAGES.timedOutAfterCommit]],
-    ['TIMED_OUT', 'created', NEW_ID, [MESSAGES.timedOut]],
-    ['TIMED_OUT', 'none', undefined, [MESSAGES.timedOut]],
-    ['TIMED_OUT', 'malformed', undefined, [MESSAGES.timedOut]],
-    ['CANCELED', 'created', undefined, []],
-    ['CANCELED', 'committed', undefined, []],
-    ['REJECTED', 'created', undefined, []],
-    ['REMOVED', 'none', undefined, []],
+  // What becomes of the shadow: deleted, left for the next rotation to settle, or marked unsettled.
+  type Shadow = 'deleted' | 'kept' | 'unsettled';
+  const table: [string, Progress, string | undefined, string[], Shadow][] = [
+    ['SUCCEEDED', 'committed', OLD_ID, [], 'deleted'],
+    ['SUCCEEDED', 'created', undefined, [MESSAGES.succeededContradicting], 'deleted'],
+    ['SUCCEEDED', 'none', undefined, [MESSAGES.succeededContradicting], 'kept'],
+    ['SUCCEEDED', 'malformed', undefined, [MESSAGES.succeededContradicting], 'deleted'],
+    ['FAILED', 'created', NEW_ID, [MESSAGES.failed], 'deleted'],
+    ['FAILED', 'committed', undefined, [MESSAGES.unsettled('FAILED')], 'unsettled'],
+    ['FAILED', 'none', undefined, [MESSAGES.failed], 'kept'],
+    ['FAILED', 'malformed', undefined, [MESSAGES.failed], 'deleted'],
+    ['TIMED_OUT', 'committed', undefined, [MESSAGES.unsettled('TIMED OUT')], 'unsettled'],
+    ['TIMED_OUT', 'created', NEW_ID, [MESSAGES.timedOut], 'deleted'],
+    ['TIMED_OUT', 'none', undefined, [MESSAGES.timedOut], 'kept'],
+    ['TIMED_OUT', 'malformed', undefined, [MESSAGES.timedOut], 'deleted'],
+    ['CANCELED', 'created', undefined, [], 'kept'],
+    ['CANCELED', 'committed', undefined, [], 'kept'],
+    ['REJECTED', 'created', undefined, [], 'kept'],
+    ['REMOVED', 'none', undefined, [], 'kept'],
   ];
 
-  it.each(table)('%s with progress %s', async (status, progress, deleted, messages) => {
+  it.each(table)('%s with progress %s', async (status, progress, deleted, messages, shadow) => {
     arrangeShadow(progress);
     await handler()(event(status), time.context);
 
     expect(notifications()).toEqual(messages);
     if (deleted === undefined) expectNothingDeleted();
     else expectRetired(deleted);
-    // The shadow is read and, when there was one, deleted.
     expect(mocks.data.commandCalls(GetThingShadowCommand)[0]?.args[0].input).toEqual({ thingName: THING, shadowName: SHADOW_NAME });
-    expect(mocks.data.commandCalls(DeleteThingShadowCommand)).toHaveLength(progress === 'none' ? 0 : 1);
+    expect(mocks.data.commandCalls(DeleteThingShadowCommand)).toHaveLength(shadow === 'deleted' ? 1 : 0);
+    const written = mocks.data.commandCalls(UpdateThingShadowCommand).map((c) => JSON.parse(Buffer.from(c.args[0].input.payload as Uint8Array).toString('utf8')) as unknown);
+    expect(written).toEqual(
+      shadow === 'unsettled' ? [{ state: { reported: { progress: 'unsettled', oldCertificateId: OLD_ID, newCertificateId: NEW_ID, jobId: JOB_ID } } }] : [],
+    );
     expect(mocks.iot.commandCalls(GetJobDocumentCommand)[0]?.args[0].input).toEqual({ jobId: JOB_ID });
+  });
+});
+
+describe('job-execution-terminal after a commit: the core says which certificate it keeps', () => {
+  const failedWith = (details: Record<string, unknown>, status = 'FAILED') =>
+    event(status, { statusDetails: { CertificateRotator: true, ...details } });
+
+  it.each([
+    ['names the old certificate', failedWith({ DeviceFailureReason: 'Comms failure when committing new certificate. Rollback and restart.', KeptCertificateId: OLD_ID }), NEW_ID, MESSAGES.failed],
+    ['names the new certificate', failedWith({ DeviceFailureReason: 'Comms failure when committing the certificate in use. No backup to roll back to: the core keeps it.', KeptCertificateId: NEW_ID }), OLD_ID, MESSAGES.keptNew('FAILED')],
+    ['is the original, rolling back after a rejected commit', failedWith({ DeviceFailureReason: 'Commit was rejected. Rollback and restart.' }), NEW_ID, MESSAGES.failed],
+    ['is the original, rolling back after a commit timeout', failedWith({ DeviceFailureReason: 'Comms failure when committing new certificate. Rollback and restart.' }), NEW_ID, MESSAGES.failed],
+  ])('when it %s, the other certificate goes', async (_name, ended, retired, message) => {
+    arrangeShadow('committed');
+    await handler()(ended, time.context);
+    expectRetired(retired);
+    expect(notifications()).toEqual([message]);
+    expect(mocks.data.commandCalls(DeleteThingShadowCommand)).toHaveLength(1);
+    expect(mocks.data.commandCalls(UpdateThingShadowCommand)).toHaveLength(0);
+  });
+
+  it.each([
+    ["the original's claim of a rollback without a backup", failedWith({ DeviceFailureReason: 'Rollback completed after comms failure with new certificate.' })],
+    ['a certificate that is neither of the two', failedWith({ KeptCertificateId: OTHER_ID })],
+    ['a reason that proves nothing', failedWith({ DeviceFailureReason: 'Create was rejected.' })],
+  ])('keeps both and marks the rotation unsettled on %s', async (_name, ended) => {
+    arrangeShadow('committed');
+    await handler()(ended, time.context);
+    expectNothingDeleted();
+    expect(notifications()).toEqual([MESSAGES.unsettled('FAILED')]);
+    expect(mocks.data.commandCalls(UpdateThingShadowCommand)).toHaveLength(1);
+  });
+});
+
+describe('job-execution-terminal records of other jobs', () => {
+  it('leaves the record of another job alone', async () => {
+    mocks.data.on(GetThingShadowCommand).resolves(shadowDocument({ progress: 'unsettled', oldCertificateId: OLD_ID, newCertificateId: NEW_ID, jobId: 'earlier-job' }));
+    await handler()(event('FAILED'), time.context);
+    expectNothingDeleted();
+    expect(mocks.data.commandCalls(DeleteThingShadowCommand)).toHaveLength(0);
+    expect(notifications()).toEqual([MESSAGES.failed]);
+  });
+
+  it('says nothing of a repeated SUCCEEDED event once the thing holds one certificate', async () => {
+    mocks.iot.on(ListThingPrincipalsV2Command).resolves({ thingPrincipalObjects: [{ principal: certArn(NEW_ID) }] });
+    await handler()(event('SUCCEEDED'), time.context);
+    expectNothingDeleted();
+    expect(notifications()).toEqual([]);
   });
 });
 
@@ -176,8 +233,8 @@ describe('job-execution-terminal job validation', () => {
     expectNothingDeleted();
     expect(commandOrder(mocks.iot, mocks.data).filter((name) => name !== 'DescribeEndpoint')).toEqual([
       'GetThingShadow',
-      'DeleteThingShadow',
       'GetJobDocument',
+      'DeleteThingShadow',
     ]);
   });
 });

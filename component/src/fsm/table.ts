@@ -14,6 +14,7 @@ import {
 } from './actions.js';
 import { row, type TransitionRow } from './row.js';
 import { STARTUP_ROWS } from './startup-rows.js';
+import { SUCCESS_ROWS } from './success-rows.js';
 import type { RotatorState } from './types.js';
 
 function rotationJob(execution: JobExecution | undefined, status: string): execution is JobExecution {
@@ -226,8 +227,18 @@ export const TRANSITIONS: readonly TransitionRow[] = [
       return { jobId, actions: [log('info', 'A rotation job was queued while starting'), markInProgress(state, jobId)] };
     },
   }),
+  // Better than the original, which went Idle on any other message: with a backup only the reply
+  // to $next/get (or its absence) may decide, or the core could rest on the new certificate while
+  // still holding the old one, to which a later restart would roll back after the backend had
+  // deleted it.
   row({
-    id: 'GettingJob.otherMessage', from: 'GettingJob', on: INBOUND_MESSAGE_TYPES, to: 'Idle',
+    id: 'GettingJob.otherMessage.backup',
+    from: 'GettingJob', on: INBOUND_MESSAGE_TYPES, facts: { backupExists: true }, to: 'GettingJob',
+    does: 'wait for the reply',
+    effects: (event) => ({ actions: [log('info', 'Waiting for the reply to next/get', { event: event.type })] }),
+  }),
+  row({
+    id: 'GettingJob.otherMessage', from: 'GettingJob', on: INBOUND_MESSAGE_TYPES, facts: { backupExists: false }, to: 'Idle',
     does: 'nothing',
     effects: (event) => ({ actions: [log('info', 'No rotation job to resume', { event: event.type })] }),
   }),
@@ -245,7 +256,7 @@ export const TRANSITIONS: readonly TransitionRow[] = [
 
   // CommittingCertificate: proving to the backend that the new certificate works.
   row({
-    id: 'CommittingCertificate.commitAccepted', from: 'CommittingCertificate', on: ['commitAccepted'], to: 'Idle',
+    id: 'CommittingCertificate.commitAccepted', from: 'CommittingCertificate', on: ['commitAccepted'], to: 'ReportingSuccess',
     does: 'delete backup, publish SUCCEEDED',
     effects: (_, state) => ({
       actions: [
@@ -280,12 +291,14 @@ export const TRANSITIONS: readonly TransitionRow[] = [
     id: 'CommittingCertificate.commitRejected.noBackup',
     from: 'CommittingCertificate', on: ['commitRejected'], facts: { backupExists: false }, to: 'Idle',
     does: 'fail the job',
-    effects: (_, state) => ({ actions: failJob(state, currentJob(state), FAILURE_REASONS.rolledBack) }),
+    effects: (_, state) => ({ actions: failJob(state, currentJob(state), FAILURE_REASONS.commitRejectedNoBackup) }),
   }),
   row({
     id: 'CommittingCertificate.timeout.noBackup',
     from: 'CommittingCertificate', on: ['timeout'], facts: { backupExists: false }, to: 'Idle',
     does: 'fail the job',
-    effects: (_, state) => ({ actions: failJob(state, currentJob(state), FAILURE_REASONS.rolledBack) }),
+    effects: (_, state) => ({ actions: failJob(state, currentJob(state), FAILURE_REASONS.commitTimeoutNoBackup) }),
   }),
+
+  ...SUCCESS_ROWS,
 ];

@@ -6,11 +6,8 @@ import type { Action } from './types.js';
 
 const UPDATE = `$aws/things/${THING}/jobs/${JOB}/update`;
 const IN_PROGRESS = '{"status":"IN_PROGRESS","statusDetails":{"CertificateRotator":true}}';
-const failed = (reason: string): Action => ({
-  type: 'publish',
-  topic: UPDATE,
-  payload: `{"status":"FAILED","statusDetails":{"CertificateRotator":true,"DeviceFailureReason":"${reason}"}}`,
-});
+const failed = (reason: string): Action => ({ type: 'publishFailed', topic: UPDATE, reason });
+const SUCCEEDED: Action = { type: 'publish', topic: UPDATE, payload: '{"status":"SUCCEEDED"}' };
 const START_TIMER: Action = { type: 'startTimer', ms: 30_000 };
 const CANCEL_TIMER: Action = { type: 'cancelTimer' };
 const ROLLBACK: Action = { type: 'rollback' };
@@ -192,6 +189,15 @@ describe('GettingJob', () => {
     expect(effects(decide(at('GettingJob'), SAMPLES.getRejected, { backupExists: false }))).toEqual([CANCEL_TIMER]);
   });
 
+  it('with a backup, any message but the reply to next/get is waited out, so the core never rests holding a backup', () => {
+    for (const sample of [SAMPLES.notifyNextQueued, SAMPLES.updateAcceptedThisJob, SAMPLES.commitAccepted]) {
+      const run = decide(at('GettingJob'), sample, { backupExists: true });
+      expect(run.row).toBe('GettingJob.otherMessage.backup');
+      expect(run.state).toEqual(at('GettingJob'));
+      expect(effects(run)).toEqual([]);
+    }
+  });
+
   it('no pending job, or another kind of job: Idle', () => {
     expect(decide(at('GettingJob'), SAMPLES.getAcceptedEmpty, { backupExists: false }).state).toEqual(at('Idle'));
     expect(decide(at('GettingJob'), SAMPLES.getAcceptedOtherJob, { backupExists: false }).state).toEqual(at('Idle'));
@@ -208,10 +214,10 @@ describe('GettingJob', () => {
 });
 
 describe('CommittingCertificate', () => {
-  it('commit/accepted deletes the backup, then reports SUCCEEDED', () => {
+  it('commit/accepted deletes the backup, then reports SUCCEEDED and waits for the answer', () => {
     const run = decide(at('CommittingCertificate'), SAMPLES.commitAccepted);
-    expect(effects(run)).toEqual([CANCEL_TIMER, { type: 'deleteBackup' }, { type: 'publish', topic: UPDATE, payload: '{"status":"SUCCEEDED"}' }]);
-    expect(run.state).toEqual(at('Idle'));
+    expect(effects(run)).toEqual([CANCEL_TIMER, START_TIMER, { type: 'deleteBackup' }, SUCCEEDED]);
+    expect(run.state).toEqual(at('ReportingSuccess'));
   });
 
   it('commit/rejected fails the job, rolls back, restarts', () => {
@@ -226,11 +232,37 @@ describe('CommittingCertificate', () => {
   });
 
   it('without a backup (a commit asked after a restart), a rejection or a timeout fails the job, with nothing to roll back', () => {
-    for (const event of [SAMPLES.commitRejected, SAMPLES.timeout]) {
+    const cases = [
+      [SAMPLES.commitRejected, 'Commit was rejected. No backup to roll back to: the core keeps the certificate it uses.'],
+      [SAMPLES.timeout, 'Comms failure when committing the certificate in use. No backup to roll back to: the core keeps it.'],
+    ] as const;
+    for (const [event, reason] of cases) {
       const run = decide(at('CommittingCertificate'), event, { backupExists: false });
-      expect(effects(run)).toEqual([CANCEL_TIMER, failed('Rollback completed after comms failure with new certificate.')]);
+      expect(effects(run)).toEqual([CANCEL_TIMER, failed(reason)]);
       expect(run.state).toEqual(at('Idle'));
     }
+  });
+});
+
+describe('ReportingSuccess', () => {
+  it('an answer either way ends the rotation', () => {
+    for (const sample of [SAMPLES.updateAcceptedThisJob, SAMPLES.updateRejectedThisJob]) {
+      const run = decide(at('ReportingSuccess'), sample);
+      expect(effects(run)).toEqual([CANCEL_TIMER]);
+      expect(run.state).toEqual(at('Idle'));
+    }
+  });
+
+  it('no answer: SUCCEEDED once more, then rest', () => {
+    const run = decide(at('ReportingSuccess'), SAMPLES.timeout);
+    expect(effects(run)).toEqual([CANCEL_TIMER, SUCCEEDED]);
+    expect(run.state).toEqual(at('Idle'));
+  });
+
+  it('the next rotation job announced meanwhile is taken', () => {
+    const run = decide(at('ReportingSuccess'), SAMPLES.notifyNextQueued);
+    expect(run.row).toBe('ReportingSuccess.notifyNext.queued');
+    expect(run.state.name).toBe('UpdatingJob');
   });
 });
 
@@ -263,7 +295,8 @@ describe('purity', () => {
     feed(SAMPLES.start, { backupExists: true, credentialsMatch: true });
     feed(SAMPLES.subscribed);
     feed(SAMPLES.getAcceptedInProgress, { backupExists: true });
-    expect(feed(SAMPLES.commitAccepted)).toContainEqual({ type: 'publish', topic: UPDATE, payload: '{"status":"SUCCEEDED"}' });
+    expect(feed(SAMPLES.commitAccepted)).toContainEqual(SUCCEEDED);
+    feed(SAMPLES.updateAcceptedThisJob);
     expect(state).toEqual(at('Idle'));
   });
 });

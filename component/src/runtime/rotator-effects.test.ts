@@ -3,8 +3,9 @@ import { FakeStore } from '../../test/support/fake-store.js';
 import { boot, cloud, world, type World } from '../../test/support/rotator-harness.js';
 
 const JOB = 'job-7';
-const failed = (reason: string) =>
-  `{"status":"FAILED","statusDetails":{"CertificateRotator":true,"DeviceFailureReason":"${reason}"}}`;
+/** The FAILED update, naming the certificate the fake store keeps (its certificates are their own ids). */
+const failed = (reason: string, kept = 'old-certificate') =>
+  `{"status":"FAILED","statusDetails":{"CertificateRotator":true,"DeviceFailureReason":"${reason}","KeptCertificateId":"${kept}"}}`;
 const sent = (w: World, thing: string) => w.broker.from(thing).map((p) => `${p.topic} ${p.payload}`);
 
 /** Boots `thing` and takes it to the point where update/accepted has been handled. */
@@ -47,7 +48,7 @@ describe('credential store failures', () => {
     const { device, aws } = await accepted(w, 'core-3', store);
     aws.createAccepted('NEW-CERTIFICATE');
     await device.rotator.settled();
-    expect(store.calls.slice(-3)).toEqual(['rotate', 'backupExists', 'rollback']);
+    expect(store.calls.slice(-4)).toEqual(['rotate', 'backupExists', 'rollback', 'keptCertificateId']);
     expect(store.installed).toEqual({ certificate: 'old-certificate', key: 'old-key' });
     expect(sent(w, 'core-3').at(-1)).toBe(`$aws/things/core-3/jobs/${JOB}/update ${failed('Error rotating the certificate and private key.')}`);
     expect(device.restarts).toBe(1);

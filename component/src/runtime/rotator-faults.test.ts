@@ -7,8 +7,9 @@ import { boot, cloud, prepare, world, type World } from '../../test/support/rota
 const THING = 'core-9';
 const JOB = 'job-1';
 const UPDATE = `$aws/things/${THING}/jobs/${JOB}/update`;
-const failed = (reason: string) =>
-  `{"status":"FAILED","statusDetails":{"CertificateRotator":true,"DeviceFailureReason":"${reason}"}}`;
+/** The FAILED update, naming the certificate the fake store keeps (its certificates are their own ids). */
+const failed = (reason: string, kept = 'old-certificate') =>
+  `{"status":"FAILED","statusDetails":{"CertificateRotator":true,"DeviceFailureReason":"${reason}","KeptCertificateId":"${kept}"}}`;
 const payloads = (w: World, topic = UPDATE) => w.broker.published.filter((p) => p.topic === topic).map((p) => p.payload);
 
 /** A device that has just published `create` for JOB. */

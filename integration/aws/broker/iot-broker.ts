@@ -27,6 +27,10 @@ export interface BrokerOptions {
   port?: number;
 }
 
+function duplicateKey(clientId: string | undefined, topic: string, payload: Buffer | string): string {
+  return `${clientId ?? ''}\u0000${topic}\u0000${Buffer.from(payload).toString('base64')}`;
+}
+
 /** Topic prefix that sidelines a dropped inbound message: nothing subscribes or reacts to it. */
 const DROPPED = '$stand-in/dropped/';
 
@@ -46,6 +50,8 @@ export class IotBroker {
   /** Delayed outbound deliveries waiting to pass authorizeForward once. */
   private readonly released = new Set<string>();
   private readonly cleanups: Array<() => void> = [];
+  /** Device publishes to pass on a second time. */
+  private readonly duplicates = new Set<string>();
   private readonly authorization: BrokerAuthorization;
   private readonly publishRate = new PublishRateLimiter();
   private readonly refusedByClient = new Map<string, number>();
@@ -96,10 +102,21 @@ export class IotBroker {
     return this.listeners.add(listener);
   }
 
-  /** Publishes as AWS IoT (what the model's message bus feeds). */
-  publish(topic: string, payload: Buffer, qos: 0 | 1 = 0): Promise<void> {
-    const packet: PublishPacket = { cmd: 'publish', topic, payload, qos, retain: false, dup: false };
-    return new Promise((resolve, reject) => this.aedes.publish(packet, (error) => (error ? reject(error) : resolve())));
+  /** Publishes as AWS IoT (what the model's message bus feeds), after the faults set for AWS's own messages. */
+  async publish(topic: string, payload: Buffer, qos: 0 | 1 = 0): Promise<void> {
+    const send = (): Promise<void> => {
+      const packet: PublishPacket = { cmd: 'publish', topic, payload, qos, retain: false, dup: false };
+      return new Promise((resolve, reject) => this.aedes.publish(packet, (error) => (error ? reject(error) : resolve())));
+    };
+    const fault = this.faults.take('service', topic, undefined, payload);
+    if (fault?.kind === 'hook') fault.run({ topic, payload });
+    if (fault?.kind === 'drop' || (fault?.kind === 'hook' && fault.then === 'drop')) return;
+    if (fault?.kind === 'delay') {
+      setTimeout(() => void send().catch((error: unknown) => this.logger.error('Delayed publish failed', { topic, error: String(error) })), fault.delayMs);
+      return;
+    }
+    await send();
+    if (fault?.kind === 'duplicate') await send();
   }
 
   /** Publishes dropped because their connection exceeded AWS IoT's per-connection rate. */
@@ -178,8 +195,10 @@ export class IotBroker {
         done(null);
         return;
       }
-      const fault = this.faults.take('inbound', packet.topic, client?.id);
-      if (fault?.kind === 'drop') packet.topic = `${DROPPED}${packet.topic}`;
+      const fault = this.faults.take('inbound', packet.topic, client?.id, Buffer.from(packet.payload));
+      if (fault?.kind === 'hook') fault.run({ topic: packet.topic, payload: Buffer.from(packet.payload) });
+      if (fault?.kind === 'drop' || (fault?.kind === 'hook' && fault.then === 'drop')) packet.topic = `${DROPPED}${packet.topic}`;
+      if (fault?.kind === 'duplicate') this.duplicates.add(duplicateKey(client?.id, packet.topic, packet.payload));
       if (fault?.kind === 'delay') setTimeout(() => done(null), fault.delayMs);
       else done(null);
     };
@@ -199,12 +218,15 @@ export class IotBroker {
     aedes.on('publish', (packet, client) => {
       if (packet.topic.startsWith('$SYS/') || packet.topic.startsWith(DROPPED)) return;
       const identity = client ? this.connectionTable.identityOf(client) : undefined;
-      this.listeners.emit({
+      const message: BrokerMessage = {
         topic: packet.topic,
         payload: Buffer.from(packet.payload),
         qos: packet.qos === 0 ? 0 : 1,
         ...(identity ? { origin: identity } : {}),
-      });
+      };
+      this.listeners.emit(message);
+      // A duplicated device publish reaches AWS IoT's services (jobs, rules) a second time.
+      if (this.duplicates.delete(duplicateKey(client?.id, packet.topic, packet.payload))) setImmediate(() => this.listeners.emit(message));
     });
 
     this.cleanups.push(
@@ -244,16 +266,26 @@ export class IotBroker {
     if (!receiver || !this.authorization.mayReceive(receiver, packet.topic)) return null;
     const key = `${client.id}\u0000${packet.topic}\u0000${Buffer.from(packet.payload).toString('base64')}`;
     if (this.released.delete(key)) return packet;
-    const fault = this.faults.take('outbound', packet.topic, client.id);
+    const fault = this.faults.take('outbound', packet.topic, client.id, Buffer.from(packet.payload));
     if (!fault) return packet;
-    if (fault.kind === 'delay') {
-      const copy: PublishPacket = { cmd: 'publish', topic: packet.topic, payload: Buffer.from(packet.payload), qos: packet.qos, retain: false, dup: false };
-      setTimeout(() => {
-        if (client.closed) return;
-        this.released.add(key);
-        client.publish(copy, () => undefined);
-      }, fault.delayMs);
+    const copy: PublishPacket = { cmd: 'publish', topic: packet.topic, payload: Buffer.from(packet.payload), qos: packet.qos, retain: false, dup: false };
+    const sendCopy = (): void => {
+      if (client.closed) return;
+      this.released.add(key);
+      client.publish(copy, () => undefined);
+    };
+    switch (fault.kind) {
+      case 'delay':
+        setTimeout(sendCopy, fault.delayMs);
+        return null;
+      case 'duplicate':
+        setImmediate(sendCopy);
+        return packet;
+      case 'hook':
+        fault.run({ topic: packet.topic, payload: Buffer.from(packet.payload) });
+        return fault.then === 'deliver' ? packet : null;
+      case 'drop':
+        return null;
     }
-    return null;
   }
 }

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { throttled, toWireError } from './errors.js';
 import { ThrottleFaults } from './faults.js';
+import type { ApiRateLimits } from './rate-limits.js';
 import type { HttpReply, ProtocolEndpoint, RawRequest } from './protocols/protocol.js';
 import { type OperationRef, type ServiceName, serviceOfRequest, signedFor } from './service-name.js';
 
@@ -13,6 +14,8 @@ export interface HttpServerOptions {
   port?: number;
   /** Called with failures that are not AWS errors (they answer 500), e.g. to log them. */
   onInternalError?: (error: unknown, operation: string) => void;
+  /** AWS's request-rate quotas; absent: nothing is throttled but injected faults. */
+  rateLimits?: ApiRateLimits;
 }
 
 export interface RunningHttpServer {
@@ -77,7 +80,8 @@ export async function startHttpServer(
     try {
       const call = protocol.resolve(request);
       operation = call.operation;
-      if (faults.take(`${service}:${operation}` as OperationRef)) throw throttled();
+      const ref = `${service}:${operation}` as OperationRef;
+      if (faults.take(ref) || options.rateLimits?.admit(ref, call.thingName) === false) throw throttled();
       return await call.invoke();
     } catch (error) {
       const wire = toWireError(error, service);

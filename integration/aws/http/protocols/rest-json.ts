@@ -96,6 +96,7 @@ export function restJsonEndpoint(routes: readonly RestRoute[]): ProtocolEndpoint
         };
         return {
           operation: candidate.route.operation,
+          ...(labels.thingName === undefined ? {} : { thingName: labels.thingName }),
           invoke: async () => reply(await candidate.route.handle(restRequest), request.requestId),
         };
       }
