@@ -120,7 +120,7 @@ export function jobExecutionTerminalStatements(p: PolicyScope, notificationTopic
       [anyCertArn(p)],
     ),
     allow(['iot:GetThingShadow', 'iot:UpdateThingShadow', 'iot:DeleteThingShadow'], [shadowArn(p)]),
-    allow(['iot:GetJobDocument'], [anyJobArn(p)]),
+    allow(['iot:GetJobDocument', 'iot:DescribeJob'], [anyJobArn(p)]),
     allow(['sns:Publish'], [notificationTopicArn]),
   ];
 }

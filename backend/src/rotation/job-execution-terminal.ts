@@ -1,3 +1,4 @@
+import { DescribeCertificateCommand, DescribeJobCommand } from '@aws-sdk/client-iot';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { controlPlaneConfig, HandlerClients } from '../aws/clients.js';
 import { describeError } from '../aws/errors.js';
@@ -113,7 +114,7 @@ async function handleTerminal(event: JobExecutionEvent, thingName: string, ctx: 
       if (record?.progress === 'committed') {
         await remove('old', record);
         invocation.logger.info(`${prefix} SUCCEEDED`);
-      } else if (record === undefined && (await holdsOneCertificate(clients, thingName, invocation))) {
+      } else if (record === undefined && (await rotatedDuringJob(clients, thingName, event.jobId, invocation))) {
         // A repeated event: the first one found the record and cleaned up.
         invocation.logger.info('Nothing left to clean up for this execution');
       } else {
@@ -168,8 +169,19 @@ async function endAfterCommit(
   await notify(notifications.unsettledAfterCommit(prefix, status), invocation);
 }
 
-async function holdsOneCertificate(clients: HandlerClients, thingName: string, invocation: Invocation): Promise<boolean> {
-  return certificateIds(await exclusivePrincipals(clients.iot, thingName, invocation), 1) !== undefined;
+/**
+ * Whether the thing holds one certificate, issued after the job was created: the rotation happened
+ * and an earlier delivery of this event cleaned up. A thing still on a certificate older than the
+ * job reported SUCCEEDED without rotating, which operators must hear of.
+ */
+async function rotatedDuringJob(clients: HandlerClients, thingName: string, jobId: string, invocation: Invocation): Promise<boolean> {
+  const [certificateId] = certificateIds(await exclusivePrincipals(clients.iot, thingName, invocation), 1) ?? [];
+  if (certificateId === undefined) return false;
+  const certificate = await invocation.call('DescribeCertificate', () => clients.iot.send(new DescribeCertificateCommand({ certificateId })));
+  const job = await invocation.call('DescribeJob', () => clients.iot.send(new DescribeJobCommand({ jobId })));
+  const issued = certificate.certificateDescription?.creationDate;
+  const created = job.job?.createdAt;
+  return issued !== undefined && created !== undefined && issued.getTime() >= created.getTime();
 }
 
 /** What the shadow holds for this job: `ours` when there is a shadow that is not another job's. */

@@ -1,6 +1,7 @@
 import {
   DeleteCertificateCommand,
   DescribeCertificateCommand,
+  DescribeJobCommand,
   DetachPolicyCommand,
   DetachThingPrincipalCommand,
   GetJobDocumentCommand,
@@ -213,11 +214,24 @@ describe('job-execution-terminal records of other jobs', () => {
     expect(notifications()).toEqual([MESSAGES.failed]);
   });
 
-  it('says nothing of a repeated SUCCEEDED event once the thing holds one certificate', async () => {
+  const arrangeOneCertificate = (issued: Date) => {
     mocks.iot.on(ListThingPrincipalsV2Command).resolves({ thingPrincipalObjects: [{ principal: certArn(NEW_ID) }] });
+    mocks.iot.on(DescribeCertificateCommand, { certificateId: NEW_ID }).resolves({ certificateDescription: { certificateId: NEW_ID, status: 'ACTIVE', creationDate: issued } });
+    mocks.iot.on(DescribeJobCommand).resolves({ job: { jobId: 'job-1', createdAt: new Date('2026-11-01T10:00:00Z') } });
+  };
+
+  it('says nothing of a repeated SUCCEEDED event once the thing holds one certificate, issued during the job', async () => {
+    arrangeOneCertificate(new Date('2026-11-01T10:02:00Z'));
     await handler()(event('SUCCEEDED'), time.context);
     expectNothingDeleted();
     expect(notifications()).toEqual([]);
+  });
+
+  it('tells of a SUCCEEDED execution whose thing still holds a certificate older than the job', async () => {
+    arrangeOneCertificate(new Date('2026-10-01T10:00:00Z'));
+    await handler()(event('SUCCEEDED'), time.context);
+    expectNothingDeleted();
+    expect(notifications()).toEqual([expect.stringMatching(/SUCCEEDED but rotation progress was contradicting/)]);
   });
 });
 
