@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['{shared,component,backend,integration,cicd,tools,bench}/**/*.test.ts'],
+    include: ['{shared,component,backend,integration,cicd,tools,bench,lint}/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/cdk.out/**', 'greengrass-build/**'],
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { Runtime } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 
-/** The Lambda handlers this construct deploys, by source file under backend/src/handlers. */
+/** The Lambda handlers this construct deploys. */
 export type HandlerName =
   | 'create-certificate'
   | 'commit-certificate'
@@ -12,9 +12,21 @@ export type HandlerName =
 /** Latest Node.js runtime this aws-cdk-lib knows; cdk-nag AwsSolutions-L1 asks for it. */
 export const HANDLER_RUNTIME = Runtime.NODEJS_24_X;
 
+/**
+ * Each handler's entry module under backend/src/handlers. The thin Lambda entries carry a
+ * `-lambda` suffix so they are not mistaken for the rotation logic of the same name in
+ * backend/src/rotation.
+ */
+export const HANDLER_ENTRY_FILES: Readonly<Record<HandlerName, string>> = {
+  'create-certificate': 'handlers/create-certificate-lambda.ts',
+  'commit-certificate': 'handlers/commit-certificate-lambda.ts',
+  'job-execution-terminal': 'handlers/job-execution-terminal-lambda.ts',
+  'job-execution-events': 'handlers/job-execution-events.ts',
+};
+
 /** Absolute path of a handler's TypeScript entry point. */
 export function handlerEntry(name: HandlerName): string {
-  return fileURLToPath(new URL(`../src/handlers/${name}.ts`, import.meta.url));
+  return fileURLToPath(new URL(`../src/${HANDLER_ENTRY_FILES[name]}`, import.meta.url));
 }
 
 /**

@@ -62,7 +62,8 @@ const allow = (actions: string[], resources: string[]) => new iam.PolicyStatemen
 
 /**
  * Settles an earlier rotation left with both certificates (reads its record, retires the one the
- * core does not use), issues a certificate, gives it the old one's policies, attaches it to the thing and records the
+ * core does not use), reads the current certificate (its subject and key bound the CSR), claims the
+ * job execution in the shadow (a read, then a versioned write), issues a certificate, gives it the old one's policies, attaches it to the thing and records the
  * rotation in the shadow. When anything fails after issuing, it removes that certificate again
  * (deactivate, detach from thing and policies, delete) and the shadow it wrote. Only the issuer in
  * use is granted: AWS IoT Core's CreateCertificateFromCsr, or Private CA's IssueCertificate and
@@ -83,7 +84,7 @@ export function createCertificateStatements(p: PolicyScope, privateCaArn: string
       ],
       ['*'],
     ),
-    allow(['iot:AttachPolicy', 'iot:UpdateCertificate', 'iot:DetachPolicy', 'iot:DeleteCertificate'], [anyCertArn(p)]),
+    allow(['iot:DescribeCertificate', 'iot:AttachPolicy', 'iot:UpdateCertificate', 'iot:DetachPolicy', 'iot:DeleteCertificate'], [anyCertArn(p)]),
     allow(['iotjobsdata:DescribeJobExecution'], [anyThingArn(p)]),
     allow(['iot:GetThingShadow', 'iot:UpdateThingShadow', 'iot:DeleteThingShadow'], [shadowArn(p)]),
     allow(['iot:Publish'], replyTopicArns(p, 'createCertificate')),

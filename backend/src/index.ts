@@ -8,4 +8,5 @@ export type { ClientConfig } from './aws/clients.js';
 export type { InvocationContext } from './runtime/time-budget.js';
 export type { CertificateIssuer, CertificateIssuerFactory, IssuedCertificate } from './issuers/certificate-issuer.js';
 export type { PrivateCaSettings } from './issuers/private-ca-issuer.js';
+export type { IssuerSettings } from './issuers/select-issuer.js';
 export { PCA_SIGNING_ALGORITHMS, type PcaSigningAlgorithm } from './issuers/pca-signing-algorithms.js';

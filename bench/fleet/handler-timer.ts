@@ -1,4 +1,4 @@
-import type { RulesEngine, RuleFunction } from '../../integration/aws/rules/rules-engine.js';
+import type { RulesEngine, RuleFunction } from '../../integration/aws/index.js';
 import { elapsedMs } from '../stats.js';
 
 export interface HandlerTiming {

@@ -1,5 +1,4 @@
-import type { AwsModel } from '../../integration/aws/model/aws-model.js';
-import { isTerminal, type JobExecution } from '../../integration/aws/model/jobs/types.js';
+import { isTerminal, type AwsModel, type JobExecution } from '../../integration/aws/index.js';
 
 export interface JobEnd {
   executions: JobExecution[];

@@ -3,10 +3,17 @@
  * AWS IoT that composing a fleet needs. Everything else under integration/aws/ is its inside.
  */
 export { startAwsStandIn, type AwsStandIn, type AwsStandInOptions, type HttpEndpoint } from './stand-in.js';
+// The parts of a running stand-in that benchmarks and tests read or wrap.
+export type { AwsModel } from './model/aws-model.js';
+export type { RulesEngine, RuleFunction } from './rules/rules-engine.js';
+export { isTerminal, type JobExecution } from './model/jobs/types.js';
 export { stderrLogger, type LogLevel } from './logger.js';
 export { certificateIdOf } from './model/registry/certificates.js';
 export { ALLOW_ALL_POLICY } from './model/registry/registry.js';
-export { thingArn } from './model/arn.js';
-export { isTerminal } from './model/jobs/types.js';
 export type { BrokerMessage } from './broker/iot-broker.js';
 export type { Direction, HookOutcome, MessageFaultOptions } from './broker/faults.js';
+export { leastPrivilegeCorePolicy, PERMISSIVE_CORE_POLICY } from './policy/core-policies.js';
+export { certificateArn, thingArn } from './model/arn.js';
+// The stand-in's crypto provider and X.509 library, for suites that forge what a device would send.
+export { cryptoProvider } from './model/ca/keys.js';
+export * as x509 from './model/ca/x509.js';

@@ -29,7 +29,7 @@ describe('startAwsStandIn', () => {
     standIn = s;
     expect(s.http?.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const config = { region: s.model.region, endpoint: s.http?.endpoint ?? '', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } };
-    const credentials = await s.model.registry.provisionDevice({ thingName: 'core-1', keySpec: { kind: 'EC', curve: 'P-256' } });
+    const credentials = await s.model.registry.provisionDevice({ thingName: 'core-1', keySpec: { kind: 'EC', curve: 'P-256' }, policyName: 'AllowAll' });
     const thing = await new IoTClient(config).send(new DescribeThingCommand({ thingName: 'core-1' }));
     expect(thing.thingArn).toBe(credentials.thingArn);
 

@@ -16,7 +16,7 @@ export interface AwsStandInOptions extends AwsModelOptions {
   mqttHost?: string;
   mqttPort?: number;
   /**
-   * Serve the AWS HTTP APIs (IoT, IoT data, IoT jobs data, ACM PCA, SNS) for SDK clients.
+   * Serve the AWS HTTP APIs (IoT, IoT data, IoT jobs data, ACM PCA, SNS, Greengrass V2, S3) for SDK clients.
    * Default true; `false` runs MQTT only.
    */
   http?: boolean | { port?: number; host?: string };
@@ -73,7 +73,10 @@ export async function startAwsStandIn(options: AwsStandInOptions = {}): Promise<
     logger,
   });
   broker.onMessage((message) => {
-    if (message.origin) jobsMqtt.handle(message.topic, message.payload);
+    if (message.origin) {
+      jobsMqtt.handle(message.topic, message.payload);
+      model.greengrass.handleDeviceMessage(message.topic, message.payload);
+    }
     rules.handleMessage({
       topic: message.topic,
       payload: message.payload,

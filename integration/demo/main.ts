@@ -10,8 +10,9 @@ import { standInTimeScale, startFleet } from '../local/start-fleet.js';
 import { verifyCore } from '../local/verify-fleet.js';
 import { watchJob } from '../../shared/operator/job-watch.js';
 import { ProgressLine, renderProgress } from '../../shared/operator/progress-bar.js';
+import { startDemoAttacker } from './attacker.js';
 import { DEMO_USAGE, parseDemoOptions, type DemoOptions } from './options.js';
-import { countOutcomes, formatSummary, type DemoSummary } from './summary.js';
+import { componentDeployment, countOutcomes, formatSummary, type DemoSummary } from './summary.js';
 import { backendResourceNames } from '../../shared/contract/index.js';
 
 const THING_GROUP = 'CertificateRotatorDemoFleet';
@@ -38,6 +39,7 @@ async function runDemo(options: DemoOptions, say: (line: string) => void): Promi
       timeScale: options.timeScale,
       projectRoot: process.cwd(),
       workDir,
+      thingGroupName: THING_GROUP,
       say,
     });
     say(`Started ${fleet.length} cores (${options.nucleus} mode); creating the rotation job`);
@@ -46,6 +48,7 @@ async function runDemo(options: DemoOptions, say: (line: string) => void): Promi
     const jobId = `demo-rotation-${Date.now()}`;
     const group = standIn.model.registry.things.describeThingGroup(THING_GROUP);
     await iot.send(new CreateJobCommand({ jobId, jobTemplateArn: backend.jobTemplateArn, targets: [group.thingGroupArn], targetSelection: 'SNAPSHOT' }));
+    const attacker = options.attacker ? await startDemoAttacker(standIn, cores.map((c) => c.thingName), () => backend.securityEvents()) : undefined;
     const line = new ProgressLine();
     // An execution can last at most the in-progress timeout (5 AWS minutes); allow for rollout too.
     const timeoutMs = (2 * 5 * 60_000) / awsTimeScale + 60_000;
@@ -57,6 +60,7 @@ async function runDemo(options: DemoOptions, say: (line: string) => void): Promi
     });
     line.finish();
     iot.destroy();
+    const attack = await attacker?.stop();
 
     for (const core of fleet) await core.stop();
     await standIn.rules.whenIdle();
@@ -72,8 +76,10 @@ async function runDemo(options: DemoOptions, say: (line: string) => void): Promi
       keyAlgorithm: options.keyAlgorithm,
       signingAlgorithm: options.signingAlgorithm,
       hsm: options.hsm,
+      componentDeployment: componentDeployment(options.nucleus),
       jobId,
       ...countOutcomes(statuses, outcomes),
+      ...(attack ? { attackerRequestsDropped: attack.dropped } : {}),
       notifications: standIn.model.sns.messages().map((m) => ({ ...(m.subject ? { subject: m.subject } : {}), message: m.message })),
       rotations: outcomes.map((o, i) => ({
         thingName: o.thingName,

@@ -37,6 +37,8 @@ Options:
   --time-scale N           inline: run the component's timeouts and AWS IoT's job minutes N times faster;
                            process: the component keeps its real 30 s timeouts and job minutes run at
                            most 2 times faster (default 10 up to ${LARGE_FLEET} cores, 3 above)
+  --attacker               add a thing that attacks the rotation while it runs (floods, requests on other
+                           things' topics, replays, double creates); the summary counts its dropped requests
   --keep                   keep the demo's working directory (under .demo/) for inspection
   --json                   print the summary as one JSON object on the last line
   --help                   show this help
@@ -50,6 +52,7 @@ const optionsSchema = z.object({
   nucleus: z.enum(['process', 'inline'], { error: '--nucleus must be process or inline' }).optional(),
   'time-scale': z.coerce.number().min(1, '--time-scale must be at least 1').max(100, '--time-scale must be at most 100').optional(),
   hsm: z.boolean(),
+  attacker: z.boolean(),
   keep: z.boolean(),
   json: z.boolean(),
   help: z.boolean(),
@@ -63,6 +66,7 @@ export interface DemoOptions {
   nucleus: 'process' | 'inline';
   timeScale: number;
   hsm: boolean;
+  attacker: boolean;
   keep: boolean;
   json: boolean;
   help: boolean;
@@ -81,6 +85,7 @@ export function parseDemoOptions(argv: string[]): DemoOptions {
       nucleus: { type: 'string' },
       'time-scale': { type: 'string' },
       hsm: { type: 'boolean', default: false },
+      attacker: { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -102,6 +107,7 @@ export function parseDemoOptions(argv: string[]): DemoOptions {
     nucleus: o.nucleus ?? (o.hsm || o.devices > PROCESS_MODE_LIMIT ? 'inline' : 'process'),
     timeScale: o['time-scale'] ?? defaultTimeScale(o.devices),
     hsm: o.hsm,
+    attacker: o.attacker,
     keep: o.keep,
     json: o.json,
     help: o.help,

@@ -7,6 +7,8 @@ export interface DemoSummary {
   keyAlgorithm: string;
   signingAlgorithm: string;
   hsm: boolean;
+  /** How the component reached the cores; see componentDeployment(). */
+  componentDeployment: 'greengrass' | 'inline';
   jobId: string;
   succeeded: number;
   failed: number;
@@ -15,10 +17,21 @@ export interface DemoSummary {
   unfinished: number;
   oldCertificatesDeleted: number;
   bricked: number;
+  /** Certificates attached to the fleet's things beyond one each. */
+  extraCertificates: number;
+  /** With --attacker: the attacker's publishes and requests that went nowhere. */
+  attackerRequestsDropped?: number;
   notifications: Array<{ subject?: string; message: string }>;
   rotations: Array<{ thingName: string; status: string; oldCertificateId: string; newCertificateId?: string; reasons?: string[] }>;
   wallSeconds: number;
 }
+
+/**
+ * Process mode publishes the build to the stand-in's Greengrass and deploys it to the thing group
+ * (`greengrass`); inline cores run the component's code inside the demo, configured directly,
+ * with no build and no deployment (`inline`).
+ */
+export const componentDeployment = (nucleus: 'process' | 'inline'): DemoSummary['componentDeployment'] => (nucleus === 'process' ? 'greengrass' : 'inline');
 
 const short = (id: string | undefined): string => (id ? `${id.slice(0, 12)}…` : '(none)');
 
@@ -28,7 +41,8 @@ export function formatSummary(s: DemoSummary): string {
     '',
     `Rotation job ${s.jobId}: ${s.devices} cores (${s.nucleus} mode, issuer ${s.issuer === 'pca' ? 'AWS Private CA' : 'AWS IoT Core'}, ${s.keyAlgorithm} / ${s.signingAlgorithm}${s.hsm ? ', keys in SoftHSM2' : ''})`,
     `  succeeded ${s.succeeded}   failed ${s.failed}   timed out ${s.timedOut}${s.unfinished ? `   unfinished ${s.unfinished}` : ''}`,
-    `  old certificates deleted ${s.oldCertificatesDeleted}/${s.devices}   bricked ${s.bricked}   wall time ${s.wallSeconds.toFixed(1)} s`,
+    `  old certificates deleted ${s.oldCertificatesDeleted}/${s.devices}   bricked ${s.bricked}   extra certificates ${s.extraCertificates}   wall time ${s.wallSeconds.toFixed(1)} s`,
+    ...(s.attackerRequestsDropped === undefined ? [] : [`  attacker requests dropped ${s.attackerRequestsDropped}`]),
     '',
     '  core                          status      old certificate    new certificate',
   ];
@@ -42,7 +56,10 @@ export function formatSummary(s: DemoSummary): string {
   return lines.join('\n');
 }
 
-export function countOutcomes(statuses: string[], outcomes: CoreOutcome[]): Pick<DemoSummary, 'succeeded' | 'failed' | 'timedOut' | 'unfinished' | 'oldCertificatesDeleted' | 'bricked'> {
+export function countOutcomes(
+  statuses: string[],
+  outcomes: CoreOutcome[],
+): Pick<DemoSummary, 'succeeded' | 'failed' | 'timedOut' | 'unfinished' | 'oldCertificatesDeleted' | 'bricked' | 'extraCertificates'> {
   const count = (status: string): number => statuses.filter((s) => s === status).length;
   return {
     succeeded: count('SUCCEEDED'),
@@ -51,5 +68,6 @@ export function countOutcomes(statuses: string[], outcomes: CoreOutcome[]): Pick
     unfinished: statuses.filter((s) => s === 'QUEUED' || s === 'IN_PROGRESS').length,
     oldCertificatesDeleted: outcomes.filter((o) => o.initialCertificateDeleted).length,
     bricked: outcomes.filter((o) => o.bricked).length,
+    extraCertificates: outcomes.reduce((sum, o) => sum + Math.max(0, o.attached.length - 1), 0),
   };
 }

@@ -3,6 +3,7 @@ import type { AlgorithmConfig } from '../../component/src/config/algorithms.js';
 import type { CredentialStore } from '../../component/src/credentials/credential-store.js';
 import { FileCredentialStore } from '../../component/src/credentials/file-store.js';
 import type { Logger } from '../../shared/logging/logger.js';
+import type { StateName } from '../../component/src/fsm/types.js';
 import type { Clock, RotatorHandle } from '../../component/src/runtime/rotator-deps.js';
 import { startRotator } from '../../component/src/runtime/rotator.js';
 import { validateAlgorithmConfig } from '../../component/src/config/validate.js';
@@ -65,7 +66,7 @@ export class InlineCore {
   }
 
   /** The component's state machine state, or the core's status when the component is not running. */
-  componentState(): string {
+  componentState(): StateName | CoreStatus {
     return this.rotator?.state() ?? this.status;
   }
 

@@ -1,17 +1,18 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { GreengrassV2Client } from '@aws-sdk/client-greengrassv2';
 import { IoTClient } from '@aws-sdk/client-iot';
 import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 import { PCA_SIGNING_ALGORITHMS } from '../../backend/src/index.js';
 import type { AlgorithmConfig } from '../../component/src/config/algorithms.js';
-import { startAwsStandIn, type AwsStandIn } from '../aws/stand-in.js';
-import { stderrLogger } from '../aws/logger.js';
+import { startAwsStandIn, stderrLogger, type AwsStandIn } from '../aws/index.js';
 import { deployBackend, standInClientConfig, type BackendDeployment } from '../local/deploy-backend.js';
 import { provisionFleet } from '../local/fleet.js';
 import type { RunningCore } from '../local/fleet-runner.js';
 import { provisionHsmFleet } from '../local/hsm-fleet.js';
 import { standInTimeScale, startFleet, type NucleusMode } from '../local/start-fleet.js';
+import { deployConfiguration } from './aws-deployment.js';
 import { componentValidationMessage } from './validation-failure.js';
 import type { RotationTarget } from './target.js';
 import { backendResourceNames } from '../../shared/contract/index.js';
@@ -65,12 +66,16 @@ export async function createStandInTarget(options: StandInTargetOptions = {}): P
     ...(options.restartDelayMs === undefined ? {} : { restartDelayMs: options.restartDelayMs }),
     projectRoot: process.cwd(),
     workDir,
+    thingGroupName: THING_GROUP,
     freshBuildDir: path.join(workDir, 'greengrass-build'),
     say: () => undefined,
   });
   const clientConfig = standInClientConfig(standIn);
   const iot = new IoTClient(clientConfig);
   const iotData = new IoTDataPlaneClient(clientConfig);
+  const greengrass = new GreengrassV2Client(clientConfig);
+  const thingGroupArn = standIn.model.registry.things.describeThingGroup(THING_GROUP).thingGroupArn;
+  const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
   const coreOf = (thingName: string): RunningCore => {
     const found = fleet.find((c) => c.core.thingName === thingName);
     if (!found) throw new Error(`no core named ${thingName} in the stand-in fleet`);
@@ -90,8 +95,12 @@ export async function createStandInTarget(options: StandInTargetOptions = {}): P
     pollIntervalMs: 200,
     cleanupTimeoutMs: 30_000,
     things: async () => cores.map((c) => c.thingName),
+    // Process cores took the component from a Greengrass deployment, so configuration goes that way
+    // too (a new revision of the group's deployment); inline cores are configured directly.
     deployConfiguration: async (configuration) =>
-      Promise.all(
+      nucleus === 'process'
+        ? deployConfiguration({ greengrass, iot, thingGroupArn, things: cores.map((c) => c.thingName), pollIntervalMs: 200, jobTimeoutMs: 60_000, sleep, getDeploymentRetryMs: 200 }, configuration)
+        : Promise.all(
         fleet.map(async (c) => {
           const result = await c.deployConfiguration(configuration);
           // Greengrass wraps the component's own reason; the suites compare the component's.
@@ -110,6 +119,7 @@ export async function createStandInTarget(options: StandInTargetOptions = {}): P
       for (const core of fleet) await core.stop().catch(() => undefined);
       iot.destroy();
       iotData.destroy();
+      greengrass.destroy();
       await standIn.close();
       await rm(workDir, { recursive: true, force: true });
     },

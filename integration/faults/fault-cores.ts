@@ -42,7 +42,9 @@ export interface FaultCoreOptions {
   timeScale: number;
   /** Process cores: the built component and where to publish it. */
   build?: Pick<ComponentBuild, 'recipePath' | 'artifactPath'>;
-  storeDir?: string;
+  /** Where gdk-config.json is, and the cores' thing group the component is deployed to. */
+  projectRoot?: string;
+  thingGroupName?: string;
 }
 
 /** A connection that goes silent the moment the core loses power, before the core is torn down. */
@@ -133,12 +135,13 @@ export async function startFaultCores(standIn: AwsStandIn, cores: ProvisionedCor
 }
 
 async function startProcessCores(standIn: AwsStandIn, cores: ProvisionedCore[], options: FaultCoreOptions): Promise<FaultCore[]> {
-  if (!options.build || !options.storeDir) throw new Error('process cores need the built component and a store directory');
+  if (!options.build || !options.projectRoot || !options.thingGroupName) throw new Error('process cores need the built component, the project root and the thing group');
   const running = await startProcessFleet(standIn, cores, {
     algorithms: options.algorithms,
     timeScale: options.timeScale,
     build: options.build,
-    storeDir: options.storeDir,
+    projectRoot: options.projectRoot,
+    thingGroupName: options.thingGroupName,
     hsm: options.store === 'pkcs11',
   });
   return running.map((r) => {

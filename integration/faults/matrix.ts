@@ -86,7 +86,7 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixRun> {
       mode: options.mode,
       algorithms: ALGORITHMS,
       timeScale: options.timeScale,
-      ...(build ? { build, storeDir: path.join(workDir, 'component-store') } : {}),
+      ...(build ? { build, projectRoot: process.cwd(), thingGroupName: GROUP } : {}),
     });
     const componentTimeoutMs = options.mode === 'process' ? 30_000 : 30_000 / options.timeScale;
     const env: CaseEnv = {

@@ -7,6 +7,7 @@ import {
   createJobExecutionEventsHandler,
   createJobExecutionTerminalHandler,
   type ClientConfig,
+  type IssuerSettings,
   type PcaSigningAlgorithm,
   type RotationHandler,
 } from '../../backend/src/index.js';
@@ -21,6 +22,8 @@ export interface BackendDeployment {
   ruleNames: { createCertificate: string; commitCertificate: string; jobExecutionTerminal: string };
   /** The Private CA in use, when the issuer is AWS Private CA. */
   pcaCaArn(): string | undefined;
+  /** Requests the create and commit functions dropped because they did not come from the thing they name. */
+  securityEvents(): number;
   /**
    * Changes the create function's issuer, as changing its PCA_* environment variables does in an
    * account; the stand-in keeps one Private CA per key family.
@@ -81,7 +84,8 @@ export async function deployBackend(standIn: AwsStandIn, options: DeployBackendO
     }),
   );
 
-  const common = { clientConfig, jobDocument: JOB_DOCUMENT, shadowName: SHADOW_NAME };
+  let securityEvents = 0;
+  const common = { clientConfig, jobDocument: JOB_DOCUMENT, shadowName: SHADOW_NAME, onSecurityEvent: () => void (securityEvents += 1) };
   const caByFamily = new Map<'RSA' | 'EC', string>();
   const privateCa = async (signingAlgorithm: PcaSigningAlgorithm): Promise<string> => {
     const family = signingAlgorithm.endsWith('ECDSA') ? 'EC' : 'RSA';
@@ -96,10 +100,10 @@ export async function deployBackend(standIn: AwsStandIn, options: DeployBackendO
   let pcaInUse: string | undefined;
   const createFunction = async (issuer: IssuerChoice): Promise<RotationHandler> => {
     pcaInUse = issuer.kind === 'pca' ? await privateCa(issuer.signingAlgorithm) : undefined;
-    const pca = issuer.kind === 'pca' && pcaInUse
-      ? { caArn: pcaInUse, validityInDays: options.pcaValidityInDays ?? 7, signingAlgorithm: issuer.signingAlgorithm }
-      : undefined;
-    return createCreateCertificateHandler({ ...common, logger: logger(names.functions.createCertificate), ...(pca ? { pca } : {}) });
+    const settings: IssuerSettings = issuer.kind === 'pca' && pcaInUse
+      ? { kind: 'private-ca', caArn: pcaInUse, validityInDays: options.pcaValidityInDays ?? 7, signingAlgorithm: issuer.signingAlgorithm }
+      : { kind: 'iot-core' };
+    return createCreateCertificateHandler({ ...common, logger: logger(names.functions.createCertificate), issuer: settings });
   };
   const initialIssuer: IssuerChoice =
     options.issuer === 'pca' ? { kind: 'pca', signingAlgorithm: options.pcaSigningAlgorithm ?? 'SHA256WITHRSA' } : { kind: 'iot' };
@@ -138,6 +142,7 @@ export async function deployBackend(standIn: AwsStandIn, options: DeployBackendO
     snsTopicArn,
     ruleNames,
     pcaCaArn: () => pcaInUse,
+    securityEvents: () => securityEvents,
     useIssuer: async (issuer) => {
       const handler = await createFunction(issuer);
       standIn.rules.registerFunction(functionArn(names.functions.createCertificate), (event) => handler(event));

@@ -4,9 +4,21 @@ import { keyFamily } from '../../component/src/config/validate.js';
 import type { Logger } from '../../shared/logging/logger.js';
 import type { AwsStandIn } from '../aws/index.js';
 import { layoutGreengrassRoot, type GreengrassRoot } from '../device/greengrass-root.js';
+import { leastPrivilegeCorePolicy, PERMISSIVE_CORE_POLICY } from '../aws/index.js';
 
-/** The IoT policy the simulated cores use: as broad as the stand-in's default. */
+/** The IoT policy the simulated cores are provisioned with. */
 export const CORE_POLICY_NAME = 'GreengrassV2IoTThingPolicy';
+
+/**
+ * `least-privilege` (the default, and the supported configuration): each core may use only its
+ * own thing's topics. `permissive`: every action on every resource, as the Greengrass installer's
+ * defaults grant.
+ */
+export type CorePolicyChoice = 'least-privilege' | 'permissive';
+
+export function corePolicyDocument(standIn: AwsStandIn, choice: CorePolicyChoice = 'least-privilege'): string {
+  return choice === 'permissive' ? PERMISSIVE_CORE_POLICY : leastPrivilegeCorePolicy(standIn.model);
+}
 
 export interface ProvisionedCore {
   thingName: string;
@@ -22,6 +34,8 @@ export interface ProvisionFleetOptions {
   thingGroupName: string;
   algorithms: AlgorithmConfig;
   thingNamePrefix?: string;
+  /** The AWS IoT policy of the cores' certificates; default least-privilege. */
+  policy?: CorePolicyChoice;
   /** Extra component configuration (e.g. accessControl) written into each effective configuration. */
   componentConfiguration?: Record<string, unknown>;
   logger?: Logger;
@@ -47,6 +61,7 @@ export async function provisionFleet(standIn: AwsStandIn, options: ProvisionFlee
       thingName,
       keySpec,
       policyName: CORE_POLICY_NAME,
+      policyDocument: corePolicyDocument(standIn, options.policy),
       thingGroupName: options.thingGroupName,
     });
     const paths = await layoutGreengrassRoot({

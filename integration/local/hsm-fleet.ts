@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { KeyAlgorithm } from '../../component/src/config/algorithms.js';
 import { Pkcs11CredentialStore, PKCS11_PROVIDER_COMPONENT, type HsmCredentialPaths } from '../../component/src/credentials/pkcs11/index.js';
-import { ALLOW_ALL_POLICY, type AwsStandIn } from '../aws/index.js';
+import type { AwsStandIn } from '../aws/index.js';
 import { layoutGreengrassRoot } from '../device/greengrass-root.js';
 import { hsmConnector, readHsmCoreSettings, type HsmCoreSettings } from '../device/hsm/hsm-core.js';
 import type { MqttConnector } from '../device/reconnecting-mqtt.js';
@@ -9,7 +9,7 @@ import { SharedPkcs11Library } from '../device/hsm/pkcs11-library.js';
 import { createSoftHsmTokenSet } from '../device/hsm/softhsm-tokens.js';
 import { generateDeviceKey, importDeviceCertificate, readTokenCertificatePem } from '../device/hsm/token-credentials.js';
 import { scaledClock } from '../device/scaled-clock.js';
-import { CORE_POLICY_NAME, thingNameFor, type ProvisionedCore, type ProvisionFleetOptions } from './fleet.js';
+import { CORE_POLICY_NAME, corePolicyDocument, thingNameFor, type ProvisionedCore, type ProvisionFleetOptions } from './fleet.js';
 import { runningInlineCore, startAll, type FleetRunnerOptions, type RunningCore } from './fleet-runner.js';
 import type { InstalledCredentialsProbe } from './verify-fleet.js';
 
@@ -36,7 +36,7 @@ export async function provisionHsmFleet(standIn: AwsStandIn, options: ProvisionH
   const tokens = await createSoftHsmTokenSet(path.join(options.workDir, 'softhsm'));
   tokens.activate();
   const { registry, authorities } = standIn.model;
-  if (!registry.policies.listPolicies().some((p) => p.policyName === CORE_POLICY_NAME)) registry.policies.createPolicy(CORE_POLICY_NAME, ALLOW_ALL_POLICY);
+  if (!registry.policies.listPolicies().some((p) => p.policyName === CORE_POLICY_NAME)) registry.policies.createPolicy(CORE_POLICY_NAME, corePolicyDocument(standIn, options.policy));
   registry.things.createThingGroup(options.thingGroupName);
   const prefix = options.thingNamePrefix ?? 'GreengrassCore-';
   const cores: ProvisionedCore[] = [];
@@ -117,7 +117,7 @@ export function openHsmFleetAccess(standIn: AwsStandIn, cores: ProvisionedCore[]
       probe: {
         certificatePem: async () => readTokenCertificatePem(hsm.provider, hsm.label),
         connect: async () => {
-          const connection = await connect(`${core.thingName}-check`)();
+          const connection = await connect(`${core.thingName}#99`)();
           await connection.close();
         },
       },

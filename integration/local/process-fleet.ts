@@ -5,6 +5,7 @@ import { fileLogger } from '../device/file-logger.js';
 import { readFileCredentials } from '../device/greengrass-root.js';
 import { startNucleus, type Nucleus, type NucleusOptions } from '../device/nucleus/index.js';
 import type { ComponentBuild } from './component-build.js';
+import { rollOutComponent } from './greengrass-rollout.js';
 import type { ProvisionedCore } from './fleet.js';
 import type { FleetRunnerOptions, RunningCore } from './fleet-runner.js';
 import { openHsmFleetAccess } from './hsm-fleet.js';
@@ -12,10 +13,13 @@ import { fileCredentialsProbe, type InstalledCredentialsProbe } from './verify-f
 
 export interface ProcessFleetOptions extends FleetRunnerOptions {
   build: Pick<ComponentBuild, 'recipePath' | 'artifactPath'>;
-  /** Where the published component (recipe with digest, artifact) is kept, shared by the fleet. */
-  storeDir: string;
+  /** Where gdk-config.json is (the artifact bucket's name). */
+  projectRoot: string;
+  /** The cores' thing group, which the component is deployed to. */
+  thingGroupName: string;
   /** The cores were provisioned with provisionHsmFleet: their keys are in SoftHSM2 tokens. */
   hsm?: boolean;
+  say?: (line: string) => void;
 }
 
 /** How one core's nucleus reaches its credentials, and how the fleet checks them afterwards. */
@@ -59,30 +63,38 @@ async function componentReady(nucleus: Nucleus, thingName: string): Promise<void
   }
 }
 
+/** Longest the component's Greengrass deployment may take on the whole fleet. */
+const DEPLOYMENT_TIMEOUT_MS = 180_000;
+
 /**
- * Runs each core as Greengrass would (process mode): a nucleus stand-in per core deploys the
- * built artifact from its recipe, runs its lifecycle scripts as processes and serves Greengrass
- * IPC to the unmodified component. The component keeps its real 30 s timeouts. HSM cores need
- * one fleet per process (see SharedPkcs11Library).
+ * Runs each core as Greengrass would (process mode): a nucleus stand-in per core starts with no
+ * component; the build is published to the stand-in's Greengrass and deployed to the cores' thing
+ * group, whose nuclei take the deployment job, download and check the artifact, run its lifecycle
+ * scripts as processes and serve Greengrass IPC to the unmodified component. The component keeps
+ * its real 30 s timeouts. HSM cores need one fleet per process (see SharedPkcs11Library).
  */
 export async function startProcessFleet(standIn: AwsStandIn, cores: ProvisionedCore[], options: ProcessFleetOptions): Promise<RunningCore[]> {
   const broker = { host: standIn.mqtt.host, port: standIn.mqtt.port, caPem: standIn.mqtt.caCertificatePem };
+  if (!standIn.http) throw new Error('process mode deploys the component through the stand-in\'s Greengrass API: start it with its HTTP APIs');
+  const cloud = { endpoint: standIn.http.endpoint, region: standIn.model.region };
   const credentials = await coreCredentials(standIn, cores, options.hsm ?? false);
-  const running: RunningCore[] = [];
+  const nuclei: Array<{ core: ProvisionedCore; nucleus: Nucleus; logger: ReturnType<typeof fileLogger>; access: CoreCredentials }> = [];
   for (const [i, core] of cores.entries()) {
     const access = credentials[i];
     if (access === undefined) throw new Error(`no credentials for ${core.thingName}`);
     const logger = fileLogger(path.join(core.paths.root, 'logs', 'greengrass.log'), { thingName: core.thingName });
-    const nucleus = await startNucleus({
-      root: core.paths.root,
-      thingName: core.thingName,
-      broker,
-      deployment: { ...options.build, storeDir: options.storeDir },
-      ...access.nucleus,
-      componentConfiguration: { ...options.algorithms },
-      region: standIn.model.region,
-      logger,
-    });
+    const nucleus = await startNucleus({ root: core.paths.root, thingName: core.thingName, broker, cloud, ...access.nucleus, region: standIn.model.region, logger });
+    nuclei.push({ core, nucleus, logger, access });
+  }
+  await rollOutComponent(standIn, options.build, {
+    projectRoot: options.projectRoot,
+    thingGroupName: options.thingGroupName,
+    configuration: { ...options.algorithms },
+    timeoutMs: DEPLOYMENT_TIMEOUT_MS,
+    say: options.say ?? (() => undefined),
+  });
+  const running: RunningCore[] = [];
+  for (const { core, nucleus, logger, access } of nuclei) {
     await componentReady(nucleus, core.thingName);
     running.push({
       core,

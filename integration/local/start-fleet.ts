@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { AlgorithmConfig } from '../../component/src/config/algorithms.js';
 import type { AwsStandIn } from '../aws/index.js';
 import { buildComponent } from '../../component/build/gdk-build.js';
@@ -18,8 +17,9 @@ export interface StartFleetOptions {
   /** Inline cores only: how long Greengrass takes to come back after a restart. */
   restartDelayMs?: number;
   projectRoot: string;
-  /** Where process mode keeps the published component. */
   workDir: string;
+  /** The cores' thing group: process mode deploys the component to it through Greengrass. */
+  thingGroupName: string;
   /** Build the component into this folder instead of using (or making) greengrass-build/. */
   freshBuildDir?: string;
   say: (line: string) => void;
@@ -46,5 +46,5 @@ export async function startFleet(standIn: AwsStandIn, cores: ProvisionedCore[], 
   const build = options.freshBuildDir
     ? await buildComponent({ projectRoot: options.projectRoot, outDir: options.freshBuildDir })
     : await ensureComponentBuild(options.projectRoot, options.say);
-  return startProcessFleet(standIn, cores, { ...runner, build, storeDir: path.join(options.workDir, 'component-store'), hsm: options.hsm });
+  return startProcessFleet(standIn, cores, { ...runner, build, projectRoot: options.projectRoot, thingGroupName: options.thingGroupName, hsm: options.hsm, say: options.say });
 }

@@ -34,7 +34,7 @@ export function fileCredentialsProbe(standIn: AwsStandIn, core: ProvisionedCore)
         port: standIn.mqtt.port,
         caPem: standIn.mqtt.caCertificatePem,
         ...credentials,
-        clientId: `${core.thingName}-check`,
+        clientId: `${core.thingName}#99`,
       });
       await connection.close();
     },

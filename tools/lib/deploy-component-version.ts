@@ -6,11 +6,10 @@ import {
   type ComponentDeploymentSpecification,
   type GetDeploymentCommandOutput,
 } from '@aws-sdk/client-greengrassv2';
-import { DescribeJobExecutionCommand, DescribeThingGroupCommand, IoTClient } from '@aws-sdk/client-iot';
+import { DescribeThingGroupCommand, IoTClient } from '@aws-sdk/client-iot';
 import { UsageError, clientConfig, describeAwsError, type CliIo } from './cli.js';
 import { DEPLOY_USAGE, parseDeployArgs, type DeployOptions } from './deploy-options.js';
-import { watchJob, type ExecutionSummary } from '../../shared/operator/job-watch.js';
-import { ProgressLine, renderProgress } from '../../shared/operator/progress-bar.js';
+import { awaitDeployment, type DeploymentOutcome } from '../../shared/operator/deployment-wait.js';
 
 export interface DeployDeps {
   greengrass?: GreengrassV2Client;
@@ -19,12 +18,7 @@ export interface DeployDeps {
   now?: () => number;
 }
 
-export interface DeployResult {
-  exitCode: number;
-  deploymentId?: string;
-  iotJobId?: string;
-  executions?: ExecutionSummary[];
-}
+export type DeployResult = DeploymentOutcome;
 
 const isNotFound = (error: unknown): boolean => (error as Error).name === 'ResourceNotFoundException';
 
@@ -48,51 +42,31 @@ async function thingGroupArn(iot: IoTClient, thingGroupName: string): Promise<st
   }
 }
 
-async function latestDeployment(greengrass: GreengrassV2Client, targetArn: string, thingGroupName: string): Promise<GetDeploymentCommandOutput> {
+interface RetryUntil {
+  deadline: number;
+  sleep: (ms: number) => Promise<void>;
+  now: () => number;
+}
+
+/** Greengrass lists a new deployment before GetDeployment can read it; ask again for a while. */
+async function readableDeployment(greengrass: GreengrassV2Client, deploymentId: string, wait: RetryUntil): Promise<GetDeploymentCommandOutput> {
+  for (;;) {
+    try {
+      return await greengrass.send(new GetDeploymentCommand({ deploymentId }));
+    } catch (error) {
+      if (!isNotFound(error) || wait.now() >= wait.deadline) throw error;
+      await wait.sleep(1000);
+    }
+  }
+}
+
+async function latestDeployment(greengrass: GreengrassV2Client, targetArn: string, thingGroupName: string, wait: RetryUntil): Promise<GetDeploymentCommandOutput> {
   const list = await greengrass.send(new ListDeploymentsCommand({ targetArn, historyFilter: 'LATEST_ONLY' }));
   const deploymentId = list.deployments?.[0]?.deploymentId;
   if (deploymentId === undefined) {
     throw new Error(`No deployment targets thing group ${thingGroupName}: this command updates the group's latest deployment, so create one first`);
   }
-  return greengrass.send(new GetDeploymentCommand({ deploymentId }));
-}
-
-/**
- * The IoT job behind a new deployment. Greengrass is eventually consistent: GetDeployment can
- * answer ResourceNotFound, or have no job yet, for a while after CreateDeployment.
- */
-interface JobLookup {
-  greengrass: GreengrassV2Client;
-  deploymentId: string;
-  deadline: number;
-  intervalMs: number;
-  sleep: (ms: number) => Promise<void>;
-  now: () => number;
-}
-
-async function deploymentJobId({ greengrass, deploymentId, deadline, intervalMs, sleep, now }: JobLookup): Promise<string | undefined> {
-  for (;;) {
-    try {
-      const deployment = await greengrass.send(new GetDeploymentCommand({ deploymentId }));
-      if (deployment.deploymentStatus === 'FAILED' || deployment.deploymentStatus === 'CANCELED') {
-        throw new Error(`Deployment ${deploymentId} is ${deployment.deploymentStatus}`);
-      }
-      if (deployment.iotJobId) return deployment.iotJobId;
-    } catch (error) {
-      if (!isNotFound(error)) throw error;
-    }
-    if (now() >= deadline) return undefined;
-    await sleep(Math.min(intervalMs, 2000));
-  }
-}
-
-async function failureDetails(iot: IoTClient, jobId: string, thingName: string): Promise<string> {
-  try {
-    const { execution } = await iot.send(new DescribeJobExecutionCommand({ jobId, thingName }));
-    return Object.entries(execution?.statusDetails?.detailsMap ?? {}).map(([k, v]) => `${k}: ${v}`).join('; ');
-  } catch (error) {
-    return `status details unavailable (${describeAwsError(error)})`;
-  }
+  return readableDeployment(greengrass, deploymentId, wait);
 }
 
 /**
@@ -109,7 +83,7 @@ export async function runDeployComponentVersion(options: DeployOptions, io: CliI
     const { version, thingGroupName, componentName } = options;
     say(`Deploying ${componentName} ${version} to thing group ${thingGroupName}`);
     const targetArn = await thingGroupArn(iot, thingGroupName);
-    const current = await latestDeployment(greengrass, targetArn, thingGroupName);
+    const current = await latestDeployment(greengrass, targetArn, thingGroupName, { sleep, now, deadline: now() + options.timeoutMs });
     say(current.deploymentName ? `Latest deployment: "${current.deploymentName}" (${current.deploymentId})` : `Latest deployment: unnamed (${current.deploymentId})`);
 
     const components = current.components ?? {};
@@ -127,37 +101,13 @@ export async function runDeployComponentVersion(options: DeployOptions, io: CliI
       }),
     );
     const deploymentId = created.deploymentId ?? '';
-    const started = now();
-    const deadline = started + options.timeoutMs;
     say(`Created deployment ${deploymentId} ("${deploymentName}"); waiting up to ${options.timeoutMs / 1000} s for it to finish`);
-
-    const iotJobId = created.iotJobId ?? (await deploymentJobId({ greengrass, deploymentId, deadline, intervalMs: options.pollIntervalMs, sleep, now }));
-    if (iotJobId === undefined) {
-      say(`Deployment ${deploymentId} did not start within ${options.timeoutMs / 1000} s`);
-      return { exitCode: 1, deploymentId };
-    }
-    const line = new ProgressLine(io.stderr);
-    const progress = await watchJob(iot, iotJobId, {
-      intervalMs: options.pollIntervalMs,
-      timeoutMs: Math.max(0, deadline - now()),
-      sleep,
-      now,
-      onProgress: (p) => line.update(renderProgress(p.counts, p.executions.length)),
-    });
-    line.finish();
-    const result = { deploymentId, iotJobId, executions: progress.executions };
-    if (progress.timedOut) {
-      say(`Deployment ${deploymentId} did not finish within ${options.timeoutMs / 1000} s (job ${iotJobId})`);
-      return { exitCode: 1, ...result };
-    }
-    const failed = progress.executions.filter((e) => e.status !== 'SUCCEEDED');
-    if (failed.length > 0) {
-      for (const e of failed) say(`  ${e.thingName} ${e.status}: ${(await failureDetails(iot, iotJobId, e.thingName)) || 'no details'}`);
-      say(`Deployment ${deploymentId} failed on ${failed.length} of ${progress.executions.length} core device(s)`);
-      return { exitCode: 1, ...result };
-    }
-    io.stdout.write(`Deployment ${deploymentId} of ${componentName} ${version} succeeded on ${progress.executions.length} core device(s) in ${((now() - started) / 1000).toFixed(1)} s\n`);
-    return { exitCode: 0, ...result };
+    return await awaitDeployment(
+      { greengrass, iot },
+      { deploymentId, iotJobId: created.iotJobId, description: `${componentName} ${version}` },
+      { timeoutMs: options.timeoutMs, pollIntervalMs: options.pollIntervalMs, sleep, now },
+      io,
+    );
   } finally {
     if (!deps.greengrass) greengrass.destroy();
     if (!deps.iot) iot.destroy();

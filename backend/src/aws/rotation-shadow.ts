@@ -20,7 +20,7 @@ export interface RotationRecord {
   progress: RotationProgress;
   oldCertificateId: string;
   newCertificateId: string;
-  /** The job the record belongs to; records written before jobs were recorded have none. */
+  /** The job execution the certificate was issued for; absent in records of the original backend. */
   jobId?: string;
 }
 
@@ -63,14 +63,34 @@ export async function readShadow(iotData: IoTDataPlaneClient, ref: ShadowRef, in
   return JSON.parse(new TextDecoder().decode(answer.payload)) as unknown;
 }
 
+/**
+ * Writes the reported state. With `version`, AWS IoT applies it only if the shadow is still at that
+ * version (else ConflictException, HTTP 409); the answer is the version the write produced.
+ */
 export async function reportProgress(
   iotData: IoTDataPlaneClient,
   ref: ShadowRef,
-  reported: Partial<RotationRecord>,
+  reported: Record<string, string | null>,
   invocation: Invocation,
-): Promise<void> {
-  const payload = new TextEncoder().encode(JSON.stringify({ state: { reported } }));
-  await invocation.call('UpdateThingShadow', () => iotData.send(new UpdateThingShadowCommand({ ...ref, payload })));
+  version?: number,
+): Promise<number | undefined> {
+  const payload = new TextEncoder().encode(JSON.stringify({ state: { reported }, ...(version === undefined ? {} : { version }) }));
+  const answer = await invocation.call('UpdateThingShadow', () => iotData.send(new UpdateThingShadowCommand({ ...ref, payload })));
+  return versionOf(answer.payload === undefined ? undefined : parseJson(answer.payload));
+}
+
+function parseJson(bytes: Uint8Array): unknown {
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes)) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The `version` of a shadow document, when it has one. */
+export function versionOf(document: unknown): number | undefined {
+  const parsed = z.object({ version: z.number().int() }).safeParse(document);
+  return parsed.success ? parsed.data.version : undefined;
 }
 
 export async function deleteShadow(iotData: IoTDataPlaneClient, ref: ShadowRef, invocation: Invocation): Promise<void> {

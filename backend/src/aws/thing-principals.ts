@@ -31,6 +31,38 @@ export async function exclusivePrincipals(iot: IoTClient, thingName: string, inv
   }
 }
 
+/** Whether the certificate is attached to the thing, exclusively or not. A missing thing has none. */
+export async function isAttachedToThing(iot: IoTClient, thingName: string, certificateId: string, invocation: Invocation): Promise<boolean> {
+  let nextToken: string | undefined;
+  try {
+    do {
+      const page = await invocation.call('ListThingPrincipalsV2', () =>
+        iot.send(new ListThingPrincipalsV2Command({ thingName, ...(nextToken === undefined ? {} : { nextToken }) })),
+      );
+      if ((page.thingPrincipalObjects ?? []).some((object) => certificateIdOf(object.principal ?? '') === certificateId)) return true;
+      nextToken = page.nextToken;
+    } while (nextToken !== undefined && nextToken !== '');
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) return false;
+    throw error;
+  }
+  return false;
+}
+
+/** A principal that is a certificate: its ARN and id. */
+export interface CertificatePrincipal {
+  readonly arn: string;
+  readonly id: string;
+}
+
+/** The one principal, when there is exactly one and it is a certificate. */
+export function soleCertificate(principals: readonly string[]): CertificatePrincipal | undefined {
+  const [arn, ...others] = principals;
+  if (arn === undefined || others.length > 0) return undefined;
+  const id = certificateIdOf(arn);
+  return id === undefined ? undefined : { arn, id };
+}
+
 /** The certificate ids of exactly `count` principals, or undefined when they are not all certificates. */
 export function certificateIds(principals: readonly string[], count: number): string[] | undefined {
   if (principals.length !== count) return undefined;

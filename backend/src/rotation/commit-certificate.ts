@@ -1,17 +1,14 @@
 import { HandlerClients } from '../aws/clients.js';
-import { describeError } from '../aws/errors.js';
 import { rotationInProgress } from '../aws/job-execution.js';
-import { publishReply } from '../aws/replies.js';
 import { readShadow, recordsJob, reportProgress, rotationRecordOf, type RotationRecord } from '../aws/rotation-shadow.js';
 import { certificateIds, exclusivePrincipals } from '../aws/thing-principals.js';
-import { commitRequestSchema, parseRequest, type CommitRequest } from '../events/device-requests.js';
+import { commitRequestSchema, type CommitRequest } from '../events/device-requests.js';
 import type { Invocation } from '../runtime/invocation.js';
 import { RetryBudgetExhaustedError } from '../runtime/retry.js';
-import { backendResourceNames, replyTopic } from '../../../shared/contract/index.js';
+import { deviceRequestHandler, rejectedWith, type RotationHandler } from './device-request.js';
+import { backendResourceNames } from '../../../shared/contract/index.js';
 import { prepareHandler, type HandlerSettings } from './handler-settings.js';
-import { rejectInvalidRequest } from './invalid-request.js';
 import { PRECONDITIONS_NOT_MET } from './messages.js';
-import type { RotationHandler } from './create-certificate.js';
 
 export type CommitCertificateSettings = HandlerSettings;
 
@@ -21,32 +18,14 @@ export function createCommitCertificateHandler(settings: CommitCertificateSettin
     serviceName: backendResourceNames().functions.commitCertificate,
     defaultBudgetMs: 10_000,
   });
-  const clients = base.clients;
-
-  return async (event, context) => {
-    const start = base.begin(context);
-    const parsed = parseRequest(commitRequestSchema, event);
-    if (!parsed.ok) {
-      await rejectInvalidRequest('commit', parsed, clients, start);
-      return;
-    }
-    const request = parsed.request;
-    const invocation = start.invocation({ thingName: request.thingName, jobId: request.jobId });
-    invocation.logger.info('Commit certificate request', { principal: request.principal, clientId: request.clientId });
-    let errorMsg: string | undefined;
-    try {
-      errorMsg = await commitCertificate(request, clients, settings, invocation);
-    } catch (error) {
-      invocation.logger.error('Commit certificate failed', { error });
-      errorMsg = describeError(error);
-    }
-    const iotData = await clients.iotData(invocation);
-    if (errorMsg === undefined) {
-      await publishReply(iotData, replyTopic('commit', request.thingName, 'accepted'), {}, invocation);
-    } else {
-      await publishReply(iotData, replyTopic('commit', request.thingName, 'rejected'), { errorMsg }, invocation);
-    }
-  };
+  return deviceRequestHandler(base, {
+    kind: 'commit',
+    schema: commitRequestSchema,
+    handle: async (request, invocation) => {
+      const errorMsg = await commitCertificate(request, base.clients, settings, invocation);
+      return errorMsg === undefined ? { accepted: true, body: {} } : rejectedWith(errorMsg);
+    },
+  });
 }
 
 /** Undefined when committed, else the device's rejection message. */
@@ -107,6 +86,5 @@ async function unmetPrecondition(
   if (ids === undefined) return `expected two certificate principals, found ${principals.length} principal(s)`;
   if (request.principal !== record.newCertificateId) return 'connection did not use the new certificate';
   if (!ids.includes(request.principal)) return 'new certificate is not attached to the thing';
-  if (!request.clientId.startsWith(request.thingName)) return 'client id does not start with the thing name';
   return undefined;
 }

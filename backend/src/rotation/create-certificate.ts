@@ -1,39 +1,35 @@
-import { type IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 import { HandlerClients } from '../aws/clients.js';
 import { describeError } from '../aws/errors.js';
 import { rotationInProgress } from '../aws/job-execution.js';
-import { publishReply } from '../aws/replies.js';
-import { certificateIds, exclusivePrincipals } from '../aws/thing-principals.js';
-import { createRequestSchema, parseRequest, type CreateRequest } from '../events/device-requests.js';
+import { exclusivePrincipals, soleCertificate, type CertificatePrincipal } from '../aws/thing-principals.js';
+import { createRequestSchema, type CreateRequest } from '../events/device-requests.js';
 import type { CertificateIssuerFactory } from '../issuers/certificate-issuer.js';
-import type { PrivateCaSettings } from '../issuers/private-ca-issuer.js';
-import { selectIssuer } from '../issuers/select-issuer.js';
+import { IOT_CORE_ISSUER, selectIssuer, type IssuerSettings } from '../issuers/select-issuer.js';
 import type { Invocation } from '../runtime/invocation.js';
-import type { InvocationContext } from '../runtime/time-budget.js';
 import { reserving } from '../runtime/time-budget.js';
-import { backendResourceNames, replyTopic } from '../../../shared/contract/index.js';
+import { deviceRequestHandler, rejectedWith, type DeviceReply, type RotationHandler } from './device-request.js';
+import { backendResourceNames } from '../../../shared/contract/index.js';
 import { prepareHandler, type HandlerSettings } from './handler-settings.js';
 import { installCertificate } from './install-certificate.js';
-import { rejectInvalidRequest } from './invalid-request.js';
 import { settleEarlierRotation } from './settle-earlier-rotation.js';
+import { inspectCsr } from '../certificates/csr-policy.js';
+import { issuedCertificateProblem } from '../certificates/issued-certificate.js';
+import { retireCertificate } from '../aws/certificate-retirement.js';
+import { claimRotation } from '../aws/rotation-claim.js';
+import { certificatePemOf } from '../aws/certificates.js';
 import { issuerFailed, PRECONDITIONS_NOT_MET } from './messages.js';
 
+export type { RotationHandler } from './device-request.js';
+
 export interface CreateCertificateSettings extends HandlerSettings {
-  /** Issue with this AWS Private CA; absent = AWS IoT Core issues. */
-  pca?: PrivateCaSettings;
+  /** Who signs; the handler passes it to the issuer without looking inside. Default AWS IoT Core. */
+  issuer?: IssuerSettings;
   /**
    * Kept back from the main work so that a certificate issued moments before the budget ran out
    * can still be removed again. Default 5 s.
    */
   cleanupReserveMs?: number;
 }
-
-export type RotationHandler = (event: unknown, context?: InvocationContext) => Promise<void>;
-
-/** The reply a device gets on `.../create/accepted` or `.../create/rejected`. */
-export type CreateReply = { accepted: true; certificatePem: string } | { accepted: false; errorMsg: string };
-
-const rejected = (errorMsg: string): CreateReply => ({ accepted: false, errorMsg });
 
 export function createCreateCertificateHandler(settings: CreateCertificateSettings): RotationHandler {
   const base = prepareHandler(settings, {
@@ -42,29 +38,17 @@ export function createCreateCertificateHandler(settings: CreateCertificateSettin
     defaultBudgetMs: 60_000,
   });
   const clients = base.clients;
-  const issuer = selectIssuer(clients.iot, settings.clientConfig, settings.pca);
+  const issuer = selectIssuer(clients.iot, settings.clientConfig, settings.issuer ?? IOT_CORE_ISSUER);
   const cleanupReserveMs = settings.cleanupReserveMs ?? 5_000;
 
-  return async (event, context) => {
-    const start = base.begin(context);
-    const parsed = parseRequest(createRequestSchema, event);
-    if (!parsed.ok) {
-      await rejectInvalidRequest('create', parsed, clients, start);
-      return;
-    }
-    const request = parsed.request;
-    const full = start.invocation({ thingName: request.thingName, jobId: request.jobId });
-    full.logger.info('Create certificate request', { principal: request.principal, clientId: request.clientId });
-    const work = full.withBudget(reserving(start.budget, cleanupReserveMs));
-    let outcome: CreateReply;
-    try {
-      outcome = await createCertificate(request, { clients, issuer, settings, work, full });
-    } catch (error) {
-      full.logger.error('Create certificate failed', { error });
-      outcome = rejected(describeError(error));
-    }
-    await reply(await clients.iotData(full), request.thingName, outcome, full);
-  };
+  return deviceRequestHandler(base, {
+    kind: 'create',
+    schema: createRequestSchema,
+    handle: async (request, full, start) => {
+      const work = full.withBudget(reserving(start.budget, cleanupReserveMs));
+      return createCertificate(request, { clients, issuer, settings, work, full });
+    },
+  });
 }
 
 interface CreateContext {
@@ -77,44 +61,54 @@ interface CreateContext {
   full: Invocation;
 }
 
-async function createCertificate(request: CreateRequest, ctx: CreateContext): Promise<CreateReply> {
+async function createCertificate(request: CreateRequest, ctx: CreateContext): Promise<DeviceReply> {
   const { clients, work } = ctx;
   const principals = await settleEarlierRotation(request, await exclusivePrincipals(clients.iot, request.thingName, work), { ...ctx, work });
-  const problem = await unmetPrecondition(request, principals, ctx);
-  if (problem !== undefined) {
-    work.logger.warn(PRECONDITIONS_NOT_MET, { problem });
-    return rejected(PRECONDITIONS_NOT_MET);
+  const checked = await checkPreconditions(request, principals, ctx);
+  if (!checked.met) {
+    work.logger.warn(PRECONDITIONS_NOT_MET, { problem: checked.problem });
+    return rejectedWith(PRECONDITIONS_NOT_MET);
+  }
+  const verdict = inspectCsr(request.csr, await certificatePemOf(clients.iot, request.principal, work));
+  if (!verdict.ok) {
+    work.logger.warn('CSR refused', { problem: verdict.problem });
+    return rejectedWith(verdict.problem);
+  }
+  const shadow = { thingName: request.thingName, shadowName: ctx.settings.shadowName };
+  const claim = await claimRotation(await clients.iotData(work), shadow, { jobId: request.jobId, oldCertificateId: request.principal }, work);
+  if (!claim.ok) {
+    work.logger.warn('Refused a second certificate for this job execution', { problem: claim.reason });
+    return rejectedWith(`${PRECONDITIONS_NOT_MET}: ${claim.reason}`);
   }
   let issued;
   try {
-    issued = await ctx.issuer(work).issue(request.csr);
+    issued = await ctx.issuer(work).issue({ csrPem: request.csr, subject: verdict.subject });
   } catch (error) {
     work.logger.error('Issuer failed', { error });
-    return rejected(issuerFailed(describeError(error)));
+    return rejectedWith(issuerFailed(describeError(error)));
   }
   work.logger.info('Certificate issued', { newCertificateId: issued.certificateId });
-  // Checked above: exactly one principal and it is a certificate.
-  const oldCertificateArn = principals[0] ?? '';
-  const installed = await installCertificate(request, issued, oldCertificateArn, ctx);
-  return installed.ok ? { accepted: true, certificatePem: issued.certificatePem } : rejected(installed.errorMsg);
+  const wrong = issuedCertificateProblem(issued, request.csr, verdict.subject);
+  if (wrong !== undefined) {
+    work.logger.error('The issuer returned a certificate other than the one asked for; removing it', { problem: wrong });
+    await retireCertificate(clients.iot, { ...issued, status: 'ACTIVE' }, { detachPolicies: false }, ctx.full);
+    return rejectedWith(issuerFailed(wrong));
+  }
+  const installed = await installCertificate(request, issued, checked.oldCertificate.arn, claim.version, ctx);
+  return installed.ok ? { accepted: true, body: { certificatePem: issued.certificatePem } } : rejectedWith(installed.errorMsg);
 }
+
+/** Met: the thing's one certificate, the one the device connected with. Else the first check that failed. */
+type Preconditions = { met: true; oldCertificate: CertificatePrincipal } | { met: false; problem: string };
 
 /** The original's checks, in its order; the first that fails is named in the log. */
-async function unmetPrecondition(request: CreateRequest, principals: string[], ctx: CreateContext): Promise<string | undefined> {
+async function checkPreconditions(request: CreateRequest, principals: string[], ctx: CreateContext): Promise<Preconditions> {
+  const unmet = (problem: string): Preconditions => ({ met: false, problem });
   if (!(await rotationInProgress(ctx.clients, request, ctx.settings.jobDocument, ctx.work))) {
-    return 'no IN_PROGRESS rotation job execution';
+    return unmet('no IN_PROGRESS rotation job execution');
   }
-  const ids = certificateIds(principals, 1);
-  if (ids === undefined) return `expected one certificate principal, found ${principals.length} principal(s)`;
-  if (ids[0] !== request.principal) return 'connection did not use the certificate attached to the thing';
-  if (!request.clientId.startsWith(request.thingName)) return 'client id does not start with the thing name';
-  return undefined;
-}
-
-async function reply(iotData: IoTDataPlaneClient, thingName: string, outcome: CreateReply, invocation: Invocation): Promise<void> {
-  if (outcome.accepted) {
-    await publishReply(iotData, replyTopic('create', thingName, 'accepted'), { certificatePem: outcome.certificatePem }, invocation);
-  } else {
-    await publishReply(iotData, replyTopic('create', thingName, 'rejected'), { errorMsg: outcome.errorMsg }, invocation);
-  }
+  const attached = soleCertificate(principals);
+  if (attached === undefined) return unmet(`expected one certificate principal, found ${principals.length} principal(s)`);
+  if (attached.id !== request.principal) return unmet('connection did not use the certificate attached to the thing');
+  return { met: true, oldCertificate: attached };
 }

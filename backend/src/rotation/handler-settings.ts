@@ -4,6 +4,7 @@ import { HandlerClients, type ClientConfig } from '../aws/clients.js';
 import { describeIssues } from '../events/issues.js';
 import { createInvocation, realSleep, type Invocation } from '../runtime/invocation.js';
 import { DEFAULT_BACKOFF } from '../runtime/retry.js';
+import type { SecurityEventListener } from './security-events.js';
 import { timeBudget, type InvocationContext, type TimeBudget } from '../runtime/time-budget.js';
 
 /** Settings every rotation handler takes. Nothing is read from the environment here. */
@@ -16,6 +17,8 @@ export interface HandlerSettings {
   /** Powertools logger; one is created (service name = function name) when absent. */
   logger?: Logger;
   timing?: Partial<TimingSettings>;
+  /** Told of every request dropped because it did not come from the thing it names (besides the log line). */
+  onSecurityEvent?: SecurityEventListener;
 }
 
 export interface TimingSettings {
@@ -65,6 +68,7 @@ export interface InvocationStart {
 /** What every rotation handler builds once per instance. */
 export interface HandlerBase {
   clients: HandlerClients;
+  onSecurityEvent?: SecurityEventListener;
   begin(context: InvocationContext | undefined): InvocationStart;
 }
 
@@ -79,6 +83,7 @@ export function prepareHandler(settings: HandlerSettings, identity: HandlerIdent
   const logger = settings.logger ?? new Logger({ serviceName: identity.serviceName });
   return {
     clients: new HandlerClients(settings.clientConfig),
+    ...(settings.onSecurityEvent === undefined ? {} : { onSecurityEvent: settings.onSecurityEvent }),
     begin: (context) => {
       const budget = timeBudget(context, { defaultMs: timing.defaultBudgetMs, marginMs: timing.safetyMarginMs });
       const requestKeys = context?.awsRequestId === undefined ? {} : { awsRequestId: context.awsRequestId };

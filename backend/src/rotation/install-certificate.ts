@@ -38,12 +38,14 @@ export async function installCertificate(
   request: CreateRequest,
   issued: IssuedCertificate,
   oldCertificateArn: string,
+  /** The shadow version the rotation's claim produced; the record is written only over it. */
+  claimVersion: number,
   ctx: InstallContext,
 ): Promise<InstallOutcome> {
   const progress: Progress = { policiesAttached: false, attachedToThing: false, shadowWritten: false };
   let outcome: InstallOutcome;
   try {
-    outcome = await attachAndRecord(request, issued, oldCertificateArn, progress, ctx);
+    outcome = await attachAndRecord(request, issued, { oldCertificateArn, claimVersion }, progress, ctx);
   } catch (error) {
     ctx.work.logger.error('Installing the new certificate failed', { error, newCertificateId: issued.certificateId });
     outcome = {
@@ -63,7 +65,7 @@ export async function installCertificate(
 async function attachAndRecord(
   request: CreateRequest,
   issued: IssuedCertificate,
-  oldCertificateArn: string,
+  { oldCertificateArn, claimVersion }: { oldCertificateArn: string; claimVersion: number },
   progress: Progress,
   ctx: InstallContext,
 ): Promise<InstallOutcome> {
@@ -86,12 +88,21 @@ async function attachAndRecord(
     clients.iot.send(new AttachThingPrincipalCommand({ thingName, principal: certificateArn, thingPrincipalType: 'EXCLUSIVE_THING' })),
   );
   progress.shadowWritten = true;
-  await reportProgress(
-    await clients.iotData(work),
-    { thingName, shadowName: ctx.settings.shadowName },
-    { progress: 'created', oldCertificateId: request.principal, newCertificateId, jobId: request.jobId },
-    work,
-  );
+  try {
+    await reportProgress(
+      await clients.iotData(work),
+      { thingName, shadowName: ctx.settings.shadowName },
+      { progress: 'created', jobId: request.jobId, oldCertificateId: request.principal, newCertificateId },
+      work,
+      claimVersion,
+    );
+  } catch (error) {
+    if (!isNamed(error, 'ConflictException')) throw error;
+    // Not written: the shadow changed since the claim (the terminal function deleted it, say).
+    progress.shadowWritten = false;
+    work.logger.warn('The rotation shadow changed since this request claimed it', { newCertificateId });
+    return { ok: false, errorMsg: PRECONDITIONS_NOT_MET };
+  }
   work.logger.info('New certificate attached and recorded', { newCertificateId, oldCertificateId: request.principal });
   if (!(await rotationInProgress(clients, request, ctx.settings.jobDocument, work))) {
     work.logger.warn('Job execution ended while the certificate was attached', { newCertificateId });

@@ -16,7 +16,7 @@ import { describeIssues } from '../events/issues.js';
 import { jobExecutionEventSchema, thingNameOf, type JobExecutionEvent } from '../events/job-execution-event.js';
 import type { Invocation } from '../runtime/invocation.js';
 import { RetryBudgetExhaustedError } from '../runtime/retry.js';
-import type { RotationHandler } from './create-certificate.js';
+import type { RotationHandler } from './device-request.js';
 import { backendResourceNames, NOTIFICATION_SUBJECT } from '../../../shared/contract/index.js';
 import { prepareHandler, type HandlerSettings } from './handler-settings.js';
 import { notificationPrefix, notifications } from './messages.js';

@@ -105,7 +105,7 @@ describe('CertificateRotatorBackend with default props (AWS IoT Core issues)', (
           ],
           ['*'],
         ),
-        allow(['iot:AttachPolicy', 'iot:UpdateCertificate', 'iot:DetachPolicy', 'iot:DeleteCertificate'], [`${IOT}:cert/*`]),
+        allow(['iot:DescribeCertificate', 'iot:AttachPolicy', 'iot:UpdateCertificate', 'iot:DetachPolicy', 'iot:DeleteCertificate'], [`${IOT}:cert/*`]),
         allow(['iotjobsdata:DescribeJobExecution'], [`${IOT}:thing/*`]),
         allow(['iot:GetThingShadow', 'iot:UpdateThingShadow', 'iot:DeleteThingShadow'], [`${IOT}:thing/*/${P}`]),
         allow(['iot:Publish'], [

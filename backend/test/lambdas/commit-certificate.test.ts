@@ -2,7 +2,7 @@ import { ListThingPrincipalsV2Command } from '@aws-sdk/client-iot';
 import { GetThingShadowCommand, UpdateThingShadowCommand } from '@aws-sdk/client-iot-data-plane';
 import { DescribeJobExecutionCommand } from '@aws-sdk/client-iot-jobs-data-plane';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createCommitCertificateHandler } from '../../src/handlers/commit-certificate.js';
+import { createCommitCertificateHandler } from '../../src/handlers/commit-certificate-lambda.js';
 import {
   awsError,
   certArn,
@@ -63,6 +63,7 @@ describe('commit-certificate', () => {
     expect(decodeJson(update?.payload)).toEqual({ state: { reported: { progress: 'committed' } } });
     expect(mocks.data.commandCalls(GetThingShadowCommand)[0]?.args[0].input).toEqual({ thingName: THING, shadowName: SHADOW_NAME });
     expect(commandOrder(mocks.iot, mocks.jobs, mocks.data).filter((name) => name !== 'DescribeEndpoint')).toEqual([
+      'ListThingPrincipalsV2',
       'GetThingShadow',
       'ListThingPrincipalsV2',
       'DescribeJobExecution',
@@ -77,9 +78,9 @@ describe('commit-certificate', () => {
     expect(published(mocks)).toEqual([{ topic: `${TOPIC}/accepted`, qos: 0, payload: {} }]);
   });
 
-  it('accepts with the principals in either order and a suffixed client id', async () => {
+  it("accepts with the principals in either order and the client id of the nucleus's second connection", async () => {
     mocks.iot.on(ListThingPrincipalsV2Command).resolves(principals(NEW_ID, OLD_ID));
-    await handler()(request({ clientId: `${THING}-gg` }), time.context);
+    await handler()(request({ clientId: `${THING}#2` }), time.context);
     expect(published(mocks)).toEqual([{ topic: `${TOPIC}/accepted`, qos: 0, payload: {} }]);
   });
 });
@@ -109,11 +110,6 @@ describe('commit-certificate pre-conditions (each failing on its own)', () => {
       ),
     ],
     ['the connection used the old certificate', () => request({ principal: OLD_ID })],
-    [
-      'the new certificate is not attached',
-      () => (mocks.data.on(GetThingShadowCommand).resolves(shadowDocument({ ...created, newCertificateId: OTHER_ID })), request({ principal: OTHER_ID })),
-    ],
-    ['the client id is not the thing name', () => request({ clientId: 'someone-else' })],
   ];
 
   it.each(cases)('rejects when %s', async (_name, arrange) => {
@@ -146,18 +142,32 @@ describe('commit-certificate under throttling', () => {
   });
 });
 
-describe('commit-certificate event validation', () => {
+describe('commit-certificate from a connection that is not the thing', () => {
   it.each([
-    ['jobId', request({ jobId: undefined })],
-    ['principal', request({ principal: 42 })],
-    ['topic', request({ topic: `awslabs/things/${THING}/certificate/create` })],
-  ])('rejects a bad %s, naming it, before any other AWS call', async (field, event) => {
+    ['a client id that is not the thing name', request({ clientId: 'someone-else' })],
+    ['a client id that only starts with the thing name', request({ clientId: `${THING}-gg` })],
+    ['a client id with a suffix the nucleus never uses', request({ clientId: `${THING}#1` })],
+    ['a certificate not attached to the thing', request({ principal: OTHER_ID })],
+    ['a principal that is not a certificate id', request({ principal: 42 })],
+    ['the topic of another request', request({ topic: `awslabs/things/${THING}/certificate/create` })],
+  ])('drops %s: no reply, nothing written, a security event', async (_name, event) => {
+    const events: unknown[] = [];
+    await createCommitCertificateHandler({ ...handlerSettings(time), onSecurityEvent: (e) => events.push(e) })(event, time.context);
+    expect(published(mocks)).toEqual([]);
+    expect(mocks.data.commandCalls(UpdateThingShadowCommand)).toHaveLength(0);
+    expect(mocks.data.commandCalls(GetThingShadowCommand)).toHaveLength(0);
+    expect(events).toEqual([expect.objectContaining({ kind: 'RequestFromAnotherConnection', request: 'commit' })]);
+  });
+});
+
+describe('commit-certificate event validation', () => {
+  it.each([['jobId', request({ jobId: undefined })]])('rejects a bad %s, naming it, after checking only the sender', async (field, event) => {
     await handler()(event, time.context);
     const replies = published(mocks);
     expect(replies).toHaveLength(1);
     expect(replies[0]?.topic).toBe(`${TOPIC}/rejected`);
     expect((replies[0]?.payload as { errorMsg: string }).errorMsg).toMatch(new RegExp(`^Invalid request: .*\\b${field}: `));
-    expect(commandOrder(mocks.iot, mocks.jobs, mocks.data)).toEqual(['DescribeEndpoint', 'Publish']);
+    expect(commandOrder(mocks.iot, mocks.jobs, mocks.data)).toEqual(['ListThingPrincipalsV2', 'DescribeEndpoint', 'Publish']);
   });
 
   it('drops an event without a thing name', async () => {

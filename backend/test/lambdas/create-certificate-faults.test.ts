@@ -57,8 +57,15 @@ describe('create-certificate under throttling', () => {
     expect(mocks.iot.commandCalls(CreateCertificateFromCsrCommand)).toHaveLength(2);
   });
 
-  it('rejects naming throttling when the budget runs out before issuing', async () => {
+  it('drops the request, unanswered, when who sent it cannot be checked before the budget runs out', async () => {
     mocks.iot.on(ListThingPrincipalsV2Command).rejects(awsError('ThrottlingException'));
+    await createHandler(time)(request(), time.context);
+    expect(published(mocks)).toEqual([]);
+    expectNothingIssued(mocks);
+  });
+
+  it('rejects naming throttling when the budget runs out before issuing', async () => {
+    mocks.iot.on(ListThingPrincipalsV2Command, { thingPrincipalType: 'EXCLUSIVE_THING' }).rejects(awsError('ThrottlingException'));
     await createHandler(time)(request(), time.context);
     const replies = published(mocks);
     expect(replies).toHaveLength(1);
@@ -84,7 +91,8 @@ describe('create-certificate under throttling', () => {
     expect((published(mocks)[0]?.payload as { errorMsg: string }).errorMsg).toMatch(/^AWS throttling: AttachThingPrincipal was still throttled/);
     expect(published(mocks)[0]?.topic).toBe(`${TOPIC}/rejected`);
     expectNewCertificateRemoved(mocks, { detached: true });
-    expect(mocks.data.commandCalls(UpdateThingShadowCommand)).toHaveLength(0);
+    // Only the claim was written, and it stays: this job execution has had its certificate.
+    expect(mocks.data.commandCalls(UpdateThingShadowCommand)).toHaveLength(1);
     expect(mocks.data.commandCalls(DeleteThingShadowCommand)).toHaveLength(0);
   });
 
@@ -105,9 +113,9 @@ describe('create-certificate when the device gives up during issuance (race)', (
 
     expect(mocks.iot.commandCalls(AttachPolicyCommand)).toHaveLength(0);
     expect(mocks.iot.commandCalls(AttachThingPrincipalCommand)).toHaveLength(0);
-    expect(mocks.data.commandCalls(UpdateThingShadowCommand)).toHaveLength(0);
+    expect(mocks.data.commandCalls(UpdateThingShadowCommand)).toHaveLength(1);
     expectNewCertificateRemoved(mocks, { detached: false });
-    expect(commandOrder(mocks.iot, mocks.data).slice(-4)).toEqual(['UpdateCertificate', 'DeleteCertificate', 'DescribeEndpoint', 'Publish']);
+    expect(commandOrder(mocks.iot, mocks.data).slice(-3)).toEqual(['UpdateCertificate', 'DeleteCertificate', 'Publish']);
     expect(published(mocks)).toEqual(rejected('Pre-conditions not met'));
   });
 
@@ -153,22 +161,22 @@ describe('create-certificate event validation', () => {
     ['csr', request({ csr: undefined })],
     ['csr', request({ csr: 'not a csr' })],
     ['jobId', request({ jobId: 'bad job id!' })],
-    ['principal', request({ principal: 'ABC' })],
-    ['clientId', request({ clientId: '' })],
-    ['topic', request({ topic: 'awslabs/things/other/certificate/create' })],
-  ])('rejects a bad %s on the reply topic, naming it, before any other AWS call', async (field, event) => {
+  ])('rejects a bad %s on the reply topic, naming it, after checking only the sender', async (field, event) => {
     await createHandler(time)(event, time.context);
     const replies = published(mocks);
     expect(replies).toHaveLength(1);
     expect(replies[0]?.topic).toBe(`${TOPIC}/rejected`);
     expect((replies[0]?.payload as { errorMsg: string }).errorMsg).toMatch(new RegExp(`^Invalid request: .*\\b${field}: `));
-    expect(commandOrder(mocks.iot, mocks.jobs, mocks.data, mocks.pca)).toEqual(['DescribeEndpoint', 'Publish']);
+    expect(commandOrder(mocks.iot, mocks.jobs, mocks.data, mocks.pca)).toEqual(['ListThingPrincipalsV2', 'DescribeEndpoint', 'Publish']);
   });
 
   it.each([
     ['no thing name', request({ thingName: undefined })],
     ['a bad thing name', request({ thingName: 'a/b' })],
     ['no object', null],
+    ['a principal that is not a certificate id', request({ principal: 'ABC' })],
+    ['an empty client id', request({ clientId: '' })],
+    ["another thing's topic", request({ topic: 'awslabs/things/other/certificate/create' })],
   ])('drops an event with %s without any AWS call', async (_name, event) => {
     await createHandler(time)(event, time.context);
     expect(commandOrder(mocks.iot, mocks.jobs, mocks.data, mocks.pca)).toEqual([]);
@@ -178,5 +186,14 @@ describe('create-certificate event validation', () => {
 describe('create-certificate settings', () => {
   it('refuses settings without a shadow name, naming the field', () => {
     expect(() => createHandler(time, { shadowName: '' })).toThrow(/shadowName/);
+  });
+});
+
+describe('create-certificate under a flood of invalid requests from the thing itself', () => {
+  it('answers a few a second and drops the rest unanswered, checking the sender once', async () => {
+    const handler = createHandler(time);
+    for (let i = 0; i < 20; i += 1) await handler(request({ jobId: 'bad job id!' }), time.context);
+    expect(published(mocks)).toHaveLength(5);
+    expect(mocks.iot.commandCalls(ListThingPrincipalsV2Command)).toHaveLength(1);
   });
 });

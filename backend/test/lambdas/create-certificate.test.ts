@@ -3,6 +3,7 @@ import {
   AttachPolicyCommand,
   AttachThingPrincipalCommand,
   CreateCertificateFromCsrCommand,
+  DeleteCertificateCommand,
   DescribeEndpointCommand,
   ListPrincipalPoliciesCommand,
   ListThingPrincipalsV2Command,
@@ -29,6 +30,7 @@ import {
   certArn,
   commandOrder,
   createMocks,
+  CA_PEM,
   CSR,
   decodeJson,
   fakeTime,
@@ -37,6 +39,7 @@ import {
   NEW_ID,
   NEW_PEM,
   OLD_ID,
+  OLD_PEM,
   OTHER_ID,
   published,
   REGION,
@@ -57,10 +60,10 @@ describe('create-certificate with AWS IoT Core issuing', () => {
     await createHandler(time)(request(), time.context);
 
     expect(published(mocks)).toEqual([{ topic: `${TOPIC}/accepted`, qos: 0, payload: { certificatePem: NEW_PEM } }]);
-    expect(mocks.iot.commandCalls(ListThingPrincipalsV2Command)[0]?.args[0].input).toEqual({
-      thingName: THING,
-      thingPrincipalType: 'EXCLUSIVE_THING',
-    });
+    expect(mocks.iot.commandCalls(ListThingPrincipalsV2Command).map((c) => c.args[0].input)).toEqual([
+      { thingName: THING },
+      { thingName: THING, thingPrincipalType: 'EXCLUSIVE_THING' },
+    ]);
     expect(mocks.jobs.commandCalls(DescribeJobExecutionCommand)[0]?.args[0].input).toEqual({
       jobId: JOB_ID,
       thingName: THING,
@@ -79,23 +82,33 @@ describe('create-certificate with AWS IoT Core issuing', () => {
       principal: certArn(NEW_ID),
       thingPrincipalType: 'EXCLUSIVE_THING',
     });
-    const shadow = mocks.data.commandCalls(UpdateThingShadowCommand)[0]?.args[0].input;
-    expect(shadow?.thingName).toBe(THING);
-    expect(shadow?.shadowName).toBe(SHADOW_NAME);
-    expect(decodeJson(shadow?.payload)).toEqual({
-      state: { reported: { progress: 'created', oldCertificateId: OLD_ID, newCertificateId: NEW_ID, jobId: JOB_ID } },
+    const [claim, record] = mocks.data.commandCalls(UpdateThingShadowCommand).map((c) => c.args[0].input);
+    expect(record?.thingName).toBe(THING);
+    expect(record?.shadowName).toBe(SHADOW_NAME);
+    // The claim is written over the version read (3), the record over the claim's version.
+    expect(decodeJson(claim?.payload)).toEqual({
+      state: { reported: { progress: 'creating', jobId: JOB_ID, oldCertificateId: OLD_ID, newCertificateId: null } },
+      version: 3,
+    });
+    expect(decodeJson(record?.payload)).toEqual({
+      state: { reported: { progress: 'created', jobId: JOB_ID, oldCertificateId: OLD_ID, newCertificateId: NEW_ID } },
+      version: 4,
     });
     expect(commandOrder(mocks.iot, mocks.jobs, mocks.data)).toEqual([
       'ListThingPrincipalsV2',
+      'ListThingPrincipalsV2',
       'DescribeEndpoint',
       'DescribeJobExecution',
+      'DescribeCertificate',
+      'DescribeEndpoint',
+      'GetThingShadow',
+      'UpdateThingShadow',
       'CreateCertificateFromCsr',
       'DescribeJobExecution',
       'ListPrincipalPolicies',
       'AttachPolicy',
       'AttachPolicy',
       'AttachThingPrincipal',
-      'DescribeEndpoint',
       'UpdateThingShadow',
       'DescribeJobExecution',
       'Publish',
@@ -142,8 +155,13 @@ describe('create-certificate pre-conditions (each failing on its own)', () => {
     ['no job execution', () => (mocks.jobs.on(DescribeJobExecutionCommand).rejects(awsError('ResourceNotFoundException', 404)), request())],
     ['job execution QUEUED', () => (mocks.jobs.on(DescribeJobExecutionCommand).resolves({ execution: { status: 'QUEUED', jobDocument: JOB_DOCUMENT } }), request())],
     ['another job document', () => (mocks.jobs.on(DescribeJobExecutionCommand).resolves({ execution: { status: 'IN_PROGRESS', jobDocument: '{"operation":"OTHER"}' } }), request())],
-    ['no principal', () => (mocks.iot.on(ListThingPrincipalsV2Command).resolves({ thingPrincipalObjects: [] }), request())],
-    ['thing does not exist', () => (mocks.iot.on(ListThingPrincipalsV2Command).rejects(awsError('ResourceNotFoundException', 404)), request())],
+    [
+      'the certificate is attached, but not exclusively',
+      () => (
+        mocks.iot.on(ListThingPrincipalsV2Command, { thingPrincipalType: 'EXCLUSIVE_THING' }).resolves({ thingPrincipalObjects: [] }),
+        request()
+      ),
+    ],
     [
       'two principals',
       () => (
@@ -152,11 +170,12 @@ describe('create-certificate pre-conditions (each failing on its own)', () => {
       ),
     ],
     [
-      'principal is not a certificate',
-      () => (mocks.iot.on(ListThingPrincipalsV2Command).resolves({ thingPrincipalObjects: [{ principal: `${REGION}:0e1f-cognito-identity` }] }), request()),
+      'another principal is not a certificate',
+      () => (
+        mocks.iot.on(ListThingPrincipalsV2Command).resolves({ thingPrincipalObjects: [{ principal: certArn(OLD_ID) }, { principal: `${REGION}:0e1f-cognito-identity` }] }),
+        request()
+      ),
     ],
-    ['connection used another certificate', () => request({ principal: OTHER_ID })],
-    ['client id is not the thing name', () => request({ clientId: 'intruder' })],
   ];
 
   it.each(cases)('rejects when %s', async (_name, arrange) => {
@@ -187,7 +206,7 @@ describe('create-certificate with AWS Private CA issuing', () => {
       .on(GetCertificateCommand)
       .rejectsOnce(awsError('RequestInProgressException'))
       .rejectsOnce(awsError('RequestInProgressException'))
-      .resolves({ Certificate: NEW_PEM, CertificateChain: 'chain' });
+      .resolves({ Certificate: NEW_PEM, CertificateChain: CA_PEM });
     await createHandler(time, pcaSettings)(request(), time.context);
 
     const issue = mocks.pca.commandCalls(IssueCertificateCommand)[0]?.args[0].input;
@@ -195,6 +214,12 @@ describe('create-certificate with AWS Private CA issuing', () => {
     expect(new TextDecoder().decode(issue?.Csr)).toBe(CSR);
     expect(issue?.SigningAlgorithm).toBe('SHA256WITHRSA');
     expect(issue?.Validity).toEqual({ Value: 7, Type: 'DAYS' });
+    // The subject and extensions come from the API, not the CSR.
+    expect(issue?.TemplateArn).toBe('arn:aws:acm-pca:::template/BlankEndEntityCertificate_APIPassthrough/V1');
+    expect(issue?.ApiPassthrough).toEqual({
+      Subject: { CustomAttributes: [{ ObjectIdentifier: '2.5.4.3', Value: 'core-1' }] },
+      Extensions: { KeyUsage: { DigitalSignature: true }, ExtendedKeyUsage: [{ ExtendedKeyUsageType: 'CLIENT_AUTH' }] },
+    });
     expect(mocks.pca.commandCalls(GetCertificateCommand).map((c) => c.args[0].input)).toEqual(
       Array.from({ length: 3 }, () => ({ CertificateAuthorityArn: PCA_ARN, CertificateArn: PCA_CERT_ARN })),
     );
@@ -203,6 +228,14 @@ describe('create-certificate with AWS Private CA issuing', () => {
     expect(mocks.iot.commandCalls(CreateCertificateFromCsrCommand)).toHaveLength(0);
     expect(mocks.iot.commandCalls(AttachThingPrincipalCommand)).toHaveLength(1);
     expect(published(mocks)).toEqual([{ topic: `${TOPIC}/accepted`, qos: 0, payload: { certificatePem: NEW_PEM } }]);
+  });
+
+  it('removes a certificate not signed by the chain it came with, and rejects', async () => {
+    mocks.pca.on(GetCertificateCommand).resolves({ Certificate: NEW_PEM, CertificateChain: OLD_PEM });
+    await createHandler(time, pcaSettings)(request(), time.context);
+    expect(published(mocks)).toEqual(rejected('Failed to create certificate from CSR: the issued certificate is not signed by the first certificate of its chain'));
+    expect(mocks.iot.commandCalls(DeleteCertificateCommand).map((c) => c.args[0].input)).toEqual([{ certificateId: NEW_ID }]);
+    expect(mocks.iot.commandCalls(AttachThingPrincipalCommand)).toHaveLength(0);
   });
 
   it('gives up after 30 polls', async () => {

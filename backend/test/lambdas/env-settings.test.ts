@@ -1,4 +1,5 @@
 import {
+  DescribeCertificateCommand,
   AttachThingPrincipalCommand,
   CreateCertificateFromCsrCommand,
   ListPrincipalPoliciesCommand,
@@ -7,11 +8,12 @@ import {
 } from '@aws-sdk/client-iot';
 import { GetCertificateCommand, IssueCertificateCommand } from '@aws-sdk/client-acm-pca';
 import { DescribeJobExecutionCommand } from '@aws-sdk/client-iot-jobs-data-plane';
-import { UpdateThingShadowCommand } from '@aws-sdk/client-iot-data-plane';
+import { GetThingShadowCommand, UpdateThingShadowCommand } from '@aws-sdk/client-iot-data-plane';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { commonSettingsFromEnv, pcaSettingsFromEnv, snsTopicArnFromEnv } from '../../src/config/env-settings.js';
-import { handler as createHandler } from '../../src/handlers/create-certificate.js';
-import { certArn, createMocks, CSR, JOB_DOCUMENT, JOB_ID, NEW_ID, NEW_PEM, OLD_ID, published, resetMocks, THING } from './support/harness.js';
+import { commonSettingsFromEnv, snsTopicArnFromEnv } from '../../src/config/env-settings.js';
+import { issuerSettingsFromEnv } from '../../src/issuers/issuer-env.js';
+import { handler as createHandler } from '../../src/handlers/create-certificate-lambda.js';
+import { certArn, createMocks, CSR, JOB_DOCUMENT, JOB_ID, NEW_ID, NEW_PEM, OLD_ID, OLD_PEM, published, resetMocks, shadowDocument, THING } from './support/harness.js';
 
 const PCA_ARN = 'arn:aws:acm-pca:eu-west-1:123456789012:certificate-authority/0a1b2c3d-0000-1111-2222-333344445555';
 const common = { AWS_REGION: 'eu-west-1', JOB_DOCUMENT, SHADOW_NAME: 'AWSLabsCertificateRotator' };
@@ -30,12 +32,13 @@ describe('settings from the environment', () => {
   });
 
   it('chooses AWS IoT when PCA_CA_ARN is empty or unset', () => {
-    expect(pcaSettingsFromEnv({ PCA_CA_ARN: '', PCA_VALIDITY_IN_DAYS: '7', PCA_SIGNING_ALGORITHM: 'SHA256WITHRSA' })).toBeUndefined();
-    expect(pcaSettingsFromEnv({})).toBeUndefined();
+    expect(issuerSettingsFromEnv({ PCA_CA_ARN: '', PCA_VALIDITY_IN_DAYS: '7', PCA_SIGNING_ALGORITHM: 'SHA256WITHRSA' })).toEqual({ kind: 'iot-core' });
+    expect(issuerSettingsFromEnv({})).toEqual({ kind: 'iot-core' });
   });
 
   it('reads the Private CA settings', () => {
-    expect(pcaSettingsFromEnv({ PCA_CA_ARN: PCA_ARN, PCA_VALIDITY_IN_DAYS: '7', PCA_SIGNING_ALGORITHM: 'SHA384WITHECDSA' })).toEqual({
+    expect(issuerSettingsFromEnv({ PCA_CA_ARN: PCA_ARN, PCA_VALIDITY_IN_DAYS: '7', PCA_SIGNING_ALGORITHM: 'SHA384WITHECDSA' })).toEqual({
+      kind: 'private-ca',
       caArn: PCA_ARN,
       validityInDays: 7,
       signingAlgorithm: 'SHA384WITHECDSA',
@@ -48,7 +51,7 @@ describe('settings from the environment', () => {
     ['PCA_SIGNING_ALGORITHM', { PCA_CA_ARN: PCA_ARN, PCA_VALIDITY_IN_DAYS: '7', PCA_SIGNING_ALGORITHM: 'MD5WITHRSA' }],
     ['PCA_CA_ARN', { PCA_CA_ARN: 'not-an-arn', PCA_VALIDITY_IN_DAYS: '7', PCA_SIGNING_ALGORITHM: 'SHA256WITHRSA' }],
   ])('names a bad %s', (name, env) => {
-    expect(() => pcaSettingsFromEnv(env)).toThrow(new RegExp(name));
+    expect(() => issuerSettingsFromEnv(env)).toThrow(new RegExp(name));
   });
 
   it('names a bad SNS_TOPIC_ARN', () => {
@@ -82,6 +85,8 @@ describe('the exported Lambda handler', () => {
     mocks.iot.on(ListPrincipalPoliciesCommand).resolves({ policies: [] });
     mocks.iot.on(AttachThingPrincipalCommand).resolves({});
     mocks.data.on(UpdateThingShadowCommand).resolves({});
+    mocks.data.on(GetThingShadowCommand).resolves(shadowDocument({}));
+    mocks.iot.on(DescribeCertificateCommand).resolves({ certificateDescription: { certificatePem: OLD_PEM } });
     const topic = `awslabs/things/${THING}/certificate/create`;
     await createHandler(
       { jobId: JOB_ID, csr: CSR, thingName: THING, topic, clientId: THING, principal: OLD_ID },

@@ -11,7 +11,7 @@ import {
 import { DeleteThingShadowCommand, GetThingShadowCommand, UpdateThingShadowCommand } from '@aws-sdk/client-iot-data-plane';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createJobExecutionTerminalHandler } from '../../src/handlers/job-execution-terminal.js';
+import { createJobExecutionTerminalHandler } from '../../src/handlers/job-execution-terminal-lambda.js';
 import {
   ACCOUNT,
   awsError,

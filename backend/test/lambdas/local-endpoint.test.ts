@@ -34,7 +34,11 @@ beforeAll(async () => {
       if (path.startsWith('/endpoint')) {
         response.end(JSON.stringify({ endpointAddress: url }));
       } else if (path.includes('/principals-v2')) {
-        response.end(JSON.stringify({ thingPrincipalObjects: [] }));
+        // The connection's certificate is the thing's, but attached non-exclusively: the commit
+        // is the thing's own, and its pre-conditions (two exclusive certificates) fail.
+        const exclusive = path.includes('thingPrincipalType=EXCLUSIVE_THING');
+        const objects = exclusive ? [] : [{ principal: `arn:aws:iot:eu-west-1:123456789012:cert/${NEW_ID}`, thingPrincipalType: 'NON_EXCLUSIVE_THING' }];
+        response.end(JSON.stringify({ thingPrincipalObjects: objects }));
       } else if (path.startsWith('/topics/')) {
         response.end('{}');
       } else {
@@ -69,6 +73,7 @@ describe('handlers against a local endpoint', () => {
     });
     const paths = seen.map((request) => `${request.method} ${request.path.split('?')[0] ?? ''}`);
     expect(paths).toEqual([
+      `GET /things/${THING}/principals-v2`,
       'GET /endpoint',
       `GET /things/${THING}/shadow`,
       `GET /things/${THING}/principals-v2`,
@@ -76,8 +81,8 @@ describe('handlers against a local endpoint', () => {
       `GET /things/${THING}/jobs/${JOB_ID}`,
       `POST /topics/awslabs/things/${THING}/certificate/commit/rejected`,
     ]);
-    expect(seen[0]?.path).toContain('endpointType=iot:Data-ATS');
-    expect(seen[3]?.path).toContain('endpointType=iot:Jobs');
+    expect(seen[1]?.path).toContain('endpointType=iot:Data-ATS');
+    expect(seen[4]?.path).toContain('endpointType=iot:Jobs');
     expect(seen.at(-1)?.path).toContain('qos=0');
     expect(JSON.parse(seen.at(-1)?.body ?? '')).toEqual({ errorMsg: 'Pre-conditions not met' });
   });

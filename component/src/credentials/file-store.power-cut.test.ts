@@ -5,13 +5,13 @@ import {
   createLayout,
   filesWithPowerCut,
   issuePair,
-  recordingLogger,
   recover,
   signCsr,
   type Layout,
 } from '../../test/support/file-store-fixtures.js';
 import { certificateMatchesPrivateKey } from '../crypto/key-match.js';
 import { FileCredentialStore } from './file-store.js';
+import { MemoryLogger } from '../../../shared/test/support/memory-logger.js';
 
 const EC = { keyAlgorithm: 'ECDSA-P256', signingAlgorithm: 'ECDSA-WITH-SHA256' } as const;
 const ROTATE_STEPS = [
@@ -33,7 +33,7 @@ afterEach(() => {
 type Files = { certificate: Buffer; key: Buffer };
 /** The invariant the recovery relies on: whatever looks like a complete backup is a matching pair. */
 async function expectBackupIsWholeIfPresent(layout: Layout): Promise<void> {
-  if (await new FileCredentialStore({ ...layout, logger: recordingLogger() }).backupExists()) {
+  if (await new FileCredentialStore({ ...layout, logger: new MemoryLogger() }).backupExists()) {
     const certificate = readFileSync(layout.certificateBackup, 'utf8');
     expect(certificateMatchesPrivateKey(certificate, readFileSync(layout.privateKeyBackup, 'utf8'))).toBe(true);
   }
@@ -59,7 +59,7 @@ async function prepared(stale: (layout: Layout) => void, cutAt: number) {
   stale(layout);
   const old = installed(layout);
   const power = filesWithPowerCut(cutAt);
-  const store = new FileCredentialStore({ ...layout, logger: recordingLogger(), files: power.files });
+  const store = new FileCredentialStore({ ...layout, logger: new MemoryLogger(), files: power.files });
   const certificate = signCsr(layout, await store.createCsr(EC), 'new');
   return { layout, old, power, store, certificate };
 }
@@ -98,7 +98,7 @@ describe('power cut during rotate', () => {
     expect(readdirSync(layout.root)).toContain('.privKey.key.cut.tmp');
     expect(readFileSync(layout.certificatePath, 'utf8')).toBe(certificate);
     await recover(layout);
-    expect(await new FileCredentialStore({ ...layout, logger: recordingLogger() }).installedCredentialsMatch()).toBe(true);
+    expect(await new FileCredentialStore({ ...layout, logger: new MemoryLogger() }).installedCredentialsMatch()).toBe(true);
   });
 });
 
@@ -108,7 +108,7 @@ describe('power cut during rollback', () => {
     async (step, cutAt) => {
       const { layout, old } = await rotated();
       const power = filesWithPowerCut(cutAt);
-      const store = new FileCredentialStore({ ...layout, logger: recordingLogger(), files: power.files });
+      const store = new FileCredentialStore({ ...layout, logger: new MemoryLogger(), files: power.files });
       await expect(store.rollback()).rejects.toThrow(new PowerCut(step));
       await expectBackupIsWholeIfPresent(layout);
       const recovered = await recover(layout);
@@ -121,7 +121,7 @@ describe('power cut during rollback', () => {
     for (let first = 0; first < ROLLBACK_STEPS.length; first += 1) {
       for (let second = 0; second < ROLLBACK_STEPS.length; second += 1) {
         const { layout, old } = await rotated();
-        const cut = (at: number) => new FileCredentialStore({ ...layout, logger: recordingLogger(), files: filesWithPowerCut(at).files });
+        const cut = (at: number) => new FileCredentialStore({ ...layout, logger: new MemoryLogger(), files: filesWithPowerCut(at).files });
         await expect(cut(first).rollback()).rejects.toBeInstanceOf(PowerCut);
         const again = cut(second);
         if (await again.backupExists()) await expect(again.rollback()).rejects.toBeInstanceOf(PowerCut);
@@ -137,10 +137,10 @@ describe('power cut during deleteBackup', () => {
     'before "%s" the new pair stays installed',
     async (step, cutAt) => {
       const { layout, old, fresh } = await rotated();
-      const store = new FileCredentialStore({ ...layout, logger: recordingLogger(), files: filesWithPowerCut(cutAt).files });
+      const store = new FileCredentialStore({ ...layout, logger: new MemoryLogger(), files: filesWithPowerCut(cutAt).files });
       await expect(store.deleteBackup()).rejects.toThrow(new PowerCut(step));
       expect(installed(layout)).toEqual(fresh);
-      const after = new FileCredentialStore({ ...layout, logger: recordingLogger() });
+      const after = new FileCredentialStore({ ...layout, logger: new MemoryLogger() });
       expect(await after.installedCredentialsMatch()).toBe(true);
       // Either the backup is still the complete old pair, or it no longer counts as one.
       if (await after.backupExists()) {
@@ -152,11 +152,11 @@ describe('power cut during deleteBackup', () => {
 
   it('a later rotation replaces what a cut-short deletion left', async () => {
     const { layout, fresh } = await rotated();
-    const cutShort = new FileCredentialStore({ ...layout, logger: recordingLogger(), files: filesWithPowerCut(1).files });
+    const cutShort = new FileCredentialStore({ ...layout, logger: new MemoryLogger(), files: filesWithPowerCut(1).files });
     await expect(cutShort.deleteBackup()).rejects.toBeInstanceOf(PowerCut);
     // The next rotation is cut right after it wrote certificate.bak: no backup may look complete.
     const power = filesWithPowerCut(ROTATE_STEPS.indexOf('write private_key.bak'));
-    const store = new FileCredentialStore({ ...layout, logger: recordingLogger(), files: power.files });
+    const store = new FileCredentialStore({ ...layout, logger: new MemoryLogger(), files: power.files });
     const certificate = signCsr(layout, await store.createCsr(EC), 'third');
     await expect(store.rotate(certificate)).rejects.toBeInstanceOf(PowerCut);
     expect(await store.backupExists()).toBe(false);

@@ -7,12 +7,12 @@ import {
   createLayout,
   issuePair,
   openssl,
-  recordingLogger,
   signCsr,
   snapshot,
   type Layout,
 } from '../../test/support/file-store-fixtures.js';
 import { FileCredentialStore } from './file-store.js';
+import { MemoryLogger } from '../../../shared/test/support/memory-logger.js';
 
 const EC = { keyAlgorithm: 'ECDSA-P256', signingAlgorithm: 'ECDSA-WITH-SHA256' } as const;
 const layouts: Layout[] = [];
@@ -20,7 +20,7 @@ const layouts: Layout[] = [];
 function setup() {
   const layout = createLayout();
   layouts.push(layout);
-  const logger = recordingLogger();
+  const logger = new MemoryLogger();
   const store = new FileCredentialStore({ ...layout, logger });
   const old = { certificate: readFileSync(layout.certificatePath), key: readFileSync(layout.privateKeyPath) };
   return { layout, logger, store, old };
@@ -73,7 +73,7 @@ describe('FileCredentialStore', () => {
     expect(existsSync(layout.certificateBackup) || existsSync(layout.privateKeyBackup)).toBe(false);
     expect(readFileSync(layout.certificatePath, 'utf8')).toBe(newCertificate);
 
-    const logText = logger.lines.join('\n');
+    const logText = logger.text();
     expect(logText).toContain('Installing the new private key');
     expect(logText).not.toMatch(/PRIVATE KEY|BEGIN CERTIFICATE/);
   });
@@ -183,7 +183,7 @@ describe('FileCredentialStore', () => {
     expect(readFileSync(layout.certificatePath)).toEqual(before.certificate);
     expect(readFileSync(layout.privateKeyPath)).toEqual(before.key);
     expect(await store.backupExists()).toBe(false);
-    expect(logger.lines.join('\n')).toContain('do not match; keeping the installed pair');
+    expect(logger.text()).toContain('do not match; keeping the installed pair');
   });
 
   it('refuses to roll back when neither the backup nor the installed pair match', async () => {

@@ -6,6 +6,7 @@ import { createKeyAndCsr, subjectOfCertificate } from '../crypto/csr.js';
 import { certificateMatchesPrivateKey } from '../crypto/key-match.js';
 import type { Logger } from '../../../shared/logging/logger.js';
 import { durableFiles, type DurableFiles } from './atomic-write.js';
+import { CertificateRefusedError, newCertificateRefusal } from './certificate-refusal.js';
 import type { CredentialStore } from './credential-store.js';
 
 /** Backup names in the component's working directory; the original component uses the same ones. */
@@ -105,13 +106,15 @@ export class FileCredentialStore implements CredentialStore {
     try {
       certificate = new X509Certificate(certificatePem);
     } catch (error) {
-      throw new Error(`The new certificate is not a valid PEM certificate: ${(error as Error).message}`, { cause: error });
+      throw new CertificateRefusedError(`The new certificate is not a valid PEM certificate: ${(error as Error).message}`, { cause: error });
     }
     const newCertificateId = certificateId(certificate);
     if (!certificate.checkPrivateKey(pending.privateKey)) {
-      throw new Error(`The new certificate ${newCertificateId} does not match the pending private key`);
+      throw new CertificateRefusedError(`The new certificate ${newCertificateId} does not match the pending private key`);
     }
     const oldCertificate = await this.#files.read(this.#certificatePath);
+    const refusal = newCertificateRefusal(certificate, oldCertificate, new Date());
+    if (refusal !== undefined) throw new CertificateRefusedError(`The new certificate ${newCertificateId} is refused: ${refusal}`);
     const oldPrivateKey = await this.#files.read(this.#privateKeyPath);
 
     if (await this.#files.exists(this.#privateKeyBackup)) {

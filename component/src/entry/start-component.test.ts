@@ -4,8 +4,9 @@ import { validateAlgorithmConfig } from '../config/validate.js';
 import { credentialMode, type GreengrassPaths } from '../config/effective-config.js';
 import type { CredentialStore } from '../credentials/credential-store.js';
 import type { RotatorDeps, RotatorHandle } from '../runtime/rotator-deps.js';
-import { FakeStream, recordingLogger } from '../../test/support/ipc-fakes.js';
+import { FakeStream } from '../../test/support/ipc-fakes.js';
 import { startComponent, type ComponentHost, type ComponentIpcClient } from './start-component.js';
+import { MemoryLogger } from '../../../shared/test/support/memory-logger.js';
 
 const PATHS: GreengrassPaths = {
   rootPath: '/greengrass/v2',
@@ -58,7 +59,7 @@ function host(overrides: Partial<ComponentHost> = {}, ipc = new FakeIpc(), backu
   const events: string[] = [];
   const exits: number[] = [];
   const rotatorDeps: RotatorDeps[] = [];
-  const logger = Object.assign(recordingLogger(), {
+  const logger = Object.assign(new MemoryLogger(), {
     flush: async () => {
       events.push('flush');
     },
@@ -164,6 +165,6 @@ describe('startComponent', () => {
     const t = host({}, ipc, true);
     await startComponent(t.host);
     expect(t.rotatorDeps[0]!.algorithms()).toEqual({ keyAlgorithm: 'RSA-2048', signingAlgorithm: 'SHA256WITHRSA' });
-    expect(t.logger.lines.find((l) => l.level === 'error')?.fields?.error).toContain('mismatched types');
+    expect(t.logger.entries.find((l) => l.level === 'error')?.fields?.error).toContain('mismatched types');
   });
 });

@@ -12,6 +12,7 @@ const EVENT_LABELS: Record<EventType, string> = {
   csrFailed: 'CSR failed',
   rotateDone: 'installed',
   rotateFailed: 'install failed',
+  rotateRefused: 'certificate refused',
   timeout: 'timeout',
   notifyNext: 'notify-next',
   getAccepted: 'get/accepted',

@@ -27,27 +27,42 @@ export interface TransitionRow {
   readonly effects: (event: RotatorEvent, state: RotatorState) => RowEffects;
 }
 
-interface RowDefinition<E extends EventType> {
+interface RowDefinition<E extends EventType, G> {
   id: string;
   from: StateName;
   on: readonly E[];
   condition?: string;
   when?: (event: EventOf<E>, state: RotatorState) => boolean;
+  /**
+   * A condition that proves something of the event (`event is G`), such as that it carries its
+   * job execution; `effects` then sees the event with it. The parameter takes `G` too only so that
+   * the guard's type may be narrower than the event's.
+   */
+  guard?: (event: EventOf<E> | G) => event is G;
   facts?: Facts;
   to: StateName;
   awaits?: AwaitKind;
   does: string;
-  effects?: (event: EventOf<E>, state: RotatorState) => RowEffects;
+  effects?: (event: EventOf<E> & G, state: RotatorState) => RowEffects;
 }
 
-/** Defines a row whose callbacks see the event narrowed to the types listed in `on`. */
-export function row<const E extends EventType>(definition: RowDefinition<E>): TransitionRow {
-  const { when, effects, ...rest } = definition;
-  // transition() calls a row only with an event whose type is in `on`, so the narrowing holds.
-  const narrow = (event: RotatorEvent): EventOf<E> => event as EventOf<E>;
+/**
+ * Defines a row whose callbacks see the event narrowed to the types listed in `on`, and `effects`
+ * also to what `guard` proved.
+ */
+export function row<const E extends EventType, G = unknown>(definition: RowDefinition<E, G>): TransitionRow {
+  const { when, guard, effects, ...rest } = definition;
+  // transition() calls a row only with an event whose type is in `on`, and calls `effects` only
+  // once `when` held for that event, so the narrowing to the guarded type holds too.
+  const narrow = (event: RotatorEvent): EventOf<E> & G => event as EventOf<E> & G;
+  const holds =
+    when === undefined && guard === undefined
+      ? undefined
+      : (event: RotatorEvent, state: RotatorState): boolean =>
+          (guard === undefined || guard(narrow(event))) && (when === undefined || when(narrow(event), state));
   return {
     ...rest,
-    ...(when === undefined ? {} : { when: (event: RotatorEvent, state: RotatorState) => when(narrow(event), state) }),
+    ...(holds === undefined ? {} : { when: holds }),
     effects: (event, state) => (effects === undefined ? { actions: [] } : effects(narrow(event), state)),
   };
 }

@@ -26,6 +26,7 @@ describe('transition table', () => {
         'UpdatingJob.csrFailed',
         'UpdatingJob.timeout',
         'CreatingCertificate.createAccepted',
+        'CreatingCertificate.rotateRefused',
         'CreatingCertificate.rotateFailed.backup',
         'CreatingCertificate.rotateFailed',
         'CreatingCertificate.createRejected',

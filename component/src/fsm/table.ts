@@ -21,6 +21,11 @@ function rotationJob(execution: JobExecution | undefined, status: string): execu
   return execution?.status === status && execution.jobDocument?.['operation'] === ROTATE_CERTIFICATE_OPERATION;
 }
 
+/** Guard of the rows on a rotation job execution in `status`: their effects see the execution. */
+function rotationJobIn(status: 'QUEUED' | 'IN_PROGRESS') {
+  return (event: { execution?: JobExecution }): event is { execution: JobExecution } => rotationJob(event.execution, status);
+}
+
 function sameJob(event: { topicJobId: string }, state: RotatorState): boolean {
   return event.topicJobId === state.jobId;
 }
@@ -37,10 +42,10 @@ export const TRANSITIONS: readonly TransitionRow[] = [
   row({
     id: 'Idle.notifyNext.queued',
     from: 'Idle', on: ['notifyNext'], condition: 'QUEUED rotation job', to: 'UpdatingJob',
-    when: (event) => rotationJob(event.execution, 'QUEUED'),
+    guard: rotationJobIn('QUEUED'),
     does: 'publish IN_PROGRESS',
     effects: (event, state) => {
-      const jobId = event.execution?.jobId ?? '';
+      const jobId = event.execution.jobId;
       return { jobId, actions: [markInProgress(state, jobId)] };
     },
   }),
@@ -88,6 +93,14 @@ export const TRANSITIONS: readonly TransitionRow[] = [
     from: 'CreatingCertificate', on: ['createAccepted'], to: 'CreatingCertificate', awaits: 'rotate',
     does: 'back up and install',
     effects: (event) => ({ actions: [{ type: 'rotate', certificatePem: event.certificatePem }] }),
+  }),
+  // The reply topics are not authenticated: any connection allowed to publish there can send a
+  // create/accepted. One whose certificate cannot be this rotation's is ignored, and the state
+  // timer keeps running for the backend's own reply.
+  row({
+    id: 'CreatingCertificate.rotateRefused', from: 'CreatingCertificate', on: ['rotateRefused'], to: 'CreatingCertificate',
+    does: 'ignore it, keep waiting',
+    effects: (event) => ({ actions: [log('warn', 'Ignored a create/accepted reply: its certificate is not for this rotation', { reason: event.reason })] }),
   }),
   row({
     id: 'CreatingCertificate.rotateDone', from: 'CreatingCertificate', on: ['rotateDone'], to: 'Stopped',
@@ -160,10 +173,10 @@ export const TRANSITIONS: readonly TransitionRow[] = [
   row({
     id: 'GettingJob.getAccepted.queued',
     from: 'GettingJob', on: ['getAccepted'], condition: 'QUEUED rotation job', to: 'UpdatingJob',
-    when: (event) => rotationJob(event.execution, 'QUEUED'),
+    guard: rotationJobIn('QUEUED'),
     does: 'publish IN_PROGRESS',
     effects: (event, state) => {
-      const jobId = event.execution?.jobId ?? '';
+      const jobId = event.execution.jobId;
       return { jobId, actions: [markInProgress(state, jobId)] };
     },
   }),
@@ -171,10 +184,10 @@ export const TRANSITIONS: readonly TransitionRow[] = [
     id: 'GettingJob.getAccepted.inProgress.backup',
     from: 'GettingJob', on: ['getAccepted'], condition: 'IN_PROGRESS rotation job', facts: { backupExists: true },
     to: 'CommittingCertificate',
-    when: (event) => rotationJob(event.execution, 'IN_PROGRESS'),
+    guard: rotationJobIn('IN_PROGRESS'),
     does: 'publish commit',
     effects: (event, state) => {
-      const jobId = event.execution?.jobId ?? '';
+      const jobId = event.execution.jobId;
       return { jobId, actions: [log('info', 'Restarted with the new certificate; committing it'), requestCommit(state, jobId)] };
     },
   }),
@@ -186,10 +199,10 @@ export const TRANSITIONS: readonly TransitionRow[] = [
     id: 'GettingJob.getAccepted.inProgress',
     from: 'GettingJob', on: ['getAccepted'], condition: 'IN_PROGRESS rotation job', facts: { backupExists: false },
     to: 'CommittingCertificate',
-    when: (event) => rotationJob(event.execution, 'IN_PROGRESS'),
+    guard: rotationJobIn('IN_PROGRESS'),
     does: 'publish commit',
     effects: (event, state) => {
-      const jobId = event.execution?.jobId ?? '';
+      const jobId = event.execution.jobId;
       return { jobId, actions: [log('info', 'Rotation in progress but no backup; asking whether the certificate in use was committed'), requestCommit(state, jobId)] };
     },
   }),
@@ -207,10 +220,10 @@ export const TRANSITIONS: readonly TransitionRow[] = [
   row({
     id: 'GettingJob.notifyNext.queued',
     from: 'GettingJob', on: ['notifyNext'], condition: 'QUEUED rotation job', facts: { backupExists: false }, to: 'UpdatingJob',
-    when: (event) => rotationJob(event.execution, 'QUEUED'),
+    guard: rotationJobIn('QUEUED'),
     does: 'publish IN_PROGRESS',
     effects: (event, state) => {
-      const jobId = event.execution?.jobId ?? '';
+      const jobId = event.execution.jobId;
       return { jobId, actions: [log('info', 'A rotation job was queued while starting'), markInProgress(state, jobId)] };
     },
   }),

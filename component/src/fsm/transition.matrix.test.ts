@@ -91,7 +91,7 @@ describe('while an answer is awaited, everything else is ignored', () => {
     { kind: 'subscribe', state: 'Starting', accepts: ['subscribed', 'subscribeFailed'] },
     { kind: 'resubscribe', state: 'Starting', accepts: ['resubscribe'] },
     { kind: 'csr', state: 'UpdatingJob', accepts: ['csrCreated', 'csrFailed'] },
-    { kind: 'rotate', state: 'CreatingCertificate', accepts: ['rotateDone', 'rotateFailed'] },
+    { kind: 'rotate', state: 'CreatingCertificate', accepts: ['rotateDone', 'rotateFailed', 'rotateRefused'] },
   ] as const;
   for (const { kind, state: name, accepts } of awaiting) {
     it(`awaiting ${kind} in ${name}`, () => {

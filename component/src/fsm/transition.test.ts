@@ -118,6 +118,13 @@ describe('CreatingCertificate', () => {
     expect(done.state.name).toBe('Stopped');
   });
 
+  it('a refused certificate (a forged reply) is ignored: still waiting, the timer left running, nothing written', () => {
+    const run = decide({ ...at('CreatingCertificate'), awaiting: 'rotate' }, SAMPLES.rotateRefused);
+    expect(run.state).toEqual(at('CreatingCertificate'));
+    expect(run.actions.map((a) => a.type)).toEqual(['log']);
+    expect(decide(run.state, SAMPLES.timeout).state.name).toBe('Idle');
+  });
+
   it('a failed install with a backup rolls back, fails the job, restarts', () => {
     const run = decide({ ...at('CreatingCertificate'), awaiting: 'rotate' }, SAMPLES.rotateFailed, { backupExists: true });
     expect(effects(run)).toEqual([CANCEL_TIMER, ROLLBACK, failed(FAILURE_REASONS.rotate), RESTART]);

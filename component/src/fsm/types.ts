@@ -42,7 +42,9 @@ export type EffectResult =
   /** `unsupported` when the store refused the algorithms before generating anything. */
   | { type: 'csrFailed'; reason: string; unsupported: boolean }
   | { type: 'rotateDone' }
-  | { type: 'rotateFailed'; reason: string };
+  | { type: 'rotateFailed'; reason: string }
+  /** The certificate offered cannot be this rotation's; nothing was written. */
+  | { type: 'rotateRefused'; reason: string };
 
 export type RotatorEvent = InboundMessage | EffectResult | { type: 'start' } | { type: 'timeout' };
 export type EventType = RotatorEvent['type'];
@@ -55,7 +57,7 @@ export const AWAITED_EVENTS = {
   resubscribe: ['resubscribe'],
   fact: ['fact'],
   csr: ['csrCreated', 'csrFailed'],
-  rotate: ['rotateDone', 'rotateFailed'],
+  rotate: ['rotateDone', 'rotateFailed', 'rotateRefused'],
 } as const satisfies Record<string, readonly EventType[]>;
 export type AwaitKind = keyof typeof AWAITED_EVENTS;
 
@@ -94,7 +96,7 @@ export type Action =
   | { type: 'queryFact'; fact: FactName }
   /** Check the store supports the configured algorithms, then create the key and CSR. Answers csrCreated / csrFailed. */
   | { type: 'createCsr' }
-  /** Back up the current credentials and install the new certificate with the pending key. Answers rotateDone / rotateFailed. */
+  /** Back up the current credentials and install the new certificate with the pending key. Answers rotateDone / rotateFailed / rotateRefused. */
   | { type: 'rotate'; certificatePem: string }
   | { type: 'rollback' }
   | { type: 'deleteBackup' }

@@ -92,3 +92,20 @@ describe('parseInbound', () => {
     expect(parseInbound(T, `${CERT}/create`, '{}')).toEqual({ outcome: 'unknownTopic' });
   });
 });
+
+describe('hostile payloads on each of the nine inbound topics', () => {
+  const topics = [
+    `${JOBS}/notify-next`,
+    `${JOBS}/rotate-1/get/accepted`,
+    `${JOBS}/rotate-1/get/rejected`,
+    `${JOBS}/rotate-1/update/accepted`,
+    `${JOBS}/rotate-1/update/rejected`,
+    `${CERT}/create/accepted`,
+    `${CERT}/create/rejected`,
+    `${CERT}/commit/accepted`,
+    `${CERT}/commit/rejected`,
+  ];
+  it.each(topics.flatMap((topic) => [[topic, 'junk'], [topic, '[1,2]'], [topic, 'null']] as const))('%s with %s is invalid, never an event', (topic, payload) => {
+    expect(parseInbound(T, topic, payload)).toMatchObject({ outcome: 'invalid' });
+  });
+});

@@ -1,4 +1,5 @@
 import { createHash, X509Certificate } from 'node:crypto';
+import { CertificateRefusedError } from '../credentials/certificate-refusal.js';
 import { failedPayload, PUBLISH_QOS, SUBSCRIBE_QOS, subscriptionTopics } from '../../../shared/contract/index.js';
 import type { Action, EffectResult } from '../fsm/types.js';
 import type { IotMessage } from '../transport/iot-mqtt.js';
@@ -51,6 +52,7 @@ export async function runEffect(ctx: EffectContext, action: EffectAction): Promi
         await deps.store.rotate(action.certificatePem);
         return { type: 'rotateDone' };
       } catch (error) {
+        if (error instanceof CertificateRefusedError) return { type: 'rotateRefused', reason: error.message };
         return { type: 'rotateFailed', reason: message(error) };
       }
     }

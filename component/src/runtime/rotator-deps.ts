@@ -1,4 +1,5 @@
 import type { AlgorithmConfig } from '../config/algorithms.js';
+import type { StateName } from '../fsm/types.js';
 import type { CredentialStore } from '../credentials/credential-store.js';
 import type { IotMqtt } from '../transport/iot-mqtt.js';
 import type { Logger } from '../../../shared/logging/logger.js';
@@ -27,8 +28,8 @@ export interface RotatorDeps {
 
 /** What a running rotator exposes to its host. */
 export interface RotatorHandle {
-  /** Current state name (Idle, UpdatingJob, CreatingCertificate, GettingJob, CommittingCertificate). */
-  state(): string;
+  /** Current state of the state machine. */
+  state(): StateName;
   /** Stops timers and handling; does not touch credentials. */
   stop(): Promise<void>;
 }

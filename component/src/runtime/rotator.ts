@@ -1,5 +1,5 @@
 import { initialState, transition } from '../fsm/transition.js';
-import type { RotatorEvent, RotatorState } from '../fsm/types.js';
+import type { RotatorEvent, RotatorState, StateName } from '../fsm/types.js';
 import { parseInbound } from '../protocol/inbound.js';
 import { checkedThingName } from '../../../shared/contract/index.js';
 import type { IotMessage } from '../transport/iot-mqtt.js';
@@ -10,11 +10,8 @@ export { createSystemClock } from './system-clock.js';
 
 /** A running rotator. `settled()` is for hosts and tests that need to wait for quiet. */
 export interface RotatorInstance extends RotatorHandle {
-  /**
-   * Current state name: Starting, Idle, UpdatingJob, CreatingCertificate, GettingJob,
-   * CommittingCertificate, or Stopped once a restart has been requested.
-   */
-  state(): string;
+  /** Current state; Stopped once a restart has been requested. */
+  state(): StateName;
   /** Resolves when every event received so far has been handled, with all its effects. */
   settled(): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { connectWithRetry, ipcClientConfig, ipcEndpointFromEnv, type ConnectableClient } from './ipc-client.js';
-import { recordingLogger } from '../../test/support/ipc-fakes.js';
+import { MemoryLogger } from '../../../shared/test/support/memory-logger.js';
 
 describe('ipcEndpointFromEnv', () => {
   it('reads the socket path and token the nucleus sets', () => {
@@ -44,7 +44,7 @@ describe('connectWithRetry', () => {
   it('retries with a capped backoff, closing each failed client, and logs every attempt', async () => {
     const clients: FakeClient[] = [];
     const sleeps: number[] = [];
-    const logger = recordingLogger();
+    const logger = new MemoryLogger();
     const client = await connectWithRetry({
       createClient: () => {
         const c = new FakeClient(clients.length < 4);
@@ -60,8 +60,8 @@ describe('connectWithRetry', () => {
     expect(client).toBe(clients[4]);
     expect(sleeps).toEqual([100, 200, 300, 300]);
     expect(clients.map((c) => c.closed)).toEqual([true, true, true, true, false]);
-    expect(logger.lines.filter((l) => l.message === 'Connecting to Greengrass IPC')).toHaveLength(5);
-    expect(logger.lines.filter((l) => l.level === 'warn')[0]?.fields).toEqual({
+    expect(logger.entries.filter((l) => l.message === 'Connecting to Greengrass IPC')).toHaveLength(5);
+    expect(logger.entries.filter((l) => l.level === 'warn')[0]?.fields).toEqual({
       attempt: 1,
       reason: 'connection refused',
       retryInMs: 100,
@@ -72,7 +72,7 @@ describe('connectWithRetry', () => {
     await expect(
       connectWithRetry({
         createClient: () => new FakeClient(true),
-        logger: recordingLogger(),
+        logger: new MemoryLogger(),
         retry: { initialDelayMs: 1, maxDelayMs: 1, maxAttempts: 2 },
         sleep: async () => undefined,
       }),
@@ -87,7 +87,7 @@ describe('connectWithRetry', () => {
         if (calls === 1) throw new Error('no socket');
         return new FakeClient(false);
       },
-      logger: recordingLogger(),
+      logger: new MemoryLogger(),
       sleep: async () => undefined,
     });
     expect(client).toBeInstanceOf(FakeClient);

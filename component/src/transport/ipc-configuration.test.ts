@@ -7,8 +7,9 @@ import {
   type AlgorithmConfigValidator,
   type IpcConfigurationClient,
 } from './ipc-configuration.js';
-import { FakeStream, recordingLogger } from '../../test/support/ipc-fakes.js';
+import { FakeStream } from '../../test/support/ipc-fakes.js';
 import type { AlgorithmConfig } from '../config/algorithms.js';
+import { MemoryLogger } from '../../../shared/test/support/memory-logger.js';
 
 /** Stand-in for config/validate.ts: accepts RSA-2048 or ECDSA-P256 with a matching family. */
 const validate: AlgorithmConfigValidator = (candidate) => {
@@ -89,7 +90,7 @@ describe('configuration validation', () => {
   it('accepts a valid proposal, echoes the deployment id and applies it', async () => {
     const fake = fakeClient({});
     const accepted: AlgorithmConfig[] = [];
-    await subscribeToConfigurationValidation(fake.client, { validate, onAccepted: (c) => accepted.push(c), logger: recordingLogger() });
+    await subscribeToConfigurationValidation(fake.client, { validate, onAccepted: (c) => accepted.push(c), logger: new MemoryLogger() });
     const sent = fake.nextReport();
     fake.streams[0]!.emit('message', proposal('d-1', { keyAlgorithm: 'ECDSA-P256', signingAlgorithm: 'ECDSA-WITH-SHA384' }));
     await sent;
@@ -102,7 +103,7 @@ describe('configuration validation', () => {
   it('rejects an invalid proposal with the validator\'s message and keeps the algorithms', async () => {
     const fake = fakeClient({});
     const accepted: AlgorithmConfig[] = [];
-    await subscribeToConfigurationValidation(fake.client, { validate, onAccepted: (c) => accepted.push(c), logger: recordingLogger() });
+    await subscribeToConfigurationValidation(fake.client, { validate, onAccepted: (c) => accepted.push(c), logger: new MemoryLogger() });
     const sent = fake.nextReport();
     fake.streams[0]!.emit('message', proposal('d-2', { keyAlgorithm: 'RSA-2048', signingAlgorithm: 'ECDSA-WITH-SHA256' }));
     await sent;
@@ -120,24 +121,24 @@ describe('configuration validation', () => {
 
   it('ignores an event without a deployment id', async () => {
     const fake = fakeClient({});
-    const logger = recordingLogger();
+    const logger = new MemoryLogger();
     await subscribeToConfigurationValidation(fake.client, { validate, onAccepted: () => undefined, logger });
     fake.streams[0]!.emit('message', { validateConfigurationUpdateEvent: { configuration: {} } });
     await new Promise((resolve) => setImmediate(resolve));
     expect(fake.reports).toEqual([]);
-    expect(logger.lines[0]?.message).toBe('Ignoring malformed configuration validation event');
-    expect(logger.lines[0]?.fields?.error).toContain('deploymentId');
+    expect(logger.entries[0]?.message).toBe('Ignoring malformed configuration validation event');
+    expect(logger.entries[0]?.fields?.error).toContain('deploymentId');
   });
 
   it('logs a lost report without throwing', async () => {
     const fake = fakeClient({}, { reportFails: true });
-    const logger = recordingLogger();
+    const logger = new MemoryLogger();
     await subscribeToConfigurationValidation(fake.client, { validate, onAccepted: () => undefined, logger });
     const sent = fake.nextReport();
     fake.streams[0]!.emit('message', proposal('d-3', {}));
     await sent;
     await new Promise((resolve) => setImmediate(resolve));
-    expect(logger.lines.map((l) => l.message)).toEqual([
+    expect(logger.entries.map((l) => l.message)).toEqual([
       'Validating proposed configuration',
       'SendConfigurationValidityReport failed',
     ]);
@@ -145,7 +146,7 @@ describe('configuration validation', () => {
 
   it('closes its stream', async () => {
     const fake = fakeClient({});
-    const handle = await subscribeToConfigurationValidation(fake.client, { validate, onAccepted: () => undefined, logger: recordingLogger() });
+    const handle = await subscribeToConfigurationValidation(fake.client, { validate, onAccepted: () => undefined, logger: new MemoryLogger() });
     await handle.close();
     expect(fake.streams[0]?.closed).toBe(true);
   });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { IpcMqtt, payloadToBuffer, type IpcMqttClient } from './ipc-mqtt.js';
-import { FakeStream, recordingLogger } from '../../test/support/ipc-fakes.js';
+import { FakeStream } from '../../test/support/ipc-fakes.js';
 import type { IotMessage } from './iot-mqtt.js';
+import { MemoryLogger } from '../../../shared/test/support/memory-logger.js';
 
 interface Recorded {
   publishes: unknown[];
@@ -38,7 +39,7 @@ function fakeClient(options: { subscribeFails?: boolean; publishFails?: boolean 
 describe('IpcMqtt', () => {
   it('publishes with the model QoS string and the payload as bytes', async () => {
     const { client, recorded } = fakeClient();
-    await new IpcMqtt(client, recordingLogger()).publish('awslabs/things/t/certificate/commit', '{"jobId":"j"}', 0);
+    await new IpcMqtt(client, new MemoryLogger()).publish('awslabs/things/t/certificate/commit', '{"jobId":"j"}', 0);
     expect(recorded.publishes).toEqual([
       { topicName: 'awslabs/things/t/certificate/commit', qos: '0', payload: Buffer.from('{"jobId":"j"}') },
     ]);
@@ -46,7 +47,7 @@ describe('IpcMqtt', () => {
 
   it('reports a failed publish with the nucleus reason', async () => {
     const { client } = fakeClient({ publishFails: true });
-    await expect(new IpcMqtt(client, recordingLogger()).publish('a/b', '{}', 1)).rejects.toThrow(
+    await expect(new IpcMqtt(client, new MemoryLogger()).publish('a/b', '{}', 1)).rejects.toThrow(
       'PublishToIoTCore a/b failed: Operation failed: Not authorized',
     );
   });
@@ -54,7 +55,7 @@ describe('IpcMqtt', () => {
   it('subscribes with QoS "1" and delivers decoded messages with their own topic', async () => {
     const { client, recorded } = fakeClient();
     const received: IotMessage[] = [];
-    await new IpcMqtt(client, recordingLogger()).subscribe('$aws/things/t/jobs/+/get/accepted', 1, (m) => received.push(m));
+    await new IpcMqtt(client, new MemoryLogger()).subscribe('$aws/things/t/jobs/+/get/accepted', 1, (m) => received.push(m));
     const stream = recorded.streams[0]!;
     expect(stream.request).toEqual({ topicName: '$aws/things/t/jobs/+/get/accepted', qos: '1' });
     const bytes = new TextEncoder().encode('{"execution":{}}');
@@ -64,7 +65,7 @@ describe('IpcMqtt', () => {
 
   it('drops malformed events and survives a throwing handler', async () => {
     const { client, recorded } = fakeClient();
-    const logger = recordingLogger();
+    const logger = new MemoryLogger();
     let calls = 0;
     await new IpcMqtt(client, logger).subscribe('x', 1, () => {
       calls += 1;
@@ -75,17 +76,17 @@ describe('IpcMqtt', () => {
     stream.emit('message', { message: { topicName: 'x', payload: 42 } });
     stream.emit('message', { message: { topicName: 'x' } });
     expect(calls).toBe(1);
-    expect(logger.lines.map((l) => l.message)).toEqual([
+    expect(logger.entries.map((l) => l.message)).toEqual([
       'Ignoring malformed IoTCoreMessage',
       'Ignoring IoTCoreMessage',
       'Message handler failed',
     ]);
-    expect(logger.lines[0]?.fields?.error).toContain('topicName');
+    expect(logger.entries[0]?.fields?.error).toContain('topicName');
   });
 
   it('rejects a refused subscription and releases its stream', async () => {
     const { client, recorded } = fakeClient({ subscribeFails: true });
-    await expect(new IpcMqtt(client, recordingLogger()).subscribe('t/1', 1, () => undefined)).rejects.toThrow(
+    await expect(new IpcMqtt(client, new MemoryLogger()).subscribe('t/1', 1, () => undefined)).rejects.toThrow(
       'SubscribeToIoTCore t/1 failed: UnauthorizedError',
     );
     expect(recorded.streams[0]?.closed).toBe(true);
@@ -93,7 +94,7 @@ describe('IpcMqtt', () => {
 
   it('closes subscriptions and then the client', async () => {
     const { client, recorded } = fakeClient();
-    const mqtt = new IpcMqtt(client, recordingLogger());
+    const mqtt = new IpcMqtt(client, new MemoryLogger());
     await mqtt.subscribe('a', 1, () => undefined);
     await mqtt.subscribe('b', 1, () => undefined);
     await mqtt.close();

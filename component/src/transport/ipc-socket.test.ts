@@ -14,7 +14,7 @@ import { validateAlgorithmConfig } from '../config/validate.js';
 import { connectIpc, type IpcClient } from './ipc-client.js';
 import { readAlgorithmConfiguration, subscribeToConfigurationValidation } from './ipc-configuration.js';
 import { IpcMqtt } from './ipc-mqtt.js';
-import { recordingLogger } from '../../test/support/ipc-fakes.js';
+import { MemoryLogger } from '../../../shared/test/support/memory-logger.js';
 import type { IotMessage } from './iot-mqtt.js';
 
 const codec = new EventStreamCodec(toUtf8, fromUtf8);
@@ -101,7 +101,7 @@ describe('Greengrass IPC over a Unix socket', () => {
   const nextRequest = () => new Promise<void>((resolve) => waiters.push(resolve));
   let server: net.Server;
   let client: IpcClient;
-  const logger = recordingLogger();
+  const logger = new MemoryLogger();
 
   beforeAll(async () => {
     server = serve(socketPath, received, connectPayloads, () => {

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Logger } from '../../../shared/logging/logger.js';
+import { MemoryLogger } from '../../../shared/test/support/memory-logger.js';
 import { durableFiles, type DurableFiles } from '../../src/credentials/atomic-write.js';
 import { CERTIFICATE_BACKUP_FILE, FileCredentialStore, PRIVATE_KEY_BACKUP_FILE } from '../../src/credentials/file-store.js';
 import { COMPONENT_NAME } from '../../../shared/contract/index.js';
@@ -81,17 +82,6 @@ export function snapshot(layout: Layout): Record<string, string> {
   return out;
 }
 
-export interface RecordingLogger extends Logger {
-  lines: string[];
-}
-
-export function recordingLogger(): RecordingLogger {
-  const lines: string[] = [];
-  const record = (level: string) => (message: string, fields?: Record<string, unknown>) => {
-    lines.push(`${level} ${message} ${JSON.stringify(fields ?? {})}`);
-  };
-  return { lines, debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') };
-}
 
 export class PowerCut extends Error {
   constructor(readonly step: string) {
@@ -129,7 +119,7 @@ export function filesWithPowerCut(cutAt: number): { files: DurableFiles; steps: 
 }
 
 /** What the component does after a restart with a backup present: roll back. */
-export async function recover(layout: Layout, logger: Logger = recordingLogger()): Promise<FileCredentialStore> {
+export async function recover(layout: Layout, logger: Logger = new MemoryLogger()): Promise<FileCredentialStore> {
   const store = new FileCredentialStore({ ...layout, logger });
   if (await store.backupExists()) await store.rollback();
   return store;

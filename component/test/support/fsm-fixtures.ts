@@ -40,6 +40,7 @@ export const SAMPLES = {
   csrFailed: { type: 'csrFailed', reason: 'boom', unsupported: false },
   rotateDone: { type: 'rotateDone' },
   rotateFailed: { type: 'rotateFailed', reason: 'boom' },
+  rotateRefused: { type: 'rotateRefused', reason: 'not for the pending key' },
 } satisfies Record<string, RotatorEvent>;
 export type SampleName = keyof typeof SAMPLES;
 

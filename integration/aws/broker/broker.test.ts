@@ -24,7 +24,7 @@ async function start(): Promise<AwsStandIn> {
 }
 
 async function provision(s: AwsStandIn, thingName: string) {
-  return s.model.registry.provisionDevice({ thingName, keySpec: { kind: 'EC', curve: 'P-256' } });
+  return s.model.registry.provisionDevice({ thingName, keySpec: { kind: 'EC', curve: 'P-256' }, policyName: 'AllowAll' });
 }
 
 async function connect(s: AwsStandIn, credentials: { certificatePem: string; privateKeyPem: string }, clientId: string, subscribe?: string[]) {
@@ -75,17 +75,23 @@ describe('mutual-TLS connections', () => {
     await expect.poll(() => s.broker.connections().map((c) => c.clientId)).toEqual(['core-2']);
   });
 
-  it('closes a device that publishes on $aws/events or on another thing\'s jobs topics', async () => {
+  it('closes a device that publishes on $aws/events or a reply topic, even when its policy allows everything', async () => {
     const s = await start();
     const device = await provision(s, 'core-1');
-    await provision(s, 'core-2');
     const first = await connect(s, device, 'core-1');
     first.client.publish('$aws/events/jobExecution/x/succeeded', '{}', { qos: 0 });
     await first.closed;
     const second = await connect(s, device, 'core-1');
-    second.client.publish('$aws/things/core-2/jobs/$next/get', '{}', { qos: 0 });
+    second.client.publish('$aws/things/core-1/jobs/notify-next', '{}', { qos: 0 });
     await second.closed;
     expect(s.broker.connections()).toEqual([]);
+  });
+
+  it('refuses a connection whose certificate has no policy', async () => {
+    const s = await start();
+    const device = await s.model.registry.provisionDevice({ thingName: 'core-1', keySpec: { kind: 'EC', curve: 'P-256' } });
+    await expect(connect(s, device, 'core-1')).rejects.toThrow(/Not authorized/i);
+    expect(s.broker.connectionLog().map((e) => e.reason)).toEqual(['iot:Connect on client/core-1 not allowed by policy']);
   });
 });
 

@@ -1,5 +1,5 @@
 import type { Client } from 'aedes';
-import type { ConnectionIdentity } from './topic-policy.js';
+import type { ConnectionIdentity } from '../policy/broker-authorization.js';
 
 export interface ConnectionInfo extends ConnectionIdentity {
   /** Epoch milliseconds. */

@@ -8,7 +8,8 @@ import { Listeners } from '../model/listeners.js';
 import { type ConnectionEvent, type ConnectionInfo, ConnectionTable } from './connections.js';
 import { DeliveryDedupe } from './delivery-dedupe.js';
 import { MessageFaults } from './faults.js';
-import { type ConnectionIdentity, mayPublish, maySubscribe } from './topic-policy.js';
+import { BrokerAuthorization, type ConnectionIdentity } from '../policy/broker-authorization.js';
+import { PublishRateLimiter } from '../policy/publish-rate.js';
 
 /** A message as AWS IoT sees it; `origin` is absent for messages AWS IoT publishes itself. */
 export interface BrokerMessage {
@@ -51,6 +52,9 @@ export class IotBroker {
   private readonly cleanups: Array<() => void> = [];
   /** Device publishes to pass on a second time. */
   private readonly duplicates = new Set<string>();
+  private readonly authorization: BrokerAuthorization;
+  private readonly publishRate = new PublishRateLimiter();
+  private readonly refusedByClient = new Map<string, number>();
 
   private constructor(
     private readonly model: AwsModel,
@@ -61,6 +65,7 @@ export class IotBroker {
   ) {
     this.listeners = new Listeners((error) => logger.error('Broker listener failed', { error: String(error) }));
     this.connectionTable = new ConnectionTable(() => model.clock.now());
+    this.authorization = new BrokerAuthorization(model);
   }
 
   static async start(options: BrokerOptions): Promise<IotBroker> {
@@ -114,6 +119,16 @@ export class IotBroker {
     if (fault?.kind === 'duplicate') await send();
   }
 
+  /** Publishes dropped because their connection exceeded AWS IoT's per-connection rate. */
+  throttledPublishes(): number {
+    return this.publishRate.throttled;
+  }
+
+  /** Publishes refused (and their connections closed) because the policy did not allow them, by client id. */
+  refusedPublishes(clientId: string): number {
+    return this.refusedByClient.get(clientId) ?? 0;
+  }
+
   connections(): ConnectionInfo[] {
     return this.connectionTable.list();
   }
@@ -153,7 +168,11 @@ export class IotBroker {
 
     aedes.authenticate = (client, _username, _password, done) => {
       const principal = this.connectionTable.principalOf(client);
-      const reason = principal === undefined ? 'no client certificate' : this.certificateProblem(principal);
+      const reason =
+        principal === undefined
+          ? 'no client certificate'
+          : (this.certificateProblem(principal) ??
+            (this.authorization.mayConnect({ clientId: client.id, principal }) ? undefined : `iot:Connect on client/${client.id} not allowed by policy`));
       if (reason !== undefined) {
         this.connectionTable.refused(reason, { clientId: client.id, ...(principal ? { principal } : {}) });
         this.logger.info('Connection refused', { clientId: client.id, certificateId: principal, reason });
@@ -164,9 +183,16 @@ export class IotBroker {
     };
     aedes.authorizePublish = (client, packet, done) => {
       const identity = client ? this.connectionTable.identityOf(client) : undefined;
-      if (client && (!identity || !mayPublish(identity, packet.topic, this.isPrincipalOfThing))) {
+      if (client && (!identity || !this.authorization.mayPublish(identity, packet.topic))) {
         this.logger.warn('Publish not authorized; closing the connection', { clientId: client.id, topic: packet.topic });
+        this.refusedByClient.set(client.id, (this.refusedByClient.get(client.id) ?? 0) + 1);
         done(new Error(`Not authorized to publish on ${packet.topic}`));
+        return;
+      }
+      if (client && !this.publishRate.take(client)) {
+        this.logger.debug('Publish throttled: connection over its publish rate', { clientId: client.id, topic: packet.topic });
+        packet.topic = `${DROPPED}${packet.topic}`;
+        done(null);
         return;
       }
       const fault = this.faults.take('inbound', packet.topic, client?.id, Buffer.from(packet.payload));
@@ -178,7 +204,7 @@ export class IotBroker {
     };
     aedes.authorizeSubscribe = (client, subscription, done) => {
       const identity = this.connectionTable.identityOf(client);
-      if (!identity || !maySubscribe(identity, subscription.topic, this.isPrincipalOfThing)) {
+      if (!identity || !this.authorization.maySubscribe(identity, subscription.topic)) {
         this.logger.warn('Subscription refused', { clientId: client.id, topic: subscription.topic });
         done(null, null);
         return;
@@ -224,9 +250,6 @@ export class IotBroker {
     );
   }
 
-  private readonly isPrincipalOfThing = (principal: string, thingName: string): boolean =>
-    this.model.registry.isPrincipalOfThing(principal, thingName);
-
   /** Undefined when the certificate may connect, else why not. */
   private certificateProblem(certificateId: string): string | undefined {
     const record = this.model.registry.certificates.find(certificateId);
@@ -239,6 +262,8 @@ export class IotBroker {
 
   private forward(client: Client, packet: AedesPublishPacket): AedesPublishPacket | null {
     if (this.dedupe.isDuplicate(client, packet)) return null;
+    const receiver = this.connectionTable.identityOf(client);
+    if (!receiver || !this.authorization.mayReceive(receiver, packet.topic)) return null;
     const key = `${client.id}\u0000${packet.topic}\u0000${Buffer.from(packet.payload).toString('base64')}`;
     if (this.released.delete(key)) return packet;
     const fault = this.faults.take('outbound', packet.topic, client.id, Buffer.from(packet.payload));

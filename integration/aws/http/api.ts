@@ -7,12 +7,15 @@ import { type HttpServerOptions, startHttpServer } from './server.js';
 import type { OperationRef } from './service-name.js';
 import { privateCaOperations } from './services/acm-pca.js';
 import { accountRoutes } from './services/iot-account.js';
+import { componentRoutes } from './services/greengrass-components.js';
+import { deploymentRoutes } from './services/greengrass-deployments.js';
 import { certificateRoutes } from './services/iot-certificates.js';
 import { dataPlaneRoutes } from './services/iot-data.js';
 import { jobsDataPlaneRoutes } from './services/iot-jobs-data.js';
 import { jobRoutes } from './services/iot-jobs.js';
 import { policyRoutes } from './services/iot-policies.js';
 import { ruleRoutes } from './services/iot-rules.js';
+import { s3Endpoint } from './services/s3.js';
 import { thingRoutes } from './services/iot-things.js';
 import { snsOperations } from './services/sns.js';
 
@@ -42,7 +45,7 @@ const SNS_XML_NAMESPACE = 'http://sns.amazonaws.com/doc/2010-03-31/';
 
 /**
  * Starts the HTTP side of the stand-in: AWS IoT (control plane, data plane, Jobs data plane),
- * AWS Private CA and SNS on one plain-HTTP port, for the real AWS SDK v3 clients pointed at it
+ * AWS Private CA, SNS, Greengrass V2 and the S3 calls of component publishing on one plain-HTTP port, for the real AWS SDK v3 clients pointed at it
  * with an endpoint override. Signatures are accepted unverified.
  */
 export async function startHttpApi(deps: HttpApiDeps): Promise<HttpApi> {
@@ -63,6 +66,8 @@ export async function startHttpApi(deps: HttpApiDeps): Promise<HttpApi> {
       'iot-jobs-data': restJsonEndpoint(jobsDataPlaneRoutes({ deviceJobs: model.deviceJobs, now })),
       'acm-pca': awsJsonEndpoint('ACMPrivateCA', privateCaOperations(model.privateCa)),
       sns: awsQueryEndpoint(SNS_XML_NAMESPACE, snsOperations(model.sns)),
+      greengrass: restJsonEndpoint([...componentRoutes(model.greengrass.components), ...deploymentRoutes(model.greengrass, model)]),
+      s3: s3Endpoint(model.s3),
     }),
     deps,
   );

@@ -49,6 +49,12 @@ const RENAMES: Readonly<Record<ServiceName, Readonly<Record<string, Rename>>>> =
     CertificateStateException: { code: 'InvalidStateException', status: 400 },
     ResourceAlreadyExistsException: { code: 'InvalidRequestException', status: 400 },
   },
+  greengrass: {
+    InvalidRequestException: { code: 'ValidationException', status: 400 },
+    ResourceAlreadyExistsException: { code: 'ConflictException', status: 409 },
+    InvalidStateTransitionException: { code: 'ConflictException', status: 409 },
+  },
+  s3: {},
   sns: {
     ResourceNotFoundException: { code: 'NotFound', status: 404 },
     NotFoundException: { code: 'NotFound', status: 404 },
@@ -64,6 +70,8 @@ const INTERNAL: Readonly<Record<ServiceName, string>> = {
   'iot-jobs-data': 'InternalServerException',
   'acm-pca': 'InternalFailureException',
   sns: 'InternalError',
+  greengrass: 'InternalServerException',
+  s3: 'InternalError',
 };
 
 /** The one place where model and protocol errors become wire errors; anything else is a 500. */

@@ -81,6 +81,21 @@ describe('AWS IoT data plane, endpoint discovery, topic rules and throttling ove
     );
   });
 
+  it('applies a versioned update only at the latest version; a shadow made again continues from the deleted one', async () => {
+    const update = (body: unknown) =>
+      data.send(new UpdateThingShadowCommand({ thingName: 'core-1', shadowName: 'versioned', payload: Buffer.from(JSON.stringify(body)) }));
+    // Never existed: the latest version is 0.
+    await expect(update({ state: { reported: { a: 1 } }, version: 3 })).rejects.toBeInstanceOf(ConflictException);
+    expect(json((await update({ state: { reported: { a: 1 } }, version: 0 })).payload)).toMatchObject({ version: 1 });
+    const stale = await update({ state: { reported: { a: 2 } }, version: 0 }).catch((e: unknown) => e);
+    expect(stale).toBeInstanceOf(ConflictException);
+    expect((stale as ConflictException).$metadata.httpStatusCode).toBe(409);
+    expect((stale as Error).message).toBe('Version conflict');
+    expect(json((await update({ state: { reported: { a: 2 } }, version: 1 })).payload)).toMatchObject({ version: 2 });
+    await data.send(new DeleteThingShadowCommand({ thingName: 'core-1', shadowName: 'versioned' }));
+    expect(json((await update({ state: { reported: { a: 3 } }, version: 2 })).payload)).toMatchObject({ version: 3, state: { reported: { a: 3 } } });
+  });
+
   it('refuses a shadow update that is not JSON', async () => {
     const error = await data
       .send(new UpdateThingShadowCommand({ thingName: 'core-1', shadowName: SHADOW, payload: Buffer.from('{nope') }))

@@ -55,6 +55,8 @@ describe('protocol endpoints with the real SDK clients', () => {
           return { MessageId: `id<&>${params.get('Message') ?? ''}` };
         },
       }),
+      greengrass: restJsonEndpoint([]),
+      s3: restJsonEndpoint([]),
     }));
   });
   afterAll(() => server.close());

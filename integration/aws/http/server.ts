@@ -5,7 +5,7 @@ import { throttled, toWireError } from './errors.js';
 import { ThrottleFaults } from './faults.js';
 import type { ApiRateLimits } from './rate-limits.js';
 import type { HttpReply, ProtocolEndpoint, RawRequest } from './protocols/protocol.js';
-import { type OperationRef, type ServiceName, serviceOfRequest } from './service-name.js';
+import { type OperationRef, type ServiceName, serviceOfRequest, signedFor } from './service-name.js';
 
 export interface HttpServerOptions {
   /** Default 127.0.0.1. */
@@ -27,14 +27,17 @@ export interface RunningHttpServer {
 
 /** Body size cap; the largest legitimate payloads (shadow documents, PEMs) are a few KB. */
 const MAX_BODY_BYTES = 1024 * 1024;
+/** S3 objects here are component artifacts (the rotator's is about 6 MB). */
+const MAX_S3_BODY_BYTES = 256 * 1024 * 1024;
 
 async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
+  const limit = signedFor(request.headers) === 's3' ? MAX_S3_BODY_BYTES : MAX_BODY_BYTES;
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
     const buffer = chunk as Buffer;
     size += buffer.length;
-    if (size > MAX_BODY_BYTES) return undefined;
+    if (size > limit) return undefined;
     chunks.push(buffer);
   }
   return Buffer.concat(chunks);

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
 /** The AWS APIs served on the one HTTP port; each SDK client signs for one of them. */
-export type ServiceName = 'iot' | 'iot-data' | 'iot-jobs-data' | 'acm-pca' | 'sns';
+export type ServiceName = 'iot' | 'iot-data' | 'iot-jobs-data' | 'acm-pca' | 'sns' | 'greengrass' | 's3';
 
 /** Operation reference used by fault injection, e.g. `iot:ListThingPrincipalsV2`. */
 export type OperationRef = `${ServiceName}:${string}`;
@@ -12,6 +12,8 @@ const BY_SIGNING_NAME: Readonly<Record<string, ServiceName>> = {
   'iot-jobs-data': 'iot-jobs-data',
   'acm-pca': 'acm-pca',
   sns: 'sns',
+  greengrass: 'greengrass',
+  s3: 's3',
 };
 
 const CREDENTIAL_SCOPE = /Credential=[^/,\s]+\/\d{8}\/[^/,\s]+\/([^/,\s]+)\/aws4_request/;
@@ -22,9 +24,7 @@ const CREDENTIAL_SCOPE = /Credential=[^/,\s]+\/\d{8}\/[^/,\s]+\/([^/,\s]+)\/aws4
  * signature itself is not verified. Unsigned requests fall back to their protocol's marks.
  */
 export function serviceOfRequest(headers: IncomingHttpHeaders, body: Buffer): ServiceName {
-  const authorization = headers.authorization;
-  const signingName = authorization ? CREDENTIAL_SCOPE.exec(authorization)?.[1] : undefined;
-  const byScope = signingName === undefined ? undefined : BY_SIGNING_NAME[signingName];
+  const byScope = signedFor(headers);
   if (byScope) return byScope;
   const target = headers['x-amz-target'];
   if (typeof target === 'string' && target.startsWith('ACMPrivateCA.')) return 'acm-pca';
@@ -33,4 +33,11 @@ export function serviceOfRequest(headers: IncomingHttpHeaders, body: Buffer): Se
     return 'sns';
   }
   return 'iot';
+}
+
+/** The service named in a request's SigV4 credential scope, if it is one served here. */
+export function signedFor(headers: IncomingHttpHeaders): ServiceName | undefined {
+  const authorization = headers.authorization;
+  const signingName = authorization ? CREDENTIAL_SCOPE.exec(authorization)?.[1] : undefined;
+  return signingName === undefined ? undefined : BY_SIGNING_NAME[signingName];
 }

@@ -28,7 +28,7 @@ async function setUp() {
   const s = await startAwsStandIn({ authorities, logger: silent, http: false, clock });
   standIn = s;
   s.model.eventConfigurations.update({ JOB_EXECUTION: { Enabled: true } });
-  const credentials = await s.model.registry.provisionDevice({ thingName: 'core-1', thingGroupName: 'fleet', keySpec: { kind: 'EC', curve: 'P-256' } });
+  const credentials = await s.model.registry.provisionDevice({ thingName: 'core-1', thingGroupName: 'fleet', keySpec: { kind: 'EC', curve: 'P-256' }, policyName: 'AllowAll' });
   const { jobTemplateArn } = s.model.jobTemplates.createJobTemplate({
     jobTemplateId: 'AWSLabsCertificateRotator',
     document: DOCUMENT,

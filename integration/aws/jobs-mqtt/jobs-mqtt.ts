@@ -97,7 +97,7 @@ export class JobsMqttApi {
       }
       case 'describe': {
         const body = parseBody(describeRequest, payload);
-        const found = deviceJobs.describeJobExecution(request.thingName, request.jobId, body.executionNumber);
+        const found = deviceJobs.describeJobExecution(request.thingName, request.jobId, body.executionNumber, request.namespaceId);
         if (!found) return {};
         const execution = mqttExecutionView(found.execution, found.job, now);
         if (body.includeJobDocument === false) delete execution.jobDocument;

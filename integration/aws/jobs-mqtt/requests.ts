@@ -39,10 +39,15 @@ export const startNextRequest = z
 export type JobsTopic =
   | { thingName: string; operation: 'getPending' }
   | { thingName: string; operation: 'startNext' }
-  | { thingName: string; operation: 'describe'; jobId: string }
-  | { thingName: string; operation: 'update'; jobId: string };
+  | { thingName: string; operation: 'describe'; jobId: string; namespaceId?: string }
+  | { thingName: string; operation: 'update'; jobId: string; namespaceId?: string };
 
-/** Undefined for topics that are not jobs API requests (replies, notifications, others). */
+const NAMESPACE_LEVEL = /^namespace-([a-zA-Z0-9_-]+)$/;
+
+/**
+ * Undefined for topics that are not jobs API requests (replies, notifications, others). A job in a
+ * namespace is asked for on `.../jobs/<jobId>/namespace-<id>/get|update`.
+ */
 export function parseJobsTopic(topic: string): JobsTopic | undefined {
   const parts = topic.split('/');
   if (parts[0] !== '$aws' || parts[1] !== 'things' || parts[3] !== 'jobs' || !parts[2]) return undefined;
@@ -50,8 +55,17 @@ export function parseJobsTopic(topic: string): JobsTopic | undefined {
   if (parts.length === 5 && parts[4] === 'get') return { thingName, operation: 'getPending' };
   if (parts.length === 5 && parts[4] === 'start-next') return { thingName, operation: 'startNext' };
   const jobId = parts[4];
-  if (parts.length !== 6 || !jobId || jobId === 'notify' || jobId === 'notify-next') return undefined;
-  if (parts[5] === 'get') return { thingName, operation: 'describe', jobId };
-  if (parts[5] === 'update' && jobId !== '$next') return { thingName, operation: 'update', jobId };
+  if (!jobId || jobId.startsWith('notify')) return undefined;
+  let namespaceId: string | undefined;
+  let verb: string | undefined;
+  if (parts.length === 6) verb = parts[5];
+  else if (parts.length === 7) {
+    namespaceId = NAMESPACE_LEVEL.exec(parts[5] ?? '')?.[1];
+    if (namespaceId === undefined) return undefined;
+    verb = parts[6];
+  } else return undefined;
+  const scope = namespaceId === undefined ? {} : { namespaceId };
+  if (verb === 'get') return { thingName, operation: 'describe', jobId, ...scope };
+  if (verb === 'update' && jobId !== '$next') return { thingName, operation: 'update', jobId, ...scope };
   return undefined;
 }

@@ -3,6 +3,7 @@ import { type Clock, REAL_TIME, systemClock, type TimeScale } from './clock.js';
 import { LocalAuthorities } from './ca/local-authorities.js';
 import { PrivateCaService } from './ca/private-ca.js';
 import { EventConfigurations } from './event-configurations.js';
+import { GreengrassService } from './greengrass/greengrass.js';
 import { DeviceJobs } from './jobs/device-jobs.js';
 import { JobsService } from './jobs/jobs-service.js';
 import { type ExecutionChange, ExecutionLifecycle } from './jobs/lifecycle.js';
@@ -10,6 +11,7 @@ import { JobState } from './jobs/state.js';
 import { JobTemplateStore } from './jobs/templates.js';
 import { MessageBus } from './message-bus.js';
 import { IotRegistry } from './registry/registry.js';
+import { S3Buckets } from './s3-buckets.js';
 import { ShadowStore } from './shadows.js';
 import { SnsService } from './sns.js';
 
@@ -33,10 +35,15 @@ export interface AwsModelOptions {
   onListenerError?: (error: unknown) => void;
 }
 
-/** One AWS account and region as the certificate rotator sees it: IoT, Jobs, shadows, ACM PCA, SNS. */
+/**
+ * One AWS account and region as the certificate rotator sees it: IoT, Jobs, shadows, ACM PCA, SNS,
+ * and the Greengrass V2 control plane with the S3 buckets its components' artifacts are kept in.
+ */
 export class AwsModel implements AccountContext {
   /** Changeable at run time (ms). */
   pcaIssuanceDelayMs: number;
+  readonly s3: S3Buckets;
+  readonly greengrass: GreengrassService;
 
   private constructor(
     readonly accountId: string,
@@ -57,6 +64,8 @@ export class AwsModel implements AccountContext {
     pcaIssuanceDelayMs: number,
   ) {
     this.pcaIssuanceDelayMs = pcaIssuanceDelayMs;
+    this.s3 = new S3Buckets(() => clock.now());
+    this.greengrass = new GreengrassService({ accountId, region }, clock, { jobs, things: registry.things, s3: this.s3 });
   }
 
   static async create(options: AwsModelOptions = {}): Promise<AwsModel> {

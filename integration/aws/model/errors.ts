@@ -29,6 +29,13 @@ export const AWS_ERROR_STATUS = {
   // SNS
   NotFoundException: 404,
   InvalidParameterException: 400,
+  // Greengrass V2
+  AccessDeniedException: 403,
+  // S3
+  NoSuchBucket: 404,
+  NoSuchKey: 404,
+  BucketAlreadyOwnedByYou: 409,
+  InvalidBucketName: 400,
 } as const;
 
 export type AwsErrorCode = keyof typeof AWS_ERROR_STATUS;

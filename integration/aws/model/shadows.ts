@@ -15,7 +15,7 @@ export interface ShadowDocument {
 const sectionSchema = z.record(z.string(), z.unknown()).nullable().optional();
 const updateSchema = z.object({
   state: z.object({ desired: sectionSchema, reported: sectionSchema }).strict(),
-  version: z.number().int().positive().optional(),
+  version: z.number().int().nonnegative().optional(),
   clientToken: z.string().optional(),
 });
 
@@ -62,9 +62,17 @@ function delta(desired: JsonObject | undefined, reported: JsonObject | undefined
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
-/** Classic and named device shadows. The classic shadow has the shadow name "". */
+/** AWS IoT keeps a deleted shadow's version for this long: a shadow made again continues from it. */
+const DELETED_VERSION_KEPT_MS = 48 * 3_600_000;
+
+/**
+ * Classic and named device shadows. The classic shadow has the shadow name "". An update carrying
+ * a `version` is applied only when it equals the shadow's latest version (a deleted shadow's, for
+ * 48 hours, or 0 for one that never existed); otherwise ConflictException "Version conflict" (409).
+ */
 export class ShadowStore {
   private readonly shadows = new Map<string, StoredShadow>();
+  private readonly deletedVersions = new Map<string, { version: number; at: number }>();
 
   constructor(private readonly now: () => number) {}
 
@@ -83,13 +91,14 @@ export class ShadowStore {
     }
     const key = this.key(thingName, shadowName);
     const current = this.shadows.get(key);
-    if (parsed.data.version !== undefined && current && parsed.data.version !== current.version) {
+    const latest = current?.version ?? this.deletedVersion(key);
+    if (parsed.data.version !== undefined && parsed.data.version !== latest) {
       throw new AwsError('ConflictException', 'Version conflict');
     }
     const stamp = Math.floor(this.now() / 1000);
     const next: StoredShadow = current
       ? { ...current, metadata: { ...current.metadata } }
-      : { metadata: {}, version: 0 };
+      : { metadata: {}, version: latest };
     for (const section of ['desired', 'reported'] as const) {
       const patch = parsed.data.state[section];
       if (patch === undefined) continue;
@@ -112,12 +121,18 @@ export class ShadowStore {
     const shadow = this.shadows.get(key);
     if (!shadow) throw notFound(`No shadow exists with name: '${shadowName || 'classic'}'`);
     this.shadows.delete(key);
+    this.deletedVersions.set(key, { version: shadow.version, at: this.now() });
     return { version: shadow.version, timestamp: Math.floor(this.now() / 1000) };
   }
 
   listNamedShadowsForThing(thingName: string): string[] {
     const prefix = `${thingName}\u0000`;
     return [...this.shadows.keys()].filter((k) => k.startsWith(prefix) && k.length > prefix.length).map((k) => k.slice(prefix.length));
+  }
+
+  private deletedVersion(key: string): number {
+    const deleted = this.deletedVersions.get(key);
+    return deleted !== undefined && this.now() - deleted.at < DELETED_VERSION_KEPT_MS ? deleted.version : 0;
   }
 
   private key(thingName: string, shadowName: string): string {

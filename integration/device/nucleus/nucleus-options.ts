@@ -1,6 +1,7 @@
 import type { Logger } from '../../../shared/logging/logger.js';
 import type { BrokerAddress, MqttConnector } from '../reconnecting-mqtt.js';
 import type { ConfigTree } from './config-store.js';
+import type { CloudEndpoint } from './deployment/cloud-components.js';
 import type { PublishedComponent } from './deployment/publish.js';
 
 /**
@@ -20,8 +21,17 @@ export interface NucleusOptions {
   root: string;
   thingName: string;
   broker: BrokerAddress;
-  /** The build output (published here, digest computed) or a component published before. */
-  deployment: { recipePath: string; artifactPath: string; version?: string; storeDir?: string } | { published: PublishedComponent };
+  /**
+   * A local deployment: the build output (published here, digest computed) or a component
+   * published before. Without it the core starts with no component and takes its deployments
+   * from the cloud (`cloud`).
+   */
+  deployment?: { recipePath: string; artifactPath: string; version?: string; storeDir?: string } | { published: PublishedComponent };
+  /**
+   * Greengrass deployments from the cloud: the nucleus listens for deployment jobs on its AWS IoT
+   * connection, resolves and downloads components over these HTTPS APIs and reports its fleet status.
+   */
+  cloud?: CloudEndpoint;
   /** Where the device's certificate and key live, and so how the nucleus connects to AWS IoT. */
   credentials: NucleusCredentials;
   /** The deployment's configuration MERGE over the recipe's DefaultConfiguration. */

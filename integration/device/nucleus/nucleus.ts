@@ -4,15 +4,17 @@ import { ReconnectingIotMqtt, ReconnectingMqtt } from '../reconnecting-mqtt.js';
 import { MQTT_PROXY_SERVICE, policiesFor } from './access-control.js';
 import type { ConfigStore, ConfigTree } from './config-store.js';
 import { proposeConfiguration, validateProposal, type ConfigurationUpdate, type DeploymentResult } from './configuration-deployment.js';
+import { CloudDeployments } from './deployment/cloud-deployments.js';
+import { installArtifacts } from './deployment/install-artifacts.js';
 import type { PublishedComponent } from './deployment/publish.js';
 import { linuxManifest } from './deployment/recipe.js';
-import { componentEnvironment, type DeviceLayout } from './device-layout.js';
+import { componentEnvironment, deviceLayout, prepareRoot, type DeviceLayout } from './device-layout.js';
 import type { NucleusOptions } from './nucleus-options.js';
 import { maxMessageSize, NUCLEUS_SERVICE, prepareDevice } from './prepare-device.js';
 import { IpcServer } from './ipc/ipc-server.js';
 import { configurationOperations } from './ipc/operations/configuration.js';
 import { mqttProxyOperations } from './ipc/operations/mqtt-proxy.js';
-import type { ComponentLog } from './lifecycle/component-log.js';
+import { ComponentLog } from './lifecycle/component-log.js';
 import { ComponentRunner, type ComponentState } from './lifecycle/component-runner.js';
 import type { RestartChannel } from './lifecycle/restart-channel.js';
 import { MqttRouter } from './mqtt-router.js';
@@ -35,6 +37,7 @@ export async function startNucleus(options: NucleusOptions): Promise<Nucleus> {
  * A Greengrass nucleus stand-in for one device: serves Greengrass IPC on `<root>/ipc.socket`,
  * holds the device's AWS IoT connection, runs the deployed component's lifecycle scripts and
  * restarts itself (reconnecting with the credentials installed then) when the Run script asks.
+ * Its component comes from a local deployment, or from Greengrass deployments (`cloud`).
  */
 export class Nucleus {
   private statusValue: NucleusStatus = 'stopped';
@@ -47,26 +50,29 @@ export class Nucleus {
   private readonly restartListeners: Array<() => void> = [];
   private readonly stateListeners: Array<(state: ComponentState) => void> = [];
   private readonly validation = new ValidationBroker();
-  private rawConfiguration: ConfigTree;
+  private rawConfiguration: ConfigTree = {};
+  private cloudDeployments: CloudDeployments | undefined;
 
   private constructor(
     private readonly options: NucleusOptions,
-    readonly component: PublishedComponent,
-    readonly layout: DeviceLayout,
+    /** The deployed component (undefined until a deployment brings one); deployments replace it. */
+    public component: PublishedComponent | undefined,
+    /** The device's files, with the paths of the deployed component. */
+    public layout: DeviceLayout,
     private readonly config: ConfigStore,
     private readonly channel: RestartChannel,
-    private readonly log: ComponentLog,
-  ) {
-    this.rawConfiguration = config.configuration(component.name) ?? {};
-  }
+    private log: ComponentLog | undefined,
+  ) {}
 
-  /** Publishes (when given the build output), installs the artifacts and lays out the root. */
+  /** Publishes and installs a local deployment (when given one) and lays out the root. */
   static async deploy(options: NucleusOptions): Promise<Nucleus> {
     const device = await prepareDevice(options);
     const nucleus = new Nucleus(options, device.component, device.layout, device.config, device.channel, device.log);
-    const raw = proposeConfiguration(device.defaults, device.defaults, { merge: options.componentConfiguration ?? {} });
-    device.config.setService(device.component.name, nucleus.resolve(raw), { componentType: 'GENERIC', version: device.component.version });
-    nucleus.rawConfiguration = raw;
+    if (device.component) {
+      const raw = proposeConfiguration(device.defaults, device.defaults, { merge: options.componentConfiguration ?? {} });
+      device.config.setService(device.component.name, nucleus.resolve(raw), { componentType: 'GENERIC', version: device.component.version });
+      nucleus.rawConfiguration = raw;
+    }
     await device.config.write();
     return nucleus;
   }
@@ -86,7 +92,7 @@ export class Nucleus {
 
   /** The component's configuration as the nucleus holds it now (interpolated). */
   componentConfiguration(): ConfigTree {
-    return this.config.configuration(this.component.name) ?? {};
+    return this.component ? (this.config.configuration(this.component.name) ?? {}) : {};
   }
 
   /** Topic filters the component subscribes to over IPC right now (one entry per open stream). */
@@ -108,14 +114,14 @@ export class Nucleus {
   }
 
   componentLog(): Promise<string> {
-    return readFile(this.layout.logPath, 'utf8').catch(() => '');
+    return this.component ? readFile(this.layout.logPath, 'utf8').catch(() => '') : Promise.resolve('');
   }
 
   /** Boots the nucleus: IPC, the AWS IoT connection with the installed credentials, the component. */
   async start(): Promise<void> {
     if (this.statusValue === 'running') throw new Error('the nucleus is already running');
     const generation = ++this.generation;
-    const { options, component, layout } = this;
+    const { options, layout } = this;
     this.statusValue = 'running';
     await this.channel.listen((request) => void (request === 'restart' ? this.restart() : this.stop()));
     if (generation !== this.generation) {
@@ -150,22 +156,25 @@ export class Nucleus {
     this.router = new MqttRouter(this.mqtt);
     await this.mqtt.start();
     if (generation !== this.generation) return;
+    this.startComponent();
+    if (options.cloud) {
+      this.cloudDeployments ??= new CloudDeployments(this, { cloud: options.cloud, thingName: options.thingName, root: options.root, logger: options.logger });
+      await this.cloudDeployments.connect(this.mqtt);
+    }
+  }
+
+  /** Starts the deployed component's lifecycle, if there is a component. */
+  private startComponent(): ComponentRunner | undefined {
+    const { options, component, layout, ipc, log } = this;
+    if (!component || !ipc || !log) return undefined;
     const svcuid = ipc.issueToken(component.name);
     const runner = new ComponentRunner({
       name: component.name,
       manifest: linuxManifest(component.recipe),
       variables: () => ({ ...this.variables(), configuration: this.componentConfiguration() }),
-      env: () =>
-        componentEnvironment({
-          layout,
-          thingName: options.thingName,
-          region: options.region ?? 'us-east-1',
-          svcuid,
-          shimDir: this.channel.binDir,
-          ...(options.env ? { extra: options.env } : {}),
-        }),
+      env: () => componentEnvironment({ layout, thingName: options.thingName, region: options.region ?? 'us-east-1', svcuid, shimDir: this.channel.binDir, ...(options.env ? { extra: options.env } : {}) }),
       workPath: layout.workPath,
-      log: this.log,
+      log,
       logger: options.logger,
     });
     runner.onStateChange((state) => {
@@ -173,6 +182,31 @@ export class Nucleus {
     });
     this.runner = runner;
     void runner.start();
+    return runner;
+  }
+
+  /**
+   * A deployment of another component version: artifacts checked (DeploymentError before any
+   * change), the running version stopped, its configuration carried over with the update, the new
+   * version started. Resolves with its runner (undefined when the nucleus is not running).
+   */
+  async replaceComponent(next: PublishedComponent, update: ConfigurationUpdate): Promise<ComponentRunner | undefined> {
+    const { options } = this;
+    await installArtifacts(options.root, next, options.logger);
+    const previous = this.component;
+    const runner = this.runner;
+    this.runner = undefined;
+    await runner?.stop();
+    const defaults = next.recipe.ComponentConfiguration?.DefaultConfiguration ?? {};
+    const raw = proposeConfiguration(previous?.name === next.name ? this.rawConfiguration : defaults, defaults, update);
+    this.component = next;
+    this.layout = deviceLayout(options.root, options.thingName, next);
+    await prepareRoot(this.layout, options.broker.caPem);
+    this.log = new ComponentLog(this.layout.logPath, next.name);
+    this.rawConfiguration = raw;
+    this.config.setService(next.name, this.resolve(raw), { componentType: 'GENERIC', version: next.version });
+    await this.config.write();
+    return this.statusValue === 'running' ? this.startComponent() : undefined;
   }
 
   /** `systemctl stop greengrass`: the component is stopped, then the connection and IPC. */
@@ -216,12 +250,14 @@ export class Nucleus {
    * A deployment that changes only the component's configuration: the running component
    * validates the proposal over IPC first; a rejection fails the deployment and changes nothing.
    */
-  async deployConfiguration(update: ConfigurationUpdate): Promise<DeploymentResult> {
-    const name = this.component.name;
-    const defaults = this.component.recipe.ComponentConfiguration?.DefaultConfiguration ?? {};
+  async deployConfiguration(update: ConfigurationUpdate, validationTimeoutMs?: number): Promise<DeploymentResult> {
+    const component = this.component;
+    if (!component) throw new Error('no component is deployed to configure');
+    const name = component.name;
+    const defaults = component.recipe.ComponentConfiguration?.DefaultConfiguration ?? {};
     const raw = proposeConfiguration(this.rawConfiguration, defaults, update);
     const proposed = this.resolve(raw);
-    const timeout = this.options.validationTimeoutMs ?? DEFAULT_VALIDATION_TIMEOUT_MS;
+    const timeout = validationTimeoutMs ?? this.options.validationTimeoutMs ?? DEFAULT_VALIDATION_TIMEOUT_MS;
     const { deploymentId, failure } = await validateProposal(this.validation, name, proposed, timeout);
     if (failure !== undefined) {
       this.options.logger.warn('Configuration deployment failed', { deploymentId, component: name, reason: failure });
@@ -235,7 +271,7 @@ export class Nucleus {
 
   private variables(): RecipeVariableContext {
     return {
-      componentName: this.component.name,
+      componentName: this.component?.name ?? '',
       thingName: this.options.thingName,
       rootPath: this.options.root,
       artifactsPath: this.layout.artifactsPath,

@@ -10,29 +10,35 @@ import type { NucleusOptions } from './nucleus-options.js';
 export const NUCLEUS_SERVICE = 'aws.greengrass.Nucleus';
 
 export interface PreparedDevice {
-  component: PublishedComponent;
+  /** Undefined until a deployment brings one (a core that receives its component from the cloud). */
+  component: PublishedComponent | undefined;
   layout: DeviceLayout;
   config: ConfigStore;
   channel: RestartChannel;
-  log: ComponentLog;
+  log: ComponentLog | undefined;
   defaults: ConfigTree;
 }
 
+/** Where a core keeps its files before any component is deployed to it. */
+const NO_COMPONENT = { name: 'none', version: '0.0.0' };
+
+async function localComponent(deployment: NonNullable<NucleusOptions['deployment']>, root: string): Promise<PublishedComponent> {
+  if ('published' in deployment) return deployment.published;
+  return publishComponent({
+    ...deployment,
+    storeDir: deployment.storeDir ?? path.join(path.dirname(root), `${path.basename(root)}-component-store`),
+  });
+}
+
 /**
- * A deployment's device side up to the first start: the component published (digest computed)
- * when given the build output, its artifacts verified and unarchived, the root laid out, the
- * nucleus's and other services' configuration in place.
+ * A device side up to the first start: the root laid out, the nucleus's and other services'
+ * configuration in place and, for a local deployment, the component published (digest computed)
+ * from the build output and its artifacts verified and unarchived.
  */
 export async function prepareDevice(options: NucleusOptions): Promise<PreparedDevice> {
-  const component =
-    'published' in options.deployment
-      ? options.deployment.published
-      : await publishComponent({
-          ...options.deployment,
-          storeDir: options.deployment.storeDir ?? path.join(path.dirname(options.root), `${path.basename(options.root)}-component-store`),
-        });
-  const layout = deviceLayout(options.root, options.thingName, component);
-  await installArtifacts(options.root, component, options.logger);
+  const component = options.deployment ? await localComponent(options.deployment, options.root) : undefined;
+  const layout = deviceLayout(options.root, options.thingName, component ?? NO_COMPONENT);
+  if (component) await installArtifacts(options.root, component, options.logger);
   const credentials = options.credentials;
   await prepareRoot(layout, options.broker.caPem, credentials.kind === 'files' ? credentials : undefined);
   const config = new ConfigStore(
@@ -52,8 +58,8 @@ export async function prepareDevice(options: NucleusOptions): Promise<PreparedDe
     layout,
     config,
     channel: await RestartChannel.create(layout.standInDir),
-    log: new ComponentLog(layout.logPath, component.name),
-    defaults: component.recipe.ComponentConfiguration?.DefaultConfiguration ?? {},
+    log: component ? new ComponentLog(layout.logPath, component.name) : undefined,
+    defaults: component?.recipe.ComponentConfiguration?.DefaultConfiguration ?? {},
   };
 }
 

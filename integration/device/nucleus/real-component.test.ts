@@ -9,10 +9,10 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildComponent, type BuildResult } from '../../../component/build/gdk-build.js';
 import { backendResourceNames, COMPONENT_NAME, JOB_DOCUMENT, subscriptionTopics } from '../../../shared/contract/index.js';
-import { startAwsStandIn, type AwsStandIn } from '../../aws/stand-in.js';
+import { startAwsStandIn, type AwsStandIn } from '../../aws/index.js';
 import { startNucleus, type Nucleus } from './nucleus.js';
 import { eventually } from '../../test/support/nucleus/ipc-fixture.js';
-import { recordingLogger } from '../../test/support/nucleus/recording-logger.js';
+import { MemoryLogger } from '../../../shared/test/support/memory-logger.js';
 
 const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const COMPONENT = COMPONENT_NAME;
@@ -29,7 +29,7 @@ describe('the built component under the nucleus stand-in', () => {
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'nucleus-real-'));
     build = await buildComponent({ projectRoot: PROJECT_ROOT, outDir: path.join(dir, 'greengrass-build'), version: '1.0.0' });
-    aws = await startAwsStandIn({ http: false, logger: recordingLogger() });
+    aws = await startAwsStandIn({ http: false, logger: new MemoryLogger() });
     jobTemplateArn = aws.model.jobTemplates.createJobTemplate({
       jobTemplateId: backendResourceNames().jobTemplate,
       document: JOB_DOCUMENT,
@@ -54,7 +54,7 @@ describe('the built component under the nucleus stand-in', () => {
       deployment: { recipePath: build.recipePath, artifactPath: build.artifactPath, storeDir: path.join(dir, 'store') },
       credentials: { kind: 'files', certificatePem: provisioned.certificatePem, privateKeyPem: provisioned.privateKeyPem },
       nucleusConfiguration,
-      logger: recordingLogger(),
+      logger: new MemoryLogger(),
     });
     nuclei.push(nucleus);
     return nucleus;

@@ -2,6 +2,7 @@ import {
   AttachPolicyCommand,
   AttachThingPrincipalCommand,
   CreateCertificateFromCsrCommand,
+  DescribeCertificateCommand,
   DeleteCertificateCommand,
   DetachPolicyCommand,
   DetachThingPrincipalCommand,
@@ -10,11 +11,11 @@ import {
   UpdateCertificateCommand,
 } from '@aws-sdk/client-iot';
 import { IssueCertificateCommand } from '@aws-sdk/client-acm-pca';
-import { DeleteThingShadowCommand, UpdateThingShadowCommand } from '@aws-sdk/client-iot-data-plane';
+import { DeleteThingShadowCommand, GetThingShadowCommand, UpdateThingShadowCommand } from '@aws-sdk/client-iot-data-plane';
 import { DescribeJobExecutionCommand } from '@aws-sdk/client-iot-jobs-data-plane';
 import { expect } from 'vitest';
 import { requestTopic } from '../../../../shared/contract/index.js';
-import { createCreateCertificateHandler, type CreateCertificateSettings } from '../../../src/handlers/create-certificate.js';
+import { createCreateCertificateHandler, type CreateCertificateSettings } from '../../../src/handlers/create-certificate-lambda.js';
 import type { RotationHandler } from '../../../src/index.js';
 import {
   certArn,
@@ -26,6 +27,8 @@ import {
   NEW_ID,
   NEW_PEM,
   OLD_ID,
+  OLD_PEM,
+  shadowDocument,
   REGION,
   resetMocks,
   THING,
@@ -38,7 +41,7 @@ export const TOPIC = requestTopic('create', THING);
 export const PCA_ARN = `arn:aws:acm-pca:${REGION}:123456789012:certificate-authority/11111111-2222-3333-4444-555555555555`;
 export const PCA_CERT_ARN = `${PCA_ARN}/certificate/abcdef`;
 export const POLICIES = ['GreengrassV2IoTThingPolicy', 'GreengrassTESCertificatePolicy'];
-export const pcaSettings = { pca: { caArn: PCA_ARN, validityInDays: 7, signingAlgorithm: 'SHA256WITHRSA' as const } };
+export const pcaSettings = { issuer: { kind: 'private-ca' as const, caArn: PCA_ARN, validityInDays: 7, signingAlgorithm: 'SHA256WITHRSA' as const } };
 
 export const request = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
   jobId: JOB_ID,
@@ -74,6 +77,9 @@ export function arrangeCreate(mocks: Mocks): FakeTime {
   for (const command of [AttachPolicyCommand, AttachThingPrincipalCommand, UpdateCertificateCommand, DetachThingPrincipalCommand, DetachPolicyCommand, DeleteCertificateCommand]) {
     mocks.iot.on(command as new (input: object) => unknown).resolves({});
   }
+  mocks.iot.on(DescribeCertificateCommand, { certificateId: OLD_ID }).resolves({ certificateDescription: { certificateId: OLD_ID, certificatePem: OLD_PEM, status: 'ACTIVE' } });
+  // A rotation shadow left by an earlier rotation; the claim writes over its version.
+  mocks.data.on(GetThingShadowCommand).resolves(shadowDocument({ progress: 'committed', jobId: 'earlier-rotation', oldCertificateId: 'x', newCertificateId: 'y' }));
   mocks.data.on(UpdateThingShadowCommand).resolves({});
   mocks.data.on(DeleteThingShadowCommand).resolves({});
   return fakeTime(60_000);

@@ -17,8 +17,7 @@ export { JOB_DOCUMENT, SHADOW_NAME };
 export const OLD_ID = 'a'.repeat(64);
 export const NEW_ID = 'b'.repeat(64);
 export const OTHER_ID = 'c'.repeat(64);
-export const CSR = '-----BEGIN CERTIFICATE REQUEST-----\nMIIBdevicecsr\n-----END CERTIFICATE REQUEST-----\n';
-export const NEW_PEM = '-----BEGIN CERTIFICATE-----\nMIIBnewcertificate\n-----END CERTIFICATE-----\n';
+export { CA_PEM, CSR, NEW_PEM, OLD_PEM } from './rotation-credentials.js';
 export const SNS_TOPIC_ARN = `arn:aws:sns:${REGION}:${ACCOUNT}:${backendResourceNames().notificationTopic}`;
 
 export const certArn = (id: string): string => `arn:aws:iot:${REGION}:${ACCOUNT}:cert/${id}`;

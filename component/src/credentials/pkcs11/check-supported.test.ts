@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AlgorithmConfig } from '../../config/algorithms.js';
 import { VALID_ALGORITHM_PAIRS } from '../../config/validate.js';
 import { createHsmFixture, type HsmFixture } from '../../../test/support/softhsm/hsm-fixture.js';
-import { recordingLogger } from '../../../test/support/softhsm/token-inspection.js';
+import { MemoryLogger } from '../../../../shared/test/support/memory-logger.js';
 import * as graphene from 'graphene-pk11';
 import { Pkcs11CredentialStore } from './pkcs11-credential-store.js';
 import type { TokenSession } from './session.js';
@@ -30,7 +30,7 @@ describe('Pkcs11CredentialStore.checkSupported', () => {
   it('refuses P-521 because Greengrass (aws-c-io) cannot use it from an HSM, without opening the token', async () => {
     // A library that does not exist proves the refusal comes before any token access.
     const provider = parsePkcs11ProviderConfig({ library: '/nonexistent/libpkcs11.so', slot: 0, userPin: '1234' });
-    const store = new Pkcs11CredentialStore({ paths: PATHS, provider, logger: recordingLogger() });
+    const store = new Pkcs11CredentialStore({ paths: PATHS, provider, logger: new MemoryLogger() });
     await expect(store.checkSupported(P521)).rejects.toThrow(
       'Key algorithm ECDSA-P521 cannot be used with an HSM: Greengrass (aws-c-io) does not support P-521 keys in PKCS#11 tokens',
     );

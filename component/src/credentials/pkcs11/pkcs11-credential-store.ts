@@ -2,6 +2,8 @@ import type { AlgorithmConfig } from '../../config/algorithms.js';
 import { buildCsr } from '../../crypto/csr.js';
 import { certificateSubjectDer } from '../../crypto/der.js';
 import type { Logger } from '../../../../shared/logging/logger.js';
+import { X509Certificate } from 'node:crypto';
+import { CertificateRefusedError, newCertificateRefusal } from '../certificate-refusal.js';
 import type { CredentialStore } from '../credential-store.js';
 import { certificatePemToDer } from './certificate-object.js';
 import { hsmLabelFromPaths, type HsmCredentialPaths } from './hsm-paths.js';
@@ -14,6 +16,16 @@ import { deleteBackupSteps, deletePendingSteps, rollbackSteps, rotationSteps, ru
 import { certificateDer, certificateIdOf, derivedId, findObject, findObjects, ID_SUFFIX, objectId, objectLabels, requireObject, type ObjectLabels } from './token-objects.js';
 import { signInToken } from './token-signer.js';
 import { checkAlgorithmsForHsm, checkTokenMechanisms, checkTokenObjectOperations } from './token-support.js';
+
+/** What the token holds under the installed label. */
+type InstalledPair = 'matching' | 'noCertificate' | 'noPrivateKey' | 'mismatched';
+
+/** Why an installed pair is unusable, as the end of "The installed certificate and key ...". */
+const PAIR_PROBLEMS: Record<Exclude<InstalledPair, 'matching'>, string> = {
+  noCertificate: 'lack a certificate',
+  noPrivateKey: 'lack a private key',
+  mismatched: 'do not match',
+};
 
 export interface Pkcs11CredentialStoreOptions {
   /** Greengrass `system.certificateFilePath` and `system.privateKeyPath` (PKCS#11 URIs). */
@@ -102,21 +114,31 @@ export class Pkcs11CredentialStore implements CredentialStore {
   }
 
   async rotate(certificatePem: string): Promise<void> {
-    const der = certificatePemToDer(certificatePem);
+    let der: Buffer;
+    let offered: X509Certificate;
+    try {
+      der = Buffer.from(certificatePemToDer(certificatePem));
+      offered = new X509Certificate(der);
+    } catch (error) {
+      throw new CertificateRefusedError(`The new certificate is not a valid PEM certificate: ${(error as Error).message}`, { cause: error });
+    }
     this.session('read-write', (token) => {
       const { session } = token;
       const pendingKey = requireObject(session, 'private key', this.labels.pending);
       if (!privateKeyMatchesCertificate(session, pendingKey, der)) {
-        throw new Error(`The new certificate ${certificateIdOf(der)} is not for the pending key "${this.labels.pending}"`);
+        throw new CertificateRefusedError(`The new certificate ${certificateIdOf(der)} is not for the pending key "${this.labels.pending}"`);
       }
-      const installed = this.installedPairMatches(token);
-      if (installed !== true) {
+      const current = findObject(session, 'certificate', this.labels.current);
+      const refusal = current ? newCertificateRefusal(offered, Buffer.from(certificateDer(current)), new Date()) : undefined;
+      if (refusal !== undefined) throw new CertificateRefusedError(`The new certificate ${certificateIdOf(der)} is refused: ${refusal}`);
+      const installed = this.installedPair(token);
+      if (installed !== 'matching') {
         // Rotating now would back up a broken pair (and delete any backup of the working one).
-        throw new Error(`The installed certificate and key labelled "${this.labels.current}" ${installed}; roll back before rotating`);
+        throw new Error(`The installed certificate and key labelled "${this.labels.current}" ${PAIR_PROBLEMS[installed]}; roll back before rotating`);
       }
       this.logger.info('Installing the new certificate and key in the token', { label: this.labels.current, certificateId: certificateIdOf(der) });
       this.run(token, rotationSteps(this.labels, der));
-      if (this.installedPairMatches(token) !== true) {
+      if (this.installedPair(token) !== 'matching') {
         throw new Error(`After rotation the certificate and key labelled "${this.labels.current}" do not match`);
       }
     });
@@ -142,7 +164,7 @@ export class Pkcs11CredentialStore implements CredentialStore {
 
   async installedCredentialsMatch(): Promise<boolean> {
     try {
-      return this.session('read-only', (token) => this.installedPairMatches(token) === true);
+      return this.session('read-only', (token) => this.installedPair(token) === 'matching');
     } catch (error) {
       this.logger.warn('Could not compare the installed certificate and key', {
         label: this.labels.current,
@@ -170,12 +192,11 @@ export class Pkcs11CredentialStore implements CredentialStore {
     );
   }
 
-  /** `true`, or why the installed pair is unusable. */
-  private installedPairMatches({ session }: TokenSession): true | string {
+  private installedPair({ session }: TokenSession): InstalledPair {
     const certificate = findObject(session, 'certificate', this.labels.current);
     const key = findObject(session, 'private key', this.labels.current);
-    if (certificate === undefined) return 'lack a certificate';
-    if (key === undefined) return 'lack a private key';
-    return privateKeyMatchesCertificate(session, key, certificateDer(certificate)) ? true : 'do not match';
+    if (certificate === undefined) return 'noCertificate';
+    if (key === undefined) return 'noPrivateKey';
+    return privateKeyMatchesCertificate(session, key, certificateDer(certificate)) ? 'matching' : 'mismatched';
   }
 }

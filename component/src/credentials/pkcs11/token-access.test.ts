@@ -3,9 +3,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createHsmFixture, type HsmFixture } from '../../../test/support/softhsm/hsm-fixture.js';
 import { findSoftHsmLibrary } from '../../../../shared/softhsm/find-library.js';
 import { createSoftHsmToken } from '../../../test/support/softhsm/softhsm-token.js';
-import { recordingLogger, tokenCertificateDer } from '../../../test/support/softhsm/token-inspection.js';
+import { tokenCertificateDer } from '../../../test/support/softhsm/token-inspection.js';
 import { Pkcs11CredentialStore } from './pkcs11-credential-store.js';
 import { parsePkcs11ProviderConfig } from './provider-config.js';
+import { MemoryLogger } from '../../../../shared/test/support/memory-logger.js';
 
 const RSA = { keyAlgorithm: 'RSA-2048', signingAlgorithm: 'SHA256WITHRSA' } as const;
 
@@ -40,7 +41,7 @@ describe('PKCS#11 token access', () => {
     await store.deleteBackup();
 
     const wrongPin = '99887766';
-    const logger = recordingLogger();
+    const logger = new MemoryLogger();
     const wrong = new Pkcs11CredentialStore({
       paths: f.device.paths,
       provider: parsePkcs11ProviderConfig({ library: f.token.provider.library, slot: f.token.provider.slot, userPin: wrongPin }),
@@ -50,7 +51,7 @@ describe('PKCS#11 token access', () => {
     expect(message).toBe(`PKCS#11 login to slot ${f.token.provider.slot} failed: CKR_PIN_INCORRECT`);
     expect(await wrong.installedCredentialsMatch()).toBe(false);
 
-    const everything = [...f.logger.lines, ...logger.lines, message].join('\n');
+    const everything = [f.logger.text(), logger.text(), message].join('\n');
     expect(everything).toContain(new X509Certificate(pem).fingerprint256.replaceAll(':', '').toLowerCase());
     expect(everything).toContain('CKR_PIN_INCORRECT');
     expect(everything).not.toContain(f.token.userPin);
@@ -68,14 +69,14 @@ describe('PKCS#11 token access', () => {
 
   it('names a library that cannot be loaded', async () => {
     const provider = parsePkcs11ProviderConfig({ library: '/nonexistent/libpkcs11.so', slot: 0, userPin: '1234' });
-    const store = new Pkcs11CredentialStore({ paths: { certificateFilePath: 'pkcs11:object=a', privateKeyPath: 'pkcs11:object=a' }, provider, logger: recordingLogger() });
+    const store = new Pkcs11CredentialStore({ paths: { certificateFilePath: 'pkcs11:object=a', privateKeyPath: 'pkcs11:object=a' }, provider, logger: new MemoryLogger() });
     await expect(store.backupExists()).rejects.toThrow(/^Cannot load the PKCS#11 library \/nonexistent\/libpkcs11.so/);
   });
 
   it('refuses malformed URIs when the store is constructed', async () => {
     const provider = parsePkcs11ProviderConfig({ library: '/x.so', slot: 0, userPin: '1234' });
     expect(
-      () => new Pkcs11CredentialStore({ paths: { certificateFilePath: 'pkcs11:object=a;type=cert', privateKeyPath: 'pkcs11:label=a' }, provider, logger: recordingLogger() }),
+      () => new Pkcs11CredentialStore({ paths: { certificateFilePath: 'pkcs11:object=a;type=cert', privateKeyPath: 'pkcs11:label=a' }, provider, logger: new MemoryLogger() }),
     ).toThrow('privateKeyPath "pkcs11:label=a" is not a valid PKCS#11 URI: unknown path attribute "label"');
   });
 

@@ -2,14 +2,14 @@ import { Pkcs11CredentialStore } from '../../../src/credentials/pkcs11/pkcs11-cr
 import { provisionDeviceCredentials, type DeviceCredentialOptions, type DeviceCredentials } from './device-credentials.js';
 import { createSoftHsmToken, type SoftHsmToken, type SoftHsmTokenOptions } from './softhsm-token.js';
 import { createTestCa, type TestCa } from './test-ca.js';
-import { recordingLogger } from './token-inspection.js';
+import { MemoryLogger } from '../../../../shared/test/support/memory-logger.js';
 
 /** A fresh token provisioned with device credentials, and a way to make stores on it. */
 export interface HsmFixture {
   token: SoftHsmToken;
   ca: TestCa;
   device: DeviceCredentials;
-  logger: ReturnType<typeof recordingLogger>;
+  logger: MemoryLogger;
   /** A new store on the token, as a restarted component would construct it. */
   newStore(): Pkcs11CredentialStore;
   dispose(): Promise<void>;
@@ -28,7 +28,7 @@ export async function createHsmFixture(options: HsmFixtureOptions = {}): Promise
       id: Buffer.from([0xde, 0xad]),
       ...options.device,
     });
-    const logger = recordingLogger();
+    const logger = new MemoryLogger();
     return {
       token,
       ca,

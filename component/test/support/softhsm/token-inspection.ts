@@ -1,7 +1,6 @@
 import { createHash, randomBytes, verify, type KeyObject } from 'node:crypto';
 import * as graphene from 'graphene-pk11';
 import { withTokenSession } from '../../../src/credentials/pkcs11/session.js';
-import type { Logger } from '../../../../shared/logging/logger.js';
 import type { SoftHsmToken } from './softhsm-token.js';
 
 export interface TokenObjectInfo {
@@ -104,11 +103,3 @@ export function privateKeyProtection(token: SoftHsmToken, label: string): Privat
   });
 }
 
-/** A Logger that keeps every entry, serialised, so tests can search the output for secrets. */
-export function recordingLogger(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  const record = (level: string) => (message: string, fields?: Record<string, unknown>) => {
-    lines.push(JSON.stringify({ level, message, ...fields }));
-  };
-  return { lines, debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') };
-}

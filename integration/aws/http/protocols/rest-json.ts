@@ -13,8 +13,11 @@ export interface RestRequest {
   body: Buffer;
 }
 
-/** A JSON document, a raw payload (`@httpPayload` blobs such as shadow documents), or nothing. */
-export type RestResult = { json: unknown } | { payload: Buffer | Uint8Array | string } | undefined;
+/**
+ * A JSON document, a raw payload (`@httpPayload` blobs such as shadow documents), or nothing;
+ * `status` is the operation's `@http` code when it is not 200 (Greengrass's creates answer 201).
+ */
+export type RestResult = { json: unknown; status?: number } | { payload: Buffer | Uint8Array | string } | undefined;
 
 export interface RestRoute {
   operation: string;
@@ -68,7 +71,7 @@ function reply(result: RestResult, requestId: string): HttpReply {
   const headers: Record<string, string> = { 'x-amzn-requestid': requestId };
   if (result === undefined) return { status: 200, headers: { ...headers, 'content-type': 'application/json' }, body: '{}' };
   if ('json' in result) {
-    return { status: 200, headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(result.json) };
+    return { status: result.status ?? 200, headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(result.json) };
   }
   const body = typeof result.payload === 'string' ? result.payload : Buffer.from(result.payload);
   return { status: 200, headers: { ...headers, 'content-type': 'application/octet-stream' }, body };

@@ -12,6 +12,17 @@ const Issue = z.object({
   Validity: z.object({ Value: z.number().int(), Type: z.enum(['DAYS', 'MONTHS', 'YEARS', 'ABSOLUTE']) }),
   IdempotencyToken: z.string().optional(),
   TemplateArn: z.string().optional(),
+  ApiPassthrough: z
+    .object({
+      Subject: z.record(z.string(), z.unknown()).optional(),
+      Extensions: z
+        .object({
+          KeyUsage: z.record(z.string(), z.boolean()).optional(),
+          ExtendedKeyUsage: z.array(z.object({ ExtendedKeyUsageType: z.string().optional(), ExtendedKeyUsageObjectIdentifier: z.string().optional() })).optional(),
+        })
+        .optional(),
+    })
+    .optional(),
 });
 const GetCertificate = z.object({ CertificateAuthorityArn: caArn, CertificateArn: z.string().min(5).max(400) });
 const CaOnly = z.object({ CertificateAuthorityArn: caArn });
@@ -76,6 +87,8 @@ export function privateCaOperations(pca: PrivateCaService): Record<string, JsonO
         csr: csrOf(input.Csr),
         signingAlgorithm: input.SigningAlgorithm,
         validity: { value: input.Validity.Value, type: input.Validity.Type },
+        ...(input.TemplateArn === undefined ? {} : { templateArn: input.TemplateArn }),
+        ...(input.ApiPassthrough === undefined ? {} : { apiPassthrough: input.ApiPassthrough }),
       });
       return { CertificateArn: issued.certificateArn };
     },

@@ -3,18 +3,27 @@ import * as x509 from './x509.js';
 import { cryptoProvider, type CryptoKeyPair, generateKeyPair, type KeySpec, signingKeyFor } from './keys.js';
 import { type SignatureScheme, webCryptoSigningAlgorithm } from './signing-algorithms.js';
 
-export type CertificateProfile = 'client' | 'server' | 'subordinate-ca';
+export type CertificateProfile = 'client' | 'server' | 'subordinate-ca' | 'end-entity';
+
+/** The extensions of an `end-entity` certificate, as a Private CA template decides them. */
+export interface EndEntityExtensions {
+  keyUsage?: number;
+  extendedKeyUsage?: string[];
+  subjectAltNames?: x509.GeneralNames;
+}
 
 export interface IssueParams {
   publicKey: x509.PublicKeyType;
-  /** Distinguished name, e.g. `CN=thing-1`; an empty name is allowed (AWS IoT certificates may have one). */
-  subject: string;
+  /** Distinguished name, e.g. `CN=thing-1`, or a JSON name; empty is allowed (AWS IoT certificates may have one). */
+  subject: string | x509.JsonName;
   notBefore: Date;
   notAfter: Date;
   scheme: SignatureScheme;
   profile: CertificateProfile;
   /** Server certificates only: DNS names and IP addresses. */
   altNames?: { dns?: string[]; ip?: string[] };
+  /** `end-entity` certificates only. */
+  endEntity?: EndEntityExtensions;
 }
 
 const serial = (): string => {
@@ -92,6 +101,11 @@ export class CertificateAuthority {
         ...(params.altNames?.ip ?? []).map((value) => ({ type: 'ip' as const, value })),
       ];
       if (names.length > 0) extensions.push(new x509.SubjectAlternativeNameExtension(names));
+    } else if (params.profile === 'end-entity') {
+      const chosen = params.endEntity ?? {};
+      if (chosen.keyUsage !== undefined) extensions.push(new x509.KeyUsagesExtension(chosen.keyUsage, true));
+      if (chosen.extendedKeyUsage?.length) extensions.push(new x509.ExtendedKeyUsageExtension(chosen.extendedKeyUsage));
+      if (chosen.subjectAltNames) extensions.push(new x509.SubjectAlternativeNameExtension(chosen.subjectAltNames.toJSON()));
     } else {
       extensions.push(new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true));
     }

@@ -10,6 +10,14 @@ const AWS_IOT_NOT_AFTER = new Date(Date.UTC(2049, 11, 31, 23, 59, 59));
 /** AWS IoT's issuer is one OU attribute holding this whole text. */
 export const AWS_IOT_ISSUER_NAME = 'Amazon Web Services O=Amazon.com Inc. L=Seattle ST=Washington C=US';
 
+function awsIotKeyProblem(algorithm: { name: string; modulusLength?: number; namedCurve?: string }): string | undefined {
+  if (algorithm.name.startsWith('RSA')) return (algorithm.modulusLength ?? 0) >= 2048 ? undefined : 'The CSR key must be an RSA key of at least 2048 bits';
+  if (algorithm.name === 'ECDSA' || algorithm.name === 'ECDH') {
+    return ['P-256', 'P-384', 'P-521'].includes(algorithm.namedCurve ?? '') ? undefined : 'The CSR key must be on NIST P-256, P-384 or P-521';
+  }
+  return `The CSR key type ${algorithm.name} is not supported`;
+}
+
 export interface IssuedCredentials {
   certificatePem: string;
   privateKeyPem: string;
@@ -56,7 +64,9 @@ export class LocalAuthorities {
 
   /**
    * CreateCertificateFromCsr's signer: always SHA256WITHRSA by the Amazon issuer, whatever the
-   * CSR's own signature algorithm; the subject is the CSR's.
+   * CSR's own signature algorithm. The subject is the CSR's; the CSR's extensions are not copied
+   * (the certificate carries AWS IoT's own client-certificate extensions); the key must be RSA of
+   * at least 2048 bits or EC on P-256, P-384 or P-521, as the API reference says.
    */
   async signCsrAsAwsIot(csrPem: string): Promise<string> {
     let csr: x509.Pkcs10CertificateRequest;
@@ -66,6 +76,8 @@ export class LocalAuthorities {
       if (error instanceof InvalidCsrError) throw new AwsError('InvalidRequestException', error.message);
       throw error;
     }
+    const keyProblem = awsIotKeyProblem(csr.publicKey.algorithm as { name: string; modulusLength?: number; namedCurve?: string });
+    if (keyProblem !== undefined) throw new AwsError('InvalidRequestException', keyProblem);
     const certificate = await this.awsIot.issue({
       publicKey: csr.publicKey,
       subject: csr.subject,

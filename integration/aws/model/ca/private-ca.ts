@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { CertificateAuthority } from './certificate-authority.js';
+import { applyTemplate, type ApiPassthrough } from './pca-templates.js';
 import { InvalidCsrError, parseVerifiedCsr } from './csr.js';
 import type { KeySpec } from './keys.js';
 import { PCA_SIGNING_ALGORITHMS, type PcaSigningAlgorithm, signatureScheme } from './signing-algorithms.js';
@@ -105,6 +106,8 @@ export class PrivateCaService {
     csr: string | Uint8Array;
     signingAlgorithm: string;
     validity: Validity;
+    templateArn?: string;
+    apiPassthrough?: ApiPassthrough;
   }): Promise<{ certificateArn: string }> {
     const ca = this.entry(params.certificateAuthorityArn);
     if (!(PCA_SIGNING_ALGORITHMS as readonly string[]).includes(params.signingAlgorithm)) {
@@ -125,17 +128,19 @@ export class PrivateCaService {
       if (error instanceof InvalidCsrError) throw new AwsError('MalformedCSRException', error.message);
       throw error;
     }
+    const template = applyTemplate(params.templateArn, csr, params.apiPassthrough);
     const certificateArn = `${ca.arn}/certificate/${randomBytes(16).toString('hex')}`;
     const entry: IssuedEntry = { readyAt: this.now() + this.issuanceDelayMs() };
     ca.issued.set(certificateArn, entry);
     ca.authority
       .issue({
         publicKey: csr.publicKey,
-        subject: csr.subject,
+        subject: template.subject,
         notBefore: new Date(this.now() - 60_000),
         notAfter,
         scheme,
-        profile: 'client',
+        profile: 'end-entity',
+        endEntity: template.extensions,
       })
       .then(
         (certificate) => void (entry.certificatePem = certificate.toString('pem')),

@@ -20,15 +20,19 @@ export class DeviceJobs {
     private readonly lifecycle: ExecutionLifecycle,
   ) {}
 
-  getPendingJobExecutions(thingName: string): { inProgressJobs: JobExecution[]; queuedJobs: JobExecution[] } {
-    const { inProgress, queued } = this.state.pendingOfThing(thingName);
+  /** Pending executions of jobs in `namespaceId` (undefined: jobs in no namespace). */
+  getPendingJobExecutions(thingName: string, namespaceId?: string): { inProgressJobs: JobExecution[]; queuedJobs: JobExecution[] } {
+    const { inProgress, queued } = this.state.pendingOfThing(thingName, namespaceId);
     return { inProgressJobs: inProgress.map((e) => structuredClone(e)), queuedJobs: queued.map((e) => structuredClone(e)) };
   }
 
-  /** DescribeJobExecution; `$next` gives the next pending one or undefined when none is pending. */
-  describeJobExecution(thingName: string, jobId: string, executionNumber?: number): ExecutionWithJob | undefined {
+  /**
+   * DescribeJobExecution; `$next` gives the next pending one of the namespace's jobs, or undefined
+   * when none is pending.
+   */
+  describeJobExecution(thingName: string, jobId: string, executionNumber?: number, namespaceId?: string): ExecutionWithJob | undefined {
     if (jobId === '$next') {
-      const next = this.state.nextOfThing(thingName);
+      const next = this.state.nextOfThing(thingName, namespaceId);
       return next ? this.withJob(next) : undefined;
     }
     const execution = this.find(thingName, jobId);

@@ -21,11 +21,26 @@ export class JobsService {
     private readonly lifecycle: ExecutionLifecycle,
     private readonly templates: JobTemplateStore,
     private readonly things: ThingStore,
-  ) {}
+  ) {
+    things.joined.add(({ thingGroupName, thingName }) => this.reachNewMember(thingGroupName, thingName));
+  }
+
+  /** A CONTINUOUS job targeting a group reaches a thing that joins the group later. */
+  private reachNewMember(thingGroupName: string, thingName: string): void {
+    const groupArn = this.things.describeThingGroup(thingGroupName).thingGroupArn;
+    for (const job of this.state.jobs.values()) {
+      if (job.targetSelection !== 'CONTINUOUS' || job.status !== 'IN_PROGRESS' || !job.targets.includes(groupArn)) continue;
+      const waiting = this.state.undispatched.get(job.jobId) ?? [];
+      if (this.state.execution(job.jobId, thingName) || waiting.includes(thingName)) continue;
+      this.state.undispatched.set(job.jobId, [...waiting, thingName]);
+      if (waiting.length === 0) this.lifecycle.startRollout(job.jobId);
+    }
+  }
 
   /**
    * CreateJob. With `jobTemplateArn`, the template's document and settings apply unless the
-   * request sets its own. Thing groups are expanded to their members now (SNAPSHOT).
+   * request sets its own. Thing groups are expanded to their members now; a CONTINUOUS job also
+   * reaches things that join a target group later, and never completes by itself.
    */
   createJob(request: CreateJobRequest): { jobId: string; jobArn: string; description?: string } {
     const { jobTemplateArn, document, targets, targetSelection, ...overrides } = parseRequest(createJobSchema, request);
@@ -104,7 +119,7 @@ export class JobsService {
       throw new AwsError('InvalidStateTransitionException', `Job ${jobId} is IN_PROGRESS; cancel it or use force`);
     }
     this.state.jobs.delete(jobId);
-    this.lifecycle.forget(jobId);
+    this.lifecycle.forget(jobId, job.namespaceId);
   }
 
   /** DescribeJobExecution of the control plane (the record; render it for the wire). */

@@ -47,12 +47,18 @@ describe('jobs from a template', () => {
     const done = model.deviceJobs.updateJobExecution('core-1', 'job-1', { status: 'SUCCEEDED' });
     expect(done.execution).toMatchObject({ status: 'SUCCEEDED', versionNumber: 3, statusDetails: { CertificateRotator: true } });
 
+    // notify (the ListNotification) follows every status change; notify-next only a new first one.
     expect(topicsOf(messages)).toEqual([
       '$aws/things/core-1/jobs/notify-next',
+      '$aws/things/core-1/jobs/notify',
+      '$aws/things/core-1/jobs/notify',
       '$aws/events/jobExecution/job-1/succeeded',
       '$aws/things/core-1/jobs/notify-next',
+      '$aws/things/core-1/jobs/notify',
     ]);
-    expect(messages[1]?.json).toMatchObject({
+    expect(messages[2]?.json.jobs).toEqual({ IN_PROGRESS: [expect.objectContaining({ jobId: 'job-1', versionNumber: 2 })] });
+    expect(messages[5]?.json.jobs).toEqual({});
+    expect(messages[3]?.json).toMatchObject({
       eventType: 'JOB_EXECUTION',
       operation: 'succeeded',
       jobId: 'job-1',
@@ -60,7 +66,7 @@ describe('jobs from a template', () => {
       status: 'SUCCEEDED',
       statusDetails: { CertificateRotator: true },
     });
-    expect(messages[2]?.json).not.toHaveProperty('execution');
+    expect(messages[4]?.json).not.toHaveProperty('execution');
     expect(model.jobs.describeJob('job-1').job.status).toBe('COMPLETED');
   });
 
@@ -173,5 +179,32 @@ describe('rollout', () => {
     clock.advance(60_000);
     // 6 succeeded: three steps of 2, so 2 * 2^3 = 16, capped at 8.
     expect(count()).toBe(6 + 8);
+  });
+
+  it('keeps a namespace\'s jobs out of the plain $next and topics, and tells them on the namespace\'s own', async () => {
+    const { model, messages, jobTemplateArn, groupArn } = await setUp(1);
+    model.jobs.createJob({ jobId: 'deploy', document: '{"deploymentId":"d"}', targets: [groupArn], namespaceId: 'aws-gg-deployment' });
+    expect(topicsOf(messages)).toEqual(['$aws/things/core-1/jobs/notify-next-namespace-aws-gg-deployment', '$aws/things/core-1/jobs/notify-namespace-aws-gg-deployment']);
+    expect(model.deviceJobs.describeJobExecution('core-1', '$next')).toBeUndefined();
+    expect(model.deviceJobs.describeJobExecution('core-1', '$next', undefined, 'aws-gg-deployment')?.execution.jobId).toBe('deploy');
+
+    model.jobs.createJob({ jobId: 'rotate', jobTemplateArn, targets: [groupArn] });
+    expect(model.deviceJobs.describeJobExecution('core-1', '$next')?.execution.jobId).toBe('rotate');
+    expect(model.deviceJobs.getPendingJobExecutions('core-1').queuedJobs.map((e) => e.jobId)).toEqual(['rotate']);
+    expect(model.deviceJobs.getPendingJobExecutions('core-1', 'aws-gg-deployment').queuedJobs.map((e) => e.jobId)).toEqual(['deploy']);
+  });
+
+  it('lets a CONTINUOUS job reach things that join its group later, and keeps it open', async () => {
+    const { model, groupArn } = await setUp(1);
+    model.jobs.createJob({ jobId: 'deploy', document: '{}', targets: [groupArn], targetSelection: 'CONTINUOUS' });
+    model.deviceJobs.updateJobExecution('core-1', 'deploy', { status: 'SUCCEEDED' });
+    expect(model.jobs.describeJob('deploy').job.status).toBe('IN_PROGRESS');
+    model.registry.things.createThing('core-9');
+    model.registry.things.addThingToThingGroup('fleet', 'core-9');
+    model.registry.things.addThingToThingGroup('fleet', 'core-9');
+    expect(model.jobs.listJobExecutionsForJob('deploy').map((e) => [e.thingName, e.status])).toEqual([
+      ['core-1', 'SUCCEEDED'],
+      ['core-9', 'QUEUED'],
+    ]);
   });
 });

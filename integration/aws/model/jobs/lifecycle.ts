@@ -7,8 +7,12 @@ import type { MessageBus } from '../message-bus.js';
 import { RolloutRate } from './rollout.js';
 import type { JobState } from './state.js';
 import { isTerminal, type JobExecution } from './types.js';
-import { notifyNextTopic } from '../../../../shared/contract/index.js';
-import { jobExecutionEvent, notifyNextExecutionView } from './views.js';
+import { jobsTopicPrefix, notifyNextTopic } from '../../../../shared/contract/index.js';
+import { executionSummaryView, jobExecutionEvent, notifyNextExecutionView } from './views.js';
+
+/** A jobs topic in a job namespace: `.../notify` becomes `.../notify-namespace-<id>`. */
+export const namespaced = (topic: string, namespaceId: string | undefined): string =>
+  namespaceId === undefined ? topic : `${topic}-namespace-${namespaceId}`;
 
 export interface ExecutionChange {
   previous?: JobExecution;
@@ -59,7 +63,9 @@ export class ExecutionLifecycle {
       }
       this.completeIfDone(execution.jobId);
     }
-    this.refreshNext(execution.thingName);
+    const namespaceId = this.state.jobs.get(execution.jobId)?.namespaceId;
+    this.refreshNext(execution.thingName, namespaceId);
+    if (execution.status !== previous?.status) this.notifyList(execution.thingName, namespaceId);
   }
 
   /** The in-progress timer's expiry in model time, for an execution going IN_PROGRESS. */
@@ -67,18 +73,33 @@ export class ExecutionLifecycle {
     return minutes === undefined ? undefined : this.clock.now() + minutes * this.timeScale.minuteMs;
   }
 
-  /** Publishes notify-next when the thing's next pending execution is another one than last told. */
-  refreshNext(thingName: string): void {
-    const next = this.state.nextOfThing(thingName);
-    const previous = this.lastNext.get(thingName);
+  /**
+   * Publishes notify-next when the thing's next pending execution is another one than last told.
+   * Each job namespace has its own queue and topic (`notify-next-namespace-<id>`).
+   */
+  refreshNext(thingName: string, namespaceId?: string): void {
+    const next = this.state.nextOfThing(thingName, namespaceId);
+    const key = namespaceId === undefined ? thingName : `${thingName}\u0000${namespaceId}`;
+    const previous = this.lastNext.get(key);
     const nextId = next?.jobId ?? null;
     if (previous === nextId || (previous === undefined && nextId === null)) return;
-    this.lastNext.set(thingName, nextId);
+    this.lastNext.set(key, nextId);
     const timestamp = Math.floor(this.clock.now() / 1000);
     const payload = next
       ? { timestamp, execution: notifyNextExecutionView(next, this.state.job(next.jobId)) }
       : { timestamp };
-    this.bus.publish(notifyNextTopic(thingName), payload, 1);
+    this.bus.publish(namespaced(notifyNextTopic(thingName), namespaceId), payload, 1);
+  }
+
+  /** The ListNotification (`notify`): the thing's pending executions whenever one changes status. */
+  private notifyList(thingName: string, namespaceId: string | undefined): void {
+    const { inProgress, queued } = this.state.pendingOfThing(thingName, namespaceId);
+    const jobs = {
+      ...(inProgress.length > 0 ? { IN_PROGRESS: inProgress.map(executionSummaryView) } : {}),
+      ...(queued.length > 0 ? { QUEUED: queued.map(executionSummaryView) } : {}),
+    };
+    const payload = { timestamp: Math.floor(this.clock.now() / 1000), jobs };
+    this.bus.publish(namespaced(`${jobsTopicPrefix(thingName)}/notify`, namespaceId), payload, 1);
   }
 
   /** Releases the job's executions window by window at the rollout rate. */
@@ -107,7 +128,7 @@ export class ExecutionLifecycle {
   }
 
   /** Forgets a deleted job's executions and tells its things their next execution. */
-  forget(jobId: string): void {
+  forget(jobId: string, namespaceId?: string): void {
     this.stopRollout(jobId);
     const things = this.state.executionsOfJob(jobId).map((e) => e.thingName);
     for (const thingName of things) {
@@ -115,7 +136,7 @@ export class ExecutionLifecycle {
       this.timers.delete(`${jobId}/${thingName}`);
     }
     this.state.executions.delete(jobId);
-    for (const thingName of things) this.refreshNext(thingName);
+    for (const thingName of things) this.refreshNext(thingName, namespaceId);
   }
 
   close(): void {
@@ -152,7 +173,8 @@ export class ExecutionLifecycle {
 
   private completeIfDone(jobId: string): void {
     const job = this.state.jobs.get(jobId);
-    if (!job || job.status !== 'IN_PROGRESS') return;
+    // A continuous job stays open for things that join its groups later.
+    if (!job || job.status !== 'IN_PROGRESS' || job.targetSelection === 'CONTINUOUS') return;
     if ((this.state.undispatched.get(jobId)?.length ?? 0) > 0) return;
     if (this.state.executionsOfJob(jobId).some((e) => !isTerminal(e.status))) return;
     const now = this.clock.now();

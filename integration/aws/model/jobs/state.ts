@@ -32,9 +32,14 @@ export class JobState {
     return out;
   }
 
-  /** In-progress first, then queued; each oldest first (AWS IoT's `$next`). */
-  pendingOfThing(thingName: string): { inProgress: JobExecution[]; queued: JobExecution[] } {
-    const pending = this.executionsOfThing(thingName).filter((e) => !isTerminal(e.status));
+  /**
+   * In-progress first, then queued; each oldest first (AWS IoT's `$next`). Only the executions of
+   * jobs in `namespaceId` (undefined: jobs in no namespace), as the namespace's topics see them.
+   */
+  pendingOfThing(thingName: string, namespaceId?: string): { inProgress: JobExecution[]; queued: JobExecution[] } {
+    const pending = this.executionsOfThing(thingName).filter(
+      (e) => !isTerminal(e.status) && this.jobs.get(e.jobId)?.namespaceId === namespaceId,
+    );
     const byAge = (a: JobExecution, b: JobExecution): number => a.queuedAt - b.queuedAt;
     return {
       inProgress: pending.filter((e) => e.status === 'IN_PROGRESS').sort(byAge),
@@ -42,8 +47,8 @@ export class JobState {
     };
   }
 
-  nextOfThing(thingName: string): JobExecution | undefined {
-    const { inProgress, queued } = this.pendingOfThing(thingName);
+  nextOfThing(thingName: string, namespaceId?: string): JobExecution | undefined {
+    const { inProgress, queued } = this.pendingOfThing(thingName, namespaceId);
     return inProgress[0] ?? queued[0];
   }
 

@@ -66,6 +66,8 @@ export interface Job extends JobSettings {
   document: string;
   targets: string[];
   targetSelection: 'SNAPSHOT' | 'CONTINUOUS';
+  /** Set for jobs a service creates in its own namespace (Greengrass deployments). */
+  namespaceId?: string;
   status: JobStatus;
   forceCanceled?: boolean;
   reasonCode?: string;

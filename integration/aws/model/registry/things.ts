@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type AccountContext, thingArn, thingGroupArn } from '../arn.js';
 import { AwsError, invalidRequest, notFound } from '../errors.js';
+import { Listeners } from '../listeners.js';
 
 export interface Thing {
   thingName: string;
@@ -27,6 +28,8 @@ export class ThingStore {
   private readonly groups = new Map<string, ThingGroup>();
   /** group name -> member thing names, in the order they joined */
   private readonly members = new Map<string, Set<string>>();
+  /** A thing joined a group (continuous jobs targeting the group reach it). */
+  readonly joined = new Listeners<{ thingGroupName: string; thingName: string }>();
 
   constructor(
     private readonly ctx: AccountContext,
@@ -107,7 +110,10 @@ export class ThingStore {
   addThingToThingGroup(thingGroupName: string, thingName: string): void {
     this.describeThing(thingName);
     this.describeThingGroup(thingGroupName);
-    this.members.get(thingGroupName)?.add(thingName);
+    const members = this.members.get(thingGroupName);
+    if (!members || members.has(thingName)) return;
+    members.add(thingName);
+    this.joined.emit({ thingGroupName, thingName });
   }
 
   removeThingFromThingGroup(thingGroupName: string, thingName: string): void {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { recordingLogger } from '../../../test/support/nucleus/recording-logger.js';
+import { MemoryLogger } from '../../../../shared/test/support/memory-logger.js';
 import { writeTestBuild } from '../../../test/support/nucleus/test-component.js';
 import { DeploymentError, installArtifacts, packagePaths } from './install-artifacts.js';
 import { publishComponent } from './publish.js';
@@ -45,7 +45,7 @@ describe('publishing the build output and installing it on a device', () => {
   it('unarchives a verified artifact where Greengrass does', async () => {
     const published = await publishComponent({ ...(await build()), storeDir: path.join(dir, 'store') });
     const root = path.join(dir, 'root');
-    await installArtifacts(root, published, recordingLogger());
+    await installArtifacts(root, published, new MemoryLogger());
     const paths = packagePaths(root, 'com.example.Probe', '1.0.0');
     expect(await exists(path.join(paths.artifactsPath, 'probe.zip'))).toBe(true);
     expect(await readFile(path.join(root, 'packages', 'artifacts-unarchived', 'com.example.Probe', '1.0.0', 'probe', 'bin', 'hello.txt'), 'utf8')).toBe('hello\n');
@@ -57,13 +57,13 @@ describe('publishing the build output and installing it on a device', () => {
     // The bytes change after publishing: corruption in the bucket or on the way down.
     await writeFile([...published.artifactFiles.values()][0]!, 'not the published zip');
     const root = path.join(dir, 'root');
-    const logger = recordingLogger();
+    const logger = new MemoryLogger();
     const failure = installArtifacts(root, published, logger);
     await expect(failure).rejects.toBeInstanceOf(DeploymentError);
     await expect(failure).rejects.toThrow('Integrity check for downloaded artifact failed');
     const paths = packagePaths(root, 'com.example.Probe', '1.0.0');
     expect(await exists(path.join(paths.artifactsPath, 'probe.zip'))).toBe(false);
     expect(await exists(paths.decompressedPath)).toBe(false);
-    expect(logger.lines.some((l) => l.message === 'Artifact digest mismatch; artifact deleted')).toBe(true);
+    expect(logger.entries.some((l) => l.message === 'Artifact digest mismatch; artifact deleted')).toBe(true);
   });
 });

@@ -45,7 +45,7 @@ describe('Greengrass IPC server with the real greengrasscoreipc client', () => {
 
   it('refuses a connection whose auth token it never issued', async () => {
     await expect(fixture.connect({ token: 'NOT-A-TOKEN' })).rejects.toThrow();
-    expect(fixture.logger.lines.some((l) => l.message === 'IPC connection refused')).toBe(true);
+    expect(fixture.logger.entries.some((l) => l.message === 'IPC connection refused')).toBe(true);
   });
 
   it('publishes an authorised message to AWS IoT with its payload decoded', async () => {
@@ -57,7 +57,7 @@ describe('Greengrass IPC server with the real greengrasscoreipc client', () => {
     const error = await failure(client.publishToIoTCore({ topicName: 'things/core-2/out', qos: '0' as never, payload: Buffer.from('x') }));
     expect(error.serviceError?._errorCode).toBe('UnauthorizedError');
     expect(error.serviceError?.message).toBe('Not Authorized');
-    expect(JSON.stringify(fixture.logger.lines)).toContain(
+    expect(JSON.stringify(fixture.logger.entries)).toContain(
       `Principal ${COMPONENT} is not authorized to perform aws.greengrass.ipc.mqttproxy:aws.greengrass#PublishToIoTCore on resource things/core-2/out`,
     );
   });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startNucleus, type Nucleus } from '../nucleus.js';
 import { eventually } from '../../../test/support/nucleus/ipc-fixture.js';
-import { recordingLogger } from '../../../test/support/nucleus/recording-logger.js';
+import { MemoryLogger } from '../../../../shared/test/support/memory-logger.js';
 import { writeTestBuild } from '../../../test/support/nucleus/test-component.js';
 
 const NAME = 'com.example.Probe';
@@ -48,7 +48,7 @@ describe('component lifecycle under the nucleus stand-in', () => {
       credentials: { kind: 'files', certificatePem: 'cert', privateKeyPem: 'key' },
       componentConfiguration: { greeting: 'hi {iot:thingName}' },
       region: 'eu-west-1',
-      logger: recordingLogger(),
+      logger: new MemoryLogger(),
       restartDelayMs: 10,
     });
     return nucleus;

@@ -11,7 +11,7 @@ import { mqttProxyOperations } from '../../../device/nucleus/ipc/operations/mqtt
 import { MqttRouter } from '../../../device/nucleus/mqtt-router.js';
 import { ValidationBroker } from '../../../device/nucleus/validation-broker.js';
 import { MemoryMqtt } from './memory-mqtt.js';
-import { recordingLogger } from './recording-logger.js';
+import { MemoryLogger } from '../../../../shared/test/support/memory-logger.js';
 
 export interface IpcFixture {
   dir: string;
@@ -19,7 +19,7 @@ export interface IpcFixture {
   mqtt: MemoryMqtt;
   config: ConfigStore;
   validation: ValidationBroker;
-  logger: ReturnType<typeof recordingLogger>;
+  logger: MemoryLogger;
   /** Connects the real SDK client as `component`, or with the given token. */
   connect(as: { component?: string; token?: string }): Promise<IpcClient>;
   close(): Promise<void>;
@@ -28,7 +28,7 @@ export interface IpcFixture {
 /** An IPC server with the MQTT proxy and configuration operations over an in-memory broker. */
 export async function startIpcFixture(services: Record<string, ConfigTree>): Promise<IpcFixture> {
   const dir = await mkdtemp(path.join(tmpdir(), 'nucleus-ipc-'));
-  const logger = recordingLogger();
+  const logger = new MemoryLogger();
   const mqtt = new MemoryMqtt();
   const router = new MqttRouter(mqtt);
   const config = new ConfigStore(

@@ -3,18 +3,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Pkcs11CredentialStore } from '../../../component/src/credentials/pkcs11/index.js';
-import { MemoryLogger } from '../../../shared/test/support/memory-logger.js';
-import { stderrLogger } from '../../aws/logger.js';
-import { startAwsStandIn, type AwsStandIn } from '../../aws/stand-in.js';
-import type { ProvisionedCore } from '../../local/fleet.js';
-import { provisionHsmFleet } from '../../local/hsm-fleet.js';
-import { ReconnectingIotMqtt, type BrokerAddress } from '../reconnecting-mqtt.js';
-import { CrtMqtt } from './crt-mqtt.js';
-import { readTokenCertificatePem } from './token-credentials.js';
-import { hsmConnector, readHsmCoreSettings, type HsmCoreSettings } from './hsm-core.js';
-import { SharedPkcs11Library } from './pkcs11-library.js';
-import { privateKeyFlags, tokenObjectLabels } from './token-credentials.js';
+import { Pkcs11CredentialStore } from '../../component/src/credentials/pkcs11/index.js';
+import { MemoryLogger } from '../../shared/test/support/memory-logger.js';
+import { startAwsStandIn, stderrLogger, type AwsStandIn } from '../aws/index.js';
+import { CrtMqtt } from '../device/hsm/crt-mqtt.js';
+import { hsmConnector, readHsmCoreSettings, type HsmCoreSettings } from '../device/hsm/hsm-core.js';
+import { SharedPkcs11Library } from '../device/hsm/pkcs11-library.js';
+import { privateKeyFlags, readTokenCertificatePem, tokenObjectLabels } from '../device/hsm/token-credentials.js';
+import { ReconnectingIotMqtt, type BrokerAddress } from '../device/reconnecting-mqtt.js';
+import type { ProvisionedCore } from './fleet.js';
+import { provisionHsmFleet } from './hsm-fleet.js';
 
 const ALGORITHMS = { keyAlgorithm: 'ECDSA-P256', signingAlgorithm: 'ECDSA-WITH-SHA256' } as const;
 
@@ -42,7 +40,7 @@ describe('aws-crt MQTT with the private key in SoftHSM2', () => {
     broker = { host: standIn.mqtt.host, port: standIn.mqtt.port, caPem: standIn.mqtt.caCertificatePem };
     // One RSA and one EC device key, both generated inside their tokens.
     // RSA-2048 device keys, generated inside the tokens; the rotation below installs a P-256 key.
-    cores = await provisionHsmFleet(standIn, { count: 2, workDir, thingGroupName: 'hsm-cores', algorithms: ALGORITHMS });
+    cores = await provisionHsmFleet(standIn, { count: 2, workDir, thingGroupName: 'hsm-cores', algorithms: ALGORITHMS, policy: 'permissive' });
     settings = cores.map((c) => readHsmCoreSettings(c.paths.effectiveConfigPath));
     library = new SharedPkcs11Library(settings[0]?.provider.library ?? '');
   });
@@ -101,6 +99,8 @@ describe('aws-crt MQTT with the private key in SoftHSM2', () => {
       expect(await store.installedCredentialsMatch()).toBe(true);
       const issued = await standIn.model.registry.createCertificateFromCsr(await store.createCsr(ALGORITHMS), true);
       standIn.model.registry.attachThingPrincipal(core.thingName, issued.certificateArn);
+      // As the backend does: the new certificate gets the old one's policy, without which AWS IoT refuses it.
+      standIn.model.registry.attachPolicy('GreengrassV2IoTThingPolicy', issued.certificateArn);
       await store.rotate(issued.certificatePem);
       expect(await store.backupExists()).toBe(true);
       await mqtt.publish(`test/${core.thingName}/after-rotate`, 'still connected', 1);

@@ -1,14 +1,14 @@
-import { commonSettingsFromEnv, pcaSettingsFromEnv } from '../config/env-settings.js';
+import { commonSettingsFromEnv } from '../config/env-settings.js';
+import { issuerSettingsFromEnv } from '../issuers/issuer-env.js';
 import { createCreateCertificateHandler } from '../rotation/create-certificate.js';
 import { lazyHandler } from '../runtime/lazy.js';
 
 export { createCreateCertificateHandler, type CreateCertificateSettings } from '../rotation/create-certificate.js';
 
 /** Lambda entry point: JOB_DOCUMENT, SHADOW_NAME, PCA_CA_ARN (empty = AWS IoT), PCA_VALIDITY_IN_DAYS, PCA_SIGNING_ALGORITHM. */
-export const handler = lazyHandler(() => {
-  const pca = pcaSettingsFromEnv(process.env);
-  return createCreateCertificateHandler({
+export const handler = lazyHandler(() =>
+  createCreateCertificateHandler({
     ...commonSettingsFromEnv(process.env, 'create-certificate'),
-    ...(pca === undefined ? {} : { pca }),
-  });
-});
+    issuer: issuerSettingsFromEnv(process.env),
+  }),
+);

@@ -1,0 +1,79 @@
+import type * as z from 'zod';
+import { describeError } from '../aws/errors.js';
+import { publishReply } from '../aws/replies.js';
+import { parseRequest } from '../events/device-requests.js';
+import type { Invocation } from '../runtime/invocation.js';
+import type { InvocationContext } from '../runtime/time-budget.js';
+import { replyTopic, type RequestKind } from '../../../shared/contract/index.js';
+import type { HandlerBase, InvocationStart } from './handler-settings.js';
+import { InvalidReplyBudget, rejectInvalidRequest } from './invalid-request.js';
+import { AttachmentCache, checkSender, claimedSender } from './requester-identity.js';
+import { recordSecurityEvent } from './security-events.js';
+
+export type RotationHandler = (event: unknown, context?: InvocationContext) => Promise<void>;
+
+/** What the device is told: the accepted reply's body, or the rejection's message. */
+export type DeviceReply = { accepted: true; body: Record<string, unknown> } | { accepted: false; errorMsg: string };
+
+export const rejectedWith = (errorMsg: string): DeviceReply => ({ accepted: false, errorMsg });
+
+/** The fields the topic rules add to every device request. */
+interface RuleProjections {
+  thingName: string;
+  jobId: string;
+  clientId: string;
+  principal: string;
+}
+
+export interface DeviceRequestSpec<T extends RuleProjections> {
+  kind: RequestKind;
+  schema: z.ZodType<T>;
+  /** Does the request's work. A throw becomes a rejection naming the error. */
+  handle(request: T, invocation: Invocation, start: InvocationStart): Promise<DeviceReply>;
+}
+
+/**
+ * The shared shape of the create and commit handlers: start the invocation, drop a request that
+ * is not from the thing it names (no reply, a security event), parse the event
+ * (an invalid one is rejected to the thing it names), run the request, and answer on the
+ * request's accepted or rejected topic.
+ */
+export function deviceRequestHandler<T extends RuleProjections>(base: HandlerBase, spec: DeviceRequestSpec<T>): RotationHandler {
+  const { clients } = base;
+  const label = spec.kind === 'create' ? 'Create certificate' : 'Commit certificate';
+  const attachments = new AttachmentCache();
+  const invalidReplies = new InvalidReplyBudget();
+  return async (event, context) => {
+    const start = base.begin(context);
+    // Who sent it is settled before the payload is read: nobody else gets an answer on the thing's topics.
+    let sender;
+    try {
+      sender = await checkSender(spec.kind, event, clients, start.invocation({}), attachments);
+    } catch (error) {
+      start.invocation({}).logger.error('Could not check who sent the request; dropped it unanswered', { error, ...claimedSender(event) });
+      return;
+    }
+    if (!sender.ok) {
+      const logger = start.invocation({}).logger;
+      recordSecurityEvent(logger, { kind: 'RequestFromAnotherConnection', request: spec.kind, reason: sender.reason, ...claimedSender(event) }, base.onSecurityEvent);
+      return;
+    }
+    const parsed = parseRequest(spec.schema, event);
+    if (!parsed.ok) {
+      await rejectInvalidRequest(spec.kind, parsed, clients, start, invalidReplies);
+      return;
+    }
+    const request = parsed.request;
+    const invocation = start.invocation({ thingName: request.thingName, jobId: request.jobId });
+    invocation.logger.info(`${label} request`, { principal: request.principal, clientId: request.clientId });
+    let reply: DeviceReply;
+    try {
+      reply = await spec.handle(request, invocation, start);
+    } catch (error) {
+      invocation.logger.error(`${label} failed`, { error });
+      reply = rejectedWith(describeError(error));
+    }
+    const topic = replyTopic(spec.kind, request.thingName, reply.accepted ? 'accepted' : 'rejected');
+    await publishReply(await clients.iotData(invocation), topic, reply.accepted ? reply.body : { errorMsg: reply.errorMsg }, invocation);
+  };
+}
