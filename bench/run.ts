@@ -37,7 +37,7 @@ async function main(): Promise<number> {
     return 0;
   }
   const selected = BENCHMARKS.filter((b) => !options.only || options.only.includes(b.name));
-  const context = { quick: options.quick, minuteScale: options.minuteScale, progress: (line: string) => void process.stderr.write(`[bench] ${line}\n`) };
+  const context = { quick: options.quick, minuteScale: options.minuteScale, ...(options.devices === undefined ? {} : { devices: options.devices }), ...(options.rsaDevices === undefined ? {} : { rsaDevices: options.rsaDevices }), progress: (line: string) => void process.stderr.write(`[bench] ${line}\n`) };
   const before = machine();
   const started = Date.now();
   process.stdout.write(`Benchmarks${options.quick ? ' (quick)' : ''} on ${String(before.cpus)} x ${String(before.cpuModel)}, Node.js ${process.version}, load average ${(before.loadAverage as number[]).join(' ')}\n\n`);

@@ -10,6 +10,7 @@ export { isTerminal, type JobExecution } from './model/jobs/types.js';
 export { stderrLogger, type LogLevel } from './logger.js';
 export { certificateIdOf } from './model/registry/certificates.js';
 export { ALLOW_ALL_POLICY } from './model/registry/registry.js';
+export { AWS_API_QUOTAS, quotaOf, type ApiQuota } from './http/api-quotas.js';
 export type { BrokerMessage } from './broker/iot-broker.js';
 export type { Direction, HookOutcome, MessageFaultOptions } from './broker/faults.js';
 export { leastPrivilegeCorePolicy, PERMISSIVE_CORE_POLICY } from './policy/core-policies.js';
