@@ -2,12 +2,13 @@ import os from 'node:os';
 import { fleetRotation } from './fleet-rotation.js';
 import { fsmThroughput } from './fsm-throughput.js';
 import { keygenCsr } from './keygen-csr.js';
+import { lambdaBundles } from './lambda-bundles.js';
 import { lambdaLatency } from './lambda-latency.js';
 import { parseBenchOptions, usage } from './options.js';
 import { formatAlerts, formatResult } from './report.js';
 import type { Benchmark, BenchResult } from './types.js';
 
-const BENCHMARKS: readonly Benchmark[] = [keygenCsr, fsmThroughput, lambdaLatency, fleetRotation];
+const BENCHMARKS: readonly Benchmark[] = [keygenCsr, fsmThroughput, lambdaBundles, lambdaLatency, fleetRotation];
 const NAMES = BENCHMARKS.map((b) => b.name);
 
 function machine(): Record<string, unknown> {
