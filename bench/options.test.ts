@@ -5,7 +5,7 @@ const NAMES = ['keygen-csr', 'fleet-rotation'];
 
 describe('parseBenchOptions', () => {
   it('defaults: everything, full sizes, no JSON', () => {
-    expect(parseBenchOptions([], NAMES)).toEqual({ quick: false, json: false, help: false, minuteScale: 3 });
+    expect(parseBenchOptions([], NAMES)).toEqual({ quick: false, json: false, help: false, minuteScale: 1 });
   });
 
   it('accepts --only repeated or comma-separated', () => {
@@ -23,7 +23,14 @@ describe('parseBenchOptions', () => {
     expect(() => parseBenchOptions(['--minute-scale', 'fast'], NAMES)).toThrow(/--minute-scale/);
   });
 
+  it('reads --devices and --rsa-devices, and names a bad one', () => {
+    expect(parseBenchOptions(['--devices', '1000', '--rsa-devices', '100'], NAMES)).toMatchObject({ devices: 1000, rsaDevices: 100 });
+    expect(() => parseBenchOptions(['--devices', '0'], NAMES)).toThrow(/--devices must be at least 1/);
+    expect(() => parseBenchOptions(['--devices', '2.5'], NAMES)).toThrow(/--devices must be a whole number/);
+    expect(() => parseBenchOptions(['--rsa-devices', 'many'], NAMES)).toThrow(/--rsa-devices must be a number/);
+  });
+
   it('refuses unknown options', () => {
-    expect(() => parseBenchOptions(['--devices', '5'], NAMES)).toThrow(/devices/);
+    expect(() => parseBenchOptions(['--cores', '5'], NAMES)).toThrow(/cores/);
   });
 });
