@@ -42,7 +42,7 @@ export function deviceRequestHandler<T extends RuleProjections>(base: HandlerBas
   const { clients } = base;
   const label = spec.kind === 'create' ? 'Create certificate' : 'Commit certificate';
   const attachments = new AttachmentCache();
-  const invalidReplies = new InvalidReplyBudget();
+  const invalidReplies = new InvalidReplyBudget(5, base.now);
   return async (event, context) => {
     const start = base.begin(context);
     // Who sent it is settled before the payload is read: nobody else gets an answer on the thing's topics.

@@ -32,6 +32,8 @@ export interface TimingSettings {
   sleep: (ms: number) => Promise<void>;
   /** Jitter source in [0, 1). */
   random: () => number;
+  /** Wall clock in milliseconds, for what is rationed per second across invocations. */
+  now: () => number;
 }
 
 const settingsSchema = z.object({
@@ -69,6 +71,8 @@ export interface InvocationStart {
 export interface HandlerBase {
   clients: HandlerClients;
   onSecurityEvent?: SecurityEventListener;
+  /** The handler's wall clock (Date.now unless the settings give another). */
+  now: () => number;
   begin(context: InvocationContext | undefined): InvocationStart;
 }
 
@@ -83,6 +87,7 @@ export function prepareHandler(settings: HandlerSettings, identity: HandlerIdent
   const logger = settings.logger ?? new Logger({ serviceName: identity.serviceName });
   return {
     clients: new HandlerClients(settings.clientConfig),
+    now: timing.now,
     ...(settings.onSecurityEvent === undefined ? {} : { onSecurityEvent: settings.onSecurityEvent }),
     begin: (context) => {
       const budget = timeBudget(context, { defaultMs: timing.defaultBudgetMs, marginMs: timing.safetyMarginMs });
@@ -109,6 +114,7 @@ function resolveTiming(timing: Partial<TimingSettings> | undefined, defaultBudge
     ...DEFAULT_BACKOFF,
     sleep: realSleep,
     random: Math.random,
+    now: Date.now,
     ...timing,
   };
 }

@@ -100,6 +100,7 @@ export function fakeTime(remainingMs: number): FakeTime {
         return Promise.resolve();
       },
       random: () => 0.5,
+      now: () => elapsed,
     },
     sleeps,
   };
