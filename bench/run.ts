@@ -2,13 +2,14 @@ import os from 'node:os';
 import { fleetRotation } from './fleet-rotation.js';
 import { fsmThroughput } from './fsm-throughput.js';
 import { keygenCsr } from './keygen-csr.js';
+import { lambdaBundles } from './lambda-bundles.js';
 import { lambdaLatency } from './lambda-latency.js';
 import { exitWith, runCommand, silenceSdkNodeVersionNotice } from '../shared/cli/run-command.js';
 import { parseBenchOptions, usage, type BenchOptions } from './options.js';
 import { formatAlerts, formatResult } from './report.js';
 import type { Benchmark, BenchResult } from './types.js';
 
-const BENCHMARKS: readonly Benchmark[] = [keygenCsr, fsmThroughput, lambdaLatency, fleetRotation];
+const BENCHMARKS: readonly Benchmark[] = [keygenCsr, fsmThroughput, lambdaBundles, lambdaLatency, fleetRotation];
 const NAMES = BENCHMARKS.map((b) => b.name);
 
 function machine(): Record<string, unknown> {
@@ -25,7 +26,7 @@ function machine(): Record<string, unknown> {
 
 async function runBenchmarks(options: BenchOptions): Promise<number> {
   const selected = BENCHMARKS.filter((b) => !options.only || options.only.includes(b.name));
-  const context = { quick: options.quick, minuteScale: options.minuteScale, progress: (line: string) => void process.stderr.write(`[bench] ${line}\n`) };
+  const context = { quick: options.quick, minuteScale: options.minuteScale, ...(options.devices === undefined ? {} : { devices: options.devices }), ...(options.rsaDevices === undefined ? {} : { rsaDevices: options.rsaDevices }), progress: (line: string) => void process.stderr.write(`[bench] ${line}\n`) };
   const before = machine();
   const started = Date.now();
   process.stdout.write(`Benchmarks${options.quick ? ' (quick)' : ''} on ${String(before.cpus)} x ${String(before.cpuModel)}, Node.js ${process.version}, load average ${(before.loadAverage as number[]).join(' ')}\n\n`);

@@ -14,6 +14,7 @@ export { OffsetClock, type Clock } from './model/clock.js';
 export type { ValidityPeriod } from './model/ca/local-authorities.js';
 // The HTTP APIs' fault hooks (throttling), which standIn.http.api carries untyped.
 export type { HttpApi } from './http/api.js';
+export { AWS_API_QUOTAS, quotaOf, type ApiQuota } from './http/api-quotas.js';
 export { leastPrivilegeCorePolicy, PERMISSIVE_CORE_POLICY } from './policy/core-policies.js';
 export { certificateArn, thingArn } from './model/arn.js';
 // The stand-in's crypto provider and X.509 library, for suites that forge what a device would send.

@@ -39,6 +39,8 @@ export interface DeployBackendOptions {
   pcaValidityInDays?: number;
   /** Job template rollout and timeout, as the CDK construct's defaults. */
   inProgressTimeoutMinutes?: number;
+  /** A flat rollout of this many executions a minute instead of the construct's exponential one. */
+  rolloutPerMinute?: number;
   /** Lambda log level; the demo keeps the handlers quiet. */
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
   /** Told what is being deployed as each resource starts, as `cdk deploy` shows it. */
@@ -81,10 +83,13 @@ export async function deployBackend(standIn: AwsStandIn, options: DeployBackendO
       jobTemplateId: names.jobTemplate,
       description: 'Rotates the certificate and private key of AWS IoT Greengrass core devices',
       document: JOB_DOCUMENT,
-      jobExecutionsRolloutConfig: {
-        maximumPerMinute: 100,
-        exponentialRate: { baseRatePerMinute: 100, incrementFactor: 1.2, rateIncreaseCriteria: { numberOfSucceededThings: 100 } },
-      },
+      jobExecutionsRolloutConfig:
+        options.rolloutPerMinute === undefined
+          ? {
+              maximumPerMinute: 100,
+              exponentialRate: { baseRatePerMinute: 100, incrementFactor: 1.2, rateIncreaseCriteria: { numberOfSucceededThings: 100 } },
+            }
+          : { maximumPerMinute: options.rolloutPerMinute },
       timeoutConfig: { inProgressTimeoutInMinutes: options.inProgressTimeoutMinutes ?? 5 },
     }),
   );

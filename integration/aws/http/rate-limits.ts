@@ -27,6 +27,7 @@ export class ApiRateLimits {
   private readonly speed: number;
   private readonly quotas: readonly ApiQuota[];
   private readonly refused = new Map<OperationRef, number>();
+  private readonly admitted = new Map<OperationRef, number>();
 
   constructor(private readonly options: RateLimitOptions) {
     if (!(options.minuteMs > 0)) throw new RangeError(`minuteMs must be positive, got ${options.minuteMs}`);
@@ -53,12 +54,18 @@ export class ApiRateLimits {
       return false;
     }
     bucket.tokens -= 1;
+    this.admitted.set(operation, (this.admitted.get(operation) ?? 0) + 1);
     return true;
   }
 
   /** Calls refused so far. */
   throttledCalls(): number {
     return [...this.refused.values()].reduce((sum, n) => sum + n, 0);
+  }
+
+  /** Calls let through so far, per operation that has a quota (what a run needed of each quota). */
+  admittedByOperation(): Readonly<Record<string, number>> {
+    return Object.fromEntries(this.admitted);
   }
 
   /** Calls refused so far, per operation. */
