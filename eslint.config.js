@@ -14,7 +14,9 @@ export default tseslint.config(
     plugins: { 'import-x': importX },
     settings: {
       // Sources import `./x.js` for `./x.ts` (NodeNext); the boundary rule needs the real file.
-      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js', '.json', '.node'], extensionAlias: { '.js': ['.ts', '.js'] } })],
+      'import-x/resolver-next': [
+        createNodeResolver({ extensions: ['.ts', '.js', '.json', '.node'], extensionAlias: { '.js': ['.ts', '.js'] } }),
+      ],
     },
   },
   ...importBoundaryConfigs(),

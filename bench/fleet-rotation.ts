@@ -45,11 +45,17 @@ function runs(devices: number, rsaDevices: number, minuteScale: number): FleetSp
 export function fleetAlerts({ result: r }: ChildFleetRun): string[] {
   const label = `${r.spec.devices} x ${r.spec.keyAlgorithm}`;
   const alerts: string[] = [];
-  if (r.bricked > 0) alerts.push(`BRICKED: ${r.bricked} of ${r.spec.devices} cores (${label}) can no longer reach AWS IoT: ${r.brickedReasons.join(' | ')}`);
+  if (r.bricked > 0)
+    alerts.push(`BRICKED: ${r.bricked} of ${r.spec.devices} cores (${label}) can no longer reach AWS IoT: ${r.brickedReasons.join(' | ')}`);
   const succeeded = r.statuses.SUCCEEDED ?? 0;
   if (succeeded !== r.spec.devices) {
-    const others = Object.entries(r.statuses).filter(([s]) => s !== 'SUCCEEDED').map(([s, n]) => `${s} ${n}`).join(', ');
-    alerts.push(`${label}: only ${succeeded} of ${r.spec.devices} rotations succeeded (${others || 'none dispatched'}${r.unfinished ? `, ${r.unfinished} unfinished` : ''})`);
+    const others = Object.entries(r.statuses)
+      .filter(([s]) => s !== 'SUCCEEDED')
+      .map(([s, n]) => `${s} ${n}`)
+      .join(', ');
+    alerts.push(
+      `${label}: only ${succeeded} of ${r.spec.devices} rotations succeeded (${others || 'none dispatched'}${r.unfinished ? `, ${r.unfinished} unfinished` : ''})`,
+    );
   }
   return alerts;
 }
@@ -70,10 +76,29 @@ function describeRollout(rollout: Rollout | undefined): string {
 export function fleetTable(runs: readonly ChildFleetRun[]): BenchTable {
   const results = runs.map((r) => r.result);
   const first = results[0];
-  const saturated = runs.filter((r) => r.sdkSocketPoolWarnings > 0).map((r) => `${r.result.spec.devices} x ${r.result.spec.keyAlgorithm}: ${r.sdkSocketPoolWarnings}`);
+  const saturated = runs
+    .filter((r) => r.sdkSocketPoolWarnings > 0)
+    .map((r) => `${r.result.spec.devices} x ${r.result.spec.keyAlgorithm}: ${r.sdkSocketPoolWarnings}`);
   return {
     title: 'Inline fleet rotation through the stand-in (CreateJob to every execution terminal)',
-    columns: ['cores', 'key', 'quotas', 'wall s', 'AWS floor s', 'wall/floor', 'throttled calls', 'rot/s', 'exec median ms', 'exec p95 ms', 'succeeded', 'bricked', 'peak RSS MiB', 'peak heap MiB', 'base RSS MiB', 'setup s'],
+    columns: [
+      'cores',
+      'key',
+      'quotas',
+      'wall s',
+      'AWS floor s',
+      'wall/floor',
+      'throttled calls',
+      'rot/s',
+      'exec median ms',
+      'exec p95 ms',
+      'succeeded',
+      'bricked',
+      'peak RSS MiB',
+      'peak heap MiB',
+      'base RSS MiB',
+      'setup s',
+    ],
     rows: results.map((r) => [
       r.spec.devices,
       r.spec.keyAlgorithm,
@@ -147,7 +172,9 @@ function floorNotes(results: readonly FleetResult[]): string[] {
     .map((r) => {
       const f = awsFloor(r);
       const q = f.tightestQuota;
-      const quota = q ? `${q.operations} at ${q.ratePerSecond}/s: ${q.calls} calls (${q.callsPerRotation.toFixed(2)} a rotation) need ${(q.ms / 1000).toFixed(1)} s` : 'no quota-bound call';
+      const quota = q
+        ? `${q.operations} at ${q.ratePerSecond}/s: ${q.calls} calls (${q.callsPerRotation.toFixed(2)} a rotation) need ${(q.ms / 1000).toFixed(1)} s`
+        : 'no quota-bound call';
       return `AWS floor (${r.spec.devices} x ${r.spec.keyAlgorithm}) = max(rollout ${(f.rolloutMs / 1000).toFixed(1)} s, tightest quota: ${quota})`;
     });
 }

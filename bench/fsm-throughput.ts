@@ -39,7 +39,9 @@ async function run(context: BenchContext): Promise<BenchResult> {
       {
         title: 'Pure transition function over one full rotation',
         columns: ['transitions/rotation', 'transitions/s (median)', 'min', 'max', 'rotations/s (median)', 'µs/transition'],
-        rows: [[perRotation, fmt(rate.median), fmt(rate.min), fmt(rate.max), fmt(rate.median / perRotation), (1e6 / rate.median).toFixed(3)]],
+        rows: [
+          [perRotation, fmt(rate.median), fmt(rate.min), fmt(rate.max), fmt(rate.median / perRotation), (1e6 / rate.median).toFixed(3)],
+        ],
         notes: [`${rate.n} rounds of ${ROUND_MS[mode]} ms; two component lives (create + install, restart, commit), fact answers included`],
       },
     ],

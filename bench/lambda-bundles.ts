@@ -58,7 +58,10 @@ function largestPackages(metafile: Metafile, file: string): Array<{ name: string
     const name = match?.[1] ?? 'our code';
     sizes.set(name, (sizes.get(name) ?? 0) + bytesInOutput);
   }
-  return [...sizes].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes).slice(0, 4);
+  return [...sizes]
+    .map(([name, bytes]) => ({ name, bytes }))
+    .sort((a, b) => b.bytes - a.bytes)
+    .slice(0, 4);
 }
 
 /** Milliseconds to import `file` in a new process, as the Lambda runtime does on a cold start. */
@@ -79,7 +82,13 @@ async function runBench(context: BenchContext): Promise<BenchResult> {
         const { file, metafile } = await bundle(handler, variant, outDir);
         const samples: number[] = [];
         for (let i = 0; i < IMPORTS[context.quick ? 'quick' : 'full']; i++) samples.push(await importMs(file));
-        figures.push({ handler, variant, bytes: (await stat(file)).size, importMs: summarize(samples), largest: largestPackages(metafile, file) });
+        figures.push({
+          handler,
+          variant,
+          bytes: (await stat(file)).size,
+          importMs: summarize(samples),
+          largest: largestPackages(metafile, file),
+        });
       }
     }
   } finally {
@@ -90,10 +99,19 @@ async function runBench(context: BenchContext): Promise<BenchResult> {
     name: 'lambda-bundles',
     tables: [
       {
-        title: 'Lambda bundles (esbuild with the construct\'s settings) and their cold import',
+        title: "Lambda bundles (esbuild with the construct's settings) and their cold import",
         columns: ['handler', 'AWS SDK', 'KB', 'import median ms', 'import p95 ms', 'largest parts (KB)'],
-        rows: figures.map((f) => [f.handler, f.variant === 'construct' ? 'bundled (deployed)' : 'from runtime', kb(f.bytes), f.importMs.median.toFixed(0), f.importMs.p95.toFixed(0), f.largest.map((p) => `${p.name} ${kb(p.bytes)}`).join(', ')]),
-        notes: [`import: a fresh Node.js ${process.version} process per sample, ${IMPORTS[context.quick ? 'quick' : 'full']} samples; the handler itself is built on its first invocation`],
+        rows: figures.map((f) => [
+          f.handler,
+          f.variant === 'construct' ? 'bundled (deployed)' : 'from runtime',
+          kb(f.bytes),
+          f.importMs.median.toFixed(0),
+          f.importMs.p95.toFixed(0),
+          f.largest.map((p) => `${p.name} ${kb(p.bytes)}`).join(', '),
+        ]),
+        notes: [
+          `import: a fresh Node.js ${process.version} process per sample, ${IMPORTS[context.quick ? 'quick' : 'full']} samples; the handler itself is built on its first invocation`,
+        ],
       },
     ],
     data: figures,

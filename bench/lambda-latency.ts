@@ -41,11 +41,20 @@ async function run(context: BenchContext): Promise<BenchResult> {
         notes: [
           'timed from the rule action invoking the handler to its promise settling (real SDK clients, HTTP to the stand-in)',
           `handlers share the event loop with ${devices} cores and the stand-in; the rollout releases up to 100 executions at once`,
-          ...(child.sdkSocketPoolWarnings > 0 ? [`AWS SDK socket pool full (${child.sdkSocketPoolWarnings} warnings): calls queued inside the handlers`] : []),
+          ...(child.sdkSocketPoolWarnings > 0
+            ? [`AWS SDK socket pool full (${child.sdkSocketPoolWarnings} warnings): calls queued inside the handlers`]
+            : []),
         ],
       },
     ],
-    data: { rotations: devices, minuteScale: context.minuteScale, handlers: result.handlers, statuses: result.statuses, bricked: result.bricked, sdkSocketPoolWarnings: child.sdkSocketPoolWarnings },
+    data: {
+      rotations: devices,
+      minuteScale: context.minuteScale,
+      handlers: result.handlers,
+      statuses: result.statuses,
+      bricked: result.bricked,
+      sdkSocketPoolWarnings: child.sdkSocketPoolWarnings,
+    },
     alerts: fleetAlerts(child),
   };
 }

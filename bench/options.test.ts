@@ -10,7 +10,11 @@ describe('parseBenchOptions', () => {
 
   it('accepts --only repeated or comma-separated', () => {
     expect(parseBenchOptions(['--only', 'keygen-csr', '--only', 'fleet-rotation'], NAMES).only).toEqual(NAMES);
-    expect(parseBenchOptions(['--only', 'keygen-csr,fleet-rotation', '--quick', '--json'], NAMES)).toMatchObject({ only: NAMES, quick: true, json: true });
+    expect(parseBenchOptions(['--only', 'keygen-csr,fleet-rotation', '--quick', '--json'], NAMES)).toMatchObject({
+      only: NAMES,
+      quick: true,
+      json: true,
+    });
   });
 
   it('names an unknown benchmark', () => {
@@ -29,7 +33,9 @@ describe('parseBenchOptions', () => {
     expect(parseBenchOptions(['--devices', '1000', '--rsa-devices', '100'], NAMES)).toMatchObject({ devices: 1000, rsaDevices: 100 });
     expect(() => parseBenchOptions(['--devices', '0'], NAMES)).toThrow('--devices must be a whole number from 1 to 5000 (got "0")');
     expect(() => parseBenchOptions(['--devices', '2.5'], NAMES)).toThrow('--devices must be a whole number from 1 to 5000 (got "2.5")');
-    expect(() => parseBenchOptions(['--rsa-devices', 'many'], NAMES)).toThrow('--rsa-devices must be a whole number from 1 to 5000 (got "many")');
+    expect(() => parseBenchOptions(['--rsa-devices', 'many'], NAMES)).toThrow(
+      '--rsa-devices must be a whole number from 1 to 5000 (got "many")',
+    );
   });
 
   it('refuses unknown options', () => {

@@ -46,7 +46,9 @@ export function parseBenchOptions(argv: string[], names: readonly string[]): Ben
     json: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   });
-  const name = z.string().refine((n) => names.includes(n), { error: (issue) => `--only: unknown benchmark ${JSON.stringify(issue.input)} (one of ${names.join(', ')})` });
+  const name = z.string().refine((n) => names.includes(n), {
+    error: (issue) => `--only: unknown benchmark ${JSON.stringify(issue.input)} (one of ${names.join(', ')})`,
+  });
   const schema = z.object({
     only: z.array(name).optional(),
     quick: z.boolean(),
@@ -56,8 +58,17 @@ export function parseBenchOptions(argv: string[], names: readonly string[]): Ben
     json: z.boolean(),
     help: z.boolean(),
   });
-  const only = (values.only as string[] | undefined)?.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v.length > 0);
-  const { only: selected, 'minute-scale': minuteScale, devices, 'rsa-devices': rsaDevices, ...rest } = parseFlags(schema, { ...values, ...(only ? { only } : {}) });
+  const only = (values.only as string[] | undefined)
+    ?.flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter((v) => v.length > 0);
+  const {
+    only: selected,
+    'minute-scale': minuteScale,
+    devices,
+    'rsa-devices': rsaDevices,
+    ...rest
+  } = parseFlags(schema, { ...values, ...(only ? { only } : {}) });
   return {
     ...rest,
     minuteScale,

@@ -3,7 +3,15 @@ import { formatAlerts, formatTable, mebibytes, ms } from './report.js';
 
 describe('formatTable', () => {
   it('right-aligns numeric columns, left-aligns text, and prints notes', () => {
-    const text = formatTable({ title: 'T', columns: ['key', 'ms'], rows: [['RSA-2048', '120.5'], ['EC', '3.25']], notes: ['n'] });
+    const text = formatTable({
+      title: 'T',
+      columns: ['key', 'ms'],
+      rows: [
+        ['RSA-2048', '120.5'],
+        ['EC', '3.25'],
+      ],
+      notes: ['n'],
+    });
     expect(text.split('\n')).toEqual(['T', 'key          ms', '--------  -----', 'RSA-2048  120.5', 'EC         3.25', '  n']);
   });
 });

@@ -14,8 +14,8 @@ export function mebibytes(bytes: number): string {
 /** Right-aligns numbers and left-aligns text, so columns of figures line up. */
 export function formatTable(table: BenchTable): string {
   const text = (cell: Cell): string => (typeof cell === 'number' ? String(cell) : cell);
-  const numeric = table.columns.map((_, c) =>
-    table.rows.length > 0 && table.rows.every((row) => /^[-+]?[\d.,]+(\s|$)/.test(text(row[c] ?? ''))),
+  const numeric = table.columns.map(
+    (_, c) => table.rows.length > 0 && table.rows.every((row) => /^[-+]?[\d.,]+(\s|$)/.test(text(row[c] ?? ''))),
   );
   const widths = table.columns.map((title, c) => Math.max(title.length, ...table.rows.map((row) => text(row[c] ?? '').length)));
   const line = (cells: string[]): string =>

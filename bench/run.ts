@@ -26,10 +26,18 @@ function machine(): Record<string, unknown> {
 
 async function runBenchmarks(options: BenchOptions): Promise<number> {
   const selected = BENCHMARKS.filter((b) => !options.only || options.only.includes(b.name));
-  const context = { quick: options.quick, minuteScale: options.minuteScale, ...(options.devices === undefined ? {} : { devices: options.devices }), ...(options.rsaDevices === undefined ? {} : { rsaDevices: options.rsaDevices }), progress: (line: string) => void process.stderr.write(`[bench] ${line}\n`) };
+  const context = {
+    quick: options.quick,
+    minuteScale: options.minuteScale,
+    ...(options.devices === undefined ? {} : { devices: options.devices }),
+    ...(options.rsaDevices === undefined ? {} : { rsaDevices: options.rsaDevices }),
+    progress: (line: string) => void process.stderr.write(`[bench] ${line}\n`),
+  };
   const before = machine();
   const started = Date.now();
-  process.stdout.write(`Benchmarks${options.quick ? ' (quick)' : ''} on ${String(before.cpus)} x ${String(before.cpuModel)}, Node.js ${process.version}, load average ${(before.loadAverage as number[]).join(' ')}\n\n`);
+  process.stdout.write(
+    `Benchmarks${options.quick ? ' (quick)' : ''} on ${String(before.cpus)} x ${String(before.cpuModel)}, Node.js ${process.version}, load average ${(before.loadAverage as number[]).join(' ')}\n\n`,
+  );
   const results: BenchResult[] = [];
   for (const benchmark of selected) {
     const result = await benchmark.run(context);
@@ -38,11 +46,18 @@ async function runBenchmarks(options: BenchOptions): Promise<number> {
   }
   const alerts = results.flatMap((r) => r.alerts);
   const totalSeconds = (Date.now() - started) / 1000;
-  process.stdout.write(`Total ${totalSeconds.toFixed(0)} s; load average now ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
+  process.stdout.write(
+    `Total ${totalSeconds.toFixed(0)} s; load average now ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}\n`,
+  );
   if (alerts.length > 0) process.stdout.write(`\n${formatAlerts(alerts)}\n`);
   if (options.json) {
     const figures = Object.fromEntries(results.map((r) => [r.name, r.data]));
-    process.stdout.write(`${JSON.stringify({ quick: options.quick, minuteScale: options.minuteScale, machine: before, totalSeconds, alerts, results: figures })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ quick: options.quick, minuteScale: options.minuteScale, machine: before, totalSeconds, alerts, results: figures })}\n`,
+    );
   }
   // Figures are reported, never judged: a slow or even failed rotation is printed, not an exit code.
   return 0;
@@ -55,14 +70,18 @@ silenceSdkNodeVersionNotice();
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 exitWith(
   'bench',
-  runCommand<BenchOptions>(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr }, {
-    name: 'bench',
-    usage: usage(NAMES, describe),
-    parse: (argv) => {
-      const options = parseBenchOptions(argv, NAMES);
-      return options.help ? { help: true } : { help: false, options };
+  runCommand<BenchOptions>(
+    process.argv.slice(2),
+    { stdout: process.stdout, stderr: process.stderr },
+    {
+      name: 'bench',
+      usage: usage(NAMES, describe),
+      parse: (argv) => {
+        const options = parseBenchOptions(argv, NAMES);
+        return options.help ? { help: true } : { help: false, options };
+      },
+      run: runBenchmarks,
+      describeFailure: (error) => `benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
     },
-    run: runBenchmarks,
-    describeFailure: (error) => `benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-  }),
+  ),
 );

@@ -28,7 +28,7 @@ describe('percentile (nearest rank)', () => {
   it('refuses a percentile out of range', () => {
     expect(() => percentile([1], 101)).toThrow(/0\.\.100/);
   });
-  it('does not reorder the caller\'s array', () => {
+  it("does not reorder the caller's array", () => {
     const samples = [3, 1, 2];
     percentile(samples, 50);
     expect(samples).toEqual([3, 1, 2]);

@@ -63,24 +63,56 @@ export const AREAS = [
   },
   {
     path: 'integration/demo',
-    code: ['integration/demo', 'integration/local', 'integration/device', AWS_FACADE, 'component/src', 'component/build', 'backend/src', 'shared'],
+    code: [
+      'integration/demo',
+      'integration/local',
+      'integration/device',
+      AWS_FACADE,
+      'component/src',
+      'component/build',
+      'backend/src',
+      'shared',
+    ],
     why: `the demo reaches the AWS side through ${AWS_FACADE}`,
   },
   {
     path: 'integration/e2e',
     testCode: true,
-    code: ['integration/e2e', 'integration/local', 'integration/device', AWS_FACADE, 'integration/test', 'component/src', 'component/build', 'backend/src', 'shared'],
+    code: [
+      'integration/e2e',
+      'integration/local',
+      'integration/device',
+      AWS_FACADE,
+      'integration/test',
+      'component/src',
+      'component/build',
+      'backend/src',
+      'shared',
+    ],
     // The one crossing between tools/ and integration/: an end-to-end test that runs an operator
     // command as the system under test.
     tests: ['tools'],
     why: `the suites reach the AWS side through ${AWS_FACADE}; only an end-to-end test (*.test.ts) imports tools/, to run a command as the system under test`,
   },
-  { path: 'integration/test', code: ['integration/test', 'integration/aws', 'integration/device', 'integration/local', 'component/src', 'shared'] },
+  {
+    path: 'integration/test',
+    code: ['integration/test', 'integration/aws', 'integration/device', 'integration/local', 'component/src', 'shared'],
+  },
   { path: 'tools', code: ['tools', 'component/build', 'shared'], why: 'tools/ and integration/ share code only through shared/' },
   {
     path: 'bench',
     // The bundle benchmark builds the Lambda bundles with the construct's own esbuild settings.
-    code: ['bench', 'integration/local', 'integration/device', AWS_FACADE, 'component/src', 'component/build', 'backend/src', 'backend/lib/handler-bundling.ts', 'shared'],
+    code: [
+      'bench',
+      'integration/local',
+      'integration/device',
+      AWS_FACADE,
+      'component/src',
+      'component/build',
+      'backend/src',
+      'backend/lib/handler-bundling.ts',
+      'shared',
+    ],
     why: `benchmarks reach the AWS side through ${AWS_FACADE}, and the backend's build only for its bundling settings`,
   },
   { path: 'cicd', code: ['cicd', 'component/build', 'backend/lib', 'backend/src', 'shared'], tests: ['backend/test'] },
@@ -100,7 +132,12 @@ function onlyZone(allowed, shown, area, kind) {
   };
 }
 
-const PKCS11_ZONE = { target: '.', from: PKCS11, except: ['./index.ts'], message: `Outside the component, the PKCS#11 store is used through ${PKCS11}/index.ts only.` };
+const PKCS11_ZONE = {
+  target: '.',
+  from: PKCS11,
+  except: ['./index.ts'],
+  message: `Outside the component, the PKCS#11 store is used through ${PKCS11}/index.ts only.`,
+};
 const TEST_SUPPORT_ZONE = {
   target: '.',
   from: TEST_SUPPORT,

@@ -35,15 +35,25 @@ describe('import boundaries', () => {
   it('the component imports the shared contract and its own modules, nothing of the stand-in, backend or tools', async () => {
     expect(await boundaryErrors('component/src/fsm/x.ts', "import { JOB_DOCUMENT } from '../../../shared/contract/index.js';")).toEqual([]);
     expect(await boundaryErrors('component/src/fsm/x.ts', "import { transition } from './transition.js';")).toEqual([]);
-    const [message] = await boundaryErrors('component/src/fsm/x.ts', "import { startAwsStandIn } from '../../../integration/aws/index.js';");
+    const [message] = await boundaryErrors(
+      'component/src/fsm/x.ts',
+      "import { startAwsStandIn } from '../../../integration/aws/index.js';",
+    );
     expect(message).toContain('Code in component/src/ may import only component/src, shared');
     expect(await boundaryErrors('component/src/fsm/x.ts', "import type { Handler } from '../../../backend/src/index.js';")).toHaveLength(1);
     expect(await boundaryErrors('component/src/fsm/x.ts', "import { rotateMain } from '../../../tools/lib/rotate.js';")).toHaveLength(1);
   });
 
   it('the Lambda code imports the shared contract only; the construct may import the Lambda code', async () => {
-    expect(await boundaryErrors('backend/src/rotation/x.ts', "import { ROTATE_CERTIFICATE_OPERATION } from '../../../shared/contract/index.js';")).toEqual([]);
-    expect(await boundaryErrors('backend/src/rotation/x.ts', "import { transition } from '../../../component/src/fsm/index.js';")).toHaveLength(1);
+    expect(
+      await boundaryErrors(
+        'backend/src/rotation/x.ts',
+        "import { ROTATE_CERTIFICATE_OPERATION } from '../../../shared/contract/index.js';",
+      ),
+    ).toEqual([]);
+    expect(
+      await boundaryErrors('backend/src/rotation/x.ts', "import { transition } from '../../../component/src/fsm/index.js';"),
+    ).toHaveLength(1);
     expect(await boundaryErrors('backend/src/rotation/x.ts', "import '../../lib/certificate-rotator-stack.js';")).toHaveLength(1);
     expect(await boundaryErrors('backend/lib/x.ts', "import { PCA_SIGNING_ALGORITHMS } from '../src/index.js';")).toEqual([]);
   });
@@ -57,7 +67,9 @@ describe('import boundaries', () => {
   });
 
   it('the two sides of the stand-in do not import each other; local/ and the demo reach the AWS side through its facade', async () => {
-    expect(await boundaryErrors('integration/aws/broker/x.ts', "import { greengrassRoot } from '../../device/greengrass-root.js';")).toHaveLength(1);
+    expect(
+      await boundaryErrors('integration/aws/broker/x.ts', "import { greengrassRoot } from '../../device/greengrass-root.js';"),
+    ).toHaveLength(1);
     expect(await boundaryErrors('integration/device/x.ts', "import { AwsModel } from '../aws/model/aws-model.js';")).toHaveLength(1);
     expect(await boundaryErrors('integration/local/x.ts', "import { startAwsStandIn } from '../aws/index.js';")).toEqual([]);
     const [message] = await boundaryErrors('integration/local/x.ts', "import { startAwsStandIn } from '../aws/stand-in.js';");
@@ -68,8 +80,16 @@ describe('import boundaries', () => {
   });
 
   it('outside the component, the PKCS#11 store is used through its index', async () => {
-    expect(await boundaryErrors('integration/device/hsm/x.ts', "import { Pkcs11CredentialStore } from '../../../component/src/credentials/pkcs11/index.js';")).toEqual([]);
-    const [message] = await boundaryErrors('integration/device/hsm/x.ts', "import '../../../component/src/credentials/pkcs11/token-objects.js';");
+    expect(
+      await boundaryErrors(
+        'integration/device/hsm/x.ts',
+        "import { Pkcs11CredentialStore } from '../../../component/src/credentials/pkcs11/index.js';",
+      ),
+    ).toEqual([]);
+    const [message] = await boundaryErrors(
+      'integration/device/hsm/x.ts',
+      "import '../../../component/src/credentials/pkcs11/token-objects.js';",
+    );
     expect(message).toContain('PKCS#11 store is used through');
   });
 

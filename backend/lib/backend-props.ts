@@ -188,6 +188,7 @@ export function resolveBackendProps(props: CertificateRotatorBackendProps = {}):
   if (issuer === 'iot' && p.privateCaArn !== undefined) {
     throw new Error("CertificateRotatorBackend: invalid props: issuer: 'iot' cannot be combined with privateCaArn");
   }
-  const schedule = props.schedule === undefined ? undefined : resolveRotationSchedule(props.schedule, issuer === 'pca' ? p.pcaValidityInDays : undefined);
+  const schedule =
+    props.schedule === undefined ? undefined : resolveRotationSchedule(props.schedule, issuer === 'pca' ? p.pcaValidityInDays : undefined);
   return { ...p, issuer, privateCaArn: p.privateCaArn, schedule };
 }

@@ -25,7 +25,6 @@ import {
 } from './rotator-policies.js';
 import { RotatorTopicRule } from './rotator-topic-rule.js';
 
-
 export type { CertificateRotatorBackendProps, JobRolloutSettings, CertificateIssuerKind } from './backend-props.js';
 export type { RotationScheduleProps } from './rotation-schedule-props.js';
 

@@ -20,9 +20,7 @@ export class CertificateRotatorStack extends Stack {
 
     const pcaCaId = this.contextVariable('PcaCaId').trim();
     const privateCaArn =
-      pcaCaId === ''
-        ? undefined
-        : this.formatArn({ service: 'acm-pca', resource: 'certificate-authority', resourceName: pcaCaId });
+      pcaCaId === '' ? undefined : this.formatArn({ service: 'acm-pca', resource: 'certificate-authority', resourceName: pcaCaId });
 
     this.backend = new CertificateRotatorBackend(this, 'Backend', {
       privateCaArn,

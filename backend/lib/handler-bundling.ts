@@ -4,11 +4,7 @@ import { LogLevel, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-la
 
 /** The Lambda handlers this construct deploys. */
 export type HandlerName =
-  | 'create-certificate'
-  | 'commit-certificate'
-  | 'job-execution-terminal'
-  | 'job-execution-events'
-  | 'rotation-scheduler';
+  'create-certificate' | 'commit-certificate' | 'job-execution-terminal' | 'job-execution-events' | 'rotation-scheduler';
 
 /** Latest Node.js runtime this aws-cdk-lib knows; cdk-nag AwsSolutions-L1 asks for it. */
 export const HANDLER_RUNTIME = Runtime.NODEJS_24_X;

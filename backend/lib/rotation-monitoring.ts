@@ -33,7 +33,14 @@ export class RotationMonitoring extends Construct {
     super(scope, id);
     const { functionNames: fn } = props;
     const metric = (service: string, metricName: MetricName, statistic = 'Sum', label?: string) =>
-      new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName, dimensionsMap: { service }, statistic, period: PERIOD, ...(label ? { label } : {}) });
+      new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName,
+        dimensionsMap: { service },
+        statistic,
+        period: PERIOD,
+        ...(label ? { label } : {}),
+      });
     // Rejections carry a Reason dimension whose values are known only when they happen.
     const byReason = (service: string, metricName: MetricName, label: string) =>
       new cloudwatch.MathExpression({
@@ -46,7 +53,7 @@ export class RotationMonitoring extends Construct {
     const timedOut = metric(fn.terminal, 'RotationsTimedOut');
     this.failureAlarm = new cloudwatch.Alarm(this, 'FailedOrTimedOut', {
       alarmName: `${props.namePrefix}RotationsFailedOrTimedOut`,
-      alarmDescription: 'Certificate rotations failed or timed out: see the notification topic and the job executions\' status details',
+      alarmDescription: "Certificate rotations failed or timed out: see the notification topic and the job executions' status details",
       metric: new cloudwatch.MathExpression({
         expression: 'FILL(failed, 0) + FILL(timedOut, 0)',
         usingMetrics: { failed, timedOut },
@@ -88,8 +95,16 @@ export class RotationMonitoring extends Construct {
         new cloudwatch.AlarmStatusWidget({ title: 'Alarm', width: 12, alarms: [this.failureAlarm] }),
       ],
       [
-        new cloudwatch.GraphWidget({ title: 'Create rejections by reason', width: 8, left: [byReason(fn.create, 'CreateRejected', 'create rejected')] }),
-        new cloudwatch.GraphWidget({ title: 'Commit rejections by reason', width: 8, left: [byReason(fn.commit, 'CommitRejected', 'commit rejected')] }),
+        new cloudwatch.GraphWidget({
+          title: 'Create rejections by reason',
+          width: 8,
+          left: [byReason(fn.create, 'CreateRejected', 'create rejected')],
+        }),
+        new cloudwatch.GraphWidget({
+          title: 'Commit rejections by reason',
+          width: 8,
+          left: [byReason(fn.commit, 'CommitRejected', 'commit rejected')],
+        }),
         new cloudwatch.GraphWidget({
           title: 'Security events by reason',
           width: 8,

@@ -83,7 +83,9 @@ const scheduleSchema = z.object({
     .refine((groups) => new Set(groups).size === groups.length, 'names a thing group twice'),
   renewBeforeDays: z.number().int().min(0).max(36_500).optional(),
   maxAgeDays: z.number().int().min(1).max(36_500).optional(),
-  frequency: z.custom<Schedule>((v) => v instanceof Schedule, 'must be an EventBridge Schedule (Schedule.rate or Schedule.cron)').optional(),
+  frequency: z
+    .custom<Schedule>((v) => v instanceof Schedule, 'must be an EventBridge Schedule (Schedule.rate or Schedule.cron)')
+    .optional(),
   maxRotationsPerRun: z.number().int().min(1).max(1000).default(100),
   thingsPerJob: z.number().int().min(1).max(100).default(100),
   callsPerSecond: z.number().min(0.1).max(50).default(5),
@@ -117,7 +119,8 @@ export function resolveRotationSchedule(props: RotationScheduleProps, pcaValidit
   }
   const frequency = p.frequency ?? Schedule.rate(Duration.days(1));
   const minutes = rateMinutes(frequency.expressionString);
-  if (minutes !== undefined && minutes < 60) fail(`frequency: ${frequency.expressionString} is more often than hourly; each run reads every watched thing`);
+  if (minutes !== undefined && minutes < 60)
+    fail(`frequency: ${frequency.expressionString} is more often than hourly; each run reads every watched thing`);
   if (Math.ceil(p.maxRotationsPerRun / p.thingsPerJob) > MAX_JOBS_PER_RUN) {
     fail(`thingsPerJob: ${p.maxRotationsPerRun} rotations in jobs of ${p.thingsPerJob} would be more than ${MAX_JOBS_PER_RUN} jobs a run`);
   }

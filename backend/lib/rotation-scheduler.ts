@@ -106,7 +106,9 @@ export class RotationScheduler extends Construct {
         assumedBy: new iam.ServicePrincipal('iot.amazonaws.com'),
         description: 'Lets AWS IoT Device Defender publish certificate findings for rotation',
         inlinePolicies: {
-          publish: new iam.PolicyDocument({ statements: [new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [findingsTopic.topicArn] })] }),
+          publish: new iam.PolicyDocument({
+            statements: [new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [findingsTopic.topicArn] })],
+          }),
         },
       });
       this.mitigationAction = new iot.CfnMitigationAction(this, 'MitigationAction', {
@@ -137,10 +139,15 @@ export class RotationScheduler extends Construct {
       { resource: iotArn('job/*'), reason: 'Rotation jobs in progress are read whoever created them, with ids of their choosing.' },
       {
         resource: iotArn(`job/${jobIdPrefix}-*`),
-        reason: 'Only jobs named with the scheduler\'s own prefix may be created; the rest of the id is the time of the run.',
+        reason: "Only jobs named with the scheduler's own prefix may be created; the rest of the id is the time of the run.",
       },
       ...(deviceDefender
-        ? [{ resource: iotArn('thinggroup/*'), reason: 'A finding names a certificate; the groups of its things, and their parent groups, are read at run time.' }]
+        ? [
+            {
+              resource: iotArn('thinggroup/*'),
+              reason: 'A finding names a certificate; the groups of its things, and their parent groups, are read at run time.',
+            },
+          ]
         : []),
     ]);
   }

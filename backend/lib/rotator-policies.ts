@@ -84,7 +84,10 @@ export function createCertificateStatements(p: PolicyScope, privateCaArn: string
       ],
       ['*'],
     ),
-    allow(['iot:DescribeCertificate', 'iot:AttachPolicy', 'iot:UpdateCertificate', 'iot:DetachPolicy', 'iot:DeleteCertificate'], [anyCertArn(p)]),
+    allow(
+      ['iot:DescribeCertificate', 'iot:AttachPolicy', 'iot:UpdateCertificate', 'iot:DetachPolicy', 'iot:DeleteCertificate'],
+      [anyCertArn(p)],
+    ),
     allow(['iotjobsdata:DescribeJobExecution'], [anyThingArn(p)]),
     allow(['iot:GetThingShadow', 'iot:UpdateThingShadow', 'iot:DeleteThingShadow'], [shadowArn(p)]),
     allow(['iot:Publish'], replyTopicArns(p, 'createCertificate')),
@@ -111,14 +114,8 @@ export function commitCertificateStatements(p: PolicyScope): iam.PolicyStatement
  */
 export function jobExecutionTerminalStatements(p: PolicyScope, notificationTopicArn: string): iam.PolicyStatement[] {
   return [
-    allow(
-      ['iot:DescribeEndpoint', 'iot:ListPrincipalPolicies', 'iot:ListThingPrincipalsV2', 'iot:DetachThingPrincipal'],
-      ['*'],
-    ),
-    allow(
-      ['iot:DescribeCertificate', 'iot:UpdateCertificate', 'iot:DetachPolicy', 'iot:DeleteCertificate'],
-      [anyCertArn(p)],
-    ),
+    allow(['iot:DescribeEndpoint', 'iot:ListPrincipalPolicies', 'iot:ListThingPrincipalsV2', 'iot:DetachThingPrincipal'], ['*']),
+    allow(['iot:DescribeCertificate', 'iot:UpdateCertificate', 'iot:DetachPolicy', 'iot:DeleteCertificate'], [anyCertArn(p)]),
     allow(['iot:GetThingShadow', 'iot:UpdateThingShadow', 'iot:DeleteThingShadow'], [shadowArn(p)]),
     allow(['iot:GetJobDocument', 'iot:DescribeJob'], [anyJobArn(p)]),
     allow(['sns:Publish'], [notificationTopicArn]),

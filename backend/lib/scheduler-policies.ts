@@ -27,7 +27,10 @@ const allow = (actions: string[], resources: string[]) => new iam.PolicyStatemen
 export function rotationSchedulerStatements(s: SchedulerScope): iam.PolicyStatement[] {
   const { scope } = s;
   const statements = [
-    allow(['iot:ListThingsInThingGroup'], s.thingGroups.map((g) => iotArn(scope, 'thinggroup', g))),
+    allow(
+      ['iot:ListThingsInThingGroup'],
+      s.thingGroups.map((g) => iotArn(scope, 'thinggroup', g)),
+    ),
     allow(['iot:ListThingPrincipalsV2', 'iot:ListJobs'], ['*']),
     allow(['iot:DescribeCertificate'], [iotArn(scope, 'cert', '*')]),
     allow(['iot:ListJobExecutionsForThing'], [iotArn(scope, 'thing', '*')]),

@@ -4,7 +4,15 @@ import type { FleetResult } from './result.js';
 
 function result(devices: number, apiCalls: Record<string, number>, minuteMs = 60_000): FleetResult {
   return {
-    spec: { devices, keyAlgorithm: 'ECDSA-P256', signingAlgorithm: 'ECDSA-WITH-SHA256', clockScale: 1, minuteScale: 60_000 / minuteMs, throttled: true, rolloutPerMinute: 1000 },
+    spec: {
+      devices,
+      keyAlgorithm: 'ECDSA-P256',
+      signingAlgorithm: 'ECDSA-WITH-SHA256',
+      clockScale: 1,
+      minuteScale: 60_000 / minuteMs,
+      throttled: true,
+      rolloutPerMinute: 1000,
+    },
     minuteMs,
     setupMs: 0,
     wallMs: 0,
@@ -32,8 +40,20 @@ describe('awsFloor', () => {
   });
 
   it('is the tightest account-wide quota when that needs longer, summing operations that share it', () => {
-    const floor = awsFloor(result(1000, { 'iot:ListThingPrincipalsV2': 4000, 'iot:AttachThingPrincipal': 1000, 'iot-jobs-data:DescribeJobExecution': 3000, 'iot-jobs-data:GetPendingJobExecutions': 3000 }));
-    expect(floor.tightestQuota).toMatchObject({ operations: 'iot:ListThingPrincipalsV2', ratePerSecond: 10, calls: 4000, callsPerRotation: 4 });
+    const floor = awsFloor(
+      result(1000, {
+        'iot:ListThingPrincipalsV2': 4000,
+        'iot:AttachThingPrincipal': 1000,
+        'iot-jobs-data:DescribeJobExecution': 3000,
+        'iot-jobs-data:GetPendingJobExecutions': 3000,
+      }),
+    );
+    expect(floor.tightestQuota).toMatchObject({
+      operations: 'iot:ListThingPrincipalsV2',
+      ratePerSecond: 10,
+      calls: 4000,
+      callsPerRotation: 4,
+    });
     expect(floor.floorMs).toBe(400_000);
   });
 

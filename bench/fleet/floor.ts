@@ -29,7 +29,13 @@ export function awsFloor(result: FleetResult, quotas: readonly ApiQuota[] = AWS_
   for (const [quota, calls] of byQuota) {
     const ms = (calls / (quota.rate * speed)) * 1000;
     if (tightest === undefined || ms > tightest.ms) {
-      tightest = { operations: quota.operations.join('+'), ratePerSecond: quota.rate, calls, callsPerRotation: calls / result.spec.devices, ms };
+      tightest = {
+        operations: quota.operations.join('+'),
+        ratePerSecond: quota.rate,
+        calls,
+        callsPerRotation: calls / result.spec.devices,
+        ms,
+      };
     }
   }
   return { rolloutMs, ...(tightest ? { tightestQuota: tightest } : {}), floorMs: Math.max(rolloutMs, tightest?.ms ?? 0) };

@@ -11,7 +11,13 @@ export interface JobEnd {
  * Waits until the job has `expected` executions, all terminal, reading the stand-in's model
  * directly: polling through the HTTP API would spend the CPU the fleet needs.
  */
-export async function waitForJobEnd(model: AwsModel, jobId: string, expected: number, deadlineMs: number, intervalMs = 100): Promise<JobEnd> {
+export async function waitForJobEnd(
+  model: AwsModel,
+  jobId: string,
+  expected: number,
+  deadlineMs: number,
+  intervalMs = 100,
+): Promise<JobEnd> {
   const { value: executions, done } = await pollUntil(
     () => model.jobs.listJobExecutionsForJob(jobId),
     (executions) => executions.length >= expected && executions.every((e) => isTerminal(e.status)),

@@ -15,7 +15,14 @@ export function rsaTable(keys: number, keygenMs: number, fleet: FleetResult | un
   return {
     title: 'RSA-2048 fleet against generating its keys',
     columns: ['keys', 'keygen + CSR s', 'fleet wall s', 'fleet / keygen'],
-    rows: [[keys, (keygenMs / 1000).toFixed(1), fleet ? (fleet.wallMs / 1000).toFixed(1) : '-', fleet ? (fleet.wallMs / keygenMs).toFixed(2) : '-']],
+    rows: [
+      [
+        keys,
+        (keygenMs / 1000).toFixed(1),
+        fleet ? (fleet.wallMs / 1000).toFixed(1) : '-',
+        fleet ? (fleet.wallMs / keygenMs).toFixed(2) : '-',
+      ],
+    ],
     notes: ['keygen: one after another in the benchmark process, after the fleet runs; the fleet runs with quotas off'],
   };
 }

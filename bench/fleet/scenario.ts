@@ -35,7 +35,11 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) 
 
 /** Per-operation counts accumulated since `before`. */
 function since(now: Readonly<Record<string, number>>, before: Readonly<Record<string, number>>): Record<string, number> {
-  return Object.fromEntries(Object.entries(now).map(([op, n]) => [op, n - (before[op] ?? 0)]).filter(([, n]) => (n as number) > 0));
+  return Object.fromEntries(
+    Object.entries(now)
+      .map(([op, n]) => [op, n - (before[op] ?? 0)])
+      .filter(([, n]) => (n as number) > 0),
+  );
 }
 
 function handlerFigures(timings: readonly HandlerTiming[]): FleetResult['handlers'] {
@@ -86,10 +90,13 @@ export async function runFleetRotation(spec: FleetSpec, progress: (line: string)
     memory.reset();
     say('rotating');
     const jobStart = Date.now();
-    await iot.send(new CreateJobCommand({ jobId, jobTemplateArn: backend.jobTemplateArn, targets: [group.thingGroupArn], targetSelection: 'SNAPSHOT' }));
+    await iot.send(
+      new CreateJobCommand({ jobId, jobTemplateArn: backend.jobTemplateArn, targets: [group.thingGroupArn], targetSelection: 'SNAPSHOT' }),
+    );
     iot.destroy();
     // Every window of the rollout, then one in-progress timeout for the last ones, and a margin.
-    const deadline = jobStart + (Math.ceil(spec.devices / (spec.rolloutPerMinute ?? 100)) + IN_PROGRESS_TIMEOUT_MINUTES) * minuteMs + 60_000;
+    const deadline =
+      jobStart + (Math.ceil(spec.devices / (spec.rolloutPerMinute ?? 100)) + IN_PROGRESS_TIMEOUT_MINUTES) * minuteMs + 60_000;
     const end = await waitForJobEnd(standIn.model, jobId, spec.devices, deadline);
     const peaks = memory.stop();
     const apiCalls = since(standIn.rateLimits?.admittedByOperation() ?? {}, callsBefore);
@@ -109,7 +116,9 @@ export async function runFleetRotation(spec: FleetSpec, progress: (line: string)
       spec,
       minuteMs,
       rollout: job.jobExecutionsRolloutConfig,
-      ...(job.timeoutConfig?.inProgressTimeoutInMinutes === undefined ? {} : { inProgressTimeoutMinutes: job.timeoutConfig.inProgressTimeoutInMinutes }),
+      ...(job.timeoutConfig?.inProgressTimeoutInMinutes === undefined
+        ? {}
+        : { inProgressTimeoutMinutes: job.timeoutConfig.inProgressTimeoutInMinutes }),
       setupMs,
       wallMs,
       rotationsPerSecond: (statuses.SUCCEEDED ?? 0) / (wallMs / 1000),

@@ -11,7 +11,8 @@ const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
  * that is counted and reported instead of flooding the output.
  */
 const SOCKET_WARNING = /^@smithy\/node-http-handler:WARN - socket usage at capacity/;
-const SOCKET_ADVICE = /^(See https:\/\/docs\.aws\.amazon\.com\/sdk-for-javascript\/v3\/developer-guide\/node-configuring-maxsockets|or increase socketAcquisitionWarningTimeout)/;
+const SOCKET_ADVICE =
+  /^(See https:\/\/docs\.aws\.amazon\.com\/sdk-for-javascript\/v3\/developer-guide\/node-configuring-maxsockets|or increase socketAcquisitionWarningTimeout)/;
 
 export interface ChildFleetRun {
   result: FleetResult;
@@ -42,6 +43,9 @@ export async function runFleetInChild(spec: FleetSpec): Promise<ChildFleetRun> {
   if (code !== 0) throw new Error(`fleet run of ${spec.devices} ${spec.keyAlgorithm} cores exited with ${code}`);
   const last = stdout.trimEnd().split('\n').at(-1) ?? '';
   const parsed = fleetResultSchema.safeParse(JSON.parse(last));
-  if (!parsed.success) throw new Error(`fleet run answered an unexpected result: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new Error(
+      `fleet run answered an unexpected result: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   return { result: parsed.data, sdkSocketPoolWarnings };
 }

@@ -35,7 +35,10 @@ function artifactGrantFindings(bucket: s3.IBucket): Finding[] {
     ...['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'].map(
       (action) => ({ finding: `Action::${action}`, reason: `${why}: ${action} groups the related actions CodePipeline and CodeBuild use` }),
     ),
-    { finding: `Resource::${tokenOf(bucket.node.defaultChild as IConstruct, 'Arn')}/*`, reason: `${why}: artifacts are objects with generated keys` },
+    {
+      finding: `Resource::${tokenOf(bucket.node.defaultChild as IConstruct, 'Arn')}/*`,
+      reason: `${why}: artifacts are objects with generated keys`,
+    },
   ];
 }
 
@@ -62,7 +65,8 @@ const CDK_ROLE = (kind: string): Finding => ({
 const GREENGRASS_DEPLOYMENT: Finding[] = [
   {
     finding: 'Resource::*',
-    reason: 'greengrass:CreateDeployment, greengrass:ListDeployments (and for tests ListCoreDevices, iot:DescribeEndpoint) support no resource-level permissions',
+    reason:
+      'greengrass:CreateDeployment, greengrass:ListDeployments (and for tests ListCoreDevices, iot:DescribeEndpoint) support no resource-level permissions',
   },
   {
     finding: `Resource::${arnIn('greengrass')}:deployments:*`,
@@ -90,7 +94,8 @@ export function acknowledgePipelineFindings(parts: {
   publishBucket: string;
   backendPrefix: string;
 }): void {
-  for (const user of [...parts.artifactUsers, parts.backend, parts.component, parts.test]) acknowledge(user, artifactGrantFindings(parts.bucket));
+  for (const user of [...parts.artifactUsers, parts.backend, parts.component, parts.test])
+    acknowledge(user, artifactGrantFindings(parts.bucket));
   for (const project of [parts.backend, parts.component, parts.test]) acknowledge(project, projectFindings(project));
 
   acknowledge(parts.backend, [CDK_ROLE('deploy'), CDK_ROLE('file-publishing'), CDK_ROLE('lookup')]);

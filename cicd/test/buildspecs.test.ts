@@ -8,17 +8,27 @@ const buildspecSchema = z.object({
   version: z.literal(0.2),
   env: z.object({ shell: z.string() }).optional(),
   phases: z.object({
-    install: z.object({ 'runtime-versions': z.record(z.string(), z.union([z.number(), z.string()])), commands: z.array(z.string()).optional() }),
+    install: z.object({
+      'runtime-versions': z.record(z.string(), z.union([z.number(), z.string()])),
+      commands: z.array(z.string()).optional(),
+    }),
     pre_build: z.object({ commands: z.array(z.string()) }),
     build: z.object({ commands: z.array(z.string()) }),
   }),
-  reports: z.record(z.string(), z.object({ files: z.array(z.string()), 'base-directory': z.string(), 'file-format': z.literal('JUNITXML') })).optional(),
+  reports: z
+    .record(z.string(), z.object({ files: z.array(z.string()), 'base-directory': z.string(), 'file-format': z.literal('JUNITXML') }))
+    .optional(),
   artifacts: z.object({ files: z.array(z.string()) }).optional(),
 });
 type Buildspec = z.infer<typeof buildspecSchema>;
 
-const read = (name: string): Buildspec => buildspecSchema.parse(parse(readFileSync(new URL(`../buildspec-${name}.yaml`, import.meta.url), 'utf8')));
-const commands = (spec: Buildspec): string[] => [...(spec.phases.install.commands ?? []), ...spec.phases.pre_build.commands, ...spec.phases.build.commands];
+const read = (name: string): Buildspec =>
+  buildspecSchema.parse(parse(readFileSync(new URL(`../buildspec-${name}.yaml`, import.meta.url), 'utf8')));
+const commands = (spec: Buildspec): string[] => [
+  ...(spec.phases.install.commands ?? []),
+  ...spec.phases.pre_build.commands,
+  ...spec.phases.build.commands,
+];
 
 /** The commands in order, each found by a pattern, so a reordering or a missing step fails. */
 function expectInOrder(all: string[], patterns: RegExp[]): void {
@@ -45,7 +55,11 @@ describe.each(['backend', 'component', 'test'])('buildspec-%s.yaml', (name) => {
 
 describe('backend buildspec', () => {
   it('tests the backend, then deploys it with the Private CA context', () => {
-    expectInOrder(commands(read('backend')), [/^npm ci$/, /^npx vitest run backend$/, /^cd backend && npx cdk deploy --require-approval never -c PcaCaId="\$PCA_CA_ID"$/]);
+    expectInOrder(commands(read('backend')), [
+      /^npm ci$/,
+      /^npx vitest run backend$/,
+      /^cd backend && npx cdk deploy --require-approval never -c PcaCaId="\$PCA_CA_ID"$/,
+    ]);
   });
 });
 

@@ -17,7 +17,11 @@ describe('pipeline context variables', () => {
   });
 
   it.each([
-    ['ConnectionId', 'arn:aws:codeconnections:eu-west-1:123456789012:connection/feedface-3333-bead-4444-0123456789ab', 'must be a connection ID'],
+    [
+      'ConnectionId',
+      'arn:aws:codeconnections:eu-west-1:123456789012:connection/feedface-3333-bead-4444-0123456789ab',
+      'must be a connection ID',
+    ],
     ['OwnerName', ' ', 'must not be empty'],
     ['BranchName', '', 'must not be empty'],
     ['ThingGroupName', 'my group', 'must be a thing group name'],

@@ -15,7 +15,10 @@ describe('pipeline stack template', () => {
     const props = pipeline?.['Properties'] as Record<string, unknown>;
     expect(props['Name']).toBe(NAME);
     expect(props['PipelineType']).toBe('V2');
-    const stages = props['Stages'] as { Name: string; Actions: { Name: string; ActionTypeId: { Provider: string }; Configuration: Record<string, unknown> }[] }[];
+    const stages = props['Stages'] as {
+      Name: string;
+      Actions: { Name: string; ActionTypeId: { Provider: string }; Configuration: Record<string, unknown> }[];
+    }[];
     expect(stages.map((s) => [s.Name, s.Actions.map((a) => `${a.Name}:${a.ActionTypeId.Provider}`)])).toEqual([
       ['Source', ['Source:CodeStarSourceConnection']],
       ['BuildAndDeploy', ['BuildAndDeployBackend:CodeBuild', 'BuildAndDeployComponent:CodeBuild']],
@@ -29,12 +32,21 @@ describe('pipeline stack template', () => {
 
   it('passes the thing group and Private CA to the actions that need them', () => {
     const [pipeline] = Object.values(template.findResources('AWS::CodePipeline::Pipeline'));
-    const stages = (pipeline?.['Properties'] as { Stages: { Actions: { Name: string; Configuration: Record<string, unknown> }[] }[] }).Stages;
+    const stages = (pipeline?.['Properties'] as { Stages: { Actions: { Name: string; Configuration: Record<string, unknown> }[] }[] })
+      .Stages;
     const env = Object.fromEntries(
-      stages.flatMap((s) => s.Actions).filter((a) => a.Configuration['EnvironmentVariables']).map((a) => [
-        a.Name,
-        Object.fromEntries((JSON.parse(String(a.Configuration['EnvironmentVariables'])) as { name: string; value: string }[]).map((v) => [v.name, v.value])),
-      ]),
+      stages
+        .flatMap((s) => s.Actions)
+        .filter((a) => a.Configuration['EnvironmentVariables'])
+        .map((a) => [
+          a.Name,
+          Object.fromEntries(
+            (JSON.parse(String(a.Configuration['EnvironmentVariables'])) as { name: string; value: string }[]).map((v) => [
+              v.name,
+              v.value,
+            ]),
+          ),
+        ]),
     );
     expect(env).toEqual({
       BuildAndDeployBackend: { PCA_CA_ID: CONTEXT.PcaCaId },
@@ -57,17 +69,40 @@ describe('pipeline stack template', () => {
   });
 
   it('keeps artifacts in a versioned, KMS-encrypted, TLS-only bucket with access logs', () => {
-    const buckets = template.findResources('AWS::S3::Bucket', { Properties: { BucketEncryption: { ServerSideEncryptionConfiguration: [Match.objectLike({ ServerSideEncryptionByDefault: Match.objectLike({ SSEAlgorithm: 'aws:kms' }) })] } } });
+    const buckets = template.findResources('AWS::S3::Bucket', {
+      Properties: {
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [
+            Match.objectLike({ ServerSideEncryptionByDefault: Match.objectLike({ SSEAlgorithm: 'aws:kms' }) }),
+          ],
+        },
+      },
+    });
     const [[logicalId, bucket] = []] = Object.entries(buckets);
     expect(Object.keys(buckets)).toHaveLength(1);
     const props = bucket?.['Properties'] as Record<string, unknown>;
     expect(props['VersioningConfiguration']).toEqual({ Status: 'Enabled' });
-    expect(text((props['BucketEncryption'] as { ServerSideEncryptionConfiguration: { ServerSideEncryptionByDefault: { KMSMasterKeyID: unknown } }[] }).ServerSideEncryptionConfiguration[0]?.ServerSideEncryptionByDefault.KMSMasterKeyID)).toMatch(/^\$\{ArtifactsKey.+\.Arn\}$/);
+    expect(
+      text(
+        (
+          props['BucketEncryption'] as {
+            ServerSideEncryptionConfiguration: { ServerSideEncryptionByDefault: { KMSMasterKeyID: unknown } }[];
+          }
+        ).ServerSideEncryptionConfiguration[0]?.ServerSideEncryptionByDefault.KMSMasterKeyID,
+      ),
+    ).toMatch(/^\$\{ArtifactsKey.+\.Arn\}$/);
     expect(props['LoggingConfiguration']).toMatchObject({ LogFilePrefix: 'artifacts/' });
-    expect(props['PublicAccessBlockConfiguration']).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    expect(props['PublicAccessBlockConfiguration']).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
       Bucket: { Ref: logicalId },
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+      },
     });
     const [pipeline] = Object.values(template.findResources('AWS::CodePipeline::Pipeline'));
     expect(text((pipeline?.['Properties'] as { ArtifactStore: { Location: unknown } }).ArtifactStore.Location)).toBe(`\${${logicalId}}`);
@@ -75,7 +110,9 @@ describe('pipeline stack template', () => {
   });
 
   it('has a unit and an integration test report group, exported to the artifact bucket', () => {
-    const groups = Object.values(template.findResources('AWS::CodeBuild::ReportGroup')).map((g) => g['Properties'] as Record<string, unknown>);
+    const groups = Object.values(template.findResources('AWS::CodeBuild::ReportGroup')).map(
+      (g) => g['Properties'] as Record<string, unknown>,
+    );
     expect(groups.map((g) => [g['Name'], g['Type']]).sort()).toEqual([
       [`${NAME}BuildComponent-UnitTestsReport`, 'TEST'],
       [`${NAME}Test-IntegrationTestsReport`, 'TEST'],
@@ -95,10 +132,16 @@ describe('pipeline stack template', () => {
       Targets: [Match.objectLike({ Arn: { Ref: topicId } })],
     });
     template.hasResourceProperties('AWS::KMS::Key', {
-      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'events.amazonaws.com' }, Action: Match.arrayWith(['kms:Decrypt']) })]) },
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Principal: { Service: 'events.amazonaws.com' }, Action: Match.arrayWith(['kms:Decrypt']) }),
+        ]),
+      },
     });
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+      },
     });
   });
 
@@ -106,7 +149,8 @@ describe('pipeline stack template', () => {
     const roles = Object.keys(template.findResources('AWS::IAM::Role'));
     expect(roles.length).toBeGreaterThan(3);
     for (const policy of Object.values(template.findResources('AWS::IAM::Policy'))) {
-      const statements = (policy['Properties'] as { PolicyDocument: { Statement: { Action: string | string[] }[] } }).PolicyDocument.Statement;
+      const statements = (policy['Properties'] as { PolicyDocument: { Statement: { Action: string | string[] }[] } }).PolicyDocument
+        .Statement;
       for (const s of statements) expect([s.Action].flat()).not.toContain('*');
     }
     expect(projectRole(template, `${NAME}Test`)).toMatch(/^TestProjectRole/);

@@ -12,7 +12,8 @@ const ACCOUNT_REGION = '${AWS::AccountId}-${AWS::Region}';
 /** Statements the project's role has besides CDK's own grants (logs, reports, artifacts, key). */
 function ownStatements(statements: Statement[]): Statement[] {
   return statements.filter(
-    (s) => !s.actions.some((a) => a.startsWith('logs:') || a.startsWith('codebuild:') || a.startsWith('kms:') || a.startsWith('s3:GetObject*')),
+    (s) =>
+      !s.actions.some((a) => a.startsWith('logs:') || a.startsWith('codebuild:') || a.startsWith('kms:') || a.startsWith('s3:GetObject*')),
   );
 }
 
@@ -32,7 +33,9 @@ describe.each([
       {
         effect: 'Allow',
         actions: ['sts:AssumeRole'],
-        resources: ['deploy', 'file-publishing', 'lookup'].map((kind) => `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/cdk-*-${kind}-role-${ACCOUNT_REGION}`),
+        resources: ['deploy', 'file-publishing', 'lookup'].map(
+          (kind) => `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/cdk-*-${kind}-role-${ACCOUNT_REGION}`,
+        ),
       },
     ]);
   });
@@ -47,7 +50,13 @@ describe.each([
     expect(actionsOn(statements, '*')).toEqual(['greengrass:CreateDeployment', 'greengrass:ListDeployments']);
     expect(actionsOn(statements, `${ARN('greengrass')}:deployments:*`)).toEqual(['greengrass:GetDeployment']);
     const group = `${ARN('iot')}:thinggroup/${CONTEXT.ThingGroupName}`;
-    expect(actionsOn(statements, group)).toEqual(['iot:CancelJob', 'iot:CreateJob', 'iot:DescribeJob', 'iot:DescribeThingGroup', 'iot:UpdateJob']);
+    expect(actionsOn(statements, group)).toEqual([
+      'iot:CancelJob',
+      'iot:CreateJob',
+      'iot:DescribeJob',
+      'iot:DescribeThingGroup',
+      'iot:UpdateJob',
+    ]);
     expect(actionsOn(statements, `${ARN('iot')}:job/*`)).toContain('iot:ListJobExecutionsForJob');
     // Nothing of the test project's fault injection.
     expect(statements.flatMap((s) => s.actions)).not.toContain('lambda:UpdateFunctionConfiguration');
@@ -55,8 +64,15 @@ describe.each([
 
   it('lets the test project run rotations, inject its faults and check certificates', () => {
     const statements = statementsOf('Test');
-    expect(actionsOn(statements, `${ARN('iot')}:jobtemplate/AWSLabsCertificateRotator`)).toEqual(['iot:CreateJob', 'iot:DescribeJobTemplate']);
-    expect(actionsOn(statements, `${ARN('iot')}:rule/AWSLabsCertificateRotator*`)).toEqual(['iot:DisableTopicRule', 'iot:EnableTopicRule', 'iot:GetTopicRule']);
+    expect(actionsOn(statements, `${ARN('iot')}:jobtemplate/AWSLabsCertificateRotator`)).toEqual([
+      'iot:CreateJob',
+      'iot:DescribeJobTemplate',
+    ]);
+    expect(actionsOn(statements, `${ARN('iot')}:rule/AWSLabsCertificateRotator*`)).toEqual([
+      'iot:DisableTopicRule',
+      'iot:EnableTopicRule',
+      'iot:GetTopicRule',
+    ]);
     expect(actionsOn(statements, `${ARN('lambda')}:function:AWSLabsCertificateRotator*`)).toEqual([
       'lambda:GetFunctionConfiguration',
       'lambda:UpdateFunctionConfiguration',
@@ -64,7 +80,9 @@ describe.each([
     expect(actionsOn(statements, `${ARN('iot')}:cert/*`)).toEqual(['iot:DescribeCertificate', 'iot:UpdateCertificate']);
     const ca = `${ARN('acm-pca')}:certificate-authority/${context.PcaCaId}`;
     const pca = statements.filter((s) => s.actions.some((a) => a.startsWith('acm-pca:')));
-    expect(pca).toEqual(context.PcaCaId === '' ? [] : [{ effect: 'Allow', actions: ['acm-pca:DescribeCertificateAuthority'], resources: [ca] }]);
+    expect(pca).toEqual(
+      context.PcaCaId === '' ? [] : [{ effect: 'Allow', actions: ['acm-pca:DescribeCertificateAuthority'], resources: [ca] }],
+    );
   });
 
   it('leaves no cdk-nag AwsSolutions finding unacknowledged', () => {
@@ -77,11 +95,13 @@ describe.each([
   });
 
   it('gives every acknowledgement a reason', () => {
-    const acks = stack.node.findAll().flatMap((c) =>
-      c.node.metadata
-        .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-        .flatMap((m) => Object.entries(m.data as Record<string, string>)),
-    );
+    const acks = stack.node
+      .findAll()
+      .flatMap((c) =>
+        c.node.metadata
+          .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+          .flatMap((m) => Object.entries(m.data as Record<string, string>)),
+      );
     expect(acks.length).toBeGreaterThan(10);
     for (const [id, reason] of acks) expect(reason.length, id).toBeGreaterThan(40);
   });
@@ -94,7 +114,9 @@ describe('the cdk-nag check itself', () => {
     const stack = new Stack(app, 'Probe');
     new iam.Role(stack, 'Role', {
       assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com'),
-      inlinePolicies: { p: new iam.PolicyDocument({ statements: [new iam.PolicyStatement({ actions: ['iot:CreateJob'], resources: ['*'] })] }) },
+      inlinePolicies: {
+        p: new iam.PolicyDocument({ statements: [new iam.PolicyStatement({ actions: ['iot:CreateJob'], resources: ['*'] })] }),
+      },
     });
     expect(() => app.synth()).toThrow();
   });

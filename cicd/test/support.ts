@@ -19,9 +19,9 @@ export const CONTEXT = {
 
 /** The feature flags of cicd/cdk.json, so that tests synthesize what `cdk synth` does. */
 export const FEATURE_FLAGS: Record<string, unknown> = Object.fromEntries(
-  Object.entries((JSON.parse(readFileSync(new URL('../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> }).context).filter(
-    ([key]) => key.startsWith('@aws-cdk'),
-  ),
+  Object.entries(
+    (JSON.parse(readFileSync(new URL('../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> }).context,
+  ).filter(([key]) => key.startsWith('@aws-cdk')),
 );
 
 export interface Synthesized {
@@ -71,7 +71,10 @@ export function projectRole(template: Template, projectName: string): string {
 
 /** Actions a role may perform on a resource matching `resource` (exact text). */
 export function actionsOn(statements: Statement[], resource: string): string[] {
-  return statements.filter((s) => s.effect === 'Allow' && s.resources.includes(resource)).flatMap((s) => s.actions).sort();
+  return statements
+    .filter((s) => s.effect === 'Allow' && s.resources.includes(resource))
+    .flatMap((s) => s.actions)
+    .sort();
 }
 
 export const ARN = (service: string): string => `arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}`;

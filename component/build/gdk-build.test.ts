@@ -55,9 +55,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 describe('component build', () => {
   it('writes the recipe and the zip where GDK publishes them from', () => {
     expect(result.recipePath).toBe(path.join(work, 'greengrass-build', 'recipes', 'recipe.yaml'));
-    expect(result.artifactPath).toBe(
-      path.join(work, 'greengrass-build', 'artifacts', COMPONENT, '1.3.7', 'certificate-rotator.zip'),
-    );
+    expect(result.artifactPath).toBe(path.join(work, 'greengrass-build', 'artifacts', COMPONENT, '1.3.7', 'certificate-rotator.zip'));
     expect(result.artifactBytes).toBeGreaterThan(0);
   });
 
@@ -76,7 +74,7 @@ describe('component build', () => {
     expect(entries.filter((entry) => entry.endsWith('.js') || entry.endsWith('.cjs'))).toEqual(['main.cjs']);
   });
 
-  it('fills name, version and publisher and keeps GDK\'s artifact URI form', () => {
+  it("fills name, version and publisher and keeps GDK's artifact URI form", () => {
     expect(recipe.RecipeFormatVersion).toBe('2020-01-25');
     expect(recipe.ComponentName).toBe(COMPONENT);
     expect(recipe.ComponentVersion).toBe('1.3.7');
@@ -98,7 +96,7 @@ describe('component build', () => {
     }
   });
 
-  it('grants exactly the original\'s IPC MQTT access, scoped by {iot:thingName}', () => {
+  it("grants exactly the original's IPC MQTT access, scoped by {iot:thingName}", () => {
     const defaults = recipe.ComponentConfiguration.DefaultConfiguration;
     expect(defaults.keyAlgorithm).toBe('RSA-2048');
     expect(defaults.signingAlgorithm).toBe('SHA256WITHRSA');
@@ -119,7 +117,9 @@ describe('component build', () => {
   it('restarts Greengrass on exit 0 only: systemctl on Linux, the rebooting run.cmd on Windows', () => {
     const [linux, windows] = recipe.Manifests;
     expect(linux!.Lifecycle.Run!.Script).toContain('node {artifacts:decompressedPath}/certificate-rotator/main.cjs');
-    expect(linux!.Lifecycle.Run!.Script).toMatch(/if \[ \$EC -eq 0 \]; then[\s\S]*sudo systemctl restart greengrass\.service[\s\S]*fi\nexit \$EC$/);
+    expect(linux!.Lifecycle.Run!.Script).toMatch(
+      /if \[ \$EC -eq 0 \]; then[\s\S]*sudo systemctl restart greengrass\.service[\s\S]*fi\nexit \$EC$/,
+    );
     expect(windows!.Lifecycle.Run!.Script).toBe('{artifacts:decompressedPath}\\certificate-rotator\\scripts\\run.cmd');
     const runCmd = new AdmZip(result.artifactPath).readAsText('scripts/run.cmd');
     expect(runCmd).toMatch(/IF %EC% EQU 0 \(\r\n\s+echo Rebooting the device \.\.\.\r\n\s+shutdown \/r\r\n\)/);
@@ -187,8 +187,7 @@ describe('the bundle from the unzipped artifact', () => {
 
 describe('the Linux Install step', () => {
   const install = () => recipe.Manifests[0]!.Lifecycle.Install!.Script;
-  const runInstall = (pathVariable: string) =>
-    spawnSync('/bin/sh', ['-c', install()], { env: { PATH: pathVariable }, encoding: 'utf8' });
+  const runInstall = (pathVariable: string) => spawnSync('/bin/sh', ['-c', install()], { env: { PATH: pathVariable }, encoding: 'utf8' });
 
   it('passes with this Node.js', () => {
     const run = runInstall(path.dirname(process.execPath));

@@ -75,7 +75,9 @@ export async function buildComponent(options: BuildOptions): Promise<BuildResult
   const elapsed = (): string => `${((Date.now() - started) / 1000).toFixed(1)} s`;
   say(`Building ${project.componentName} ${version}: bundling component/src/main.ts with esbuild`);
   const { code, nativeFiles } = await bundleComponent(options.projectRoot);
-  say(`Bundled ${(code.byteLength / 2 ** 20).toFixed(1)} MiB (${elapsed()}); zipping it with ${nativeFiles.length} native modules and ${PLATFORM_SCRIPTS.length} scripts`);
+  say(
+    `Bundled ${(code.byteLength / 2 ** 20).toFixed(1)} MiB (${elapsed()}); zipping it with ${nativeFiles.length} native modules and ${PLATFORM_SCRIPTS.length} scripts`,
+  );
   const zip = new AdmZip();
   const add = (entry: string, data: Buffer) => {
     zip.addFile(entry, data);

@@ -27,7 +27,12 @@ export class StandInFaults {
   }
 
   /** Runs `run` as the next matching message passes (to cut a device's power there, say), then delivers or drops it. */
-  hookNext(topicFilter: string, run: (message: { topic: string; payload: Buffer }) => void, then: HookOutcome, options?: MessageFaultOptions): void {
+  hookNext(
+    topicFilter: string,
+    run: (message: { topic: string; payload: Buffer }) => void,
+    then: HookOutcome,
+    options?: MessageFaultOptions,
+  ): void {
     this.broker.faults.hookNext(topicFilter, run, then, options);
   }
 

@@ -29,7 +29,11 @@ describe('startAwsStandIn', () => {
     standIn = s;
     expect(s.http?.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const config = { region: s.model.region, endpoint: s.http?.endpoint ?? '', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } };
-    const credentials = await s.model.registry.provisionDevice({ thingName: 'core-1', keySpec: { kind: 'EC', curve: 'P-256' }, policyName: 'AllowAll' });
+    const credentials = await s.model.registry.provisionDevice({
+      thingName: 'core-1',
+      keySpec: { kind: 'EC', curve: 'P-256' },
+      policyName: 'AllowAll',
+    });
     const thing = await new IoTClient(config).send(new DescribeThingCommand({ thingName: 'core-1' }));
     expect(thing.thingArn).toBe(credentials.thingArn);
 
@@ -43,7 +47,12 @@ describe('startAwsStandIn', () => {
         }),
       );
     });
-    device = await connectDevice({ ...s.mqtt, ...credentials, clientId: 'core-1', subscribe: ['awslabs/things/core-1/certificate/create/accepted'] });
+    device = await connectDevice({
+      ...s.mqtt,
+      ...credentials,
+      clientId: 'core-1',
+      subscribe: ['awslabs/things/core-1/certificate/create/accepted'],
+    });
     await device.publish('awslabs/things/core-1/certificate/create', { jobId: 'j', csr: 'x' });
     expect(await device.next('awslabs/things/core-1/certificate/create/accepted')).toEqual({
       principal: credentials.certificateId,

@@ -59,11 +59,16 @@ describe('the demo says why cores failed', () => {
   });
 
   it('gives no advice when nothing ran out of time', () => {
-    expect(adviceFor(summary([core('a', 'SUCCEEDED'), core('b', 'FAILED', FAILURE_REASONS.createRejected)]), { cpus: 2, loadAverage: 9 })).toEqual([]);
+    expect(
+      adviceFor(summary([core('a', 'SUCCEEDED'), core('b', 'FAILED', FAILURE_REASONS.createRejected)]), { cpus: 2, loadAverage: 9 }),
+    ).toEqual([]);
   });
 
   it('says the machine is busy, and what to try, when cores ran out of time', () => {
-    const advice = adviceFor(summary([core('a', 'FAILED', FAILURE_REASONS.createTimeout), core('b', 'SUCCEEDED')]), { cpus: 2, loadAverage: 6.4 }).join('\n');
+    const advice = adviceFor(summary([core('a', 'FAILED', FAILURE_REASONS.createTimeout), core('b', 'SUCCEEDED')]), {
+      cpus: 2,
+      loadAverage: 6.4,
+    }).join('\n');
     expect(advice).toContain('1 of 2 cores ran out of time');
     expect(advice).toContain('load average 6.4 on 2 CPU cores');
     expect(advice).toContain('--rollout');
@@ -72,7 +77,10 @@ describe('the demo says why cores failed', () => {
   });
 
   it('points at the flags that shortened the time, when they were given', () => {
-    const advice = adviceFor(summary([core('a', 'TIMED_OUT')], { componentTimerScale: 10, minuteScale: 20, workDir: '/tmp/run-x' }), { cpus: 2, loadAverage: 0.5 }).join('\n');
+    const advice = adviceFor(summary([core('a', 'TIMED_OUT')], { componentTimerScale: 10, minuteScale: 20, workDir: '/tmp/run-x' }), {
+      cpus: 2,
+      loadAverage: 0.5,
+    }).join('\n');
     expect(advice).toContain("leave out --experimental-timer-scale: it cut the component's 30 s timeouts to 3.0 s");
     expect(advice).toContain('a smaller --minute-scale (20 leaves 15 s');
     expect(advice).toContain('/tmp/run-x');

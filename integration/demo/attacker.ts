@@ -16,8 +16,16 @@ const ATTACKER = 'DemoAttacker';
  * what it snooped when its policy let it subscribe). Dropped counts the publishes the broker
  * refused or throttled and the requests the backend dropped as not the sender's own.
  */
-export async function startDemoAttacker(standIn: AwsStandIn, victims: readonly string[], securityEvents: () => number): Promise<DemoAttacker> {
-  const device = await standIn.model.registry.provisionDevice({ thingName: ATTACKER, keySpec: { kind: 'EC', curve: 'P-256' }, policyName: CORE_POLICY_NAME });
+export async function startDemoAttacker(
+  standIn: AwsStandIn,
+  victims: readonly string[],
+  securityEvents: () => number,
+): Promise<DemoAttacker> {
+  const device = await standIn.model.registry.provisionDevice({
+    thingName: ATTACKER,
+    keySpec: { kind: 'EC', curve: 'P-256' },
+    policyName: CORE_POLICY_NAME,
+  });
   const throttledBefore = standIn.broker.throttledPublishes();
   const eventsBefore = securityEvents();
   const snooped: Array<{ topic: string; payload: Buffer }> = [];
@@ -67,7 +75,8 @@ export async function startDemoAttacker(standIn: AwsStandIn, victims: readonly s
       running = false;
       await loop;
       await client?.endAsync(true).catch(() => undefined);
-      const dropped = standIn.broker.refusedPublishes(ATTACKER) + standIn.broker.throttledPublishes() - throttledBefore + securityEvents() - eventsBefore;
+      const dropped =
+        standIn.broker.refusedPublishes(ATTACKER) + standIn.broker.throttledPublishes() - throttledBefore + securityEvents() - eventsBefore;
       return { published, dropped };
     },
   };

@@ -10,7 +10,8 @@ import { formatSummary } from './summary.js';
 async function demo(options: DemoOptions, io: CliIo): Promise<number> {
   const started = Date.now();
   // Each step with the time since the start: a busy machine shows where the time goes.
-  const say = (line: string): void => void io.stderr.write(`[${String(Math.round((Date.now() - started) / 1000)).padStart(4)} s] ${line}\n`);
+  const say = (line: string): void =>
+    void io.stderr.write(`[${String(Math.round((Date.now() - started) / 1000)).padStart(4)} s] ${line}\n`);
   const summary = await runDemo(options, say);
   // With --json stdout holds the summary alone, so that it can be piped (npm run -s demo -- --json | jq).
   io.stdout.write(options.json ? `${JSON.stringify(summary)}\n` : `${formatSummary(summary)}\n`);

@@ -4,12 +4,17 @@ import { parseDemoOptions } from './options.js';
 
 describe('demo options with --hsm', () => {
   it('refuses ECDSA-P521 with the PKCS#11 store message', () => {
-    expect(() => parseDemoOptions(['--hsm', '--key-algorithm', 'ECDSA-P521', '--signing-algorithm', 'ECDSA-WITH-SHA512'])).toThrow(P521_WITH_HSM_MESSAGE);
+    expect(() => parseDemoOptions(['--hsm', '--key-algorithm', 'ECDSA-P521', '--signing-algorithm', 'ECDSA-WITH-SHA512'])).toThrow(
+      P521_WITH_HSM_MESSAGE,
+    );
   });
 
   it('accepts ECDSA-P521 without --hsm, and other keys with it', () => {
     expect(parseDemoOptions(['--key-algorithm', 'ECDSA-P521', '--signing-algorithm', 'ECDSA-WITH-SHA512']).hsm).toBe(false);
-    expect(parseDemoOptions(['--hsm', '--key-algorithm', 'ECDSA-P384', '--signing-algorithm', 'ECDSA-WITH-SHA384'])).toMatchObject({ hsm: true, keyAlgorithm: 'ECDSA-P384' });
+    expect(parseDemoOptions(['--hsm', '--key-algorithm', 'ECDSA-P384', '--signing-algorithm', 'ECDSA-WITH-SHA384'])).toMatchObject({
+      hsm: true,
+      keyAlgorithm: 'ECDSA-P384',
+    });
   });
 });
 

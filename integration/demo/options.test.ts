@@ -24,12 +24,17 @@ describe('demo options', () => {
     for (const argv of [['--devices', '200'], ['--hsm'], ['--issuer', 'pca'], ['--devices', '5000', '--minute-scale', '60']]) {
       expect(parseDemoOptions(argv).componentTimerScale, argv.join(' ')).toBe(1);
     }
-    expect(parseDemoOptions(['--devices', '50', '--experimental-timer-scale', '3'])).toMatchObject({ nucleus: 'inline', componentTimerScale: 3 });
+    expect(parseDemoOptions(['--devices', '50', '--experimental-timer-scale', '3'])).toMatchObject({
+      nucleus: 'inline',
+      componentTimerScale: 3,
+    });
   });
 
   it('signs with SHA-256 of the key family unless told otherwise', () => {
     expect(parseDemoOptions(['--key-algorithm', 'ECDSA-P384']).signingAlgorithm).toBe('ECDSA-WITH-SHA256');
-    expect(parseDemoOptions(['--key-algorithm', 'RSA-3072', '--signing-algorithm', 'SHA384WITHRSA']).signingAlgorithm).toBe('SHA384WITHRSA');
+    expect(parseDemoOptions(['--key-algorithm', 'RSA-3072', '--signing-algorithm', 'SHA384WITHRSA']).signingAlgorithm).toBe(
+      'SHA384WITHRSA',
+    );
   });
 
   it('--help describes every flag', () => {
@@ -50,7 +55,10 @@ describe('demo options', () => {
     [['--issuer', 'acm'], '--issuer must be iot or pca (got "acm")'],
     [['--nucleus', 'docker'], '--nucleus must be process or inline (got "docker")'],
     [['--key-algorithm', 'RSA-1024'], '--key-algorithm must be RSA-2048, RSA-3072, ECDSA-P256, ECDSA-P384 or ECDSA-P521 (got "RSA-1024")'],
-    [['--key-algorithm', 'RSA-2048', '--signing-algorithm', 'ECDSA-WITH-SHA256'], '--signing-algorithm ECDSA-WITH-SHA256 does not suit --key-algorithm RSA-2048'],
+    [
+      ['--key-algorithm', 'RSA-2048', '--signing-algorithm', 'ECDSA-WITH-SHA256'],
+      '--signing-algorithm ECDSA-WITH-SHA256 does not suit --key-algorithm RSA-2048',
+    ],
     [['--hsm=yes'], '--hsm takes no value (got "yes")'],
     [['--bogus'], 'unknown option --bogus'],
     [['-d', '3'], 'unknown option -d'],

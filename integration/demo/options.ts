@@ -78,7 +78,8 @@ export const DEMO_FLAGS = {
 
 /** The flag that sped up both clocks at once; its two halves are separate flags now. */
 const RETIRED = {
-  'time-scale': '--minute-scale N speeds up AWS minutes; --experimental-timer-scale N shortens the component\'s own timeouts (experiments only)',
+  'time-scale':
+    "--minute-scale N speeds up AWS minutes; --experimental-timer-scale N shortens the component's own timeouts (experiments only)",
 };
 
 const optionsSchema = z.object({
@@ -130,14 +131,17 @@ export function parseDemoOptions(argv: string[]): DemoOptions {
     const suitable = oneOf(signingAlgorithmsFor(keyAlgorithm));
     throw new UsageError(`--signing-algorithm ${signingAlgorithm} does not suit --key-algorithm ${keyAlgorithm}: give ${suitable}`);
   }
-  if (o.expiring !== undefined && o.expiring > o.devices) throw new UsageError(`--expiring must be at most --devices (${o.devices}) (got "${o.expiring}")`);
+  if (o.expiring !== undefined && o.expiring > o.devices)
+    throw new UsageError(`--expiring must be at most --devices (${o.devices}) (got "${o.expiring}")`);
   // Refused up front with the store's own words: every HSM core would fail the job otherwise.
   if (o.hsm && o['key-algorithm'] === 'ECDSA-P521') throw new UsageError(`--hsm: ${P521_WITH_HSM_MESSAGE}`);
   // HSM cores default to inline: process mode adds a Node.js process per core for the same check.
   const nucleus = o.nucleus ?? (o.hsm || o.devices > PROCESS_MODE_LIMIT ? 'inline' : 'process');
   const componentTimerScale = o['experimental-timer-scale'];
   if (componentTimerScale !== 1 && nucleus === 'process') {
-    throw new UsageError('--experimental-timer-scale works on inline cores only: a process-mode core runs the built component with its real timeouts (add --nucleus inline)');
+    throw new UsageError(
+      '--experimental-timer-scale works on inline cores only: a process-mode core runs the built component with its real timeouts (add --nucleus inline)',
+    );
   }
   return {
     devices: o.devices,

@@ -23,7 +23,12 @@ const THING_GROUP = 'CertificateRotatorDemoFleet';
 const VERIFY_CONCURRENCY = 8;
 
 /** `fn` over `items`, at most `limit` at a time, results in order; `onDone` after each. */
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>, onDone: (done: number) => void): Promise<R[]> {
+async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+  onDone: (done: number) => void,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   let done = 0;
@@ -64,7 +69,9 @@ export async function runDemo(options: DemoOptions, say: (line: string) => void)
       inProgressTimeoutMinutes: IN_PROGRESS_TIMEOUT_MINUTES,
       progress: (step) => say(`  deploying the backend: ${step}`),
     });
-    say(`Backend deployed: job template ${backendResourceNames().jobTemplate}, 3 rules, SNS topic${backend.pcaCaArn() ? `, Private CA ${backend.pcaCaArn()}` : ''}`);
+    say(
+      `Backend deployed: job template ${backendResourceNames().jobTemplate}, 3 rules, SNS topic${backend.pcaCaArn() ? `, Private CA ${backend.pcaCaArn()}` : ''}`,
+    );
     const provision = options.hsm ? provisionHsmFleet : provisionFleet;
     const provisioning = countedStep('cores provisioned', options.devices);
     const provisioningStarted = Date.now();
@@ -79,7 +86,9 @@ export async function runDemo(options: DemoOptions, say: (line: string) => void)
     });
     provisioning.finish();
     const secondsPerCore = (Date.now() - provisioningStarted) / 1000 / cores.length;
-    say(`Provisioned ${cores.length} Greengrass cores under ${workDir}${options.hsm ? ', each with its key in its own SoftHSM2 token' : ''}`);
+    say(
+      `Provisioned ${cores.length} Greengrass cores under ${workDir}${options.hsm ? ', each with its key in its own SoftHSM2 token' : ''}`,
+    );
     const starting = countedStep(`cores started (${options.nucleus} mode)`, cores.length);
     fleet = await startFleet(standIn, cores, {
       nucleus: options.nucleus,
@@ -93,12 +102,20 @@ export async function runDemo(options: DemoOptions, say: (line: string) => void)
       onStarted: starting.update,
     });
     starting.finish();
-    const timers = options.componentTimerScale === 1 ? '30 s per step, as on a device' : `30 s / ${options.componentTimerScale} per step (--experimental-timer-scale)`;
+    const timers =
+      options.componentTimerScale === 1
+        ? '30 s per step, as on a device'
+        : `30 s / ${options.componentTimerScale} per step (--experimental-timer-scale)`;
     say(`Started ${fleet.length} cores (${options.nucleus} mode); component timers ${timers}`);
     const perMinute = options.rollout ?? pacedRollout(secondsPerCore, options.minuteScale);
     const { watchTimeoutMs } = jobTiming(cores.length, options.minuteScale, perMinute);
-    const pace = options.rollout === undefined ? `paced to this machine (${secondsPerCore.toFixed(2)} s per core provisioned; --rollout N to choose)` : 'from --rollout';
-    say(`AWS minutes run ${options.minuteScale}x faster: an AWS minute is ${(minuteMs / 1000).toFixed(0)} s, the in-progress timeout ${((IN_PROGRESS_TIMEOUT_MINUTES * minuteMs) / 1000).toFixed(0)} s`);
+    const pace =
+      options.rollout === undefined
+        ? `paced to this machine (${secondsPerCore.toFixed(2)} s per core provisioned; --rollout N to choose)`
+        : 'from --rollout';
+    say(
+      `AWS minutes run ${options.minuteScale}x faster: an AWS minute is ${(minuteMs / 1000).toFixed(0)} s, the in-progress timeout ${((IN_PROGRESS_TIMEOUT_MINUTES * minuteMs) / 1000).toFixed(0)} s`,
+    );
     say(`Rollout: ${perMinute} cores per AWS minute, ${pace}; the template's is ${TEMPLATE_ROLLOUT_PER_MINUTE}`);
 
     const iot = new IoTClient(standInClientConfig(standIn));
@@ -125,7 +142,13 @@ export async function runDemo(options: DemoOptions, say: (line: string) => void)
       say(`The scheduler started ${run.targeted} rotation(s) in ${jobIds.length} job(s)`);
     }
     const expected = options.expiring ?? cores.length;
-    const attacker = options.attacker ? await startDemoAttacker(standIn, cores.map((c) => c.thingName), () => backend.securityEvents()) : undefined;
+    const attacker = options.attacker
+      ? await startDemoAttacker(
+          standIn,
+          cores.map((c) => c.thingName),
+          () => backend.securityEvents(),
+        )
+      : undefined;
     const line = new ProgressLine();
     const statusOf = new Map<string, string>();
     const reasonsFrom: { jobId: string; thingNames: string[] }[] = [];
@@ -144,7 +167,11 @@ export async function runDemo(options: DemoOptions, say: (line: string) => void)
     const unreached = options.expiring === undefined ? 'NOT_DISPATCHED' : 'UNTOUCHED';
     const explained = new Map<string, { status: string; reason?: string }>();
     for (const { jobId, thingNames } of reasonsFrom) {
-      const withReasons = await withFailureReasons(iot, jobId, thingNames.map((thingName) => ({ thingName, status: statusOf.get(thingName) ?? unreached })));
+      const withReasons = await withFailureReasons(
+        iot,
+        jobId,
+        thingNames.map((thingName) => ({ thingName, status: statusOf.get(thingName) ?? unreached })),
+      );
       for (const e of withReasons) explained.set(e.thingName, e);
     }
     const executions: { status: string; reason?: string }[] = cores.map((c) => explained.get(c.thingName) ?? { status: unreached });
@@ -154,7 +181,12 @@ export async function runDemo(options: DemoOptions, say: (line: string) => void)
     for (const core of fleet) await core.stop();
     await standIn.rules.whenIdle();
     const checking = countedStep('cores checked: connect with what they have installed', fleet.length);
-    const outcomes: CoreOutcome[] = await mapLimit(fleet, VERIFY_CONCURRENCY, (core) => verifyCore(standIn, core.core, core.probe), checking.update);
+    const outcomes: CoreOutcome[] = await mapLimit(
+      fleet,
+      VERIFY_CONCURRENCY,
+      (core) => verifyCore(standIn, core.core, core.probe),
+      checking.update,
+    );
     checking.finish();
     fleet = [];
     return {
@@ -169,8 +201,13 @@ export async function runDemo(options: DemoOptions, say: (line: string) => void)
       componentTimerScale: options.componentTimerScale,
       componentDeployment: componentDeployment(options.nucleus),
       jobId: jobIds.join(','),
-      ...countOutcomes(executions.map((e) => e.status), outcomes),
-      ...(options.expiring === undefined ? {} : { scheduledJobs: jobIds.length, untouched: executions.filter((e) => e.status === 'UNTOUCHED').length }),
+      ...countOutcomes(
+        executions.map((e) => e.status),
+        outcomes,
+      ),
+      ...(options.expiring === undefined
+        ? {}
+        : { scheduledJobs: jobIds.length, untouched: executions.filter((e) => e.status === 'UNTOUCHED').length }),
       ...(attack ? { attackerRequestsDropped: attack.dropped } : {}),
       notifications: standIn.model.sns.messages().map((m) => ({ ...(m.subject ? { subject: m.subject } : {}), message: m.message })),
       rotations: outcomes.map((o, i) => ({

@@ -11,13 +11,21 @@ export const DEMO_RENEW_BEFORE_DAYS = 30;
  * `--expiring N`: the first N cores get certificates that expire within the renew window, the
  * others ten-year ones; undefined leaves every core its default certificate.
  */
-export function demoValidity(expiring: number | undefined, now: number): ((index: number) => { notBefore: number; notAfter: number } | undefined) | undefined {
+export function demoValidity(
+  expiring: number | undefined,
+  now: number,
+): ((index: number) => { notBefore: number; notAfter: number } | undefined) | undefined {
   if (expiring === undefined) return undefined;
-  return (index) => (index < expiring ? { notBefore: now - DAY_MS, notAfter: now + (DEMO_RENEW_BEFORE_DAYS / 3 + 0.5) * DAY_MS } : undefined);
+  return (index) =>
+    index < expiring ? { notBefore: now - DAY_MS, notAfter: now + (DEMO_RENEW_BEFORE_DAYS / 3 + 0.5) * DAY_MS } : undefined;
 }
 
 /** Runs the rotation scheduler once over the demo's thing group; returns the jobs it created. */
-export async function runSchedulerOnce(standIn: AwsStandIn, backend: BackendDeployment, thingGroup: string): Promise<{ jobIds: string[]; targeted: number }> {
+export async function runSchedulerOnce(
+  standIn: AwsStandIn,
+  backend: BackendDeployment,
+  thingGroup: string,
+): Promise<{ jobIds: string[]; targeted: number }> {
   const scheduler = await deployScheduler(standIn, backend, {
     thingGroups: [thingGroup],
     renewBeforeDays: DEMO_RENEW_BEFORE_DAYS,

@@ -51,7 +51,8 @@ export interface DemoSummary {
  * (`greengrass`); inline cores run the component's code inside the demo, configured directly,
  * with no build and no deployment (`inline`).
  */
-export const componentDeployment = (nucleus: 'process' | 'inline'): DemoSummary['componentDeployment'] => (nucleus === 'process' ? 'greengrass' : 'inline');
+export const componentDeployment = (nucleus: 'process' | 'inline'): DemoSummary['componentDeployment'] =>
+  nucleus === 'process' ? 'greengrass' : 'inline';
 
 const short = (id: string | undefined): string => (id ? `${id.slice(0, 12)}…` : '(none)');
 

@@ -4,7 +4,6 @@ import { stringify } from 'yaml';
 import type { AlgorithmConfig } from '../../component/src/config/algorithms.js';
 import { COMPONENT_NAME } from '../../shared/contract/index.js';
 
-
 /** Where one simulated core keeps its files, laid out as a Greengrass root. */
 export interface GreengrassRoot {
   root: string;

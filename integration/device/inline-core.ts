@@ -11,7 +11,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { GreengrassRoot } from './greengrass-root.js';
 import { gatedKeyGeneration, type CpuGate } from './shared-cpu.js';
 import { readFileCredentials } from './greengrass-root.js';
-import { ReconnectingIotMqtt, ReconnectingMqtt, type BrokerAddress, type InstalledCredentials, type MqttConnector } from './reconnecting-mqtt.js';
+import {
+  ReconnectingIotMqtt,
+  ReconnectingMqtt,
+  type BrokerAddress,
+  type InstalledCredentials,
+  type MqttConnector,
+} from './reconnecting-mqtt.js';
 
 export interface InlineCoreOptions {
   paths: GreengrassRoot;
@@ -104,7 +110,12 @@ export class InlineCore {
     });
     const mqtt = this.options.connect
       ? new ReconnectingIotMqtt(this.options.connect(config.thingName), config.thingName, logger)
-      : new ReconnectingMqtt(this.options.broker, config.thingName, this.options.readCredentials ?? (() => readFileCredentials(paths)), logger);
+      : new ReconnectingMqtt(
+          this.options.broker,
+          config.thingName,
+          this.options.readCredentials ?? (() => readFileCredentials(paths)),
+          logger,
+        );
     this.mqtt = mqtt;
     this.status = 'running';
     await mqtt.start();
@@ -149,7 +160,8 @@ export class InlineCore {
     }
     const delay = policy.delayMs;
     setTimeout(() => {
-      if (this.status === 'restarting') void this.start().catch((e: Error) => this.options.logger.error('Greengrass failed to start', { reason: e.message }));
+      if (this.status === 'restarting')
+        void this.start().catch((e: Error) => this.options.logger.error('Greengrass failed to start', { reason: e.message }));
     }, delay);
   }
 

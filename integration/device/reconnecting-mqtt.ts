@@ -82,7 +82,11 @@ export class ReconnectingIotMqtt implements IotMqtt {
       return true;
     } catch (error) {
       if (this.attempts === 1 || this.attempts % 20 === 0) {
-        this.logger.warn('Cannot connect to AWS IoT; retrying', { clientId: this.clientId, attempts: this.attempts, reason: (error as Error).message });
+        this.logger.warn('Cannot connect to AWS IoT; retrying', {
+          clientId: this.clientId,
+          attempts: this.attempts,
+          reason: (error as Error).message,
+        });
       }
       this.scheduleRetry();
       return false;

@@ -51,7 +51,9 @@ describe('deployConfiguration', () => {
   };
 
   /** The latest deployment, and how GetDeployment answers for the one the target creates. */
-  function answerDeployments(created = (b: Behaviour): unknown => b.resolves({ ...LATEST, deploymentId: 'deployment-2', iotJobId: 'job-2' })): void {
+  function answerDeployments(
+    created = (b: Behaviour): unknown => b.resolves({ ...LATEST, deploymentId: 'deployment-2', iotJobId: 'job-2' }),
+  ): void {
     greengrass.on(ListDeploymentsCommand).resolves({ deployments: [{ deploymentId: 'deployment-1' }] });
     greengrass.on(GetDeploymentCommand, { deploymentId: 'deployment-1' }).resolves(LATEST);
     greengrass.on(CreateDeploymentCommand).resolves({ deploymentId: 'deployment-2' });
@@ -68,7 +70,9 @@ describe('deployConfiguration', () => {
   /** A deployment job whose executions have ended as given. */
   function answerJob(executions: Record<string, { status: string; detailsMap?: Record<string, string> }>): void {
     iot.on(DescribeJobCommand, { jobId: 'job-2' }).resolves({ job: { jobId: 'job-2', status: 'IN_PROGRESS' } });
-    iot.on(ListJobExecutionsForJobCommand, { jobId: 'job-2' }).resolves(summariesOf(Object.fromEntries(Object.entries(executions).map(([t, e]) => [t, e.status]))));
+    iot
+      .on(ListJobExecutionsForJobCommand, { jobId: 'job-2' })
+      .resolves(summariesOf(Object.fromEntries(Object.entries(executions).map(([t, e]) => [t, e.status]))));
     for (const [thingName, e] of Object.entries(executions)) {
       iot.on(DescribeJobExecutionCommand, { jobId: 'job-2', thingName }).resolves({
         execution: { jobId: 'job-2', thingName, status: e.status, statusDetails: { detailsMap: e.detailsMap } },
@@ -81,14 +85,21 @@ describe('deployConfiguration', () => {
     answerJob({ 'core-a': { status: 'SUCCEEDED' }, 'core-b': { status: 'SUCCEEDED' } });
     target = await createAwsTarget(CONFIG, { sleep });
     await target.deployConfiguration({ keyAlgorithm: 'ECDSA-P256', signingAlgorithm: 'ECDSA-WITH-SHA256' });
-    expect(greengrass.commandCalls(ListDeploymentsCommand)[0]?.args[0].input).toEqual({ targetArn: GROUP_ARN, historyFilter: 'LATEST_ONLY', maxResults: 1 });
+    expect(greengrass.commandCalls(ListDeploymentsCommand)[0]?.args[0].input).toEqual({
+      targetArn: GROUP_ARN,
+      historyFilter: 'LATEST_ONLY',
+      maxResults: 1,
+    });
     const created = greengrass.commandCalls(CreateDeploymentCommand).map((c) => c.args[0].input);
     expect(created).toEqual([
       {
         targetArn: GROUP_ARN,
         deploymentName: 'Rotator test fleet',
         components: {
-          [COMPONENT_NAME]: { componentVersion: '1.2.3', configurationUpdate: { merge: '{"keyAlgorithm":"ECDSA-P256","signingAlgorithm":"ECDSA-WITH-SHA256"}' } },
+          [COMPONENT_NAME]: {
+            componentVersion: '1.2.3',
+            configurationUpdate: { merge: '{"keyAlgorithm":"ECDSA-P256","signingAlgorithm":"ECDSA-WITH-SHA256"}' },
+          },
           'aws.greengrass.Nucleus': LATEST.components['aws.greengrass.Nucleus'],
         },
         deploymentPolicies: LATEST.deploymentPolicies,
@@ -99,7 +110,8 @@ describe('deployConfiguration', () => {
   it('reports each core SUCCEEDED once the deployment job has ended', async () => {
     answerDeployments();
     iot.on(DescribeJobCommand, { jobId: 'job-2' }).resolves({ job: { jobId: 'job-2', status: 'IN_PROGRESS' } });
-    iot.on(ListJobExecutionsForJobCommand, { jobId: 'job-2' })
+    iot
+      .on(ListJobExecutionsForJobCommand, { jobId: 'job-2' })
       .resolvesOnce(summariesOf({ 'core-a': 'QUEUED', 'core-b': 'IN_PROGRESS' }))
       .resolvesOnce(summariesOf({ 'core-a': 'SUCCEEDED', 'core-b': 'IN_PROGRESS' }))
       .resolves(summariesOf({ 'core-a': 'SUCCEEDED', 'core-b': 'SUCCEEDED' }));
@@ -127,7 +139,10 @@ describe('deployConfiguration', () => {
     });
     answerJob({
       'core-a': { status: 'FAILED', detailsMap: cause('Invalid key algorithm: RSA-1024') },
-      'core-b': { status: 'FAILED', detailsMap: { 'detailed-deployment-status': 'FAILED_NO_STATE_CHANGE', 'deployment-failure-cause': 'Disk full' } },
+      'core-b': {
+        status: 'FAILED',
+        detailsMap: { 'detailed-deployment-status': 'FAILED_NO_STATE_CHANGE', 'deployment-failure-cause': 'Disk full' },
+      },
     });
     target = await createAwsTarget(CONFIG, { sleep });
     const outcomes = await target.deployConfiguration({ keyAlgorithm: 'RSA-1024', signingAlgorithm: 'SHA256WITHRSA' });
@@ -184,7 +199,10 @@ describe('deployConfiguration', () => {
   });
 
   it('refuses a group without a deployment of the component', async () => {
-    greengrass.on(ListDeploymentsCommand).resolvesOnce({ deployments: [] }).resolves({ deployments: [{ deploymentId: 'deployment-1' }] });
+    greengrass
+      .on(ListDeploymentsCommand)
+      .resolvesOnce({ deployments: [] })
+      .resolves({ deployments: [{ deploymentId: 'deployment-1' }] });
     greengrass.on(GetDeploymentCommand).resolves({ ...LATEST, components: { 'aws.greengrass.Nucleus': {} } });
     target = await createAwsTarget(CONFIG, { sleep });
     await expect(target.deployConfiguration({})).rejects.toThrow(`no Greengrass deployment targets ${GROUP_ARN}`);

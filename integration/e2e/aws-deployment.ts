@@ -12,7 +12,6 @@ import { COMPONENT_NAME } from '../../shared/contract/index.js';
 import type { DeploymentOutcome } from './target.js';
 import { componentValidationMessage } from './validation-failure.js';
 
-
 /** The keys the Greengrass nucleus writes into a deployment job execution's status details. */
 export const DETAILED_STATUS_KEY = 'detailed-deployment-status';
 export const FAILURE_CAUSE_KEY = 'deployment-failure-cause';
@@ -65,7 +64,6 @@ async function iotJobOf(context: ConfigurationDeploymentContext, deploymentId: s
   if (!iotJobId) throw new Error(`deployment ${deploymentId} has no IoT job`);
   return iotJobId;
 }
-
 
 /** One core's outcome, from its execution of the deployment's IoT job. */
 export async function deploymentOutcome(iot: IoTClient, jobId: string, thingName: string): Promise<DeploymentOutcome> {
@@ -122,7 +120,9 @@ export async function deployConfiguration(
     sleep: context.sleep,
   });
   if (progress.timedOut) {
-    throw new Error(`deployment ${created.deploymentId} (job ${jobId}) did not finish within ${context.jobTimeoutMs} ms: ${JSON.stringify(progress.counts)}`);
+    throw new Error(
+      `deployment ${created.deploymentId} (job ${jobId}) did not finish within ${context.jobTimeoutMs} ms: ${JSON.stringify(progress.counts)}`,
+    );
   }
   return Promise.all(context.things.map((thingName) => deploymentOutcome(context.iot, jobId, thingName)));
 }

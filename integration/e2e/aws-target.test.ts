@@ -19,7 +19,13 @@ describe('createAwsTarget', () => {
 
   it('describes the account: data endpoint, group, template and timeouts', async () => {
     target = await createAwsTarget({ ...CONFIG, jobTimeoutMinutes: 30 }, { sleep });
-    expect(target).toMatchObject({ thingGroupName: GROUP, jobTemplateId: JOB_TEMPLATE_ID, jobTimeoutMs: 30 * 60_000, cleanupTimeoutMs: 120_000, pollIntervalMs: 5_000 });
+    expect(target).toMatchObject({
+      thingGroupName: GROUP,
+      jobTemplateId: JOB_TEMPLATE_ID,
+      jobTimeoutMs: 30 * 60_000,
+      cleanupTimeoutMs: 120_000,
+      pollIntervalMs: 5_000,
+    });
     expect(await target.iotData.config.endpoint?.()).toMatchObject({ hostname: DATA_ENDPOINT, protocol: 'https:' });
     expect(target.installedCertificatePem).toBeUndefined();
     expect(target.coreConnects).toBeUndefined();
@@ -27,14 +33,22 @@ describe('createAwsTarget', () => {
   });
 
   it('lists every page of the thing group', async () => {
-    iot.on(ListThingsInThingGroupCommand).resolvesOnce({ things: ['core-1', 'core-2'], nextToken: 'page-2' }).resolvesOnce({ things: ['core-3'] });
+    iot
+      .on(ListThingsInThingGroupCommand)
+      .resolvesOnce({ things: ['core-1', 'core-2'], nextToken: 'page-2' })
+      .resolvesOnce({ things: ['core-3'] });
     target = await createAwsTarget(CONFIG, { sleep });
     expect(await target.things()).toEqual(['core-1', 'core-2', 'core-3']);
     expect(iot.commandCalls(ListThingsInThingGroupCommand).map((c) => c.args[0].input.nextToken)).toEqual([undefined, 'page-2']);
   });
 
   describe('useIssuer', () => {
-    const BASE_ENV = { JOB_DOCUMENT: '{"operation":"ROTATE_CERTIFICATE"}', PCA_CA_ARN: '', PCA_SIGNING_ALGORITHM: 'SHA256WITHRSA', PCA_VALIDITY_IN_DAYS: '7' };
+    const BASE_ENV = {
+      JOB_DOCUMENT: '{"operation":"ROTATE_CERTIFICATE"}',
+      PCA_CA_ARN: '',
+      PCA_SIGNING_ALGORITHM: 'SHA256WITHRSA',
+      PCA_VALIDITY_IN_DAYS: '7',
+    };
 
     it('points the create function at the Private CA, keeping its other variables, and waits for the update', async () => {
       lambda
@@ -47,7 +61,10 @@ describe('createAwsTarget', () => {
       target = await createAwsTarget(CONFIG, { sleep });
       await target.useIssuer({ kind: 'pca', signingAlgorithm: 'SHA384WITHECDSA' });
       expect(lambda.commandCalls(UpdateFunctionConfigurationCommand).map((c) => c.args[0].input)).toEqual([
-        { FunctionName: CREATE_FUNCTION_NAME, Environment: { Variables: { ...BASE_ENV, PCA_CA_ARN: CA_ARN, PCA_SIGNING_ALGORITHM: 'SHA384WITHECDSA' } } },
+        {
+          FunctionName: CREATE_FUNCTION_NAME,
+          Environment: { Variables: { ...BASE_ENV, PCA_CA_ARN: CA_ARN, PCA_SIGNING_ALGORITHM: 'SHA384WITHECDSA' } },
+        },
       ]);
       expect(lambda.commandCalls(GetFunctionConfigurationCommand)).toHaveLength(4);
       expect(sleeps).toHaveLength(2);
@@ -62,7 +79,9 @@ describe('createAwsTarget', () => {
       lambda.on(UpdateFunctionConfigurationCommand).resolves({});
       target = await createAwsTarget(CONFIG, { sleep });
       await target.useIssuer({ kind: 'iot' });
-      expect(lambda.commandCalls(UpdateFunctionConfigurationCommand).map((c) => c.args[0].input.Environment?.Variables)).toEqual([{ ...BASE_ENV, PCA_CA_ARN: '' }]);
+      expect(lambda.commandCalls(UpdateFunctionConfigurationCommand).map((c) => c.args[0].input.Environment?.Variables)).toEqual([
+        { ...BASE_ENV, PCA_CA_ARN: '' },
+      ]);
     });
 
     it('fails when the function update fails', async () => {
@@ -97,9 +116,11 @@ describe('createAwsTarget', () => {
       expect([...(await target.pcaSigningAlgorithms())].sort()).toEqual([...expected].sort());
     });
 
-    it('builds the CA ARN in the caller\'s partition', async () => {
+    it("builds the CA ARN in the caller's partition", async () => {
       sts.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT, Arn: `arn:aws-cn:sts::${ACCOUNT}:assumed-role/ci/session` });
-      pca.on(DescribeCertificateAuthorityCommand).resolves({ CertificateAuthority: { CertificateAuthorityConfiguration: { KeyAlgorithm: 'RSA_2048' } } });
+      pca
+        .on(DescribeCertificateAuthorityCommand)
+        .resolves({ CertificateAuthority: { CertificateAuthorityConfiguration: { KeyAlgorithm: 'RSA_2048' } } });
       target = await createAwsTarget({ ...CONFIG, region: 'cn-north-1' }, { sleep });
       await target.pcaSigningAlgorithms();
       expect(pca.commandCalls(DescribeCertificateAuthorityCommand)[0]?.args[0].input.CertificateAuthorityArn).toBe(
@@ -115,4 +136,3 @@ describe('createAwsTarget', () => {
     });
   });
 });
-

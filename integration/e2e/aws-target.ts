@@ -64,7 +64,10 @@ export async function updateCreateFunctionEnvironment(control: FunctionControl, 
   // A function still applying an earlier update refuses a new one (ResourceConflictException).
   const variables = await awaitFunctionUpdate(control);
   await control.lambda.send(
-    new UpdateFunctionConfigurationCommand({ FunctionName: CREATE_FUNCTION_NAME, Environment: { Variables: { ...variables, ...changes } } }),
+    new UpdateFunctionConfigurationCommand({
+      FunctionName: CREATE_FUNCTION_NAME,
+      Environment: { Variables: { ...variables, ...changes } },
+    }),
   );
   await awaitFunctionUpdate(control);
 }

@@ -34,8 +34,11 @@ it('AWS target configuration', () => {
   if (required) throw new Error(`${message}; ${REQUIRE_VARIABLE}=1 requires the AWS target`);
 });
 
-describe.runIf(config !== undefined)(`end to end on AWS (${config?.region ?? 'no region'}, ${config?.thingGroupName ?? 'no thing group'})`, () => {
-  defineRotationSuites(() => (config ? createAwsTarget(config) : Promise.reject(new Error('AWS target not configured'))), {
-    privateCa: config?.pcaCaId !== undefined,
-  });
-});
+describe.runIf(config !== undefined)(
+  `end to end on AWS (${config?.region ?? 'no region'}, ${config?.thingGroupName ?? 'no thing group'})`,
+  () => {
+    defineRotationSuites(() => (config ? createAwsTarget(config) : Promise.reject(new Error('AWS target not configured'))), {
+      privateCa: config?.pcaCaId !== undefined,
+    });
+  },
+);

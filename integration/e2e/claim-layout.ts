@@ -9,9 +9,12 @@ import { parse } from 'yaml';
 export function claimLayout(root: string): { effective: Record<string, unknown>; tlogPaths: Record<string, unknown> } {
   const document = parse(readFileSync(path.join(root, 'config', 'effectiveConfig.yaml'), 'utf8')) as { system: Record<string, unknown> };
   const tlogPaths: Record<string, unknown> = {};
-  for (const line of readFileSync(path.join(root, 'config', 'config.tlog'), 'utf8').split('\n').filter((l) => l !== '')) {
+  for (const line of readFileSync(path.join(root, 'config', 'config.tlog'), 'utf8')
+    .split('\n')
+    .filter((l) => l !== '')) {
     const entry = JSON.parse(line) as { TP: string[]; V: unknown };
-    if (entry.TP[0] === 'system' && (entry.TP[1] === 'certificateFilePath' || entry.TP[1] === 'privateKeyPath')) tlogPaths[entry.TP[1]] = entry.V;
+    if (entry.TP[0] === 'system' && (entry.TP[1] === 'certificateFilePath' || entry.TP[1] === 'privateKeyPath'))
+      tlogPaths[entry.TP[1]] = entry.V;
   }
   return {
     effective: { certificateFilePath: document.system['certificateFilePath'], privateKeyPath: document.system['privateKeyPath'] },

@@ -33,7 +33,11 @@ export async function attachedCertificates(target: RotationTarget, thingName: st
     const certificateId = p.principal?.split('cert/')[1];
     if (!certificateId) continue;
     const d = await target.iot.send(new DescribeCertificateCommand({ certificateId }));
-    result.push({ certificateId, status: d.certificateDescription?.status ?? '?', certificatePem: d.certificateDescription?.certificatePem ?? '' });
+    result.push({
+      certificateId,
+      status: d.certificateDescription?.status ?? '?',
+      certificatePem: d.certificateDescription?.certificatePem ?? '',
+    });
   }
   return result;
 }
@@ -44,10 +48,19 @@ export async function runRotationJob(target: RotationTarget, label: string): Pro
   const group = await target.iot.send(new DescribeThingGroupCommand({ thingGroupName: target.thingGroupName }));
   const jobId = `${label}-${Date.now()}`.replace(/[^a-zA-Z0-9_-]/g, '-').slice(0, 64);
   await target.iot.send(
-    new CreateJobCommand({ jobId, jobTemplateArn: template.jobTemplateArn, targets: [group.thingGroupArn ?? ''], targetSelection: 'SNAPSHOT' }),
+    new CreateJobCommand({
+      jobId,
+      jobTemplateArn: template.jobTemplateArn,
+      targets: [group.thingGroupArn ?? ''],
+      targetSelection: 'SNAPSHOT',
+    }),
   );
   const things = await target.things();
-  const progress = await watchJob(target.iot, jobId, { intervalMs: target.pollIntervalMs, timeoutMs: target.jobTimeoutMs, expectedThings: things.length });
+  const progress = await watchJob(target.iot, jobId, {
+    intervalMs: target.pollIntervalMs,
+    timeoutMs: target.jobTimeoutMs,
+    expectedThings: things.length,
+  });
   const statuses = Object.fromEntries(progress.executions.map((e) => [e.thingName, e.status]));
   const reasons: Record<string, string> = {};
   for (const e of progress.executions.filter((x) => x.status === 'FAILED')) {

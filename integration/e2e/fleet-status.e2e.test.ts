@@ -35,7 +35,12 @@ describe('fleet-status against the stand-in', () => {
     iot = new IoTClient(standInClientConfig(standIn));
     const registry = standIn.model.registry;
     await registry.provisionDevice({ thingName: 'core-rotated', thingGroupName: 'Fleet', keySpec: EC });
-    await registry.provisionDevice({ thingName: 'core-expiring', thingGroupName: 'Fleet', keySpec: EC, validity: { notBefore: now - 100 * DAY, notAfter: now + 10.5 * DAY } });
+    await registry.provisionDevice({
+      thingName: 'core-expiring',
+      thingGroupName: 'Fleet',
+      keySpec: EC,
+      validity: { notBefore: now - 100 * DAY, notAfter: now + 10.5 * DAY },
+    });
     const two = await registry.provisionDevice({ thingName: 'core-two', thingGroupName: 'Fleet', keySpec: EC });
     const second = await registry.createKeysAndCertificate(false, EC);
     registry.attachThingPrincipal(two.thingName, second.certificateArn);
@@ -64,11 +69,19 @@ describe('fleet-status against the stand-in', () => {
     const status = JSON.parse(stdout) as FleetStatus;
     const core = (name: string) => status.cores.find((c) => c.thingName === name);
     expect(status.cores.map((c) => c.thingName)).toEqual(['core-expiring', 'core-inactive', 'core-rotated', 'core-two']);
-    expect(core('core-expiring')).toMatchObject({ issuer: 'Stand-in Device CA', daysLeft: 10, ageDays: 0, lastRotation: null, warnings: [] });
+    expect(core('core-expiring')).toMatchObject({
+      issuer: 'Stand-in Device CA',
+      daysLeft: 10,
+      ageDays: 0,
+      lastRotation: null,
+      warnings: [],
+    });
     expect(core('core-expiring')?.notAfter?.slice(0, 10)).toBe(new Date(now + 10.5 * DAY).toISOString().slice(0, 10));
     expect(core('core-rotated')?.lastRotation).toEqual({ jobId: 'rotation-1', status: 'SUCCEEDED' });
     expect(core('core-rotated')?.certificateId).toMatch(/^[0-9a-f]{64}$/);
-    expect(core('core-two')?.warnings).toEqual([expect.stringMatching(/^2 certificates attached: [0-9a-f]{12}… ACTIVE, [0-9a-f]{12}… INACTIVE$/)]);
+    expect(core('core-two')?.warnings).toEqual([
+      expect.stringMatching(/^2 certificates attached: [0-9a-f]{12}… ACTIVE, [0-9a-f]{12}… INACTIVE$/),
+    ]);
     expect(core('core-inactive')?.warnings).toEqual([expect.stringMatching(/^certificate [0-9a-f]{12}… is INACTIVE$/)]);
     expect(status).toMatchObject({ thingGroup: 'Fleet', warnings: 2, unreadable: 0 });
   });

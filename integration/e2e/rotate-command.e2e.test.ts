@@ -31,7 +31,17 @@ describe('rotate against the local stand-in', () => {
   let workDir: string;
   let cores: ProvisionedCore[];
   let fleet: RunningCore[] = [];
-  const common = (): string[] => ['--endpoint', standIn.http?.endpoint ?? '', '--region', standIn.model.region, '--poll-interval', '0.2', '--timeout', '120', '--json'];
+  const common = (): string[] => [
+    '--endpoint',
+    standIn.http?.endpoint ?? '',
+    '--region',
+    standIn.model.region,
+    '--poll-interval',
+    '0.2',
+    '--timeout',
+    '120',
+    '--json',
+  ];
 
   beforeAll(async () => {
     // The standard credential chain reads these; the stand-in accepts any signature.
@@ -69,7 +79,9 @@ describe('rotate against the local stand-in', () => {
     for (const running of fleet) {
       const installed = certificateIdOf(await running.probe.certificatePem());
       expect(installed).not.toBe(running.core.initialCertificateId);
-      expect(standIn.model.registry.listThingPrincipals(running.core.thingName).map((arn) => arn.slice(arn.lastIndexOf('/') + 1))).toEqual([installed]);
+      expect(standIn.model.registry.listThingPrincipals(running.core.thingName).map((arn) => arn.slice(arn.lastIndexOf('/') + 1))).toEqual([
+        installed,
+      ]);
     }
   });
 
@@ -82,7 +94,9 @@ describe('rotate against the local stand-in', () => {
       const code = await rotateMain(['--things', first!.thingName, '--job-id', 'rotate-commit-disabled', ...common()], run.io);
       expect(run.json()).toEqual({
         jobId: 'rotate-commit-disabled',
-        things: [{ thingName: first!.thingName, status: 'FAILED', reason: 'Comms failure when committing new certificate. Rollback and restart.' }],
+        things: [
+          { thingName: first!.thingName, status: 'FAILED', reason: 'Comms failure when committing new certificate. Rollback and restart.' },
+        ],
         succeeded: 0,
         failed: 1,
         timedOut: false,

@@ -56,7 +56,11 @@ describe('end to end through the stand-in with keys in SoftHSM2 (process mode: t
     expect(oldIds).not.toContain(attached[0]?.certificateId);
     const installed = await core.probe.certificatePem();
     expect(certificateId(installed)).toBe(attached[0]?.certificateId);
-    expect(certificateFacts(installed)).toMatchObject({ amazonIssued: true, signatureAlgorithm: 'SHA256WITHRSA', keyAlgorithm: 'RSA-2048' });
+    expect(certificateFacts(installed)).toMatchObject({
+      amazonIssued: true,
+      signatureAlgorithm: 'SHA256WITHRSA',
+      keyAlgorithm: 'RSA-2048',
+    });
     expect(await target.coreConnects?.(thing)).toBe(true);
 
     const hsm = readHsmCoreSettings(core.core.paths.effectiveConfigPath);

@@ -30,7 +30,11 @@ describe('end to end through the stand-in with keys in SoftHSM2 (inline cores)',
     await target.useIssuer({ kind: 'iot' });
     for (const outcome of await target.deployConfiguration({ ...pair })) expect(outcome).toMatchObject({ status: 'SUCCEEDED' });
     const before = new Map<string, string[]>();
-    for (const thing of things) before.set(thing, (await attachedCertificates(target, thing)).map((c) => c.certificateId));
+    for (const thing of things)
+      before.set(
+        thing,
+        (await attachedCertificates(target, thing)).map((c) => c.certificateId),
+      );
 
     const job = await runRotationJob(target, `hsm-${pair.keyAlgorithm}`);
     expect(job.statuses).toEqual(Object.fromEntries(things.map((t) => [t, 'SUCCEEDED'])));
@@ -40,12 +44,18 @@ describe('end to end through the stand-in with keys in SoftHSM2 (inline cores)',
       const old = before.get(thing) ?? [];
       const settle = { timeout: target.cleanupTimeoutMs, interval: target.pollIntervalMs };
       // The terminal function deletes the old certificate after the execution ends.
-      await expect.poll(async () => (await attachedCertificates(target, thing)).map((c) => c.certificateId).some((id) => old.includes(id)), settle).toBe(false);
+      await expect
+        .poll(async () => (await attachedCertificates(target, thing)).map((c) => c.certificateId).some((id) => old.includes(id)), settle)
+        .toBe(false);
       const attached = await attachedCertificates(target, thing);
       expect(attached.map((c) => c.status)).toEqual(['ACTIVE']);
       const installed = await core.probe.certificatePem();
       expect(certificateId(installed)).toBe(attached[0]?.certificateId);
-      expect(certificateFacts(installed)).toMatchObject({ amazonIssued: true, signatureAlgorithm: 'SHA256WITHRSA', keyAlgorithm: pair.keyAlgorithm });
+      expect(certificateFacts(installed)).toMatchObject({
+        amazonIssued: true,
+        signatureAlgorithm: 'SHA256WITHRSA',
+        keyAlgorithm: pair.keyAlgorithm,
+      });
       expect(await target.coreConnects?.(thing)).toBe(true);
 
       const hsm = readHsmCoreSettings(core.core.paths.effectiveConfigPath);

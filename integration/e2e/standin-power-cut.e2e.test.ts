@@ -13,7 +13,9 @@ import { createStandInTarget, type StandInTarget } from './standin-target.js';
 async function shadowProgress(target: StandInTarget, thingName: string): Promise<string | undefined> {
   try {
     const shadow = await target.iotData.send(new GetThingShadowCommand({ thingName, shadowName: target.jobTemplateId }));
-    const document = JSON.parse(Buffer.from(shadow.payload ?? new Uint8Array()).toString('utf8')) as { state?: { reported?: { progress?: string } } };
+    const document = JSON.parse(Buffer.from(shadow.payload ?? new Uint8Array()).toString('utf8')) as {
+      state?: { reported?: { progress?: string } };
+    };
     return document.state?.reported?.progress;
   } catch {
     return undefined;
@@ -29,7 +31,10 @@ describe('power cuts during a rotation (process mode)', () => {
     await target?.close();
   });
 
-  async function rotateWithPowerCut(label: string, cutWhen: (thingName: string) => Promise<boolean> | boolean): Promise<{ status?: string; oldId?: string }> {
+  async function rotateWithPowerCut(
+    label: string,
+    cutWhen: (thingName: string) => Promise<boolean> | boolean,
+  ): Promise<{ status?: string; oldId?: string }> {
     const core = target.fleet[0];
     if (!core) throw new Error('no core');
     const thingName = core.core.thingName;
@@ -65,7 +70,10 @@ describe('power cuts during a rotation (process mode)', () => {
     // Hold the accepted reply back so that the power cut falls between the backend's commit and
     // the core's removal of its backup.
     target.standIn.faults.delayNext(`awslabs/things/${thingName}/certificate/commit/accepted`, 10_000, { direction: 'outbound' });
-    const { status, oldId } = await rotateWithPowerCut('cut-after-commit', async () => (await shadowProgress(target, thingName)) === 'committed');
+    const { status, oldId } = await rotateWithPowerCut(
+      'cut-after-commit',
+      async () => (await shadowProgress(target, thingName)) === 'committed',
+    );
     expect(status).toBe('SUCCEEDED');
     const current = await expectReachable(thingName);
     expect(current).not.toBe(oldId);

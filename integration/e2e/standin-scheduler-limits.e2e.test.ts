@@ -20,7 +20,12 @@ describe('the rotation scheduler at its limits', () => {
     backend = await deployBackend(standIn, { issuer: 'iot', logLevel: 'SILENT' });
     const validity = { notBefore: Date.now() - DAY, notAfter: Date.now() + 3 * DAY };
     for (const thingName of ['Due-1', 'Due-2', 'Due-3']) {
-      await standIn.model.registry.provisionDevice({ thingName, thingGroupName: 'Fleet', keySpec: { kind: 'EC', curve: 'P-256' }, validity });
+      await standIn.model.registry.provisionDevice({
+        thingName,
+        thingGroupName: 'Fleet',
+        keySpec: { kind: 'EC', curve: 'P-256' },
+        validity,
+      });
     }
     settings = {
       clientConfig: standInClientConfig(standIn),
@@ -58,7 +63,12 @@ describe('the rotation scheduler at its limits', () => {
 
   it('stops looking when only its reserve of time is left, and says how many it did not reach', async () => {
     const { result, lines } = await captureEmf(() => {
-      const handler = createRotationSchedulerHandler({ ...settings, jobIdPrefix: 'Budget', thingGroups: ['Fleet'], timing: { reserveMs: 10 * 60_000 } });
+      const handler = createRotationSchedulerHandler({
+        ...settings,
+        jobIdPrefix: 'Budget',
+        thingGroups: ['Fleet'],
+        timing: { reserveMs: 10 * 60_000 },
+      });
       return handler(SCHEDULED_EVENT, { getRemainingTimeInMillis: () => 5 * 60_000 });
     });
     const [run] = result;

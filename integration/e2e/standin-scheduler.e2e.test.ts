@@ -71,10 +71,24 @@ describe('the rotation scheduler against the stand-in', () => {
     // Two things that never run a component: one holds two certificates, one has an operator's rotation job queued.
     const registry = standIn.model.registry;
     const dueSoon = { notBefore: clock.now() - DAY, notAfter: clock.now() + 5 * DAY };
-    twoCertificates = (await registry.provisionDevice({ thingName: 'TwoCertificates', thingGroupName: GROUP, keySpec: { kind: 'EC', curve: 'P-256' }, validity: dueSoon })).thingName;
+    twoCertificates = (
+      await registry.provisionDevice({
+        thingName: 'TwoCertificates',
+        thingGroupName: GROUP,
+        keySpec: { kind: 'EC', curve: 'P-256' },
+        validity: dueSoon,
+      })
+    ).thingName;
     const extra = await registry.createKeysAndCertificate(true, { kind: 'EC', curve: 'P-256' });
     registry.attachThingPrincipal(twoCertificates, extra.certificateArn);
-    queued = (await registry.provisionDevice({ thingName: 'OperatorQueued', thingGroupName: GROUP, keySpec: { kind: 'EC', curve: 'P-256' }, validity: dueSoon })).thingName;
+    queued = (
+      await registry.provisionDevice({
+        thingName: 'OperatorQueued',
+        thingGroupName: GROUP,
+        keySpec: { kind: 'EC', curve: 'P-256' },
+        validity: dueSoon,
+      })
+    ).thingName;
     const thingArn = registry.things.describeThing(queued).thingArn;
     await iot.send(new CreateJobCommand({ jobId: 'operator-rotation', jobTemplateArn: backend.jobTemplateArn, targets: [thingArn] }));
   });
@@ -90,7 +104,9 @@ describe('the rotation scheduler against the stand-in', () => {
     const { result, lines } = await captureEmf(() => scheduler.runOnce());
     const [run] = result;
     expect(emfValue(lines, 'RotationsScheduled')).toBe(2);
-    expect(['OverCap', 'SeveralCertificates', 'RotationPending'].map((Reason) => emfValue(lines, 'SchedulerSkips', { Reason }))).toEqual([1, 1, 1]);
+    expect(['OverCap', 'SeveralCertificates', 'RotationPending'].map((Reason) => emfValue(lines, 'SchedulerSkips', { Reason }))).toEqual([
+      1, 1, 1,
+    ]);
     if (run) earlierRuns.push(run);
     const [in2, in10, in20] = cores.map((c) => c.thingName);
     expect(startedThings(run)).toEqual([in2, in10].sort());
@@ -139,7 +155,11 @@ describe('the rotation scheduler against the stand-in', () => {
     const finding = (checkName: string, certificateId: string) =>
       JSON.stringify({
         targetType: 'AUDIT_FINDING',
-        finding: { findingId: `f-${certificateId.slice(0, 8)}`, checkName, nonCompliantResource: { resourceType: 'DEVICE_CERTIFICATE', resourceIdentifier: { deviceCertificateId: certificateId } } },
+        finding: {
+          findingId: `f-${certificateId.slice(0, 8)}`,
+          checkName,
+          nonCompliantResource: { resourceType: 'DEVICE_CERTIFICATE', resourceIdentifier: { deviceCertificateId: certificateId } },
+        },
       });
     const topicArn = scheduler.findingsTopicArn;
     const { result: runs, lines } = await captureEmf(async () => {
@@ -155,7 +175,9 @@ describe('the rotation scheduler against the stand-in', () => {
     expect(startedThings(ageRun)).toEqual([in45.thingName]);
     expect(ageRun?.jobs[0]?.jobId).toMatch(/^AWSLabsCertificateRotator-\d{8}T\d{6}-f[0-9a-f]{4}-1$/);
     expect(outsiderRun?.started).toEqual([]);
-    expect(outsiderRun?.problems).toEqual([`NotWatched holds certificate ${outsider.certificateId} but is in no watched thing group; not rotated`]);
+    expect(outsiderRun?.problems).toEqual([
+      `NotWatched holds certificate ${outsider.certificateId} but is in no watched thing group; not rotated`,
+    ]);
     expect(await waitForJobs(ageRun)).toEqual({ [in45.thingName]: 'SUCCEEDED' });
     expect(attachedIds(standIn, in45.thingName)).not.toContain(in45.initialCertificateId);
   }, 120_000);

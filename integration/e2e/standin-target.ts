@@ -65,7 +65,12 @@ export async function createStandInTarget(options: StandInTargetOptions = {}): P
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'rotator-e2e-'));
   const standIn = await startAwsStandIn({ minuteMs: 60_000 / awsTimeScale, logger: stderrLogger('error') });
   const backend = await deployBackend(standIn, { issuer: 'iot', logLevel: 'ERROR' });
-  const cores = await (options.hsm ? provisionHsmFleet : provisionFleet)(standIn, { count: options.devices ?? 2, workDir, thingGroupName: THING_GROUP, algorithms });
+  const cores = await (options.hsm ? provisionHsmFleet : provisionFleet)(standIn, {
+    count: options.devices ?? 2,
+    workDir,
+    thingGroupName: THING_GROUP,
+    algorithms,
+  });
   const fleet = await startFleet(standIn, cores, {
     nucleus,
     hsm: options.hsm ?? false,
@@ -108,22 +113,42 @@ export async function createStandInTarget(options: StandInTargetOptions = {}): P
     // too (a new revision of the group's deployment); inline cores are configured directly.
     deployConfiguration: async (configuration) =>
       nucleus === 'process'
-        ? deployConfiguration({ greengrass, iot, thingGroupArn, things: cores.map((c) => c.thingName), pollIntervalMs: 200, jobTimeoutMs: 60_000, sleep, getDeploymentRetryMs: 200 }, configuration)
+        ? deployConfiguration(
+            {
+              greengrass,
+              iot,
+              thingGroupArn,
+              things: cores.map((c) => c.thingName),
+              pollIntervalMs: 200,
+              jobTimeoutMs: 60_000,
+              sleep,
+              getDeploymentRetryMs: 200,
+            },
+            configuration,
+          )
         : Promise.all(
-        fleet.map(async (c) => {
-          const result = await c.deployConfiguration(configuration);
-          // Greengrass wraps the component's own reason; the suites compare the component's.
-          return { thingName: c.core.thingName, status: result.status, message: componentValidationMessage(result.message) ?? result.message };
-        }),
-      ),
+            fleet.map(async (c) => {
+              const result = await c.deployConfiguration(configuration);
+              // Greengrass wraps the component's own reason; the suites compare the component's.
+              return {
+                thingName: c.core.thingName,
+                status: result.status,
+                message: componentValidationMessage(result.message) ?? result.message,
+              };
+            }),
+          ),
     useIssuer: (issuer) => backend.useIssuer(issuer),
     pcaSigningAlgorithms: async () => [...PCA_SIGNING_ALGORITHMS],
     installedCertificatePem: (thingName) => coreOf(thingName).probe.certificatePem(),
     coreConnects: async (thingName) =>
       coreOf(thingName)
         .probe.connect()
-        .then(() => true, () => false),
-    notifications: async () => standIn.model.sns.messages().map((m) => ({ ...(m.subject ? { subject: m.subject } : {}), message: m.message })),
+        .then(
+          () => true,
+          () => false,
+        ),
+    notifications: async () =>
+      standIn.model.sns.messages().map((m) => ({ ...(m.subject ? { subject: m.subject } : {}), message: m.message })),
     close: async () => {
       for (const core of fleet) await core.stop().catch(() => undefined);
       iot.destroy();

@@ -11,7 +11,11 @@ const CORES = 30;
 describe('a fleet rollout at the template rate under AWS request-rate quotas', () => {
   let target: StandInTarget;
   beforeAll(async () => {
-    target = await createStandInTarget({ devices: CORES, timeScale: 1, algorithms: { keyAlgorithm: 'ECDSA-P256', signingAlgorithm: 'ECDSA-WITH-SHA256' } });
+    target = await createStandInTarget({
+      devices: CORES,
+      timeScale: 1,
+      algorithms: { keyAlgorithm: 'ECDSA-P256', signingAlgorithm: 'ECDSA-WITH-SHA256' },
+    });
   }, 300_000);
   afterAll(async () => {
     await target?.close();

@@ -56,7 +56,11 @@ function settle(target: RotationTarget): { timeout: number; interval: number } {
 function expectAll(job: JobResult, things: string[], status: string): void {
   expect(Object.keys(job.statuses).sort()).toEqual([...things].sort());
   for (const thing of things) {
-    expect({ thing, status: job.statuses[thing], reason: job.reasons[thing] }).toEqual({ thing, status, reason: status === 'FAILED' ? job.reasons[thing] : undefined });
+    expect({ thing, status: job.statuses[thing], reason: job.reasons[thing] }).toEqual({
+      thing,
+      status,
+      reason: status === 'FAILED' ? job.reasons[thing] : undefined,
+    });
   }
 }
 
@@ -75,7 +79,10 @@ async function expectOldCertificatesKept(target: RotationTarget, before: Record<
 }
 
 /** After a successful job: exactly one new ACTIVE certificate per thing, installed; the old one deleted. */
-async function expectRotated(target: RotationTarget, before: Record<string, string[]>): Promise<Array<ReturnType<typeof certificateFacts>>> {
+async function expectRotated(
+  target: RotationTarget,
+  before: Record<string, string[]>,
+): Promise<Array<ReturnType<typeof certificateFacts>>> {
   const facts = [];
   for (const [thing, oldIds] of Object.entries(before)) {
     // The terminal function detaches and deletes the old certificate after the execution has ended.
@@ -110,14 +117,17 @@ export function defineRotationSuites(createTarget: () => Promise<RotationTarget>
   });
 
   describe('invalid configuration is refused', () => {
-    it.each(INVALID_CONFIGURATIONS)('$configuration.keyAlgorithm / $configuration.signingAlgorithm', async ({ configuration, expected }) => {
-      const outcomes = await target.deployConfiguration(configuration);
-      expect(outcomes).toHaveLength(things.length);
-      for (const o of outcomes) {
-        expect(o.status).toBe('FAILED');
-        expect(o.message.startsWith(expected)).toBe(true);
-      }
-    });
+    it.each(INVALID_CONFIGURATIONS)(
+      '$configuration.keyAlgorithm / $configuration.signingAlgorithm',
+      async ({ configuration, expected }) => {
+        const outcomes = await target.deployConfiguration(configuration);
+        expect(outcomes).toHaveLength(things.length);
+        for (const o of outcomes) {
+          expect(o.status).toBe('FAILED');
+          expect(o.message.startsWith(expected)).toBe(true);
+        }
+      },
+    );
   });
 
   describe('rotation with AWS IoT Core as issuer', () => {
@@ -188,7 +198,8 @@ export function defineRotationSuites(createTarget: () => Promise<RotationTarget>
       }
       expectAll(job, things, 'FAILED');
       // After rolling back, the core asks again without a backup and is refused: it says what it knows.
-      for (const thing of things) expect(job.reasons[thing]).toBe('Commit was rejected. No backup to roll back to: the core keeps the certificate it uses.');
+      for (const thing of things)
+        expect(job.reasons[thing]).toBe('Commit was rejected. No backup to roll back to: the core keeps the certificate it uses.');
       await expectOldCertificatesKept(target, before);
       if (target.notifications) {
         const messages = (await target.notifications()).map((n) => n.message);

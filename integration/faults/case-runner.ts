@@ -92,14 +92,26 @@ export async function runCase(env: CaseEnv, core: FaultCore, fault: FaultCase, o
   const disarmScenario = fault.scenario === 'rollback' ? loseCommitRequest(standIn, thing) : () => undefined;
   try {
     onJob?.(jobId);
-    standIn.model.jobs.createJob({ jobId, jobTemplateArn: env.jobTemplateArn, targets: [thingArn(standIn.model, thing)], targetSelection: 'SNAPSHOT' });
+    standIn.model.jobs.createJob({
+      jobId,
+      jobTemplateArn: env.jobTemplateArn,
+      targets: [thingArn(standIn.model, thing)],
+      targetSelection: 'SNAPSHOT',
+    });
     // A late message is waited for: what it does when it finally arrives counts too.
     const delayed = (): boolean => fault.kind === 'late' && appliedAt !== undefined && Date.now() < appliedAt + lateMs + 1_000;
     const settle = await untilSettled(standIn, core, jobId, env.timing, () => comebacks > 0 || delayed());
     disarm();
     disarmScenario();
-    const terminalEventLost = fault.kind === 'lost' && appliedAt !== undefined && fault.point.kind === 'message' && fault.point.direction === 'service';
-    const report = await checkInvariants(standIn, core.running, { jobId, oldCertificateId, createdCertificates: created, notificationsBefore, terminalEventLost });
+    const terminalEventLost =
+      fault.kind === 'lost' && appliedAt !== undefined && fault.point.kind === 'message' && fault.point.direction === 'service';
+    const report = await checkInvariants(standIn, core.running, {
+      jobId,
+      oldCertificateId,
+      createdCertificates: created,
+      notificationsBefore,
+      terminalEventLost,
+    });
     const result: CaseResult = {
       ...report,
       id: caseId(fault),
@@ -111,7 +123,8 @@ export async function runCase(env: CaseEnv, core: FaultCore, fault: FaultCase, o
       settle,
       seconds: 0,
     };
-    if (report.outcome === 'unsettled' || report.outcome === 'eventLost') result.settledByNextRotation = await nextRotationSettles(env, core);
+    if (report.outcome === 'unsettled' || report.outcome === 'eventLost')
+      result.settledByNextRotation = await nextRotationSettles(env, core);
     if (report.violations.length > 0) await repair(standIn, thing, report.facts.installedCertificateId);
     if (settle.timedOut) result.violations.push('the job did not settle in time');
     result.seconds = (Date.now() - started) / 1000;
@@ -165,7 +178,12 @@ function loseCommitRequest(standIn: AwsStandIn, thing: string): () => void {
 async function nextRotationSettles(env: CaseEnv, core: FaultCore): Promise<boolean> {
   const { standIn } = env;
   const jobId = `settle-${process.pid}-${++jobCounter}`;
-  standIn.model.jobs.createJob({ jobId, jobTemplateArn: env.jobTemplateArn, targets: [thingArn(standIn.model, core.thingName)], targetSelection: 'SNAPSHOT' });
+  standIn.model.jobs.createJob({
+    jobId,
+    jobTemplateArn: env.jobTemplateArn,
+    targets: [thingArn(standIn.model, core.thingName)],
+    targetSelection: 'SNAPSHOT',
+  });
   await untilSettled(standIn, core, jobId, env.timing, () => false);
   const status = standIn.model.jobs.describeJobExecution(jobId, core.thingName).status;
   return status === 'SUCCEEDED' && attachedCertificates(standIn, core.thingName).length === 1;

@@ -103,7 +103,12 @@ export async function startFaultCores(standIn: AwsStandIn, cores: ProvisionedCor
         new FaultableStore(
           (beforeChange) =>
             access
-              ? new Pkcs11CredentialStore({ paths: access.settings.paths, provider: access.settings.provider, logger: args.logger, beforeChange })
+              ? new Pkcs11CredentialStore({
+                  paths: access.settings.paths,
+                  provider: access.settings.provider,
+                  logger: args.logger,
+                  beforeChange,
+                })
               : new FileCredentialStore({
                   certificatePath: args.certificateFilePath,
                   privateKeyPath: args.privateKeyPath,
@@ -115,7 +120,12 @@ export async function startFaultCores(standIn: AwsStandIn, cores: ProvisionedCor
           () => fc.onChange,
         ),
       connect: (clientId) =>
-        gated(access ? access.connect(clientId) : async () => DirectMqtt.connect({ ...broker, ...(await readFileCredentials(core.paths)), clientId }), power),
+        gated(
+          access
+            ? access.connect(clientId)
+            : async () => DirectMqtt.connect({ ...broker, ...(await readFileCredentials(core.paths)), clientId }),
+          power,
+        ),
       probe: access ? access.probe : fileCredentialsProbe(standIn, core),
     });
     const fc: { -readonly [K in keyof FaultCore]: FaultCore[K] } = {
@@ -135,7 +145,8 @@ export async function startFaultCores(standIn: AwsStandIn, cores: ProvisionedCor
 }
 
 async function startProcessCores(standIn: AwsStandIn, cores: ProvisionedCore[], options: FaultCoreOptions): Promise<FaultCore[]> {
-  if (!options.build || !options.projectRoot || !options.thingGroupName) throw new Error('process cores need the built component, the project root and their thing group');
+  if (!options.build || !options.projectRoot || !options.thingGroupName)
+    throw new Error('process cores need the built component, the project root and their thing group');
   const running = await startProcessFleet(standIn, cores, {
     algorithms: options.algorithms,
     // The built component runs with its own timers, as on a device.

@@ -106,7 +106,11 @@ export async function checkInvariants(
   }
   const attached = attachedCertificates(standIn, thingName);
   const mine = (text: string): boolean => text.includes(`for ${thingName} `) || text.includes(`for ${thingName}:`);
-  const notifications = standIn.model.sns.messages().slice(job.notificationsBefore).map((m) => m.message).filter(mine);
+  const notifications = standIn.model.sns
+    .messages()
+    .slice(job.notificationsBefore)
+    .map((m) => m.message)
+    .filter(mine);
   const progress = shadowProgress(standIn, thingName);
   const facts: CaseFacts = {
     thingName,
@@ -133,7 +137,10 @@ export async function checkInvariants(
   // Without its event the terminal function never ran: the record and the pair it names stay for
   // the next rotation to settle, and nobody was notified (the README's second named case).
   const eventLost =
-    job.terminalEventLost === true && (progress === 'created' || progress === 'committed') && attached.length === 2 && notifications.length === 0;
+    job.terminalEventLost === true &&
+    (progress === 'created' || progress === 'committed') &&
+    attached.length === 2 &&
+    notifications.length === 0;
   let registryInconsistent = false;
   if (!unsettled && !eventLost) {
     if (attached.length !== 1) {
@@ -147,8 +154,15 @@ export async function checkInvariants(
   }
 
   const keptNew = notifications.some((n) => n.includes('but the device kept the new certificate'));
-  if ((status === 'FAILED' || status === 'TIMED_OUT') && notifications.length === 0 && !eventLost) violations.push(`${status} without a notification`);
-  if ((status === 'FAILED' || status === 'TIMED_OUT') && !unsettled && !eventLost && !keptNew && installedCertificateId !== job.oldCertificateId) {
+  if ((status === 'FAILED' || status === 'TIMED_OUT') && notifications.length === 0 && !eventLost)
+    violations.push(`${status} without a notification`);
+  if (
+    (status === 'FAILED' || status === 'TIMED_OUT') &&
+    !unsettled &&
+    !eventLost &&
+    !keptNew &&
+    installedCertificateId !== job.oldCertificateId
+  ) {
     violations.push(`${status} but the core is not on its old certificate`);
   }
   if (status !== 'SUCCEEDED' && status !== 'FAILED' && status !== 'TIMED_OUT') violations.push(`the execution ended ${status}`);
@@ -169,9 +183,9 @@ export async function checkInvariants(
           : unsettled
             ? 'unsettled'
             : keptNew
-            ? 'keptNew'
-            : status === 'TIMED_OUT'
-              ? 'timedOut'
-              : 'rolledBack';
+              ? 'keptNew'
+              : status === 'TIMED_OUT'
+                ? 'timedOut'
+                : 'rolledBack';
   return { outcome, bricked, registryInconsistent, orphanCertificates, violations, facts };
 }

@@ -83,7 +83,9 @@ function runChild(spec: ChildSpec, onCase: (result: MatrixCase) => void): Promis
   });
   return new Promise((resolve, reject) => {
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`the ${spec.store}/${spec.mode} matrix exited with ${String(code)}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`the ${spec.store}/${spec.mode} matrix exited with ${String(code)}`)),
+    );
   });
 }
 
@@ -105,12 +107,17 @@ async function main(): Promise<number> {
     await runChild(spec, (result) => {
       cases.push(result);
       const flag = result.violations.length > 0 ? ` VIOLATION: ${result.violations.join('; ')}` : '';
-      process.stderr.write(`[faults] ${cases.length} ${result.store}/${result.issuer}/${result.mode} ${result.kind} at ${result.point}: ${result.outcome}${flag}\n`);
+      process.stderr.write(
+        `[faults] ${cases.length} ${result.store}/${result.issuer}/${result.mode} ${result.kind} at ${result.point}: ${result.outcome}${flag}\n`,
+      );
     });
   }
   const summary = summarize(cases, (Date.now() - started) / 1000);
   process.stdout.write(`${formatTable(cases, summary)}\n`);
-  if (run.json) process.stdout.write(`${JSON.stringify({ ...summary, results: cases.map((c) => ({ store: c.store, issuer: c.issuer, mode: c.mode, point: c.point, scenario: c.scenario, kind: c.kind, outcome: c.outcome, applied: c.applied, violations: c.violations })) })}\n`);
+  if (run.json)
+    process.stdout.write(
+      `${JSON.stringify({ ...summary, results: cases.map((c) => ({ store: c.store, issuer: c.issuer, mode: c.mode, point: c.point, scenario: c.scenario, kind: c.kind, outcome: c.outcome, applied: c.applied, violations: c.violations })) })}\n`,
+    );
   return summary.bricked === 0 && summary.registryInconsistent === 0 && summary.orphanCertificates === 0 ? 0 : 1;
 }
 

@@ -83,9 +83,21 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixRun> {
   let cores: FaultCore[] = [];
   try {
     const backend = await deployBackend(standIn, { issuer: 'iot', logLevel: 'SILENT' });
-    const provision = { count: options.cores, workDir, thingGroupName: GROUP, algorithms: ALGORITHMS, thingNamePrefix: `${options.store}-${options.mode}-` };
-    const provisioned = options.store === 'pkcs11' ? await provisionHsmFleet(standIn, { ...provision, initialKeyAlgorithm: 'ECDSA-P256' }) : await provisionFleet(standIn, provision);
-    const build = options.mode === 'process' ? await buildComponent({ projectRoot: process.cwd(), outDir: path.join(workDir, 'greengrass-build') }) : undefined;
+    const provision = {
+      count: options.cores,
+      workDir,
+      thingGroupName: GROUP,
+      algorithms: ALGORITHMS,
+      thingNamePrefix: `${options.store}-${options.mode}-`,
+    };
+    const provisioned =
+      options.store === 'pkcs11'
+        ? await provisionHsmFleet(standIn, { ...provision, initialKeyAlgorithm: 'ECDSA-P256' })
+        : await provisionFleet(standIn, provision);
+    const build =
+      options.mode === 'process'
+        ? await buildComponent({ projectRoot: process.cwd(), outDir: path.join(workDir, 'greengrass-build') })
+        : undefined;
     cores = await startFaultCores(standIn, provisioned, {
       store: options.store,
       mode: options.mode,
@@ -112,7 +124,9 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixRun> {
       const queue = [...cellsOf(rotation.points, 'rotation', options.cells), ...cellsOf(rollbackOnly, 'rollback', options.cells)]
         .filter((c) => options.only === undefined || options.only.some((part) => caseId(c).includes(part)))
         .slice(0, options.limit);
-      options.log(`${options.store}/${options.mode}/${issuer}: ${points[issuer].length} points, ${queue.length} cases on ${cores.length} cores`);
+      options.log(
+        `${options.store}/${options.mode}/${issuer}: ${points[issuer].length} points, ${queue.length} cases on ${cores.length} cores`,
+      );
       await Promise.all(
         cores.map(async (core) => {
           for (let next = queue.shift(); next !== undefined; next = queue.shift()) {

@@ -36,7 +36,10 @@ export function pointId(point: ProtocolPoint): string {
   switch (point.kind) {
     case 'message': {
       const arrow = point.direction === 'inbound' ? 'device → AWS' : point.direction === 'outbound' ? 'AWS → device' : 'AWS → rules';
-      const after = point.after === undefined ? '' : ` (after ${point.after.topic.split('/').at(-1) ?? ''}${point.after.variant === undefined ? '' : ` [${point.after.variant}]`})`;
+      const after =
+        point.after === undefined
+          ? ''
+          : ` (after ${point.after.topic.split('/').at(-1) ?? ''}${point.after.variant === undefined ? '' : ` [${point.after.variant}]`})`;
       return `${arrow} ${point.topic}${point.variant === undefined ? '' : ` [${point.variant}]`}${after}`;
     }
     case 'restart':
@@ -48,12 +51,18 @@ export function pointId(point: ProtocolPoint): string {
 
 /** Replaces the thing and job names in a topic with placeholders. */
 export function normalizeTopic(topic: string, thingName: string, jobId: string): string {
-  return topic.split('/').map((part) => (part === thingName ? '<thing>' : part === jobId ? '<job>' : part)).join('/');
+  return topic
+    .split('/')
+    .map((part) => (part === thingName ? '<thing>' : part === jobId ? '<job>' : part))
+    .join('/');
 }
 
 /** The concrete topic of a point for a thing and job. */
 export function concreteTopic(topic: string, thingName: string, jobId: string): string {
-  return topic.split('/').map((part) => (part === '<thing>' ? thingName : part === '<job>' ? jobId : part)).join('/');
+  return topic
+    .split('/')
+    .map((part) => (part === '<thing>' ? thingName : part === '<job>' ? jobId : part))
+    .join('/');
 }
 
 /**

@@ -52,10 +52,16 @@ export async function recordTrace(env: CaseEnv, core: FaultCore, scenario: Fault
   });
   try {
     // A fault at a point no run passes through changes nothing: this is a clean run.
-    const result = await runCase(env, core, { point: { kind: 'message', direction: 'inbound', topic: 'never/<thing>' }, kind: 'lost', scenario }, (id) => {
-      jobId = id;
-    });
-    if (result.violations.length > 0) throw new Error(`the ${scenario} run behind the matrix broke an invariant: ${result.violations.join('; ')}`);
+    const result = await runCase(
+      env,
+      core,
+      { point: { kind: 'message', direction: 'inbound', topic: 'never/<thing>' }, kind: 'lost', scenario },
+      (id) => {
+        jobId = id;
+      },
+    );
+    if (result.violations.length > 0)
+      throw new Error(`the ${scenario} run behind the matrix broke an invariant: ${result.violations.join('; ')}`);
   } finally {
     stop();
     core.onChange = previous;

@@ -24,25 +24,44 @@ const PROTOCOL = [
 ];
 
 describe('the reduced fault matrix (file store, AWS IoT Core, inline cores)', () => {
-  it('passes every point with every fault kind and leaves no core bricked, no registry inconsistent, no certificate orphaned', async () => {
-    const run = await runMatrix({ store: 'file', mode: 'inline', cells: 'all-inline', issuers: ['iot'], cores: 4, timeScale: 8, log: () => undefined });
-    const summary = summarize(run.results, run.seconds);
+  it(
+    'passes every point with every fault kind and leaves no core bricked, no registry inconsistent, no certificate orphaned',
+    async () => {
+      const run = await runMatrix({
+        store: 'file',
+        mode: 'inline',
+        cells: 'all-inline',
+        issuers: ['iot'],
+        cores: 4,
+        timeScale: 8,
+        log: () => undefined,
+      });
+      const summary = summarize(run.results, run.seconds);
 
-    expect(run.points.iot).toEqual(expect.arrayContaining([...PROTOCOL, expect.stringMatching(/^store rotate #\d+: write /), expect.stringMatching(/^\[rollback\] store rollback #\d+/)]));
-    // Each point once with each kind that applies there: five at a message or the restart, two (power, connection) at a store change.
-    const cells = new Set(run.results.map((r) => `${r.scenario}|${r.point}|${r.kind}`));
-    expect(cells.size).toBe(run.results.length);
-    const storePoints = run.points.iot.filter((p) => p.includes('store ')).length;
-    expect(run.results).toHaveLength(5 * (run.points.iot.length - storePoints) + 2 * storePoints);
+      expect(run.points.iot).toEqual(
+        expect.arrayContaining([
+          ...PROTOCOL,
+          expect.stringMatching(/^store rotate #\d+: write /),
+          expect.stringMatching(/^\[rollback\] store rollback #\d+/),
+        ]),
+      );
+      // Each point once with each kind that applies there: five at a message or the restart, two (power, connection) at a store change.
+      const cells = new Set(run.results.map((r) => `${r.scenario}|${r.point}|${r.kind}`));
+      expect(cells.size).toBe(run.results.length);
+      const storePoints = run.points.iot.filter((p) => p.includes('store ')).length;
+      expect(run.results).toHaveLength(5 * (run.points.iot.length - storePoints) + 2 * storePoints);
 
-    const broken = run.results.filter((r) => r.violations.length > 0).map((r) => `${r.id}: ${r.violations.join('; ')}`);
-    expect(broken).toEqual([]);
-    expect(summary.bricked).toBe(0);
-    expect(summary.registryInconsistent).toBe(0);
-    expect(summary.orphanCertificates).toBe(0);
-    // Left both certificates (ended after its commit unsaid, or its event lost): the next rotation settled every one.
-    for (const r of run.results.filter((c) => c.outcome === 'unsettled' || c.outcome === 'eventLost')) expect(r.settledByNextRotation, r.id).toBe(true);
-    // Nearly every fault happened; a point some faulty run does not pass (a reply to a request the fault held back) may leave one unused.
-    expect(summary.notApplied).toBeLessThanOrEqual(Math.ceil(run.results.length * 0.05));
-  }, 40 * 60_000);
+      const broken = run.results.filter((r) => r.violations.length > 0).map((r) => `${r.id}: ${r.violations.join('; ')}`);
+      expect(broken).toEqual([]);
+      expect(summary.bricked).toBe(0);
+      expect(summary.registryInconsistent).toBe(0);
+      expect(summary.orphanCertificates).toBe(0);
+      // Left both certificates (ended after its commit unsaid, or its event lost): the next rotation settled every one.
+      for (const r of run.results.filter((c) => c.outcome === 'unsettled' || c.outcome === 'eventLost'))
+        expect(r.settledByNextRotation, r.id).toBe(true);
+      // Nearly every fault happened; a point some faulty run does not pass (a reply to a request the fault held back) may leave one unused.
+      expect(summary.notApplied).toBeLessThanOrEqual(Math.ceil(run.results.length * 0.05));
+    },
+    40 * 60_000,
+  );
 });

@@ -57,7 +57,9 @@ export function formatTable(cases: readonly MatrixCase[], summary: MatrixSummary
     const notes = [
       ...(c.applied ? [] : ['fault not reached']),
       ...(c.settle.resumedByRestart ? ['resumed by a restart'] : []),
-      ...(c.settledByNextRotation === undefined ? [] : [c.settledByNextRotation ? 'settled by the next rotation' : 'NOT settled by the next rotation']),
+      ...(c.settledByNextRotation === undefined
+        ? []
+        : [c.settledByNextRotation ? 'settled by the next rotation' : 'NOT settled by the next rotation']),
       ...(c.facts.reason ? [`reason: ${c.facts.reason}`] : []),
       ...c.violations.map((v) => `VIOLATION: ${v}`),
     ];

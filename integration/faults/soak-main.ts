@@ -19,7 +19,11 @@ Options:
 
 const optionsSchema = z.object({
   store: z.array(z.enum(['file', 'pkcs11'], { error: '--store must be file or pkcs11' })).optional(),
-  rotations: z.coerce.number().int('--rotations must be a whole number').min(2, '--rotations must be at least 2').max(10_000, '--rotations must be at most 10000'),
+  rotations: z.coerce
+    .number()
+    .int('--rotations must be a whole number')
+    .min(2, '--rotations must be at least 2')
+    .max(10_000, '--rotations must be at most 10000'),
   'time-scale': z.coerce.number().min(1, '--time-scale must be at least 1').max(60, '--time-scale must be at most 60'),
   json: z.boolean(),
   help: z.boolean(),
@@ -31,7 +35,9 @@ function summary(r: SoakResult): string {
     `${r.store}: ${r.succeeded}/${r.rotations} rotations SUCCEEDED in ${r.seconds.toFixed(0)} s`,
     ...r.failures.map((f) => `  not succeeded: ${f}`),
     `  files left behind: ${left.length === 0 ? 'none' : left.join(', ')}`,
-    ...(r.tokenObjects ? [`  token objects: ${r.tokenObjects.join(', ')} (before the first rotation: ${(r.tokenObjectsBefore ?? []).join(', ')})`] : []),
+    ...(r.tokenObjects
+      ? [`  token objects: ${r.tokenObjects.join(', ')} (before the first rotation: ${(r.tokenObjectsBefore ?? []).join(', ')})`]
+      : []),
     `  certificates on the thing: ${r.certificatesOnThing}, in the account: ${r.certificatesInAccount}; rotation shadow left: ${r.rotationShadowLeft ? 'yes' : 'no'}`,
     `  RSS after rotation 1: ${r.rssAfterFirstMiB} MiB, after rotation ${r.rotations}: ${r.rssAfterLastMiB} MiB; heap ${r.heapAfterFirstMiB} → ${r.heapAfterLastMiB} MiB`,
   ].join('\n');

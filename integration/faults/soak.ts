@@ -51,7 +51,10 @@ const ALGORITHMS: AlgorithmConfig = { keyAlgorithm: 'ECDSA-P256', signingAlgorit
 
 async function filesUnder(root: string): Promise<string[]> {
   const entries = await readdir(root, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile()).map((e) => path.relative(root, path.join(e.parentPath, e.name))).sort();
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(root, path.join(e.parentPath, e.name)))
+    .sort();
 }
 
 /** A full garbage collection, so that heap figures compare what is still held, not what is pending. */
@@ -108,9 +111,16 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     const backend = await deployBackend(standIn, { issuer: 'iot', logLevel: 'SILENT' });
     const provision = { count: 1, workDir, thingGroupName: 'Soak', algorithms: ALGORITHMS, thingNamePrefix: `soak-${options.store}-` };
     const [provisioned]: ProvisionedCore[] =
-      options.store === 'pkcs11' ? await provisionHsmFleet(standIn, { ...provision, initialKeyAlgorithm: 'ECDSA-P256' }) : await provisionFleet(standIn, provision);
+      options.store === 'pkcs11'
+        ? await provisionHsmFleet(standIn, { ...provision, initialKeyAlgorithm: 'ECDSA-P256' })
+        : await provisionFleet(standIn, provision);
     if (!provisioned) throw new Error('no core provisioned');
-    const [core] = await startFaultCores(standIn, [provisioned], { store: options.store, mode: 'inline', algorithms: ALGORITHMS, timeScale: options.timeScale });
+    const [core] = await startFaultCores(standIn, [provisioned], {
+      store: options.store,
+      mode: 'inline',
+      algorithms: ALGORITHMS,
+      timeScale: options.timeScale,
+    });
     if (!core) throw new Error('no core started');
     stop = () => core.running.stop();
     // Generous: one clean rotation needs no timeout to pass; a stalled one fails the soak.
@@ -124,7 +134,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     let first = { rss: 0, heap: 0 };
     for (let i = 1; i <= options.rotations; i++) {
       const jobId = `soak-${i}`;
-      standIn.model.jobs.createJob({ jobId, jobTemplateArn: backend.jobTemplateArn, targets: [thingArn(standIn.model, core.thingName)], targetSelection: 'SNAPSHOT' });
+      standIn.model.jobs.createJob({
+        jobId,
+        jobTemplateArn: backend.jobTemplateArn,
+        targets: [thingArn(standIn.model, core.thingName)],
+        targetSelection: 'SNAPSHOT',
+      });
       await untilRotated(standIn, core, jobId, deadlineMs);
       const execution = standIn.model.jobs.describeJobExecution(jobId, core.thingName);
       if (execution.status === 'SUCCEEDED') succeeded += 1;

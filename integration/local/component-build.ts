@@ -11,7 +11,15 @@ export interface ComponentBuild {
 }
 
 /** What the component's bundle, artifact and recipe are made from. */
-const BUILD_INPUTS = ['component/src', 'component/build', 'component/platform', 'shared', 'recipe.yaml', 'gdk-config.json', 'package-lock.json'];
+const BUILD_INPUTS = [
+  'component/src',
+  'component/build',
+  'component/platform',
+  'shared',
+  'recipe.yaml',
+  'gdk-config.json',
+  'package-lock.json',
+];
 
 /** The newest modification time among the build's inputs (tests aside), in epoch milliseconds. */
 export function newestBuildInput(projectRoot: string): number {
@@ -55,7 +63,11 @@ export async function ensureComponentBuild(projectRoot: string, say: (line: stri
     say(`Using the component build in greengrass-build/ (made ${age} min ago, newer than its sources)`);
     return { ...found, built: false };
   }
-  say(found ? 'The component changed since greengrass-build/ was made: building it again (npm run build)' : 'No component build in greengrass-build/: building it (npm run build)');
+  say(
+    found
+      ? 'The component changed since greengrass-build/ was made: building it again (npm run build)'
+      : 'No component build in greengrass-build/: building it (npm run build)',
+  );
   const result = await buildComponent({ projectRoot, outDir, progress: (line) => say(`  ${line}`) });
   return { recipePath: result.recipePath, artifactPath: result.artifactPath, built: true };
 }

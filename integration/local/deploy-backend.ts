@@ -11,7 +11,14 @@ import {
   type PcaSigningAlgorithm,
   type RotationHandler,
 } from '../../backend/src/index.js';
-import { backendResourceNames, JOB_DOCUMENT, NOTIFICATION_SUBJECT, renderRuleSql, RULE_SQL_VERSION, SHADOW_NAME } from '../../shared/contract/index.js';
+import {
+  backendResourceNames,
+  JOB_DOCUMENT,
+  NOTIFICATION_SUBJECT,
+  renderRuleSql,
+  RULE_SQL_VERSION,
+  SHADOW_NAME,
+} from '../../shared/contract/index.js';
 import type { AwsStandIn } from '../aws/index.js';
 
 export type IssuerChoice = { kind: 'iot' } | { kind: 'pca'; signingAlgorithm: PcaSigningAlgorithm };
@@ -69,12 +76,13 @@ export async function deployBackend(standIn: AwsStandIn, options: DeployBackendO
   const names = backendResourceNames();
   const iot = new IoTClient(clientConfig);
   const sns = new SNSClient(clientConfig);
-  const logger = (serviceName: string): PowertoolsLogger =>
-    new PowertoolsLogger({ serviceName, logLevel: options.logLevel ?? 'WARN' });
+  const logger = (serviceName: string): PowertoolsLogger => new PowertoolsLogger({ serviceName, logLevel: options.logLevel ?? 'WARN' });
 
   const progress = options.progress ?? (() => undefined);
   progress(`SNS topic ${names.notificationTopic}`);
-  const topic = await sns.send(new CreateTopicCommand({ Name: names.notificationTopic, Attributes: { DisplayName: NOTIFICATION_SUBJECT } }));
+  const topic = await sns.send(
+    new CreateTopicCommand({ Name: names.notificationTopic, Attributes: { DisplayName: NOTIFICATION_SUBJECT } }),
+  );
   const snsTopicArn = topic.TopicArn ?? '';
 
   progress(`job template ${names.jobTemplate}`);
@@ -110,9 +118,10 @@ export async function deployBackend(standIn: AwsStandIn, options: DeployBackendO
   let pcaInUse: string | undefined;
   const createFunction = async (issuer: IssuerChoice): Promise<RotationHandler> => {
     pcaInUse = issuer.kind === 'pca' ? await privateCa(issuer.signingAlgorithm) : undefined;
-    const settings: IssuerSettings = issuer.kind === 'pca' && pcaInUse
-      ? { kind: 'private-ca', caArn: pcaInUse, validityInDays: options.pcaValidityInDays ?? 7, signingAlgorithm: issuer.signingAlgorithm }
-      : { kind: 'iot-core' };
+    const settings: IssuerSettings =
+      issuer.kind === 'pca' && pcaInUse
+        ? { kind: 'private-ca', caArn: pcaInUse, validityInDays: options.pcaValidityInDays ?? 7, signingAlgorithm: issuer.signingAlgorithm }
+        : { kind: 'iot-core' };
     return createCreateCertificateHandler({ ...common, logger: logger(names.functions.createCertificate), issuer: settings });
   };
   const initialIssuer: IssuerChoice =
@@ -122,7 +131,11 @@ export async function deployBackend(standIn: AwsStandIn, options: DeployBackendO
   const functions = {
     createCertificate: await createFunction(initialIssuer),
     commitCertificate: createCommitCertificateHandler({ ...common, logger: logger(names.functions.commitCertificate) }),
-    jobExecutionTerminal: createJobExecutionTerminalHandler({ ...common, snsTopicArn, logger: logger(names.functions.jobExecutionTerminal) }),
+    jobExecutionTerminal: createJobExecutionTerminalHandler({
+      ...common,
+      snsTopicArn,
+      logger: logger(names.functions.jobExecutionTerminal),
+    }),
   };
   const ruleNames = names.rules;
   const ruleSql = renderRuleSql();

@@ -33,7 +33,11 @@ export interface SchedulerDeployment {
  * real handler code, with the stand-in's AWS endpoint and its clock as the calendar (so a test can
  * move time forward), and, for Device Defender, a findings topic that delivers to it as SNS does.
  */
-export async function deployScheduler(standIn: AwsStandIn, backend: BackendDeployment, options: DeploySchedulerOptions): Promise<SchedulerDeployment> {
+export async function deployScheduler(
+  standIn: AwsStandIn,
+  backend: BackendDeployment,
+  options: DeploySchedulerOptions,
+): Promise<SchedulerDeployment> {
   const clientConfig = standInClientConfig(standIn);
   const handler = createRotationSchedulerHandler({
     clientConfig,
@@ -78,7 +82,13 @@ export async function deployScheduler(standIn: AwsStandIn, backend: BackendDeplo
         EventSource: 'aws:sns',
         EventVersion: '1.0',
         EventSubscriptionArn: `${topicArn}:${randomUUID()}`,
-        Sns: { Type: 'Notification', MessageId: message.messageId, TopicArn: topicArn, Message: message.message, Timestamp: new Date(message.publishedAt).toISOString() },
+        Sns: {
+          Type: 'Notification',
+          MessageId: message.messageId,
+          TopicArn: topicArn,
+          Message: message.message,
+          Timestamp: new Date(message.publishedAt).toISOString(),
+        },
       };
       deliveries.push(handler({ Records: [record] }));
     });

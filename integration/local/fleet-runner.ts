@@ -58,7 +58,14 @@ export interface InlineCredentials {
 /** One inline core as a RunningCore; its component logs where Greengrass would put them. */
 export function runningInlineCore(
   core: ProvisionedCore,
-  shared: { broker: BrokerAddress; clock: Clock; algorithms: AlgorithmConfig; restartDelayMs?: number; cpu?: CpuGate; restartPolicy?: InlineCoreOptions['restartPolicy'] },
+  shared: {
+    broker: BrokerAddress;
+    clock: Clock;
+    algorithms: AlgorithmConfig;
+    restartDelayMs?: number;
+    cpu?: CpuGate;
+    restartPolicy?: InlineCoreOptions['restartPolicy'];
+  },
   credentials: InlineCredentials,
 ): RunningCore {
   const logger = fileLogger(core.paths.componentLogPath, { thingName: core.thingName });
@@ -103,5 +110,8 @@ export async function startInlineFleet(standIn: AwsStandIn, cores: ProvisionedCo
     cpu: new CpuGate(options.keyGenerationSlots ?? defaultKeyGenerationSlots()),
     ...(options.restartDelayMs === undefined ? {} : { restartDelayMs: options.restartDelayMs }),
   };
-  return startAll(cores.map((core) => runningInlineCore(core, shared, { probe: fileCredentialsProbe(standIn, core) })), options.onStarted);
+  return startAll(
+    cores.map((core) => runningInlineCore(core, shared, { probe: fileCredentialsProbe(standIn, core) })),
+    options.onStarted,
+  );
 }

@@ -60,7 +60,10 @@ export function thingNameFor(prefix: string, index: number, count: number): stri
 export async function provisionFleet(standIn: AwsStandIn, options: ProvisionFleetOptions): Promise<ProvisionedCore[]> {
   const prefix = options.thingNamePrefix ?? 'GreengrassCore-';
   // The first key is of the fleet's own family: 500 RSA keys take minutes on two cores.
-  const keySpec = keyFamily(options.algorithms.keyAlgorithm) === 'EC' ? ({ kind: 'EC', curve: 'P-256' } as const) : ({ kind: 'RSA', bits: 2048 } as const);
+  const keySpec =
+    keyFamily(options.algorithms.keyAlgorithm) === 'EC'
+      ? ({ kind: 'EC', curve: 'P-256' } as const)
+      : ({ kind: 'RSA', bits: 2048 } as const);
   const cores: ProvisionedCore[] = new Array<ProvisionedCore>(options.count);
   let next = 0;
   let done = 0;

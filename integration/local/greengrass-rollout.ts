@@ -39,7 +39,11 @@ async function buildVersion(recipePath: string): Promise<string> {
  * Greengrass deployment to the thing group with the configuration, and wait until every core
  * has run it. Throws with each failing core's cause.
  */
-export async function rollOutComponent(standIn: AwsStandIn, build: Pick<ComponentBuild, 'recipePath' | 'artifactPath'>, options: RolloutOptions): Promise<ComponentRollout> {
+export async function rollOutComponent(
+  standIn: AwsStandIn,
+  build: Pick<ComponentBuild, 'recipePath' | 'artifactPath'>,
+  options: RolloutOptions,
+): Promise<ComponentRollout> {
   const config = standInClientConfig(standIn);
   const greengrass = new GreengrassV2Client(config);
   const iot = new IoTClient(config);
@@ -48,7 +52,13 @@ export async function rollOutComponent(standIn: AwsStandIn, build: Pick<Componen
     const gdk = readGdkConfig(options.projectRoot);
     const published = await publishComponentVersion(
       { s3, greengrass },
-      { ...build, version: await buildVersion(build.recipePath), bucketPrefix: gdk.bucket, region: standIn.model.region, accountId: standIn.model.accountId },
+      {
+        ...build,
+        version: await buildVersion(build.recipePath),
+        bucketPrefix: gdk.bucket,
+        region: standIn.model.region,
+        accountId: standIn.model.accountId,
+      },
     );
     options.say(`Published ${published.componentName} ${published.componentVersion} to the stand-in's Greengrass (artifact in S3)`);
     const group = await iot.send(new DescribeThingGroupCommand({ thingGroupName: options.thingGroupName }));
@@ -56,7 +66,12 @@ export async function rollOutComponent(standIn: AwsStandIn, build: Pick<Componen
       new CreateDeploymentCommand({
         targetArn: group.thingGroupArn,
         deploymentName: `Deployment for ${options.thingGroupName}`,
-        components: { [published.componentName]: { componentVersion: published.componentVersion, configurationUpdate: { merge: JSON.stringify(options.configuration) } } },
+        components: {
+          [published.componentName]: {
+            componentVersion: published.componentVersion,
+            configurationUpdate: { merge: JSON.stringify(options.configuration) },
+          },
+        },
       }),
     );
     const deploymentId = created.deploymentId ?? '';
@@ -70,8 +85,14 @@ export async function rollOutComponent(standIn: AwsStandIn, build: Pick<Componen
       { timeoutMs: options.timeoutMs, pollIntervalMs: 250, sleep, now: Date.now },
       io,
     );
-    if (result.exitCode !== 0 || result.iotJobId === undefined) throw new Error(`The component's deployment did not succeed on every core:\n${lines.join('').trim()}`);
-    return { componentName: published.componentName, componentVersion: published.componentVersion, deploymentId, iotJobId: result.iotJobId };
+    if (result.exitCode !== 0 || result.iotJobId === undefined)
+      throw new Error(`The component's deployment did not succeed on every core:\n${lines.join('').trim()}`);
+    return {
+      componentName: published.componentName,
+      componentVersion: published.componentVersion,
+      deploymentId,
+      iotJobId: result.iotJobId,
+    };
   } finally {
     greengrass.destroy();
     iot.destroy();

@@ -32,7 +32,13 @@ describe('aws-crt MQTT with the private key in SoftHSM2', () => {
     broker = { host: standIn.mqtt.host, port: standIn.mqtt.port, caPem: standIn.mqtt.caCertificatePem };
     // One RSA and one EC device key, both generated inside their tokens.
     // RSA-2048 device keys, generated inside the tokens; the rotation below installs a P-256 key.
-    cores = await provisionHsmFleet(standIn, { count: 2, workDir, thingGroupName: 'hsm-cores', algorithms: ALGORITHMS, policy: 'permissive' });
+    cores = await provisionHsmFleet(standIn, {
+      count: 2,
+      workDir,
+      thingGroupName: 'hsm-cores',
+      algorithms: ALGORITHMS,
+      policy: 'permissive',
+    });
     settings = cores.map((c) => readHsmCoreSettings(c.paths.effectiveConfigPath));
     library = new SharedPkcs11Library(settings[0]?.provider.library ?? '');
   });
@@ -42,15 +48,22 @@ describe('aws-crt MQTT with the private key in SoftHSM2', () => {
     if (workDir) await rm(workDir, { recursive: true, force: true });
   });
 
-  it('provisioning: key generated in each core\'s own token, certificate registered, Greengrass root with PKCS#11 URIs', () => {
+  it("provisioning: key generated in each core's own token, certificate registered, Greengrass root with PKCS#11 URIs", () => {
     const registry = standIn.model.registry;
     expect(new Set(settings.map((s) => s.provider.slot)).size).toBe(cores.length);
     for (const [i, core] of cores.entries()) {
       const hsm = settings[i];
-      expect(hsm?.paths).toEqual({ certificateFilePath: 'pkcs11:object=device;type=cert', privateKeyPath: 'pkcs11:object=device;type=private' });
+      expect(hsm?.paths).toEqual({
+        certificateFilePath: 'pkcs11:object=device;type=cert',
+        privateKeyPath: 'pkcs11:object=device;type=private',
+      });
       expect(registry.describeCertificate(core.initialCertificateId).status).toBe('ACTIVE');
-      expect(registry.listThingPrincipalsV2(core.thingName, 'EXCLUSIVE_THING').map((p) => p.principal)).toEqual([registry.describeCertificate(core.initialCertificateId).certificateArn]);
-      expect(registry.listAttachedPolicies(registry.describeCertificate(core.initialCertificateId).certificateArn).map((p) => p.policyName)).toEqual(['GreengrassV2IoTThingPolicy']);
+      expect(registry.listThingPrincipalsV2(core.thingName, 'EXCLUSIVE_THING').map((p) => p.principal)).toEqual([
+        registry.describeCertificate(core.initialCertificateId).certificateArn,
+      ]);
+      expect(
+        registry.listAttachedPolicies(registry.describeCertificate(core.initialCertificateId).certificateArn).map((p) => p.policyName),
+      ).toEqual(['GreengrassV2IoTThingPolicy']);
       expect(hsm && tokenObjectLabels(hsm.provider)).toEqual(['certificate device', 'private key device']);
     }
     expect(registry.things.listThingsInThingGroup('hsm-cores')).toEqual(cores.map((c) => c.thingName));
@@ -62,7 +75,9 @@ describe('aws-crt MQTT with the private key in SoftHSM2', () => {
     expect(privateKeyFlags(hsm.provider, hsm.label)).toEqual({ sensitive: true, extractable: false, neverExtractable: true });
     const connection = await hsmConnector(broker, library, hsm, core.thingName)();
     try {
-      expect(standIn.broker.connections()).toContainEqual(expect.objectContaining({ clientId: core.thingName, principal: core.initialCertificateId }));
+      expect(standIn.broker.connections()).toContainEqual(
+        expect.objectContaining({ clientId: core.thingName, principal: core.initialCertificateId }),
+      );
       const received: string[] = [];
       await connection.subscribe(`test/${core.thingName}/+/x`, 1, (m) => received.push(`${m.topic} ${m.payload.toString()}`));
       await connection.publish(`test/${core.thingName}/a/y`, 'not matched', 1);
@@ -96,12 +111,16 @@ describe('aws-crt MQTT with the private key in SoftHSM2', () => {
       await store.rotate(issued.certificatePem);
       expect(await store.backupExists()).toBe(true);
       await mqtt.publish(`test/${core.thingName}/after-rotate`, 'still connected', 1);
-      await expect.poll(() => received.includes('still connected'), { message: 'a message over the session opened before the rotation' }).toBe(true);
+      await expect
+        .poll(() => received.includes('still connected'), { message: 'a message over the session opened before the rotation' })
+        .toBe(true);
       expect(principal()).toBe(core.initialCertificateId);
 
       // The nucleus restarts: the new connection presents the new certificate and signs with the new key.
       expect(standIn.broker.disconnect(core.thingName)).toBe(1);
-      await expect.poll(() => principal() === issued.certificateId && mqtt.connected, { message: 'a reconnection with the new certificate' }).toBe(true);
+      await expect
+        .poll(() => principal() === issued.certificateId && mqtt.connected, { message: 'a reconnection with the new certificate' })
+        .toBe(true);
       expect(readTokenCertificatePem(hsm.provider, hsm.label)).toBe(new X509Certificate(issued.certificatePem).toString());
       expect(privateKeyFlags(hsm.provider, hsm.label)).toEqual({ sensitive: true, extractable: false, neverExtractable: true });
       await mqtt.publish(`test/${core.thingName}/after-reconnect`, 'subscriptions restored', 1);
@@ -109,7 +128,9 @@ describe('aws-crt MQTT with the private key in SoftHSM2', () => {
 
       await store.rollback();
       standIn.broker.disconnect(core.thingName);
-      await expect.poll(() => principal() === core.initialCertificateId && mqtt.connected, { message: 'a reconnection with the old certificate' }).toBe(true);
+      await expect
+        .poll(() => principal() === core.initialCertificateId && mqtt.connected, { message: 'a reconnection with the old certificate' })
+        .toBe(true);
     } finally {
       await mqtt.close();
     }

@@ -37,7 +37,8 @@ export async function provisionHsmFleet(standIn: AwsStandIn, options: ProvisionH
   const tokens = await createSoftHsmTokenSet(path.join(options.workDir, 'softhsm'));
   tokens.activate();
   const { registry, authorities } = standIn.model;
-  if (!registry.policies.listPolicies().some((p) => p.policyName === CORE_POLICY_NAME)) registry.policies.createPolicy(CORE_POLICY_NAME, corePolicyDocument(standIn, options.policy));
+  if (!registry.policies.listPolicies().some((p) => p.policyName === CORE_POLICY_NAME))
+    registry.policies.createPolicy(CORE_POLICY_NAME, corePolicyDocument(standIn, options.policy));
   registry.things.createThingGroup(options.thingGroupName);
   const prefix = options.thingNamePrefix ?? 'GreengrassCore-';
   const cores: ProvisionedCore[] = [];
@@ -125,7 +126,11 @@ export function openHsmFleetAccess(standIn: AwsStandIn, cores: ProvisionedCore[]
         },
       },
       credentialPaths: hsm.paths,
-      otherServices: { [PKCS11_PROVIDER_COMPONENT]: { configuration: { name: 'softhsm', library: hsm.provider.library, slot: hsm.provider.slot, userPin: hsm.provider.userPin } } },
+      otherServices: {
+        [PKCS11_PROVIDER_COMPONENT]: {
+          configuration: { name: 'softhsm', library: hsm.provider.library, slot: hsm.provider.slot, userPin: hsm.provider.userPin },
+        },
+      },
       env: { SOFTHSM2_CONF: softhsmConf },
     };
   });
@@ -135,7 +140,11 @@ export function openHsmFleetAccess(standIn: AwsStandIn, cores: ProvisionedCore[]
  * Runs HSM cores inline: the component uses the real Pkcs11CredentialStore on the core's token,
  * and the nucleus stand-in connects with aws-crt signing the TLS handshake inside the token.
  */
-export async function startHsmInlineFleet(standIn: AwsStandIn, cores: ProvisionedCore[], options: FleetRunnerOptions): Promise<RunningCore[]> {
+export async function startHsmInlineFleet(
+  standIn: AwsStandIn,
+  cores: ProvisionedCore[],
+  options: FleetRunnerOptions,
+): Promise<RunningCore[]> {
   const access = openHsmFleetAccess(standIn, cores);
   const clock = scaledClock(options.componentTimerScale);
   const broker = { host: standIn.mqtt.host, port: standIn.mqtt.port, caPem: standIn.mqtt.caCertificatePem };
@@ -146,7 +155,11 @@ export async function startHsmInlineFleet(standIn: AwsStandIn, cores: Provisione
     if (hsm === undefined) throw new Error(`no HSM access for ${core.thingName}`);
     return runningInlineCore(core, shared, {
       createStore: (store) =>
-        new Pkcs11CredentialStore({ paths: { certificateFilePath: store.certificateFilePath, privateKeyPath: store.privateKeyPath }, provider: hsm.settings.provider, logger: store.logger }),
+        new Pkcs11CredentialStore({
+          paths: { certificateFilePath: store.certificateFilePath, privateKeyPath: store.privateKeyPath },
+          provider: hsm.settings.provider,
+          logger: store.logger,
+        }),
       connect: hsm.connect,
       probe: hsm.probe,
     });

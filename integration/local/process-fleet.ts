@@ -37,7 +37,13 @@ interface CoreCredentials {
  * SOFTHSM2_CONF, and the nucleus connects with aws-crt signing inside the token.
  */
 async function coreCredentials(standIn: AwsStandIn, cores: ProvisionedCore[], hsm: boolean): Promise<CoreCredentials[]> {
-  if (!hsm) return Promise.all(cores.map(async (core) => ({ nucleus: { credentials: { kind: 'files', ...(await readFileCredentials(core.paths)) } }, probe: fileCredentialsProbe(standIn, core) })));
+  if (!hsm)
+    return Promise.all(
+      cores.map(async (core) => ({
+        nucleus: { credentials: { kind: 'files', ...(await readFileCredentials(core.paths)) } },
+        probe: fileCredentialsProbe(standIn, core),
+      })),
+    );
   return openHsmFleetAccess(standIn, cores).map((access) => ({
     nucleus: {
       credentials: { kind: 'pkcs11', ...access.credentialPaths, connect: access.connect },
@@ -58,9 +64,15 @@ const READY_TIMEOUT_MS = 180_000;
  */
 async function componentReady(nucleus: Nucleus, thingName: string): Promise<void> {
   const topics = subscriptionTopics(thingName).length;
-  const { done } = await pollUntil(() => nucleus.componentSubscriptions().length, (n) => n >= topics, { timeoutMs: READY_TIMEOUT_MS, intervalMs: 50 });
+  const { done } = await pollUntil(
+    () => nucleus.componentSubscriptions().length,
+    (n) => n >= topics,
+    { timeoutMs: READY_TIMEOUT_MS, intervalMs: 50 },
+  );
   if (!done) {
-    throw new Error(`${thingName}: the component did not subscribe to its topics within ${READY_TIMEOUT_MS / 1000} s; see ${nucleus.layout.logPath}`);
+    throw new Error(
+      `${thingName}: the component did not subscribe to its topics within ${READY_TIMEOUT_MS / 1000} s; see ${nucleus.layout.logPath}`,
+    );
   }
 }
 
@@ -74,9 +86,14 @@ const DEPLOYMENT_TIMEOUT_MS = 180_000;
  * scripts as processes and serve Greengrass IPC to the unmodified component. The component keeps
  * its real 30 s timeouts. HSM cores need one fleet per process (see SharedPkcs11Library).
  */
-export async function startProcessFleet(standIn: AwsStandIn, cores: ProvisionedCore[], options: ProcessFleetOptions): Promise<RunningCore[]> {
+export async function startProcessFleet(
+  standIn: AwsStandIn,
+  cores: ProvisionedCore[],
+  options: ProcessFleetOptions,
+): Promise<RunningCore[]> {
   const broker = { host: standIn.mqtt.host, port: standIn.mqtt.port, caPem: standIn.mqtt.caCertificatePem };
-  if (!standIn.http) throw new Error('process mode deploys the component through the stand-in\'s Greengrass API: start it with its HTTP APIs');
+  if (!standIn.http)
+    throw new Error("process mode deploys the component through the stand-in's Greengrass API: start it with its HTTP APIs");
   const cloud = { endpoint: standIn.http.endpoint, region: standIn.model.region };
   const credentials = await coreCredentials(standIn, cores, options.hsm ?? false);
   const nuclei: Array<{ core: ProvisionedCore; nucleus: Nucleus; logger: ReturnType<typeof fileLogger>; access: CoreCredentials }> = [];

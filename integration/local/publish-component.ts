@@ -34,7 +34,10 @@ const notFound = (error: unknown): boolean => {
  * `s3://<bucket>/<name>/<version>/<file>`, writes that URI and the version into the recipe, and
  * creates the component version; resolves once the service has found it DEPLOYABLE.
  */
-export async function publishComponentVersion(clients: { s3: S3Client; greengrass: GreengrassV2Client }, input: PublishInput): Promise<PublishedVersion> {
+export async function publishComponentVersion(
+  clients: { s3: S3Client; greengrass: GreengrassV2Client },
+  input: PublishInput,
+): Promise<PublishedVersion> {
   const { s3, greengrass } = clients;
   const template = parse(await readFile(input.recipePath, 'utf8')) as Record<string, unknown>;
   const name = String(template.ComponentName);

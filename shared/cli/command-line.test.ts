@@ -38,7 +38,9 @@ describe('readCommandLine', () => {
     [['loose'], 'unexpected argument "loose"'],
     [['--old'], '--old is no longer an option: use --name'],
   ])('refuses %j: %s', (argv, message) => {
-    expect(() => readCommandLine(argv, FLAGS, { retired: { old: 'use --name' } })).toThrow(expect.objectContaining({ name: 'UsageError', message }));
+    expect(() => readCommandLine(argv, FLAGS, { retired: { old: 'use --name' } })).toThrow(
+      expect.objectContaining({ name: 'UsageError', message }),
+    );
   });
 });
 
@@ -47,14 +49,18 @@ describe('flag value checks', () => {
     const devices = numberFlag('--devices', 1, 10, { whole: true });
     expect(devices.parse('7')).toBe(7);
     for (const bad of ['0', '11', '2.5', '', ' ', 'x', 'Infinity', '-1']) {
-      expect(devices.safeParse(bad).error?.issues[0]?.message).toBe(`--devices must be a whole number from 1 to 10 (got ${JSON.stringify(bad)})`);
+      expect(devices.safeParse(bad).error?.issues[0]?.message).toBe(
+        `--devices must be a whole number from 1 to 10 (got ${JSON.stringify(bad)})`,
+      );
     }
     expect(numberFlag('--scale', 1, 60).parse('1.5')).toBe(1.5);
   });
 
   it('seconds: more than 0, as milliseconds', () => {
     expect(secondsFlag('--timeout', 60).parse('0.25')).toBe(250);
-    expect(secondsFlag('--timeout', 60).safeParse('0').error?.issues[0]?.message).toBe('--timeout must be a number of seconds more than 0 and at most 60 (got "0")');
+    expect(secondsFlag('--timeout', 60).safeParse('0').error?.issues[0]?.message).toBe(
+      '--timeout must be a number of seconds more than 0 and at most 60 (got "0")',
+    );
   });
 
   it('choices: one of the words', () => {

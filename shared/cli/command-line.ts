@@ -88,14 +88,21 @@ export function parseFlags<T extends z.ZodType>(schema: T, values: unknown): z.i
 export function numberRange(min: number, max: number, options: { whole?: boolean; unit?: string; exclusiveMin?: boolean } = {}): string {
   const kind = options.whole ? 'a whole number' : 'a number';
   const unit = options.unit ? ` ${options.unit}` : '';
-  return options.exclusiveMin ? `${kind} of${unit} more than ${min} and at most ${max}` : `${kind}${unit ? ` of${unit}` : ''} from ${min} to ${max}`;
+  return options.exclusiveMin
+    ? `${kind} of${unit} more than ${min} and at most ${max}`
+    : `${kind}${unit ? ` of${unit}` : ''} from ${min} to ${max}`;
 }
 
 /**
  * A flag whose value is a number in a range. The error names the flag, what it accepts and what
  * was given: `--devices must be a whole number from 1 to 5000 (got "-3")`.
  */
-export function numberFlag(flag: string, min: number, max: number, options: { whole?: boolean; unit?: string; exclusiveMin?: boolean } = {}) {
+export function numberFlag(
+  flag: string,
+  min: number,
+  max: number,
+  options: { whole?: boolean; unit?: string; exclusiveMin?: boolean } = {},
+) {
   const accepts = numberRange(min, max, options);
   return z.string().transform((raw, ctx) => {
     const value = raw.trim() === '' ? Number.NaN : Number(raw);

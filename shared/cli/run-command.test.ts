@@ -22,21 +22,45 @@ const command = (run: () => Promise<number>): Command<{ n: number }> => ({
 describe('runCommand', () => {
   it('a bad command line: one line naming the flag, a pointer to --help, exit 2, nothing on stdout', async () => {
     const { io, out, err } = capture();
-    expect(await runCommand(['--bad'], io, command(async () => 0))).toBe(2);
+    expect(
+      await runCommand(
+        ['--bad'],
+        io,
+        command(async () => 0),
+      ),
+    ).toBe(2);
     expect(out).toEqual([]);
     expect(err.join('')).toBe('example: --bad is not an option of this example\nRun "npm run example -- --help" for the options.\n');
   });
 
   it('--help: the usage on stdout, exit 0', async () => {
     const { io, out } = capture();
-    expect(await runCommand(['--help'], io, command(async () => 1))).toBe(0);
+    expect(
+      await runCommand(
+        ['--help'],
+        io,
+        command(async () => 1),
+      ),
+    ).toBe(0);
     expect(out.join('')).toBe('Usage: npm run example -- [--n N]\n');
   });
 
   it("the work's exit code, and 1 with one line when it fails", async () => {
-    expect(await runCommand([], capture().io, command(async () => 0))).toBe(0);
+    expect(
+      await runCommand(
+        [],
+        capture().io,
+        command(async () => 0),
+      ),
+    ).toBe(0);
     const { io, err } = capture();
-    expect(await runCommand([], io, command(() => Promise.reject(new Error('no such thing group'))))).toBe(1);
+    expect(
+      await runCommand(
+        [],
+        io,
+        command(() => Promise.reject(new Error('no such thing group'))),
+      ),
+    ).toBe(1);
     expect(err.join('')).toBe('example: no such thing group\n');
   });
 });

@@ -23,9 +23,7 @@ describe('outbound payloads are byte-exact', () => {
     expect(commitCertificatePayload('job-1')).toBe('{"jobId":"job-1"}');
     const csr = '-----BEGIN CERTIFICATE REQUEST-----\nMIIB\n-----END CERTIFICATE REQUEST-----\n';
     const create = createCertificatePayload('job-1', csr);
-    expect(create).toBe(
-      '{"jobId":"job-1","csr":"-----BEGIN CERTIFICATE REQUEST-----\\nMIIB\\n-----END CERTIFICATE REQUEST-----\\n"}',
-    );
+    expect(create).toBe('{"jobId":"job-1","csr":"-----BEGIN CERTIFICATE REQUEST-----\\nMIIB\\n-----END CERTIFICATE REQUEST-----\\n"}');
     expect(JSON.parse(create)).toEqual({ jobId: 'job-1', csr });
   });
 

@@ -41,7 +41,14 @@ import {
 
 const THING = 'core-1:site_A';
 const JOB = 'rotate-7_x';
-const values = { thing: THING, jobId: JOB, reason: 'Create was rejected.', 'PEM CSR': '-----BEGIN CERTIFICATE REQUEST-----', PEM: 'PEM', message: 'why' };
+const values = {
+  thing: THING,
+  jobId: JOB,
+  reason: 'Create was rejected.',
+  'PEM CSR': '-----BEGIN CERTIFICATE REQUEST-----',
+  PEM: 'PEM',
+  message: 'why',
+};
 const original = (template: string): string => fill(template, values);
 
 describe('the wire contract matches the original', () => {

@@ -28,8 +28,16 @@ describe('topic builders', () => {
 
   it('every publish topic is covered by a publish filter', () => {
     const filters = publishTopicFilters(THING);
-    for (const topic of [nextJobGetTopic(THING), jobUpdateTopic(THING, 'j1'), certificateCreateTopic(THING), certificateCommitTopic(THING)]) {
-      expect(filters.some((f) => topicMatches(f, topic)), topic).toBe(true);
+    for (const topic of [
+      nextJobGetTopic(THING),
+      jobUpdateTopic(THING, 'j1'),
+      certificateCreateTopic(THING),
+      certificateCommitTopic(THING),
+    ]) {
+      expect(
+        filters.some((f) => topicMatches(f, topic)),
+        topic,
+      ).toBe(true);
     }
   });
 

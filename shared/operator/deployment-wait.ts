@@ -33,7 +33,12 @@ const describe = (error: unknown): string =>
  * The IoT job behind a new deployment. Greengrass is eventually consistent: GetDeployment can
  * answer ResourceNotFound, or have no job yet, for a while after CreateDeployment.
  */
-async function deploymentJobId(greengrass: GreengrassV2Client, deploymentId: string, deadline: number, options: AwaitOptions): Promise<string | undefined> {
+async function deploymentJobId(
+  greengrass: GreengrassV2Client,
+  deploymentId: string,
+  deadline: number,
+  options: AwaitOptions,
+): Promise<string | undefined> {
   const readJobId = async (): Promise<string | undefined> => {
     try {
       const deployment = await greengrass.send(new GetDeploymentCommand({ deploymentId }));
@@ -46,14 +51,21 @@ async function deploymentJobId(greengrass: GreengrassV2Client, deploymentId: str
       return undefined;
     }
   };
-  const timing = { timeoutMs: Math.max(0, deadline - options.now()), intervalMs: Math.min(options.pollIntervalMs, 2000), sleep: options.sleep, now: options.now };
+  const timing = {
+    timeoutMs: Math.max(0, deadline - options.now()),
+    intervalMs: Math.min(options.pollIntervalMs, 2000),
+    sleep: options.sleep,
+    now: options.now,
+  };
   return (await pollUntil(readJobId, (jobId) => jobId !== undefined, timing)).value;
 }
 
 async function failureDetails(iot: IoTClient, jobId: string, thingName: string): Promise<string> {
   try {
     const { execution } = await iot.send(new DescribeJobExecutionCommand({ jobId, thingName }));
-    return Object.entries(execution?.statusDetails?.detailsMap ?? {}).map(([k, v]) => `${k}: ${v}`).join('; ');
+    return Object.entries(execution?.statusDetails?.detailsMap ?? {})
+      .map(([k, v]) => `${k}: ${v}`)
+      .join('; ');
   } catch (error) {
     return `status details unavailable (${describe(error)})`;
   }
@@ -101,6 +113,8 @@ export async function awaitDeployment(
     say(`Deployment ${deploymentId} failed on ${failed.length} of ${progress.executions.length} core device(s)`);
     return { exitCode: 1, ...result };
   }
-  io.stdout.write(`Deployment ${deploymentId} of ${created.description} succeeded on ${progress.executions.length} core device(s) in ${((now() - started) / 1000).toFixed(1)} s\n`);
+  io.stdout.write(
+    `Deployment ${deploymentId} of ${created.description} succeeded on ${progress.executions.length} core device(s) in ${((now() - started) / 1000).toFixed(1)} s\n`,
+  );
   return { exitCode: 0, ...result };
 }

@@ -1,9 +1,4 @@
-import {
-  DescribeJobCommand,
-  ListJobExecutionsForJobCommand,
-  type IoTClient,
-  type JobExecutionStatus,
-} from '@aws-sdk/client-iot';
+import { DescribeJobCommand, ListJobExecutionsForJobCommand, type IoTClient, type JobExecutionStatus } from '@aws-sdk/client-iot';
 import { pollUntil } from '../wait/poll.js';
 
 export const TERMINAL_STATUSES = ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'REJECTED', 'REMOVED', 'CANCELED'] as const;
@@ -38,7 +33,10 @@ export async function readJobProgress(iot: IoTClient, jobId: string, expectedThi
   do {
     const page = await iot.send(new ListJobExecutionsForJobCommand({ jobId, maxResults: 250, nextToken }));
     for (const e of page.executionSummaries ?? []) {
-      executions.push({ thingName: thingNameOf(e.thingArn), status: (e.jobExecutionSummary?.status as JobExecutionStatus | undefined) ?? 'UNKNOWN' });
+      executions.push({
+        thingName: thingNameOf(e.thingArn),
+        status: (e.jobExecutionSummary?.status as JobExecutionStatus | undefined) ?? 'UNKNOWN',
+      });
     }
     nextToken = page.nextToken;
   } while (nextToken);

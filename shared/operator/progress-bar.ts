@@ -22,7 +22,9 @@ export function renderProgress(counts: Record<string, number>, total: number, wi
     .slice(0, width)
     .padEnd(width, '.');
   const ended = Object.entries(counts).reduce((sum, [status, n]) => sum + (NOT_ENDED.has(status) ? 0 : n), 0);
-  const detail = STATES.filter(([status]) => counts[status]).map(([status]) => `${status} ${counts[status]}`).join(' ');
+  const detail = STATES.filter(([status]) => counts[status])
+    .map(([status]) => `${status} ${counts[status]}`)
+    .join(' ');
   return `[${bar}] ${ended}/${total} done | ${detail || 'waiting for executions'}`;
 }
 

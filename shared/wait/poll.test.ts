@@ -18,7 +18,11 @@ describe('pollUntil', () => {
   it('returns the first value that is done, sleeping the interval between reads', async () => {
     const time = fakeTime();
     let reads = 0;
-    const polled = await pollUntil(() => (reads += 1), (n) => n === 3, { timeoutMs: 10_000, intervalMs: 100, ...time });
+    const polled = await pollUntil(
+      () => (reads += 1),
+      (n) => n === 3,
+      { timeoutMs: 10_000, intervalMs: 100, ...time },
+    );
     expect(polled).toEqual({ value: 3, done: true });
     expect(time.sleeps).toEqual([100, 100]);
   });
@@ -26,14 +30,24 @@ describe('pollUntil', () => {
   it('gives up at the deadline with the last value read', async () => {
     const time = fakeTime();
     let reads = 0;
-    const polled = await pollUntil(async () => (reads += 1), () => false, { timeoutMs: 1_000, intervalMs: 300, ...time });
+    const polled = await pollUntil(
+      async () => (reads += 1),
+      () => false,
+      { timeoutMs: 1_000, intervalMs: 300, ...time },
+    );
     // Reads at 0, 300, 600, 900 and 1200 ms: the read after the deadline is the last.
     expect(polled).toEqual({ value: 5, done: false });
     expect(time.now()).toBe(1_200);
   });
 
   it('lets an error of the probe through', async () => {
-    await expect(pollUntil(() => Promise.reject(new Error('denied')), () => true, { timeoutMs: 1_000, intervalMs: 10 })).rejects.toThrow('denied');
+    await expect(
+      pollUntil(
+        () => Promise.reject(new Error('denied')),
+        () => true,
+        { timeoutMs: 1_000, intervalMs: 10 },
+      ),
+    ).rejects.toThrow('denied');
   });
 });
 

@@ -4,7 +4,10 @@ import { clientConfig, describeAwsError } from './cli.js';
 describe('CLI helpers', () => {
   it('passes only the flags given to the SDK, leaving the rest to the standard chain', () => {
     expect(clientConfig({})).toEqual({});
-    expect(clientConfig({ region: 'eu-west-1', endpoint: 'http://127.0.0.1:1234' })).toEqual({ region: 'eu-west-1', endpoint: 'http://127.0.0.1:1234' });
+    expect(clientConfig({ region: 'eu-west-1', endpoint: 'http://127.0.0.1:1234' })).toEqual({
+      region: 'eu-west-1',
+      endpoint: 'http://127.0.0.1:1234',
+    });
   });
 
   it('turns missing region and credentials into advice', () => {

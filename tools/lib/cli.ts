@@ -26,7 +26,10 @@ export const COMMON_FLAGS = {
 } as const;
 
 /** AWS SDK client settings from the common flags; unset ones come from the standard chain. */
-export function clientConfig(options: { region?: string | undefined; endpoint?: string | undefined }): { region?: string; endpoint?: string } {
+export function clientConfig(options: { region?: string | undefined; endpoint?: string | undefined }): {
+  region?: string;
+  endpoint?: string;
+} {
   return {
     ...(options.region === undefined ? {} : { region: options.region }),
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),

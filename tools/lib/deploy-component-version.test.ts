@@ -21,7 +21,10 @@ const GROUP = 'TestCores';
 const GROUP_ARN = `arn:aws:iot:eu-west-1:123456789012:thinggroup/${GROUP}`;
 const COMPONENT = 'aws.greengrass.labs.CertificateRotator';
 const OTHER = { 'aws.greengrass.Nucleus': { componentVersion: '2.14.0', configurationUpdate: { merge: '{"jvmOptions":"-Xmx64m"}' } } };
-const POLICIES = { failureHandlingPolicy: 'DO_NOTHING' as const, componentUpdatePolicy: { timeoutInSeconds: 120, action: 'NOTIFY_COMPONENTS' as const } };
+const POLICIES = {
+  failureHandlingPolicy: 'DO_NOTHING' as const,
+  componentUpdatePolicy: { timeoutInSeconds: 120, action: 'NOTIFY_COMPONENTS' as const },
+};
 
 /**
  * The slice of aws-sdk-client-mock's stub these tests use. (The mock library compiles against an
@@ -53,21 +56,32 @@ function fakeTime() {
 async function deploy(argv: string[] = ['1.0.42', GROUP, '--region', 'eu-west-1']) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await deployMain(argv, { stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => err.push(s) > 0 } }, fakeTime());
+  const code = await deployMain(
+    argv,
+    { stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => err.push(s) > 0 } },
+    fakeTime(),
+  );
   return { code, stdout: out.join(''), stderr: err.join('') };
 }
 
 const executions = (...statuses: string[]) => ({
-  executionSummaries: statuses.map((status, i) => ({ thingArn: `arn:aws:iot:eu-west-1:123456789012:thing/core-${i + 1}`, jobExecutionSummary: { status } })),
+  executionSummaries: statuses.map((status, i) => ({
+    thingArn: `arn:aws:iot:eu-west-1:123456789012:thing/core-${i + 1}`,
+    jobExecutionSummary: { status },
+  })),
 });
 
 function latest(deployment: Record<string, unknown>): void {
-  greengrass.on(ListDeploymentsCommand, { targetArn: GROUP_ARN, historyFilter: 'LATEST_ONLY' }).resolves({ deployments: [{ deploymentId: 'old', targetArn: GROUP_ARN }] });
+  greengrass
+    .on(ListDeploymentsCommand, { targetArn: GROUP_ARN, historyFilter: 'LATEST_ONLY' })
+    .resolves({ deployments: [{ deploymentId: 'old', targetArn: GROUP_ARN }] });
   greengrass.on(GetDeploymentCommand, { deploymentId: 'old' }).resolves({ deploymentId: 'old', targetArn: GROUP_ARN, ...deployment });
 }
 
 function jobEnds(...statuses: string[]): void {
-  greengrass.on(GetDeploymentCommand, { deploymentId: 'new' }).resolves({ deploymentId: 'new', iotJobId: 'job-new', deploymentStatus: 'ACTIVE' });
+  greengrass
+    .on(GetDeploymentCommand, { deploymentId: 'new' })
+    .resolves({ deploymentId: 'new', iotJobId: 'job-new', deploymentStatus: 'ACTIVE' });
   iot.on(DescribeJobCommand, { jobId: 'job-new' }).resolves({ job: { jobId: 'job-new', status: 'IN_PROGRESS' } });
   iot.on(ListJobExecutionsForJobCommand, { jobId: 'job-new' }).resolves(executions(...statuses));
 }
@@ -89,7 +103,12 @@ describe('deploy-component-version', () => {
     jobEnds('SUCCEEDED', 'SUCCEEDED');
     const run = await deploy();
     expect(created()).toEqual([
-      { targetArn: GROUP_ARN, deploymentName: 'Fleet baseline', components: { ...OTHER, [COMPONENT]: { componentVersion: '1.0.42' } }, deploymentPolicies: POLICIES },
+      {
+        targetArn: GROUP_ARN,
+        deploymentName: 'Fleet baseline',
+        components: { ...OTHER, [COMPONENT]: { componentVersion: '1.0.42' } },
+        deploymentPolicies: POLICIES,
+      },
     ]);
     expect(run.stderr).toContain(`Adding ${COMPONENT} 1.0.42`);
     expect(run.stdout).toMatch(/^Deployment new of aws\.greengrass\.labs\.CertificateRotator 1\.0\.42 succeeded on 2 core device\(s\)/);
@@ -97,12 +116,19 @@ describe('deploy-component-version', () => {
   });
 
   it('updates the component version, keeps its configuration and names an unnamed deployment', async () => {
-    const configured = { componentVersion: '1.0.7', configurationUpdate: { merge: '{"keyAlgorithm":"ECDSA-P256","signingAlgorithm":"ECDSA-WITH-SHA256"}' } };
+    const configured = {
+      componentVersion: '1.0.7',
+      configurationUpdate: { merge: '{"keyAlgorithm":"ECDSA-P256","signingAlgorithm":"ECDSA-WITH-SHA256"}' },
+    };
     latest({ components: { ...OTHER, [COMPONENT]: configured } });
     jobEnds('SUCCEEDED');
     const run = await deploy(['1.0.42', GROUP, '--region', 'eu-west-1', '--component', COMPONENT]);
     expect(created()).toEqual([
-      { targetArn: GROUP_ARN, deploymentName: `Deployment for ${GROUP}`, components: { ...OTHER, [COMPONENT]: { ...configured, componentVersion: '1.0.42' } } },
+      {
+        targetArn: GROUP_ARN,
+        deploymentName: `Deployment for ${GROUP}`,
+        components: { ...OTHER, [COMPONENT]: { ...configured, componentVersion: '1.0.42' } },
+      },
     ]);
     expect(run.stderr).toContain(`Updating ${COMPONENT} from 1.0.7 to 1.0.42`);
     expect(run.code).toBe(0);
@@ -126,7 +152,12 @@ describe('deploy-component-version', () => {
   it('retries GetDeployment while the new deployment is not yet visible', async () => {
     latest({ deploymentName: 'Fleet baseline', components: OTHER });
     jobEnds('SUCCEEDED');
-    const notYet = new GreengrassNotFound({ message: 'Deployment not found', resourceId: 'new', resourceType: 'deployment', $metadata: {} });
+    const notYet = new GreengrassNotFound({
+      message: 'Deployment not found',
+      resourceId: 'new',
+      resourceType: 'deployment',
+      $metadata: {},
+    });
     greengrass
       .on(GetDeploymentCommand, { deploymentId: 'new' })
       .rejectsOnce(notYet)
@@ -143,7 +174,10 @@ describe('deploy-component-version', () => {
     latest({ deploymentName: 'Fleet baseline', components: OTHER });
     jobEnds('SUCCEEDED', 'FAILED');
     iot.on(DescribeJobExecutionCommand, { jobId: 'job-new', thingName: 'core-2' }).resolves({
-      execution: { status: 'FAILED', statusDetails: { detailsMap: { 'deployment-failure-cause': 'Component validation failed: Invalid key algorithm' } } },
+      execution: {
+        status: 'FAILED',
+        statusDetails: { detailsMap: { 'deployment-failure-cause': 'Component validation failed: Invalid key algorithm' } },
+      },
     });
     const run = await deploy();
     expect(run.stderr).toContain('core-2 FAILED: deployment-failure-cause: Component validation failed: Invalid key algorithm');

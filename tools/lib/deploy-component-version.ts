@@ -50,7 +50,11 @@ interface RetryUntil {
 }
 
 /** Greengrass lists a new deployment before GetDeployment can read it; ask again for a while. */
-async function readableDeployment(greengrass: GreengrassV2Client, deploymentId: string, wait: RetryUntil): Promise<GetDeploymentCommandOutput> {
+async function readableDeployment(
+  greengrass: GreengrassV2Client,
+  deploymentId: string,
+  wait: RetryUntil,
+): Promise<GetDeploymentCommandOutput> {
   const read = async (): Promise<GetDeploymentCommandOutput | { notFound: unknown }> => {
     try {
       return await greengrass.send(new GetDeploymentCommand({ deploymentId }));
@@ -65,11 +69,18 @@ async function readableDeployment(greengrass: GreengrassV2Client, deploymentId: 
   return value;
 }
 
-async function latestDeployment(greengrass: GreengrassV2Client, targetArn: string, thingGroupName: string, wait: RetryUntil): Promise<GetDeploymentCommandOutput> {
+async function latestDeployment(
+  greengrass: GreengrassV2Client,
+  targetArn: string,
+  thingGroupName: string,
+  wait: RetryUntil,
+): Promise<GetDeploymentCommandOutput> {
   const list = await greengrass.send(new ListDeploymentsCommand({ targetArn, historyFilter: 'LATEST_ONLY' }));
   const deploymentId = list.deployments?.[0]?.deploymentId;
   if (deploymentId === undefined) {
-    throw new Error(`No deployment targets thing group ${thingGroupName}: this command updates the group's latest deployment, so create one first`);
+    throw new Error(
+      `No deployment targets thing group ${thingGroupName}: this command updates the group's latest deployment, so create one first`,
+    );
   }
   return readableDeployment(greengrass, deploymentId, wait);
 }
@@ -89,7 +100,11 @@ export async function runDeployComponentVersion(options: DeployOptions, io: CliI
     say(`Deploying ${componentName} ${version} to thing group ${thingGroupName}`);
     const targetArn = await thingGroupArn(iot, thingGroupName);
     const current = await latestDeployment(greengrass, targetArn, thingGroupName, { sleep, now, deadline: now() + options.timeoutMs });
-    say(current.deploymentName ? `Latest deployment: "${current.deploymentName}" (${current.deploymentId})` : `Latest deployment: unnamed (${current.deploymentId})`);
+    say(
+      current.deploymentName
+        ? `Latest deployment: "${current.deploymentName}" (${current.deploymentId})`
+        : `Latest deployment: unnamed (${current.deploymentId})`,
+    );
 
     const components = current.components ?? {};
     const previous = components[componentName]?.componentVersion;

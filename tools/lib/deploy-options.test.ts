@@ -25,12 +25,33 @@ describe('deploy-component-version command line', () => {
   it('applies the defaults: the component of gdk-config.json, 900 s', () => {
     expect(parseDeployArgs(['1.2.3', 'Cores'])).toEqual({
       help: false,
-      options: { version: '1.2.3', thingGroupName: 'Cores', componentName: 'aws.greengrass.labs.CertificateRotator', timeoutMs: 900_000, pollIntervalMs: 10_000 },
+      options: {
+        version: '1.2.3',
+        thingGroupName: 'Cores',
+        componentName: 'aws.greengrass.labs.CertificateRotator',
+        timeoutMs: 900_000,
+        pollIntervalMs: 10_000,
+      },
     });
   });
 
   it('reads every option, before or after the arguments', () => {
-    expect(parseDeployArgs(['--timeout', '60', '1.2.3-rc.1', 'Cores', '--component', 'com.example.Other', '--poll-interval', '2', '--region', 'eu-west-1', '--endpoint', 'https://greengrass.example.com'])).toEqual({
+    expect(
+      parseDeployArgs([
+        '--timeout',
+        '60',
+        '1.2.3-rc.1',
+        'Cores',
+        '--component',
+        'com.example.Other',
+        '--poll-interval',
+        '2',
+        '--region',
+        'eu-west-1',
+        '--endpoint',
+        'https://greengrass.example.com',
+      ]),
+    ).toEqual({
       help: false,
       options: {
         version: '1.2.3-rc.1',

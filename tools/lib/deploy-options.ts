@@ -62,7 +62,10 @@ const schema = z.object({
     ],
     { error: 'give two arguments: <version> <thingGroup>' },
   ),
-  component: z.string().regex(/^[a-zA-Z0-9._-]{1,128}$/, `--component must be ${COMPONENT_ACCEPTS}`).optional(),
+  component: z
+    .string()
+    .regex(/^[a-zA-Z0-9._-]{1,128}$/, `--component must be ${COMPONENT_ACCEPTS}`)
+    .optional(),
   timeout: secondsFlag('--timeout', MAX_TIMEOUT_S),
   'poll-interval': secondsFlag('--poll-interval', MAX_POLL_S),
   region: regionSchema,

@@ -8,7 +8,11 @@ import { ProgressLine } from '../../shared/operator/progress-bar.js';
 /** Progress is worth showing from this many cores on; a small group is read in a moment. */
 const PROGRESS_FROM = 50;
 
-export async function runFleetStatus(options: FleetStatusOptions, io: CliIo, deps: { iot?: IoTClient; now?: () => number } = {}): Promise<number> {
+export async function runFleetStatus(
+  options: FleetStatusOptions,
+  io: CliIo,
+  deps: { iot?: IoTClient; now?: () => number } = {},
+): Promise<number> {
   // The SDK's adaptive retry slows down on throttling instead of failing a large group's read.
   const iot = deps.iot ?? new IoTClient({ ...clientConfig(options), maxAttempts: 8, retryMode: 'adaptive' });
   try {

@@ -21,7 +21,11 @@ const COLUMNS: ReadonlyArray<[string, (c: CoreStatus) => string]> = [
 export function formatFleetStatus(status: FleetStatus): string {
   const rows = status.cores.map((core) => COLUMNS.map(([, cell]) => cell(core)));
   const widths = COLUMNS.map(([title], i) => Math.max(title.length, ...rows.map((r) => r[i]?.length ?? 0)));
-  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
   const out = [line(COLUMNS.map(([title]) => title))];
   status.cores.forEach((core, i) => {
     out.push(line(rows[i] ?? []));

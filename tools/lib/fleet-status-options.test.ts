@@ -21,8 +21,23 @@ describe('fleet-status command line', () => {
   });
 
   it('reads the options, with their defaults', () => {
-    expect(parseFleetStatusArgs(['--thing-group', 'Fleet'])).toEqual({ help: false, options: { thingGroup: 'Fleet', concurrency: 4, json: false } });
-    expect(parseFleetStatusArgs(['--thing-group', 'Fleet', '--json', '--concurrency', '8', '--region', 'eu-west-1', '--endpoint', 'http://127.0.0.1:4566'])).toEqual({
+    expect(parseFleetStatusArgs(['--thing-group', 'Fleet'])).toEqual({
+      help: false,
+      options: { thingGroup: 'Fleet', concurrency: 4, json: false },
+    });
+    expect(
+      parseFleetStatusArgs([
+        '--thing-group',
+        'Fleet',
+        '--json',
+        '--concurrency',
+        '8',
+        '--region',
+        'eu-west-1',
+        '--endpoint',
+        'http://127.0.0.1:4566',
+      ]),
+    ).toEqual({
       help: false,
       options: { thingGroup: 'Fleet', concurrency: 8, json: true, region: 'eu-west-1', endpoint: 'http://127.0.0.1:4566' },
     });
@@ -53,7 +68,9 @@ describe('fleet-status command line', () => {
       process.env.AWS_EC2_METADATA_DISABLED = 'true';
       const run = captureIo();
       expect(await fleetStatusMain(['--thing-group', 'Fleet', '--region', 'eu-west-1'], run.io)).toBe(1);
-      expect(run.stderr()).toBe('fleet-status: No AWS credentials: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run with a role\n');
+      expect(run.stderr()).toBe(
+        'fleet-status: No AWS credentials: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run with a role\n',
+      );
     } finally {
       process.env = saved;
     }

@@ -82,11 +82,20 @@ async function certificatesOf(iot: IoTClient, thingName: string): Promise<Certif
   return views;
 }
 
-async function lastRotationOf(iot: IoTClient, thingName: string, isRotationJob: (jobId: string) => Promise<boolean>): Promise<CoreStatus['lastRotation']> {
+async function lastRotationOf(
+  iot: IoTClient,
+  thingName: string,
+  isRotationJob: (jobId: string) => Promise<boolean>,
+): Promise<CoreStatus['lastRotation']> {
   const executions: Array<{ jobId: string; status: string; queuedAt: number }> = [];
   for await (const page of paginateListJobExecutionsForThing({ client: iot }, { thingName, maxResults: 250 })) {
     for (const e of page.executionSummaries ?? []) {
-      if (e.jobId !== undefined) executions.push({ jobId: e.jobId, status: e.jobExecutionSummary?.status ?? 'UNKNOWN', queuedAt: e.jobExecutionSummary?.queuedAt?.getTime() ?? 0 });
+      if (e.jobId !== undefined)
+        executions.push({
+          jobId: e.jobId,
+          status: e.jobExecutionSummary?.status ?? 'UNKNOWN',
+          queuedAt: e.jobExecutionSummary?.queuedAt?.getTime() ?? 0,
+        });
     }
   }
   for (const e of executions.sort((a, b) => b.queuedAt - a.queuedAt)) {
@@ -95,12 +104,28 @@ async function lastRotationOf(iot: IoTClient, thingName: string, isRotationJob: 
   return null;
 }
 
-async function readCore(iot: IoTClient, thingName: string, now: number, isRotationJob: (jobId: string) => Promise<boolean>): Promise<CoreStatus> {
-  const status: CoreStatus = { thingName, certificateId: null, issuer: null, notAfter: null, ageDays: null, daysLeft: null, lastRotation: null, warnings: [] };
+async function readCore(
+  iot: IoTClient,
+  thingName: string,
+  now: number,
+  isRotationJob: (jobId: string) => Promise<boolean>,
+): Promise<CoreStatus> {
+  const status: CoreStatus = {
+    thingName,
+    certificateId: null,
+    issuer: null,
+    notAfter: null,
+    ageDays: null,
+    daysLeft: null,
+    lastRotation: null,
+    warnings: [],
+  };
   const certificates = await certificatesOf(iot, thingName);
   if (certificates.length === 0) status.warnings.push('no certificate attached');
   if (certificates.length > 1) {
-    status.warnings.push(`${certificates.length} certificates attached: ${certificates.map((c) => `${c.certificateId.slice(0, 12)}… ${c.status}`).join(', ')}`);
+    status.warnings.push(
+      `${certificates.length} certificates attached: ${certificates.map((c) => `${c.certificateId.slice(0, 12)}… ${c.status}`).join(', ')}`,
+    );
   }
   const current = certificates.find((c) => c.status === 'ACTIVE') ?? certificates[0];
   if (current !== undefined) {
@@ -132,7 +157,10 @@ export async function readFleetStatus(iot: IoTClient, thingGroup: string, option
     throw error;
   }
   const things: string[] = [];
-  for await (const page of paginateListThingsInThingGroup({ client: iot }, { thingGroupName: thingGroup, recursive: true, maxResults: 250 })) {
+  for await (const page of paginateListThingsInThingGroup(
+    { client: iot },
+    { thingGroupName: thingGroup, recursive: true, maxResults: 250 },
+  )) {
     things.push(...(page.things ?? []));
   }
   const documents = new Map<string, Promise<boolean>>();
@@ -155,7 +183,16 @@ export async function readFleetStatus(iot: IoTClient, thingGroup: string, option
         cores[i] = await readCore(iot, thingName, options.now, isRotationJob);
       } catch (error) {
         unreadable += 1;
-        cores[i] = { thingName, certificateId: null, issuer: null, notAfter: null, ageDays: null, daysLeft: null, lastRotation: null, warnings: [`could not be read: ${describeAwsError(error)}`] };
+        cores[i] = {
+          thingName,
+          certificateId: null,
+          issuer: null,
+          notAfter: null,
+          ageDays: null,
+          daysLeft: null,
+          lastRotation: null,
+          warnings: [`could not be read: ${describeAwsError(error)}`],
+        };
       }
       options.onProgress?.(++read, things.length);
     }

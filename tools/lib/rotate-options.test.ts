@@ -22,14 +22,35 @@ describe('rotate command line', () => {
   it('applies the defaults', () => {
     expect(parseRotateArgs(['--thing-group', 'Fleet'])).toEqual({
       help: false,
-      options: { target: { kind: 'thingGroup', name: 'Fleet' }, templateId: 'AWSLabsCertificateRotator', timeoutMs: 3_600_000, pollIntervalMs: 5000, wait: true, json: false },
+      options: {
+        target: { kind: 'thingGroup', name: 'Fleet' },
+        templateId: 'AWSLabsCertificateRotator',
+        timeoutMs: 3_600_000,
+        pollIntervalMs: 5000,
+        wait: true,
+        json: false,
+      },
     });
   });
 
   it('reads every option', () => {
     const parsed = parseRotateArgs([
-      '--things', 'core-1, core-2', '--job-id', 'my_job-1', '--template-id', 'Other', '--timeout', '90', '--poll-interval', '0.5',
-      '--no-wait', '--json', '--region', 'eu-west-1', '--endpoint', 'http://127.0.0.1:9000',
+      '--things',
+      'core-1, core-2',
+      '--job-id',
+      'my_job-1',
+      '--template-id',
+      'Other',
+      '--timeout',
+      '90',
+      '--poll-interval',
+      '0.5',
+      '--no-wait',
+      '--json',
+      '--region',
+      'eu-west-1',
+      '--endpoint',
+      'http://127.0.0.1:9000',
     ]);
     expect(parsed).toEqual({
       help: false,

@@ -67,7 +67,12 @@ const flagsSchema = z
     'thing-group': z.string().regex(NAME, `--thing-group must be ${GROUP_ACCEPTS}`).optional(),
     things: z
       .string()
-      .transform((v) => v.split(',').map((t) => t.trim()).filter((t) => t !== ''))
+      .transform((v) =>
+        v
+          .split(',')
+          .map((t) => t.trim())
+          .filter((t) => t !== ''),
+      )
       .refine((names) => names.length > 0, '--things needs at least one thing name')
       .refine((names) => names.every((n) => NAME.test(n)), `--things must be ${THINGS_ACCEPTS}`)
       .refine((names) => new Set(names).size === names.length, '--things lists a thing twice')

@@ -43,7 +43,9 @@ function describeTarget(target: RotateTarget): string {
 function formatOutcome(outcome: RotateOutcome): string {
   const width = Math.max(10, ...outcome.things.map((t) => t.thingName.length));
   const rows = outcome.things.map((t) => `  ${t.thingName.padEnd(width)}  ${t.status.padEnd(14)}${t.reason ? `  ${t.reason}` : ''}`);
-  const summary = `${outcome.succeeded} of ${outcome.things.length} rotated` + (outcome.timedOut ? '; stopped watching at --timeout, the job goes on' : '');
+  const summary =
+    `${outcome.succeeded} of ${outcome.things.length} rotated` +
+    (outcome.timedOut ? '; stopped watching at --timeout, the job goes on' : '');
   return [`Job ${outcome.jobId}`, ...rows, summary].join('\n');
 }
 
@@ -52,7 +54,11 @@ function formatOutcome(outcome: RotateOutcome): string {
  * with a progress line on stderr, and reports each thing's outcome on stdout.
  * Exit code 0 only when every execution SUCCEEDED.
  */
-export async function runRotate(options: RotateOptions, io: CliIo, deps: RotateDeps = {}): Promise<{ exitCode: number; outcome?: RotateOutcome }> {
+export async function runRotate(
+  options: RotateOptions,
+  io: CliIo,
+  deps: RotateDeps = {},
+): Promise<{ exitCode: number; outcome?: RotateOutcome }> {
   const iot = deps.iot ?? new IoTClient(clientConfig(options));
   const now = deps.now ?? Date.now;
   try {
@@ -68,7 +74,12 @@ export async function runRotate(options: RotateOptions, io: CliIo, deps: RotateD
     }
     const jobId = options.jobId ?? `certificate-rotation-${new Date(now()).toISOString().replace(/[-:.]/g, '')}`;
     const created = await iot.send(
-      new CreateJobCommand({ jobId, jobTemplateArn: templateArn, targets: targetArns(templateArn, options.target), targetSelection: 'SNAPSHOT' }),
+      new CreateJobCommand({
+        jobId,
+        jobTemplateArn: templateArn,
+        targets: targetArns(templateArn, options.target),
+        targetSelection: 'SNAPSHOT',
+      }),
     );
     io.stderr.write(`Created job ${jobId} from template ${options.templateId} for ${describeTarget(options.target)}\n`);
 

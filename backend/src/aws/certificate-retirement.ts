@@ -49,9 +49,7 @@ export async function retireCertificate(
   const log = invocation.logger;
   if (certificate.status === undefined || certificate.status === 'ACTIVE') {
     try {
-      await invocation.call('UpdateCertificate', () =>
-        iot.send(new UpdateCertificateCommand({ certificateId, newStatus: 'INACTIVE' })),
-      );
+      await invocation.call('UpdateCertificate', () => iot.send(new UpdateCertificateCommand({ certificateId, newStatus: 'INACTIVE' })));
     } catch (error) {
       if (!isNamed(error, 'ResourceNotFoundException')) throw error;
       log.info('Certificate already deleted', { certificateId });
@@ -73,11 +71,7 @@ export async function retireCertificate(
     }
   }
   try {
-    await invocation.call(
-      'DeleteCertificate',
-      () => iot.send(new DeleteCertificateCommand({ certificateId })),
-      DELETE_CONFLICT_BACKOFF,
-    );
+    await invocation.call('DeleteCertificate', () => iot.send(new DeleteCertificateCommand({ certificateId })), DELETE_CONFLICT_BACKOFF);
   } catch (error) {
     if (!isNamed(error, 'ResourceNotFoundException')) throw error;
   }

@@ -54,11 +54,13 @@ export class HandlerClients {
   constructor(config: ClientConfig) {
     const iot = new IoTClient(controlPlaneConfig(config));
     this.iot = iot;
-    this.iotData = asyncCache(async (invocation: Invocation) =>
-      new IoTDataPlaneClient({ ...baseClientConfig(config), endpoint: await lookUp(iot, 'iot:Data-ATS', invocation) }),
+    this.iotData = asyncCache(
+      async (invocation: Invocation) =>
+        new IoTDataPlaneClient({ ...baseClientConfig(config), endpoint: await lookUp(iot, 'iot:Data-ATS', invocation) }),
     );
-    this.iotJobsData = asyncCache(async (invocation: Invocation) =>
-      new IoTJobsDataPlaneClient({ ...baseClientConfig(config), endpoint: await lookUp(iot, 'iot:Jobs', invocation) }),
+    this.iotJobsData = asyncCache(
+      async (invocation: Invocation) =>
+        new IoTJobsDataPlaneClient({ ...baseClientConfig(config), endpoint: await lookUp(iot, 'iot:Jobs', invocation) }),
     );
   }
 }

@@ -41,14 +41,18 @@ export async function claimRotation(
     }
     const claimed = claimedSchema.safeParse(document);
     if (claimed.success && claimed.data.state.reported.jobId === claim.jobId) {
-      return { ok: false, reason: `a certificate was already requested for this job execution (${claimed.data.state.reported.progress ?? 'claimed'})` };
+      return {
+        ok: false,
+        reason: `a certificate was already requested for this job execution (${claimed.data.state.reported.progress ?? 'claimed'})`,
+      };
     }
     try {
       const reported = { progress: 'creating', jobId: claim.jobId, oldCertificateId: claim.oldCertificateId, newCertificateId: null };
       const next = await reportProgress(iotData, ref, reported, invocation, version);
       return { ok: true, version: next ?? version + 1 };
     } catch (error) {
-      if (isNamed(error, 'ConflictException')) return { ok: false, reason: 'another request for this thing changed the rotation shadow first' };
+      if (isNamed(error, 'ConflictException'))
+        return { ok: false, reason: 'another request for this thing changed the rotation shadow first' };
       throw error;
     }
   }

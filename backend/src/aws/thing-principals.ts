@@ -1,9 +1,4 @@
-import {
-  ListPrincipalPoliciesCommand,
-  ListThingPrincipalsV2Command,
-  ResourceNotFoundException,
-  type IoTClient,
-} from '@aws-sdk/client-iot';
+import { ListPrincipalPoliciesCommand, ListThingPrincipalsV2Command, ResourceNotFoundException, type IoTClient } from '@aws-sdk/client-iot';
 import type { Invocation } from '../runtime/invocation.js';
 
 /** The id in `arn:aws:iot:<region>:<account>:cert/<id>`, or undefined when the ARN names no certificate. */
@@ -32,7 +27,12 @@ export async function exclusivePrincipals(iot: IoTClient, thingName: string, inv
 }
 
 /** Whether the certificate is attached to the thing, exclusively or not. A missing thing has none. */
-export async function isAttachedToThing(iot: IoTClient, thingName: string, certificateId: string, invocation: Invocation): Promise<boolean> {
+export async function isAttachedToThing(
+  iot: IoTClient,
+  thingName: string,
+  certificateId: string,
+  invocation: Invocation,
+): Promise<boolean> {
   let nextToken: string | undefined;
   try {
     do {

@@ -35,7 +35,9 @@ function extensionProblem(id: string, value: ArrayBuffer): string | undefined {
     case id_ce_basicConstraints:
       return AsnConvert.parse(value, BasicConstraints).cA ? 'a CA certificate (basicConstraints CA:TRUE)' : undefined;
     case id_ce_subjectAltName: {
-      const names = AsnConvert.parse(value, SubjectAlternativeName).map((name) => Object.entries(name).find(([, v]) => v !== undefined)?.[0] ?? 'name');
+      const names = AsnConvert.parse(value, SubjectAlternativeName).map(
+        (name) => Object.entries(name).find(([, v]) => v !== undefined)?.[0] ?? 'name',
+      );
       return `subject alternative names (${names.join(', ')})`;
     }
     case id_ce_keyUsage: {

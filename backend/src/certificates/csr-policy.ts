@@ -26,7 +26,9 @@ function keyProblem(key: KeyObject): string | undefined {
   }
   if (key.asymmetricKeyType === 'ec') {
     const curve = details?.namedCurve ?? 'unknown';
-    return ['prime256v1', 'secp384r1', 'secp521r1'].includes(curve) ? undefined : `an EC key on ${curve} (P-256, P-384 and P-521 are accepted)`;
+    return ['prime256v1', 'secp384r1', 'secp521r1'].includes(curve)
+      ? undefined
+      : `an EC key on ${curve} (P-256, P-384 and P-521 are accepted)`;
   }
   return `a ${key.asymmetricKeyType ?? 'unknown'} key (RSA and EC keys are accepted)`;
 }
@@ -84,4 +86,3 @@ export function inspectCsr(csrPem: string, currentCertificatePem: string): CsrVe
 function pemBody(pem: string): string {
   return pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '');
 }
-

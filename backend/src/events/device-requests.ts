@@ -2,12 +2,7 @@ import type * as z from 'zod';
 import { thingNameSchema } from '../../../shared/contract/index.js';
 import { describeIssues } from './issues.js';
 
-export {
-  commitRequestSchema,
-  createRequestSchema,
-  type CommitRequest,
-  type CreateRequest,
-} from '../../../shared/contract/index.js';
+export { commitRequestSchema, createRequestSchema, type CommitRequest, type CreateRequest } from '../../../shared/contract/index.js';
 
 export type ParsedRequest<T> =
   | { ok: true; request: T }

@@ -2,7 +2,5 @@ import type * as z from 'zod';
 
 /** `field: problem` for each issue, so a rejection names what was wrong. */
 export function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => `${issue.path.length === 0 ? '(event)' : issue.path.join('.')}: ${issue.message}`)
-    .join('; ');
+  return error.issues.map((issue) => `${issue.path.length === 0 ? '(event)' : issue.path.join('.')}: ${issue.message}`).join('; ');
 }

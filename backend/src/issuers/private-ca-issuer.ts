@@ -27,7 +27,10 @@ export interface PrivateCaSettings {
  */
 export const CLIENT_CERTIFICATE_TEMPLATE = 'template/BlankEndEntityCertificate_APIPassthrough/V1';
 
-function clientCertificateTemplate(caArn: string, subject: readonly NameAttribute[]): Pick<IssueCertificateCommandInput, 'TemplateArn' | 'ApiPassthrough'> {
+function clientCertificateTemplate(
+  caArn: string,
+  subject: readonly NameAttribute[],
+): Pick<IssueCertificateCommandInput, 'TemplateArn' | 'ApiPassthrough'> {
   const partition = caArn.split(':')[1] ?? 'aws';
   return {
     TemplateArn: `arn:${partition}:acm-pca:::${CLIENT_CERTIFICATE_TEMPLATE}`,
@@ -67,7 +70,11 @@ export function privateCaIssuer(iot: IoTClient, pca: ACMPCAClient, settings: Pri
       );
       const CertificateArn = issued.CertificateArn;
       if (CertificateArn === undefined) throw new Error('IssueCertificate returned no certificate ARN');
-      const { certificatePem, certificateChainPem } = await waitForCertificate(pca, { CertificateAuthorityArn, CertificateArn }, invocation);
+      const { certificatePem, certificateChainPem } = await waitForCertificate(
+        pca,
+        { CertificateAuthorityArn, CertificateArn },
+        invocation,
+      );
       const registered = await invocation.call('RegisterCertificateWithoutCA', () =>
         iot.send(new RegisterCertificateWithoutCACommand({ certificatePem, status: 'ACTIVE' })),
       );

@@ -64,7 +64,10 @@ interface CreateContext {
 
 async function createCertificate(request: CreateRequest, ctx: CreateContext): Promise<DeviceReply> {
   const { clients, work } = ctx;
-  const principals = await settleEarlierRotation(request, await exclusivePrincipals(clients.iot, request.thingName, work), { ...ctx, work });
+  const principals = await settleEarlierRotation(request, await exclusivePrincipals(clients.iot, request.thingName, work), {
+    ...ctx,
+    work,
+  });
   const checked = await checkPreconditions(request, principals, ctx);
   if (!checked.met) {
     work.logger.warn(PRECONDITIONS_NOT_MET, { problem: checked.problem });
@@ -76,7 +79,12 @@ async function createCertificate(request: CreateRequest, ctx: CreateContext): Pr
     return rejectedWith(verdict.problem, 'CsrRefused');
   }
   const shadow = { thingName: request.thingName, shadowName: ctx.settings.shadowName };
-  const claim = await claimRotation(await clients.iotData(work), shadow, { jobId: request.jobId, oldCertificateId: request.principal }, work);
+  const claim = await claimRotation(
+    await clients.iotData(work),
+    shadow,
+    { jobId: request.jobId, oldCertificateId: request.principal },
+    work,
+  );
   if (!claim.ok) {
     work.logger.warn('Refused a second certificate for this job execution', { problem: claim.reason });
     return rejectedWith(`${PRECONDITIONS_NOT_MET}: ${claim.reason}`, 'SecondCertificate');
@@ -96,7 +104,9 @@ async function createCertificate(request: CreateRequest, ctx: CreateContext): Pr
     return rejectedWith(issuerFailed(wrong), 'IssuerFailed');
   }
   const installed = await installCertificate(request, issued, checked.oldCertificate.arn, claim.version, ctx);
-  return installed.ok ? { accepted: true, body: { certificatePem: issued.certificatePem } } : rejectedWith(installed.errorMsg, 'InstallFailed');
+  return installed.ok
+    ? { accepted: true, body: { certificatePem: issued.certificatePem } }
+    : rejectedWith(installed.errorMsg, 'InstallFailed');
 }
 
 /** Met: the thing's one certificate, the one the device connected with. Else the first check that failed. */

@@ -19,7 +19,11 @@ export type RotationHandler = (event: unknown, context?: InvocationContext) => P
  */
 export type DeviceReply = { accepted: true; body: Record<string, unknown> } | { accepted: false; errorMsg: string; reason?: string };
 
-export const rejectedWith = (errorMsg: string, reason?: string): DeviceReply => ({ accepted: false, errorMsg, ...(reason === undefined ? {} : { reason }) });
+export const rejectedWith = (errorMsg: string, reason?: string): DeviceReply => ({
+  accepted: false,
+  errorMsg,
+  ...(reason === undefined ? {} : { reason }),
+});
 
 /** The fields the topic rules add to every device request. */
 interface RuleProjections {
@@ -76,7 +80,11 @@ function answer<T extends RuleProjections>(base: HandlerBase, spec: DeviceReques
     }
     if (!sender.ok) {
       const logger = start.invocation({}).logger;
-      recordSecurityEvent(logger, { kind: 'RequestFromAnotherConnection', request: spec.kind, reason: sender.reason, ...claimedSender(event) }, base.onSecurityEvent);
+      recordSecurityEvent(
+        logger,
+        { kind: 'RequestFromAnotherConnection', request: spec.kind, reason: sender.reason, ...claimedSender(event) },
+        base.onSecurityEvent,
+      );
       metrics.count('SecurityEvents', { reason: rejectionReason(sender.reason) });
       return;
     }

@@ -50,7 +50,8 @@ export async function installCertificate(
     ctx.work.logger.error('Installing the new certificate failed', { error, newCertificateId: issued.certificateId });
     outcome = {
       ok: false,
-      errorMsg: error instanceof RetryBudgetExhaustedError ? error.message : `Failed to install the new certificate: ${describeError(error)}`,
+      errorMsg:
+        error instanceof RetryBudgetExhaustedError ? error.message : `Failed to install the new certificate: ${describeError(error)}`,
     };
   }
   if (!outcome.ok) {

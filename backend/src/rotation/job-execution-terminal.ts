@@ -39,7 +39,11 @@ interface TerminalContext {
 }
 
 /** Rotation outcomes by the status a rotation job execution ended with. */
-const OUTCOME_METRIC: Partial<Record<string, MetricName>> = { SUCCEEDED: 'RotationsSucceeded', FAILED: 'RotationsFailed', TIMED_OUT: 'RotationsTimedOut' };
+const OUTCOME_METRIC: Partial<Record<string, MetricName>> = {
+  SUCCEEDED: 'RotationsSucceeded',
+  FAILED: 'RotationsFailed',
+  TIMED_OUT: 'RotationsTimedOut',
+};
 
 export function createJobExecutionTerminalHandler(settings: JobExecutionTerminalSettings): RotationHandler {
   const base = prepareHandler(settings, {
@@ -84,9 +88,10 @@ export function createJobExecutionTerminalHandler(settings: JobExecutionTerminal
       await handleTerminal(parsed.data, thingName, ctx, invocation);
     } catch (error) {
       invocation.logger.error('Handling the job execution end did not complete', { error });
-      await notify(notifications.cleanUpIncomplete(notificationPrefix(thingName), parsed.data.status, describeError(error)), invocation).catch(
-        (notifyError: unknown) => invocation.logger.error('Notification failed', { error: notifyError }),
-      );
+      await notify(
+        notifications.cleanUpIncomplete(notificationPrefix(thingName), parsed.data.status, describeError(error)),
+        invocation,
+      ).catch((notifyError: unknown) => invocation.logger.error('Notification failed', { error: notifyError }));
     }
   }
 }
@@ -161,7 +166,12 @@ async function endAfterCommit(
   if (kept !== undefined) {
     await discardShadow(clients, shadow, invocation);
     await removeRotatedCertificate(clients.iot, kept === 'old' ? 'new' : 'old', thingName, record, invocation);
-    const text = kept === 'old' ? (status === 'FAILED' ? notifications.failed(prefix) : notifications.timedOut(prefix)) : notifications.keptNewAfterCommit(prefix, status);
+    const text =
+      kept === 'old'
+        ? status === 'FAILED'
+          ? notifications.failed(prefix)
+          : notifications.timedOut(prefix)
+        : notifications.keptNewAfterCommit(prefix, status);
     await notify(text, invocation);
     return;
   }
@@ -177,7 +187,9 @@ async function endAfterCommit(
 async function rotatedDuringJob(clients: HandlerClients, thingName: string, jobId: string, invocation: Invocation): Promise<boolean> {
   const [certificateId] = certificateIds(await exclusivePrincipals(clients.iot, thingName, invocation), 1) ?? [];
   if (certificateId === undefined) return false;
-  const certificate = await invocation.call('DescribeCertificate', () => clients.iot.send(new DescribeCertificateCommand({ certificateId })));
+  const certificate = await invocation.call('DescribeCertificate', () =>
+    clients.iot.send(new DescribeCertificateCommand({ certificateId })),
+  );
   const job = await invocation.call('DescribeJob', () => clients.iot.send(new DescribeJobCommand({ jobId })));
   const issued = certificate.certificateDescription?.creationDate;
   const created = job.job?.createdAt;

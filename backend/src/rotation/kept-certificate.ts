@@ -19,6 +19,7 @@ export function keptCertificate(event: JobExecutionEvent, record: RotationRecord
   if (kept === record.newCertificateId) return 'new';
   if (kept !== undefined) return undefined;
   const reason = details['DeviceFailureReason'];
-  if (event.status === 'FAILED' && typeof reason === 'string' && (Object.values(ROLLBACK_FAILURE_REASONS) as string[]).includes(reason)) return 'old';
+  if (event.status === 'FAILED' && typeof reason === 'string' && (Object.values(ROLLBACK_FAILURE_REASONS) as string[]).includes(reason))
+    return 'old';
   return undefined;
 }

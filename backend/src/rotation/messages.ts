@@ -32,8 +32,7 @@ export const notifications = {
     `${prefix} ${status === 'FAILED' ? 'FAILED' : 'TIMED OUT'} after commit, but the device kept the new certificate. ` +
     'The old certificate was deleted. Check job execution status details and core device logs.',
   timedOut: (prefix: string) =>
-    `${prefix} TIMED OUT. The device went offline during the rotation. Rotation cancelled. ` +
-    'Old certificate is still active.',
+    `${prefix} TIMED OUT. The device went offline during the rotation. Rotation cancelled. ` + 'Old certificate is still active.',
   /** Not in the original: it had no retries, so it had no "ran out of time" case to report. */
   cleanUpIncomplete: (prefix: string, status: string, problem: string) =>
     `${prefix} ${status}: certificate clean-up did not complete (${problem}). Check the certificates attached to the thing.`,

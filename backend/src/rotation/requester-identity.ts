@@ -68,7 +68,9 @@ export async function checkSender(
   const sender = parsed.data;
   if (sender.topic !== requestTopic(kind, sender.thingName)) return { ok: false, reason: `published on ${sender.topic}` };
   if (!isClientIdOfThing(sender.clientId, sender.thingName)) return { ok: false, reason: 'the client id is not the thing name' };
-  const attached = await cache.attached(sender.thingName, sender.principal, () => isAttachedToThing(clients.iot, sender.thingName, sender.principal, invocation));
+  const attached = await cache.attached(sender.thingName, sender.principal, () =>
+    isAttachedToThing(clients.iot, sender.thingName, sender.principal, invocation),
+  );
   if (!attached) {
     return { ok: false, reason: 'the certificate is not attached to the thing' };
   }
@@ -80,6 +82,7 @@ export function claimedSender(event: unknown): { thingName?: unknown; principal?
   if (typeof event !== 'object' || event === null) return {};
   const record = event as Record<string, unknown>;
   // Bounded, so a sender cannot flood the log through these fields.
-  const shown = (value: unknown): unknown => (typeof value === 'string' ? value.slice(0, 200) : value === undefined ? undefined : typeof value);
+  const shown = (value: unknown): unknown =>
+    typeof value === 'string' ? value.slice(0, 200) : value === undefined ? undefined : typeof value;
   return { thingName: shown(record['thingName']), principal: shown(record['principal']), clientId: shown(record['clientId']) };
 }

@@ -44,12 +44,21 @@ export async function settleEarlierRotation(request: CreateRequest, principals: 
     retiredCertificateId: otherId,
     earlierJobId: record.jobId ?? '',
   });
-  await retireCertificate(ctx.clients.iot, { certificateId: otherId, certificateArn: otherArn }, { thingName: request.thingName, detachPolicies: true }, work);
+  await retireCertificate(
+    ctx.clients.iot,
+    { certificateId: otherId, certificateArn: otherArn },
+    { thingName: request.thingName, detachPolicies: true },
+    work,
+  );
   await deleteShadow(await ctx.clients.iotData(work), shadow, work);
   return principals.filter((_, index) => index !== otherIndex);
 }
 
-async function earlierRecord(ctx: SettleContext, shadow: { thingName: string; shadowName: string }, work: Invocation): Promise<RotationRecord | undefined> {
+async function earlierRecord(
+  ctx: SettleContext,
+  shadow: { thingName: string; shadowName: string },
+  work: Invocation,
+): Promise<RotationRecord | undefined> {
   try {
     return rotationRecordOf(await readShadow(await ctx.clients.iotData(work), shadow, work));
   } catch (error) {
@@ -67,5 +76,10 @@ async function earlierRecord(ctx: SettleContext, shadow: { thingName: string; sh
 async function belongsToEndedJob(record: RotationRecord, request: CreateRequest, ctx: SettleContext): Promise<boolean> {
   if (record.progress === 'unsettled') return record.jobId !== request.jobId;
   if (record.jobId === undefined || record.jobId === request.jobId) return false;
-  return !(await rotationInProgress(ctx.clients, { jobId: record.jobId, thingName: request.thingName }, ctx.settings.jobDocument, ctx.work));
+  return !(await rotationInProgress(
+    ctx.clients,
+    { jobId: record.jobId, thingName: request.thingName },
+    ctx.settings.jobDocument,
+    ctx.work,
+  ));
 }

@@ -12,7 +12,15 @@ export type Examination =
   | { kind: 'skipped'; thingName: string; reason: string; code: SkipCode };
 
 /** Why a core was left out, as a metric dimension. */
-export type SkipCode = 'RotationPending' | 'NoCertificate' | 'SeveralCertificates' | 'CertificateChanged' | 'NotActive' | 'Unreadable' | 'OverCap' | 'CreateJobFailed';
+export type SkipCode =
+  | 'RotationPending'
+  | 'NoCertificate'
+  | 'SeveralCertificates'
+  | 'CertificateChanged'
+  | 'NotActive'
+  | 'Unreadable'
+  | 'OverCap'
+  | 'CreateJobFailed';
 
 export interface ExamineContext {
   aws: SchedulerAws;
@@ -44,11 +52,19 @@ export async function examineThing(ctx: ExamineContext, request: ExamineRequest)
     const certificateIds = await thingCertificateIds(ctx.aws, thingName);
     if (certificateIds.length === 0) return skipped(thingName, 'NoCertificate', 'no certificate attached');
     if (certificateIds.length > 1) {
-      return skipped(thingName, 'SeveralCertificates', `${certificateIds.length} certificates attached; a rotation needs exactly one (detach the one the device does not use)`);
+      return skipped(
+        thingName,
+        'SeveralCertificates',
+        `${certificateIds.length} certificates attached; a rotation needs exactly one (detach the one the device does not use)`,
+      );
     }
     const certificateId = certificateIds[0] ?? '';
     if (request.expectedCertificateId !== undefined && certificateId !== request.expectedCertificateId) {
-      return skipped(thingName, 'CertificateChanged', `certificate ${request.expectedCertificateId} of the finding is no longer attached (rotated already?)`);
+      return skipped(
+        thingName,
+        'CertificateChanged',
+        `certificate ${request.expectedCertificateId} of the finding is no longer attached (rotated already?)`,
+      );
     }
     const record = await certificateRecord(ctx.aws, certificateId);
     if (record.status !== 'ACTIVE') return skipped(thingName, 'NotActive', `certificate ${certificateId} is ${record.status}, not ACTIVE`);

@@ -50,7 +50,11 @@ function parseFinding(message: string): FindingParse {
   if (check === undefined) return { ok: false, problem: `check ${checkName} does not call for a rotation` };
   return {
     ok: true,
-    finding: { checkName: check, certificateId: nonCompliantResource.resourceIdentifier.deviceCertificateId, ...(findingId ? { findingId } : {}) },
+    finding: {
+      checkName: check,
+      certificateId: nonCompliantResource.resourceIdentifier.deviceCertificateId,
+      ...(findingId ? { findingId } : {}),
+    },
   };
 }
 

@@ -14,8 +14,7 @@ export interface PendingRotation {
  */
 export async function scheduledJobTargets(aws: SchedulerAws, jobIdPrefix: string): Promise<Map<string, PendingRotation>> {
   const jobs = await allPages(
-    (nextToken) =>
-      aws.call('ListJobs', () => aws.iot.send(new ListJobsCommand({ status: 'IN_PROGRESS', maxResults: 250, nextToken }))),
+    (nextToken) => aws.call('ListJobs', () => aws.iot.send(new ListJobsCommand({ status: 'IN_PROGRESS', maxResults: 250, nextToken }))),
     (page) => page.jobs,
   );
   const targets = new Map<string, PendingRotation>();
@@ -35,9 +34,7 @@ export function rotationJobCheck(aws: SchedulerAws, jobDocument: string): (jobId
   return (jobId) => {
     let answer = known.get(jobId);
     if (answer === undefined) {
-      answer = aws
-        .call('GetJobDocument', () => aws.iot.send(new GetJobDocumentCommand({ jobId })))
-        .then((r) => r.document === jobDocument);
+      answer = aws.call('GetJobDocument', () => aws.iot.send(new GetJobDocumentCommand({ jobId }))).then((r) => r.document === jobDocument);
       known.set(jobId, answer);
     }
     return answer;

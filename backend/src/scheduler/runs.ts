@@ -77,21 +77,32 @@ async function startRotations(
   const { settings } = ctx;
   const due = examined.results.flatMap((e) => (e.kind === 'due' ? [e] : [])).sort(byUrgency);
   const chosen = due.slice(0, settings.maxRotationsPerRun);
-  const skipped: RunReport['skipped'] = examined.results.flatMap((e) => (e.kind === 'skipped' ? [{ thingName: e.thingName, reason: e.reason, code: e.code }] : []));
+  const skipped: RunReport['skipped'] = examined.results.flatMap((e) =>
+    e.kind === 'skipped' ? [{ thingName: e.thingName, reason: e.reason, code: e.code }] : [],
+  );
   for (const over of due.slice(settings.maxRotationsPerRun)) {
-    skipped.push({ thingName: over.thingName, code: 'OverCap', reason: `due (${over.due.reason}) but over this run's cap of ${settings.maxRotationsPerRun}; next run` });
+    skipped.push({
+      thingName: over.thingName,
+      code: 'OverCap',
+      reason: `due (${over.due.reason}) but over this run's cap of ${settings.maxRotationsPerRun}; next run`,
+    });
   }
-  const outcome = await createRotationJobs(ctx.aws, chosen.map((c) => c.thingName), {
-    jobTemplateArn: settings.jobTemplateArn,
-    thingsPerJob: settings.thingsPerJob,
-    jobId: (batch) => jobIdFor(settings.jobIdPrefix, ctx.now, jobSuffix(batch)),
-    description: `Certificate rotation started by the rotation scheduler (${trigger})`,
-  });
+  const outcome = await createRotationJobs(
+    ctx.aws,
+    chosen.map((c) => c.thingName),
+    {
+      jobTemplateArn: settings.jobTemplateArn,
+      thingsPerJob: settings.thingsPerJob,
+      jobId: (batch) => jobIdFor(settings.jobIdPrefix, ctx.now, jobSuffix(batch)),
+      description: `Certificate rotation started by the rotation scheduler (${trigger})`,
+    },
+  );
   const reasonOf = new Map(chosen.map((c) => [c.thingName, c.due.reason]));
   const started = outcome.created.flatMap((job) =>
     job.thingNames.map((thingName) => ({ thingName, jobId: job.jobId, reason: reasonOf.get(thingName) ?? '' })),
   );
-  for (const failed of outcome.failed) skipped.push(...failed.thingNames.map((thingName) => ({ thingName, code: 'CreateJobFailed' as const, reason: failed.problem })));
+  for (const failed of outcome.failed)
+    skipped.push(...failed.thingNames.map((thingName) => ({ thingName, code: 'CreateJobFailed' as const, reason: failed.problem })));
   if (examined.unexamined > 0) {
     problems.push(`the time budget ran out with ${examined.unexamined} thing(s) not examined; they are looked at on a later run`);
   }
@@ -149,6 +160,8 @@ export async function findingRun(ctx: RunContext, finding: CertificateFinding): 
   }
   const examined = await examineAll(ctx, requests);
   // Findings arrive one an invocation and may overlap in time: a random part keeps job ids apart.
-  const tag = Math.floor(ctx.timing.random() * 0xffff).toString(16).padStart(4, '0');
+  const tag = Math.floor(ctx.timing.random() * 0xffff)
+    .toString(16)
+    .padStart(4, '0');
   return startRotations(ctx, trigger, requests.length, examined, problems, (batch) => `f${tag}-${batch}`);
 }

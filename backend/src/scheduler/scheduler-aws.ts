@@ -24,7 +24,10 @@ export function schedulerAws(parts: { iot: IoTClient; sns: SNSClient; invocation
 }
 
 /** Follows `nextToken` pages to the end. */
-export async function allPages<P, T>(fetch: (nextToken: string | undefined) => Promise<P & { nextToken?: string | undefined }>, items: (page: P) => T[] | undefined): Promise<T[]> {
+export async function allPages<P, T>(
+  fetch: (nextToken: string | undefined) => Promise<P & { nextToken?: string | undefined }>,
+  items: (page: P) => T[] | undefined,
+): Promise<T[]> {
   const out: T[] = [];
   let token: string | undefined;
   do {

@@ -95,7 +95,12 @@ const optionalDays = z
 
 const envSchema = z.object({
   AWS_REGION: z.string().min(1),
-  THING_GROUPS: z.string().transform((v) => v.split(',').map((g) => g.trim()).filter((g) => g !== '')),
+  THING_GROUPS: z.string().transform((v) =>
+    v
+      .split(',')
+      .map((g) => g.trim())
+      .filter((g) => g !== ''),
+  ),
   RENEW_BEFORE_DAYS: optionalDays,
   MAX_AGE_DAYS: optionalDays,
   MAX_ROTATIONS_PER_RUN: z.coerce.number().int(),

@@ -53,7 +53,8 @@ describe('CertificateRotatorBackend with default props (AWS IoT Core issues)', (
   });
 
   it('sets the environment of each function as the original did', () => {
-    const env = (name: string) => (functionNamed(s.template, `${P}${name}`).props['Environment'] as { Variables: Record<string, unknown> }).Variables;
+    const env = (name: string) =>
+      (functionNamed(s.template, `${P}${name}`).props['Environment'] as { Variables: Record<string, unknown> }).Variables;
     expect(env('CreateCertificate')).toEqual({
       JOB_DOCUMENT,
       PCA_CA_ARN: '',
@@ -105,13 +106,16 @@ describe('CertificateRotatorBackend with default props (AWS IoT Core issues)', (
           ],
           ['*'],
         ),
-        allow(['iot:DescribeCertificate', 'iot:AttachPolicy', 'iot:UpdateCertificate', 'iot:DetachPolicy', 'iot:DeleteCertificate'], [`${IOT}:cert/*`]),
+        allow(
+          ['iot:DescribeCertificate', 'iot:AttachPolicy', 'iot:UpdateCertificate', 'iot:DetachPolicy', 'iot:DeleteCertificate'],
+          [`${IOT}:cert/*`],
+        ),
         allow(['iotjobsdata:DescribeJobExecution'], [`${IOT}:thing/*`]),
         allow(['iot:GetThingShadow', 'iot:UpdateThingShadow', 'iot:DeleteThingShadow'], [`${IOT}:thing/*/${P}`]),
-        allow(['iot:Publish'], [
-          `${IOT}:topic/awslabs/things/*/certificate/create/accepted`,
-          `${IOT}:topic/awslabs/things/*/certificate/create/rejected`,
-        ]),
+        allow(
+          ['iot:Publish'],
+          [`${IOT}:topic/awslabs/things/*/certificate/create/accepted`, `${IOT}:topic/awslabs/things/*/certificate/create/rejected`],
+        ),
       ]),
     );
   });
@@ -124,10 +128,10 @@ describe('CertificateRotatorBackend with default props (AWS IoT Core issues)', (
         allow(['iot:DescribeEndpoint', 'iot:ListThingPrincipalsV2'], ['*']),
         allow(['iotjobsdata:DescribeJobExecution'], [`${IOT}:thing/*`]),
         allow(['iot:GetThingShadow', 'iot:UpdateThingShadow'], [`${IOT}:thing/*/${P}`]),
-        allow(['iot:Publish'], [
-          `${IOT}:topic/awslabs/things/*/certificate/commit/accepted`,
-          `${IOT}:topic/awslabs/things/*/certificate/commit/rejected`,
-        ]),
+        allow(
+          ['iot:Publish'],
+          [`${IOT}:topic/awslabs/things/*/certificate/commit/accepted`, `${IOT}:topic/awslabs/things/*/certificate/commit/rejected`],
+        ),
       ]),
     );
   });
@@ -221,9 +225,7 @@ describe('CertificateRotatorBackend with default props (AWS IoT Core issues)', (
         Condition: { ArnLike: { 'aws:SourceArn': { 'Fn::GetAtt': [terminal.id, 'Arn'] } } },
       }),
     );
-    expect(statements).toContainEqual(
-      expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-    );
+    expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
   });
 
   it('enables job execution events through the provider framework before the terminal rule exists', () => {
@@ -246,7 +248,9 @@ describe('CertificateRotatorBackend with default props (AWS IoT Core issues)', (
   it('exposes the important resources', () => {
     expect(s.backend.issuer).toBe('iot');
     expect(s.backend.shadowName).toBe(P);
-    expect(s.stack.resolve(s.backend.createCertificate.function.functionName)).toEqual({ Ref: functionNamed(s.template, `${P}CreateCertificate`).id });
+    expect(s.stack.resolve(s.backend.createCertificate.function.functionName)).toEqual({
+      Ref: functionNamed(s.template, `${P}CreateCertificate`).id,
+    });
     expect(s.backend.jobTemplate.jobTemplateId).toBe(P);
     expect(s.backend.jobExecutionTerminalRule.ruleName).toBe(`${P}JobExecutionTerminal`);
     const topicId = logicalIdOf(s.template, 'AWS::SNS::Topic', { TopicName: `${P}Notification` });

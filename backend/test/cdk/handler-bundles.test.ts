@@ -111,14 +111,20 @@ describe('handler bundles', () => {
   });
 
   it('keeps the rotation scheduler small: only the IoT control plane and SNS', () => {
-    const clients = new Set((inputs.get('rotation-scheduler') ?? []).flatMap((input) => /node_modules\/@aws-sdk\/(client-[^/]+)\//.exec(input)?.[1] ?? []));
+    const clients = new Set(
+      (inputs.get('rotation-scheduler') ?? []).flatMap((input) => /node_modules\/@aws-sdk\/(client-[^/]+)\//.exec(input)?.[1] ?? []),
+    );
     expect([...clients].sort()).toEqual(['client-iot', 'client-sns']);
   });
 
   it('would notice the newer SDK generation bundled twice', () => {
     const copies: PackageCopies[] = [
       { name: '@smithy/core', version: '1.4.2', dirs: new Set(['node_modules/@smithy/core']) },
-      { name: '@smithy/core', version: '3.41.0', dirs: new Set(['node_modules/a/node_modules/@smithy/core', 'node_modules/b/node_modules/@smithy/core']) },
+      {
+        name: '@smithy/core',
+        version: '3.41.0',
+        dirs: new Set(['node_modules/a/node_modules/@smithy/core', 'node_modules/b/node_modules/@smithy/core']),
+      },
     ];
     expect(repeatedCopies('create-certificate', copies)).toHaveLength(1);
     expect(repeatedCopies('commit-certificate', copies)).toHaveLength(1);

@@ -28,9 +28,9 @@ function acknowledgements(root: IConstruct): { path: string; id: string; reason:
  * wildcard resource of AwsSolutions-IAM5, and gives a specific reason.
  */
 export function expectOnlyLiveAcknowledgements(root: IConstruct): void {
-  const findings = new AllFindings().validateScope(root).violations.flatMap((v) =>
-    v.violatingResources.map((r) => ({ id: v.ruleName, path: r.constructPath ?? '' })),
-  );
+  const findings = new AllFindings()
+    .validateScope(root)
+    .violations.flatMap((v) => v.violatingResources.map((r) => ({ id: v.ruleName, path: r.constructPath ?? '' })));
   expect(findings.length).toBeGreaterThan(0);
   for (const ack of acknowledgements(root)) {
     expect(ack.reason.length, ack.id).toBeGreaterThan(40);

@@ -50,7 +50,10 @@ describe('each function role against the AWS calls in its handler code', () => {
     const key = `${handler}/${issuer}`;
     const known = found.get(key);
     if (known !== undefined) return known;
-    const common = graph.actionsReachableFrom([graph.declaration(sourcePath(HANDLER_ENTRY_FILES[handler]), 'handler')], [issuers.iot, issuers.pca]);
+    const common = graph.actionsReachableFrom(
+      [graph.declaration(sourcePath(HANDLER_ENTRY_FILES[handler]), 'handler')],
+      [issuers.iot, issuers.pca],
+    );
     const issuing = handler === 'create-certificate' ? graph.actionsReachableFrom([issuers[issuer]]) : new Set<string>();
     const calls = [...new Set([...common, ...issuing])].sort();
     found.set(key, calls);
@@ -69,7 +72,13 @@ describe('each function role against the AWS calls in its handler code', () => {
   it('follows calls through helpers, and only the helpers a handler uses', () => {
     // Removing a certificate it issued, when installing it fails, goes through certificate-retirement.
     expect(callsOf('create-certificate', 'iot')).toEqual(
-      expect.arrayContaining(['iot:UpdateCertificate', 'iot:DetachThingPrincipal', 'iot:DetachPolicy', 'iot:DeleteCertificate', 'iot:DeleteThingShadow']),
+      expect.arrayContaining([
+        'iot:UpdateCertificate',
+        'iot:DetachThingPrincipal',
+        'iot:DetachPolicy',
+        'iot:DeleteCertificate',
+        'iot:DeleteThingShadow',
+      ]),
     );
     // The terminal function's SNS publish is not reachable from create, although both use helpers of aws/.
     expect(callsOf('create-certificate', 'iot')).not.toContain('sns:Publish');
@@ -105,10 +114,18 @@ describe('the rotation scheduler role against its code', () => {
 
   it('finds the calls of a run and, apart, those only a Device Defender finding makes', () => {
     expect(scheduled).toEqual(
-      expect.arrayContaining(['iot:ListThingsInThingGroup', 'iot:DescribeCertificate', 'iot:ListJobExecutionsForThing', 'iot:CreateJob', 'sns:Publish']),
+      expect.arrayContaining([
+        'iot:ListThingsInThingGroup',
+        'iot:DescribeCertificate',
+        'iot:ListJobExecutionsForThing',
+        'iot:CreateJob',
+        'sns:Publish',
+      ]),
     );
     expect(scheduled).not.toContain('iot:ListPrincipalThingsV2');
-    expect(withFindings).toEqual(expect.arrayContaining(['iot:ListPrincipalThingsV2', 'iot:ListThingGroupsForThing', 'iot:DescribeThingGroup']));
+    expect(withFindings).toEqual(
+      expect.arrayContaining(['iot:ListPrincipalThingsV2', 'iot:ListThingGroupsForThing', 'iot:DescribeThingGroup']),
+    );
   });
 
   it.each([

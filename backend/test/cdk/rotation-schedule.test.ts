@@ -61,11 +61,17 @@ describe('the scheduler in the template', () => {
   it('is absent unless asked for', () => {
     const { template } = synthBackend();
     template.resourceCountIs('AWS::Events::Rule', 0);
-    expect(Object.keys(template.findResources('AWS::Lambda::Function', { Properties: { FunctionName: 'AWSLabsCertificateRotatorRotationScheduler' } }))).toEqual([]);
+    expect(
+      Object.keys(
+        template.findResources('AWS::Lambda::Function', { Properties: { FunctionName: 'AWSLabsCertificateRotatorRotationScheduler' } }),
+      ),
+    ).toEqual([]);
   });
 
   it('runs the scheduler function on its EventBridge schedule with the settings in its environment', () => {
-    const { template } = synthBackend({ schedule: { thingGroups: ['Fleet', 'Lab'], maxAgeDays: 180, frequency: Schedule.cron({ hour: '3', minute: '0' }) } });
+    const { template } = synthBackend({
+      schedule: { thingGroups: ['Fleet', 'Lab'], maxAgeDays: 180, frequency: Schedule.cron({ hour: '3', minute: '0' }) },
+    });
     const fn = functionNamed(template, 'AWSLabsCertificateRotatorRotationScheduler');
     const env = (fn.props['Environment'] as { Variables: Record<string, unknown> }).Variables;
     expect(env).toMatchObject({
@@ -84,7 +90,12 @@ describe('the scheduler in the template', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       Name: 'AWSLabsCertificateRotatorRotationSchedule',
       ScheduleExpression: 'cron(0 3 * * ? *)',
-      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [fn.id, 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 1, MaximumEventAgeInSeconds: 3600 } })],
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [fn.id, 'Arn'] },
+          RetryPolicy: { MaximumRetryAttempts: 1, MaximumEventAgeInSeconds: 3600 },
+        }),
+      ],
     });
     template.resourceCountIs('AWS::IoT::MitigationAction', 0);
   });
@@ -92,15 +103,23 @@ describe('the scheduler in the template', () => {
   it('routes Device Defender findings through a mitigation action and a topic to the same function', () => {
     const { template } = synthBackend({ schedule: { ...GROUPS, deviceDefender: true } });
     const fn = functionNamed(template, 'AWSLabsCertificateRotatorRotationScheduler');
-    const topicId = Object.keys(template.findResources('AWS::SNS::Topic', { Properties: { TopicName: 'AWSLabsCertificateRotatorAuditFindings' } }))[0];
+    const topicId = Object.keys(
+      template.findResources('AWS::SNS::Topic', { Properties: { TopicName: 'AWSLabsCertificateRotatorAuditFindings' } }),
+    )[0];
     template.hasResourceProperties('AWS::IoT::MitigationAction', {
       ActionName: 'AWSLabsCertificateRotatorRotateCertificate',
       ActionParams: { PublishFindingToSnsParams: { TopicArn: { Ref: topicId } } },
     });
-    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'lambda', TopicArn: { Ref: topicId }, Endpoint: { 'Fn::GetAtt': [fn.id, 'Arn'] } });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'lambda',
+      TopicArn: { Ref: topicId },
+      Endpoint: { 'Fn::GetAtt': [fn.id, 'Arn'] },
+    });
     template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'iot.amazonaws.com' } })] },
-      Policies: [{ PolicyDocument: { Statement: [Match.objectLike({ Action: 'sns:Publish', Resource: { Ref: topicId } })] }, PolicyName: 'publish' }],
+      Policies: [
+        { PolicyDocument: { Statement: [Match.objectLike({ Action: 'sns:Publish', Resource: { Ref: topicId } })] }, PolicyName: 'publish' },
+      ],
     });
   });
 
@@ -111,7 +130,10 @@ describe('the scheduler in the template', () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
     const stack = new Stack(app, 'NagStack');
-    new CertificateRotatorBackend(stack, 'Backend', { schedule, ...(schedule.deviceDefender === true ? { privateCaArn: PCA_ARN, pcaValidityInDays: 90 } : {}) });
+    new CertificateRotatorBackend(stack, 'Backend', {
+      schedule,
+      ...(schedule.deviceDefender === true ? { privateCaArn: PCA_ARN, pcaValidityInDays: 90 } : {}),
+    });
     expect(new AwsSolutionsChecks(undefined, { verbose: true }).validateScope(stack).violations).toEqual([]);
     expect(() => app.synth()).not.toThrow();
     expectOnlyLiveAcknowledgements(stack);

@@ -88,7 +88,9 @@ describe('the cdk-nag check itself', () => {
     const stack = new Stack(app, 'Probe');
     new iam.Role(stack, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      inlinePolicies: { p: new iam.PolicyDocument({ statements: [new iam.PolicyStatement({ actions: ['iot:Publish'], resources: ['*'] })] }) },
+      inlinePolicies: {
+        p: new iam.PolicyDocument({ statements: [new iam.PolicyStatement({ actions: ['iot:Publish'], resources: ['*'] })] }),
+      },
     });
     expect(new AwsSolutionsChecks().validateScope(stack).violations.map((v) => v.ruleName)).toEqual(['AwsSolutions-IAM5[Resource::*]']);
     expect(() => app.synth()).toThrow(/AwsSolutions-IAM5\[Resource::\*\]/);

@@ -60,7 +60,9 @@ export function logicalIdOf(template: Template, type: string, props: Record<stri
 
 /** Every statement granted to a role: inline policies plus any AWS::IAM::Policy attached to it. */
 export function roleStatements(template: Template, roleLogicalId: string): Statement[] {
-  const role = template.toJSON().Resources[roleLogicalId] as { Properties: { Policies?: { PolicyDocument: { Statement: Record<string, Json>[] } }[] } };
+  const role = template.toJSON().Resources[roleLogicalId] as {
+    Properties: { Policies?: { PolicyDocument: { Statement: Record<string, Json>[] } }[] };
+  };
   const inline = (role.Properties.Policies ?? []).flatMap((p) => p.PolicyDocument.Statement);
   const attached = Object.values(template.findResources('AWS::IAM::Policy'))
     .filter((p) => JSON.stringify(p.Properties.Roles).includes(`"${roleLogicalId}"`))

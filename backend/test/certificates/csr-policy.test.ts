@@ -6,7 +6,13 @@ describe('the CSR a rotation may send', () => {
   it('is accepted with a new key and the current subject, and keeps that subject', async () => {
     const current = await currentCertificate('CN=core-1, O=Fleet');
     const verdict = inspectCsr(await csrPem({ subject: 'CN=core-1, O=Fleet' }), current.pem);
-    expect(verdict).toEqual({ ok: true, subject: [{ oid: '2.5.4.3', value: 'core-1' }, { oid: '2.5.4.10', value: 'Fleet' }] });
+    expect(verdict).toEqual({
+      ok: true,
+      subject: [
+        { oid: '2.5.4.3', value: 'core-1' },
+        { oid: '2.5.4.10', value: 'Fleet' },
+      ],
+    });
   });
 
   it.each([
@@ -29,20 +35,65 @@ describe('the CSR a rotation may send', () => {
       },
       /public key is the current certificate's; a rotation must change the key/,
     ],
-    ['another subject', async () => ({ csr: await csrPem({ subject: 'CN=core-2, O=Evil Corp, OU=admin' }), current: (await currentCertificate()).pem }), /subject CN=core-2, O=Evil Corp, OU=admin; .*CN=core-1/],
-    ['a CA certificate', async () => ({ csr: await csrPem({ extensions: [new x509.BasicConstraintsExtension(true)] }), current: (await currentCertificate()).pem }), /CA:TRUE/],
-    ['subject alternative names', async () => ({ csr: await csrPem({ extensions: [new x509.SubjectAlternativeNameExtension([{ type: 'dns', value: 'evil.example' }])] }), current: (await currentCertificate()).pem }), /subject alternative names \(dNSName\)/],
-    ['key usages a client does not need', async () => ({ csr: await csrPem({ extensions: [new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyCertSign)] }), current: (await currentCertificate()).pem }), /key usages .*\(keyCertSign\)/],
-    ['server authentication', async () => ({ csr: await csrPem({ extensions: [new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth])] }), current: (await currentCertificate()).pem }), /1\.3\.6\.1\.5\.5\.7\.3\.1/],
-    ['a certificate instead of a CSR', async () => ({ csr: (await currentCertificate()).pem, current: (await currentCertificate()).pem }), /is a certificate, not a certificate signing request/],
-    ['text that is not PEM', async () => ({ csr: 'junk', current: (await currentCertificate()).pem }), /not a PEM certificate signing request/],
+    [
+      'another subject',
+      async () => ({ csr: await csrPem({ subject: 'CN=core-2, O=Evil Corp, OU=admin' }), current: (await currentCertificate()).pem }),
+      /subject CN=core-2, O=Evil Corp, OU=admin; .*CN=core-1/,
+    ],
+    [
+      'a CA certificate',
+      async () => ({
+        csr: await csrPem({ extensions: [new x509.BasicConstraintsExtension(true)] }),
+        current: (await currentCertificate()).pem,
+      }),
+      /CA:TRUE/,
+    ],
+    [
+      'subject alternative names',
+      async () => ({
+        csr: await csrPem({ extensions: [new x509.SubjectAlternativeNameExtension([{ type: 'dns', value: 'evil.example' }])] }),
+        current: (await currentCertificate()).pem,
+      }),
+      /subject alternative names \(dNSName\)/,
+    ],
+    [
+      'key usages a client does not need',
+      async () => ({
+        csr: await csrPem({
+          extensions: [new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyCertSign)],
+        }),
+        current: (await currentCertificate()).pem,
+      }),
+      /key usages .*\(keyCertSign\)/,
+    ],
+    [
+      'server authentication',
+      async () => ({
+        csr: await csrPem({ extensions: [new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth])] }),
+        current: (await currentCertificate()).pem,
+      }),
+      /1\.3\.6\.1\.5\.5\.7\.3\.1/,
+    ],
+    [
+      'a certificate instead of a CSR',
+      async () => ({ csr: (await currentCertificate()).pem, current: (await currentCertificate()).pem }),
+      /is a certificate, not a certificate signing request/,
+    ],
+    [
+      'text that is not PEM',
+      async () => ({ csr: 'junk', current: (await currentCertificate()).pem }),
+      /not a PEM certificate signing request/,
+    ],
     [
       'a broken signature',
       async () => {
         const pem = await csrPem();
         const der = Buffer.from(pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
         der[der.length - 3] = (der[der.length - 3] ?? 0) ^ 0xff;
-        return { csr: `-----BEGIN CERTIFICATE REQUEST-----\n${der.toString('base64')}\n-----END CERTIFICATE REQUEST-----\n`, current: (await currentCertificate()).pem };
+        return {
+          csr: `-----BEGIN CERTIFICATE REQUEST-----\n${der.toString('base64')}\n-----END CERTIFICATE REQUEST-----\n`,
+          current: (await currentCertificate()).pem,
+        };
       },
       /signature does not verify/,
     ],
@@ -56,7 +107,11 @@ describe('the CSR a rotation may send', () => {
   });
 
   it('accepts a request for exactly a client certificate', async () => {
-    const extensions = [new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature), new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth]), new x509.BasicConstraintsExtension(false)];
+    const extensions = [
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature),
+      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth]),
+      new x509.BasicConstraintsExtension(false),
+    ];
     expect(inspectCsr(await csrPem({ extensions }), (await currentCertificate()).pem).ok).toBe(true);
   });
 });

@@ -87,25 +87,60 @@ describe('commit-certificate', () => {
 
 describe('commit-certificate pre-conditions (each failing on its own)', () => {
   const cases: [string, () => Record<string, unknown>][] = [
-    ['the job execution is not found', () => (mocks.jobs.on(DescribeJobExecutionCommand).rejects(awsError('ResourceNotFoundException', 404)), request())],
-    ['the job execution is not IN_PROGRESS', () => (mocks.jobs.on(DescribeJobExecutionCommand).resolves({ execution: { status: 'SUCCEEDED', jobDocument: JOB_DOCUMENT } }), request())],
-    ['the job document differs', () => (mocks.jobs.on(DescribeJobExecutionCommand).resolves({ execution: { status: 'IN_PROGRESS', jobDocument: '{}' } }), request())],
+    [
+      'the job execution is not found',
+      () => (mocks.jobs.on(DescribeJobExecutionCommand).rejects(awsError('ResourceNotFoundException', 404)), request()),
+    ],
+    [
+      'the job execution is not IN_PROGRESS',
+      () => (
+        mocks.jobs.on(DescribeJobExecutionCommand).resolves({ execution: { status: 'SUCCEEDED', jobDocument: JOB_DOCUMENT } }),
+        request()
+      ),
+    ],
+    [
+      'the job document differs',
+      () => (mocks.jobs.on(DescribeJobExecutionCommand).resolves({ execution: { status: 'IN_PROGRESS', jobDocument: '{}' } }), request()),
+    ],
     ['there is no shadow', () => (mocks.data.on(GetThingShadowCommand).rejects(awsError('ResourceNotFoundException', 404)), request())],
-    ['the shadow has no reported state', () => (mocks.data.on(GetThingShadowCommand).resolves({ payload: new TextEncoder().encode('{"state":{}}') }), request())],
-    ['the shadow is not JSON', () => (mocks.data.on(GetThingShadowCommand).resolves({ payload: new TextEncoder().encode('nope') }), request())],
-    ['the shadow records another progress', () => (mocks.data.on(GetThingShadowCommand).resolves(shadowDocument({ ...created, progress: 'started' })), request())],
+    [
+      'the shadow has no reported state',
+      () => (mocks.data.on(GetThingShadowCommand).resolves({ payload: new TextEncoder().encode('{"state":{}}') }), request()),
+    ],
+    [
+      'the shadow is not JSON',
+      () => (mocks.data.on(GetThingShadowCommand).resolves({ payload: new TextEncoder().encode('nope') }), request()),
+    ],
+    [
+      'the shadow records another progress',
+      () => (mocks.data.on(GetThingShadowCommand).resolves(shadowDocument({ ...created, progress: 'started' })), request()),
+    ],
     [
       'the shadow is already committed and the connection used the old certificate',
-      () => (mocks.data.on(GetThingShadowCommand).resolves(shadowDocument({ ...created, progress: 'committed' })), request({ principal: OLD_ID })),
+      () => (
+        mocks.data.on(GetThingShadowCommand).resolves(shadowDocument({ ...created, progress: 'committed' })),
+        request({ principal: OLD_ID })
+      ),
     ],
-    ['the shadow lacks the new id', () => (mocks.data.on(GetThingShadowCommand).resolves(shadowDocument({ progress: 'created', oldCertificateId: OLD_ID })), request())],
-    ['the shadow lacks the old id', () => (mocks.data.on(GetThingShadowCommand).resolves(shadowDocument({ progress: 'created', newCertificateId: NEW_ID })), request())],
+    [
+      'the shadow lacks the new id',
+      () => (mocks.data.on(GetThingShadowCommand).resolves(shadowDocument({ progress: 'created', oldCertificateId: OLD_ID })), request()),
+    ],
+    [
+      'the shadow lacks the old id',
+      () => (mocks.data.on(GetThingShadowCommand).resolves(shadowDocument({ progress: 'created', newCertificateId: NEW_ID })), request()),
+    ],
     ['the thing has one principal', () => (mocks.iot.on(ListThingPrincipalsV2Command).resolves(principals(NEW_ID)), request())],
-    ['the thing has three principals', () => (mocks.iot.on(ListThingPrincipalsV2Command).resolves(principals(OLD_ID, NEW_ID, OTHER_ID)), request())],
+    [
+      'the thing has three principals',
+      () => (mocks.iot.on(ListThingPrincipalsV2Command).resolves(principals(OLD_ID, NEW_ID, OTHER_ID)), request()),
+    ],
     [
       'a principal is not a certificate',
       () => (
-        mocks.iot.on(ListThingPrincipalsV2Command).resolves({ thingPrincipalObjects: [{ principal: certArn(NEW_ID) }, { principal: `${REGION}:cognito-id` }] }),
+        mocks.iot
+          .on(ListThingPrincipalsV2Command)
+          .resolves({ thingPrincipalObjects: [{ principal: certArn(NEW_ID) }, { principal: `${REGION}:cognito-id` }] }),
         request()
       ),
     ],
@@ -161,14 +196,17 @@ describe('commit-certificate from a connection that is not the thing', () => {
 });
 
 describe('commit-certificate event validation', () => {
-  it.each([['jobId', request({ jobId: undefined })]])('rejects a bad %s, naming it, after checking only the sender', async (field, event) => {
-    await handler()(event, time.context);
-    const replies = published(mocks);
-    expect(replies).toHaveLength(1);
-    expect(replies[0]?.topic).toBe(`${TOPIC}/rejected`);
-    expect((replies[0]?.payload as { errorMsg: string }).errorMsg).toMatch(new RegExp(`^Invalid request: .*\\b${field}: `));
-    expect(commandOrder(mocks.iot, mocks.jobs, mocks.data)).toEqual(['ListThingPrincipalsV2', 'DescribeEndpoint', 'Publish']);
-  });
+  it.each([['jobId', request({ jobId: undefined })]])(
+    'rejects a bad %s, naming it, after checking only the sender',
+    async (field, event) => {
+      await handler()(event, time.context);
+      const replies = published(mocks);
+      expect(replies).toHaveLength(1);
+      expect(replies[0]?.topic).toBe(`${TOPIC}/rejected`);
+      expect((replies[0]?.payload as { errorMsg: string }).errorMsg).toMatch(new RegExp(`^Invalid request: .*\\b${field}: `));
+      expect(commandOrder(mocks.iot, mocks.jobs, mocks.data)).toEqual(['ListThingPrincipalsV2', 'DescribeEndpoint', 'Publish']);
+    },
+  );
 
   it('drops an event without a thing name', async () => {
     await handler()({ jobId: JOB_ID }, time.context);

@@ -88,7 +88,9 @@ describe('create-certificate under throttling', () => {
   it('removes the issued certificate when attaching stays throttled', async () => {
     mocks.iot.on(AttachThingPrincipalCommand).rejects(awsError('ThrottlingException'));
     await createHandler(time)(request(), time.context);
-    expect((published(mocks)[0]?.payload as { errorMsg: string }).errorMsg).toMatch(/^AWS throttling: AttachThingPrincipal was still throttled/);
+    expect((published(mocks)[0]?.payload as { errorMsg: string }).errorMsg).toMatch(
+      /^AWS throttling: AttachThingPrincipal was still throttled/,
+    );
     expect(published(mocks)[0]?.topic).toBe(`${TOPIC}/rejected`);
     expectNewCertificateRemoved(mocks, { detached: true });
     // Only the claim was written, and it stays: this job execution has had its certificate.
@@ -97,7 +99,10 @@ describe('create-certificate under throttling', () => {
   });
 
   it('retries DescribeEndpoint when it is throttled', async () => {
-    mocks.iot.on(DescribeEndpointCommand, { endpointType: 'iot:Jobs' }).rejectsOnce(awsError('ThrottlingException')).resolves({ endpointAddress: 'jobs.iot.example' });
+    mocks.iot
+      .on(DescribeEndpointCommand, { endpointType: 'iot:Jobs' })
+      .rejectsOnce(awsError('ThrottlingException'))
+      .resolves({ endpointAddress: 'jobs.iot.example' });
     await createHandler(time)(request(), time.context);
     expect(published(mocks)[0]?.topic).toBe(`${TOPIC}/accepted`);
   });
@@ -129,7 +134,9 @@ describe('create-certificate when the device gives up during issuance (race)', (
 
     expect(mocks.iot.commandCalls(AttachThingPrincipalCommand)).toHaveLength(1);
     expectNewCertificateRemoved(mocks, { detached: true });
-    expect(mocks.data.commandCalls(DeleteThingShadowCommand).map((c) => c.args[0].input)).toEqual([{ thingName: THING, shadowName: SHADOW_NAME }]);
+    expect(mocks.data.commandCalls(DeleteThingShadowCommand).map((c) => c.args[0].input)).toEqual([
+      { thingName: THING, shadowName: SHADOW_NAME },
+    ]);
     expect(commandOrder(mocks.iot, mocks.data).slice(-8)).toEqual([
       'UpdateCertificate',
       'DetachThingPrincipal',

@@ -124,7 +124,9 @@ describe('create-certificate with AWS IoT Core issuing', () => {
     const create = createHandler(time);
     await create(request(), time.context);
     await create(request(), time.context);
-    expect(mocks.iot.commandCalls(DescribeEndpointCommand).map((c) => (c.args[0].input as { endpointType?: string }).endpointType)).toEqual(['iot:Jobs', 'iot:Data-ATS']);
+    expect(mocks.iot.commandCalls(DescribeEndpointCommand).map((c) => (c.args[0].input as { endpointType?: string }).endpointType)).toEqual(
+      ['iot:Jobs', 'iot:Data-ATS'],
+    );
   });
 
   it('runs without a Lambda context on a default budget', async () => {
@@ -153,8 +155,20 @@ describe('create-certificate with AWS IoT Core issuing', () => {
 describe('create-certificate pre-conditions (each failing on its own)', () => {
   const cases: [string, () => Record<string, unknown>][] = [
     ['no job execution', () => (mocks.jobs.on(DescribeJobExecutionCommand).rejects(awsError('ResourceNotFoundException', 404)), request())],
-    ['job execution QUEUED', () => (mocks.jobs.on(DescribeJobExecutionCommand).resolves({ execution: { status: 'QUEUED', jobDocument: JOB_DOCUMENT } }), request())],
-    ['another job document', () => (mocks.jobs.on(DescribeJobExecutionCommand).resolves({ execution: { status: 'IN_PROGRESS', jobDocument: '{"operation":"OTHER"}' } }), request())],
+    [
+      'job execution QUEUED',
+      () => (
+        mocks.jobs.on(DescribeJobExecutionCommand).resolves({ execution: { status: 'QUEUED', jobDocument: JOB_DOCUMENT } }),
+        request()
+      ),
+    ],
+    [
+      'another job document',
+      () => (
+        mocks.jobs.on(DescribeJobExecutionCommand).resolves({ execution: { status: 'IN_PROGRESS', jobDocument: '{"operation":"OTHER"}' } }),
+        request()
+      ),
+    ],
     [
       'the certificate is attached, but not exclusively',
       () => (
@@ -165,14 +179,18 @@ describe('create-certificate pre-conditions (each failing on its own)', () => {
     [
       'two principals',
       () => (
-        mocks.iot.on(ListThingPrincipalsV2Command).resolves({ thingPrincipalObjects: [{ principal: certArn(OLD_ID) }, { principal: certArn(OTHER_ID) }] }),
+        mocks.iot
+          .on(ListThingPrincipalsV2Command)
+          .resolves({ thingPrincipalObjects: [{ principal: certArn(OLD_ID) }, { principal: certArn(OTHER_ID) }] }),
         request()
       ),
     ],
     [
       'another principal is not a certificate',
       () => (
-        mocks.iot.on(ListThingPrincipalsV2Command).resolves({ thingPrincipalObjects: [{ principal: certArn(OLD_ID) }, { principal: `${REGION}:0e1f-cognito-identity` }] }),
+        mocks.iot
+          .on(ListThingPrincipalsV2Command)
+          .resolves({ thingPrincipalObjects: [{ principal: certArn(OLD_ID) }, { principal: `${REGION}:0e1f-cognito-identity` }] }),
         request()
       ),
     ],
@@ -240,7 +258,10 @@ describe('create-certificate with AWS Private CA issuing', () => {
     );
     // The waiter's backoff: at least 1 s before each poll after the first.
     expect(waited).toBeGreaterThanOrEqual(2_000);
-    expect(mocks.iot.commandCalls(RegisterCertificateWithoutCACommand)[0]?.args[0].input).toEqual({ certificatePem: NEW_PEM, status: 'ACTIVE' });
+    expect(mocks.iot.commandCalls(RegisterCertificateWithoutCACommand)[0]?.args[0].input).toEqual({
+      certificatePem: NEW_PEM,
+      status: 'ACTIVE',
+    });
     expect(mocks.iot.commandCalls(CreateCertificateFromCsrCommand)).toHaveLength(0);
     expect(mocks.iot.commandCalls(AttachThingPrincipalCommand)).toHaveLength(1);
     expect(published(mocks)).toEqual([{ topic: `${TOPIC}/accepted`, qos: 0, payload: { certificatePem: NEW_PEM } }]);
@@ -249,13 +270,18 @@ describe('create-certificate with AWS Private CA issuing', () => {
   it('removes a certificate not signed by the chain it came with, and rejects', async () => {
     mocks.pca.on(GetCertificateCommand).resolves({ Certificate: NEW_PEM, CertificateChain: OLD_PEM });
     await createHandler(time, pcaSettings)(request(), time.context);
-    expect(published(mocks)).toEqual(rejected('Failed to create certificate from CSR: the issued certificate is not signed by the first certificate of its chain'));
+    expect(published(mocks)).toEqual(
+      rejected('Failed to create certificate from CSR: the issued certificate is not signed by the first certificate of its chain'),
+    );
     expect(mocks.iot.commandCalls(DeleteCertificateCommand).map((c) => c.args[0].input)).toEqual([{ certificateId: NEW_ID }]);
     expect(mocks.iot.commandCalls(AttachThingPrincipalCommand)).toHaveLength(0);
   });
 
   it('stops waiting at once on an error other than in-progress, and replies with it', async () => {
-    mocks.pca.on(GetCertificateCommand).rejectsOnce(awsError('RequestInProgressException')).rejects(awsError('AccessDeniedException', 400, 'Not allowed'));
+    mocks.pca
+      .on(GetCertificateCommand)
+      .rejectsOnce(awsError('RequestInProgressException'))
+      .rejects(awsError('AccessDeniedException', 400, 'Not allowed'));
     await onFakeTimers(() => createHandler(time, pcaSettings)(request(), time.context));
     expect(mocks.pca.commandCalls(GetCertificateCommand)).toHaveLength(2);
     expect(published(mocks)).toEqual(rejected('Failed to create certificate from CSR: AccessDeniedException: Not allowed'));
@@ -268,7 +294,11 @@ describe('create-certificate with AWS Private CA issuing', () => {
     const waited = await onFakeTimers(() => createHandler(time, pcaSettings)(request(), time.context));
     expect(waited).toBeLessThanOrEqual(6_000);
     expect(mocks.pca.commandCalls(GetCertificateCommand).length).toBeGreaterThan(1);
-    expect(published(mocks)).toEqual(rejected(expect.stringMatching(/^Failed to create certificate from CSR: Private CA did not issue the certificate within 6 s \(\d+ polls\)$/)));
+    expect(published(mocks)).toEqual(
+      rejected(
+        expect.stringMatching(/^Failed to create certificate from CSR: Private CA did not issue the certificate within 6 s \(\d+ polls\)$/),
+      ),
+    );
     expect(mocks.iot.commandCalls(RegisterCertificateWithoutCACommand)).toHaveLength(0);
   });
 
@@ -277,7 +307,9 @@ describe('create-certificate with AWS Private CA issuing', () => {
     mocks.pca.on(GetCertificateCommand).rejects(awsError('RequestInProgressException'));
     await onFakeTimers(() => createHandler(time, pcaSettings)(request(), time.context));
     expect(mocks.pca.commandCalls(GetCertificateCommand)).toHaveLength(0);
-    expect(published(mocks)).toEqual(rejected('Failed to create certificate from CSR: Private CA issuance needs more than 1 s to wait in; 1 s remain'));
+    expect(published(mocks)).toEqual(
+      rejected('Failed to create certificate from CSR: Private CA issuance needs more than 1 s to wait in; 1 s remain'),
+    );
   });
 
   it('replies with a Private CA error', async () => {
@@ -287,4 +319,3 @@ describe('create-certificate with AWS Private CA issuing', () => {
     expect(mocks.iot.commandCalls(RegisterCertificateWithoutCACommand)).toHaveLength(0);
   });
 });
-

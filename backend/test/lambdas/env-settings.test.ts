@@ -13,7 +13,21 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { commonSettingsFromEnv, snsTopicArnFromEnv } from '../../src/config/env-settings.js';
 import { issuerSettingsFromEnv } from '../../src/issuers/issuer-env.js';
 import { handler as createHandler } from '../../src/handlers/create-certificate-lambda.js';
-import { certArn, createMocks, CSR, JOB_DOCUMENT, JOB_ID, NEW_ID, NEW_PEM, OLD_ID, OLD_PEM, published, resetMocks, shadowDocument, THING } from './support/harness.js';
+import {
+  certArn,
+  createMocks,
+  CSR,
+  JOB_DOCUMENT,
+  JOB_ID,
+  NEW_ID,
+  NEW_PEM,
+  OLD_ID,
+  OLD_PEM,
+  published,
+  resetMocks,
+  shadowDocument,
+  THING,
+} from './support/harness.js';
 
 const PCA_ARN = 'arn:aws:acm-pca:eu-west-1:123456789012:certificate-authority/0a1b2c3d-0000-1111-2222-333344445555';
 const common = { AWS_REGION: 'eu-west-1', JOB_DOCUMENT, SHADOW_NAME: 'AWSLabsCertificateRotator' };
@@ -32,7 +46,9 @@ describe('settings from the environment', () => {
   });
 
   it('chooses AWS IoT when PCA_CA_ARN is empty or unset', () => {
-    expect(issuerSettingsFromEnv({ PCA_CA_ARN: '', PCA_VALIDITY_IN_DAYS: '7', PCA_SIGNING_ALGORITHM: 'SHA256WITHRSA' })).toEqual({ kind: 'iot-core' });
+    expect(issuerSettingsFromEnv({ PCA_CA_ARN: '', PCA_VALIDITY_IN_DAYS: '7', PCA_SIGNING_ALGORITHM: 'SHA256WITHRSA' })).toEqual({
+      kind: 'iot-core',
+    });
     expect(issuerSettingsFromEnv({})).toEqual({ kind: 'iot-core' });
   });
 

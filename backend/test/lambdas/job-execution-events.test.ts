@@ -22,12 +22,16 @@ describe('job-execution-events custom resource', () => {
   });
 
   it('enables them again on Update, keeping the physical id', async () => {
-    await expect(handler()({ ...base, RequestType: 'Update', PhysicalResourceId: 'kept-id' })).resolves.toEqual({ PhysicalResourceId: 'kept-id' });
+    await expect(handler()({ ...base, RequestType: 'Update', PhysicalResourceId: 'kept-id' })).resolves.toEqual({
+      PhysicalResourceId: 'kept-id',
+    });
     expect(updates()).toEqual([enabled]);
   });
 
   it('leaves events on at Delete', async () => {
-    await expect(handler()({ ...base, RequestType: 'Delete', PhysicalResourceId: 'kept-id' })).resolves.toEqual({ PhysicalResourceId: 'kept-id' });
+    await expect(handler()({ ...base, RequestType: 'Delete', PhysicalResourceId: 'kept-id' })).resolves.toEqual({
+      PhysicalResourceId: 'kept-id',
+    });
     expect(updates()).toEqual([]);
   });
 

@@ -80,8 +80,12 @@ const notifications = () =>
 const deletedIds = () => mocks.iot.commandCalls(DeleteCertificateCommand).map((call) => call.args[0].input.certificateId);
 
 function expectRetired(id: string): void {
-  expect(mocks.iot.commandCalls(UpdateCertificateCommand).map((c) => c.args[0].input)).toEqual([{ certificateId: id, newStatus: 'INACTIVE' }]);
-  expect(mocks.iot.commandCalls(DetachThingPrincipalCommand).map((c) => c.args[0].input)).toEqual([{ thingName: THING, principal: certArn(id) }]);
+  expect(mocks.iot.commandCalls(UpdateCertificateCommand).map((c) => c.args[0].input)).toEqual([
+    { certificateId: id, newStatus: 'INACTIVE' },
+  ]);
+  expect(mocks.iot.commandCalls(DetachThingPrincipalCommand).map((c) => c.args[0].input)).toEqual([
+    { thingName: THING, principal: certArn(id) },
+  ]);
   expect(mocks.iot.commandCalls(ListPrincipalPoliciesCommand).map((c) => c.args[0].input)).toEqual([{ principal: certArn(id) }]);
   expect(mocks.iot.commandCalls(DetachPolicyCommand).map((c) => c.args[0].input)).toEqual(
     POLICIES.map((policyName) => ({ policyName, target: certArn(id) })),
@@ -112,9 +116,13 @@ beforeEach(() => {
   mocks.data.on(DeleteThingShadowCommand).resolves({});
   mocks.data.on(UpdateThingShadowCommand).resolves({});
   mocks.iot.on(GetJobDocumentCommand).resolves({ document: JOB_DOCUMENT });
-  mocks.iot.on(ListThingPrincipalsV2Command).resolves({ thingPrincipalObjects: [{ principal: certArn(OLD_ID) }, { principal: certArn(NEW_ID) }] });
+  mocks.iot
+    .on(ListThingPrincipalsV2Command)
+    .resolves({ thingPrincipalObjects: [{ principal: certArn(OLD_ID) }, { principal: certArn(NEW_ID) }] });
   for (const id of [OLD_ID, NEW_ID]) {
-    mocks.iot.on(DescribeCertificateCommand, { certificateId: id }).resolves({ certificateDescription: { certificateId: id, certificateArn: certArn(id), status: 'ACTIVE' } });
+    mocks.iot
+      .on(DescribeCertificateCommand, { certificateId: id })
+      .resolves({ certificateDescription: { certificateId: id, certificateArn: certArn(id), status: 'ACTIVE' } });
   }
   mocks.iot.on(UpdateCertificateCommand).resolves({});
   mocks.iot.on(DetachThingPrincipalCommand).resolves({});
@@ -166,9 +174,13 @@ describe('job-execution-terminal: every status and progress', () => {
     else expectRetired(deleted);
     expect(mocks.data.commandCalls(GetThingShadowCommand)[0]?.args[0].input).toEqual({ thingName: THING, shadowName: SHADOW_NAME });
     expect(mocks.data.commandCalls(DeleteThingShadowCommand)).toHaveLength(shadow === 'deleted' ? 1 : 0);
-    const written = mocks.data.commandCalls(UpdateThingShadowCommand).map((c) => JSON.parse(Buffer.from(c.args[0].input.payload as Uint8Array).toString('utf8')) as unknown);
+    const written = mocks.data
+      .commandCalls(UpdateThingShadowCommand)
+      .map((c) => JSON.parse(Buffer.from(c.args[0].input.payload as Uint8Array).toString('utf8')) as unknown);
     expect(written).toEqual(
-      shadow === 'unsettled' ? [{ state: { reported: { progress: 'unsettled', oldCertificateId: OLD_ID, newCertificateId: NEW_ID, jobId: JOB_ID } } }] : [],
+      shadow === 'unsettled'
+        ? [{ state: { reported: { progress: 'unsettled', oldCertificateId: OLD_ID, newCertificateId: NEW_ID, jobId: JOB_ID } } }]
+        : [],
     );
     expect(mocks.iot.commandCalls(GetJobDocumentCommand)[0]?.args[0].input).toEqual({ jobId: JOB_ID });
   });
@@ -179,10 +191,36 @@ describe('job-execution-terminal after a commit: the core says which certificate
     event(status, { statusDetails: { CertificateRotator: true, ...details } });
 
   it.each([
-    ['names the old certificate', failedWith({ DeviceFailureReason: 'Comms failure when committing new certificate. Rollback and restart.', KeptCertificateId: OLD_ID }), NEW_ID, MESSAGES.failed],
-    ['names the new certificate', failedWith({ DeviceFailureReason: 'Comms failure when committing the certificate in use. No backup to roll back to: the core keeps it.', KeptCertificateId: NEW_ID }), OLD_ID, MESSAGES.keptNew('FAILED')],
-    ['is the original, rolling back after a rejected commit', failedWith({ DeviceFailureReason: 'Commit was rejected. Rollback and restart.' }), NEW_ID, MESSAGES.failed],
-    ['is the original, rolling back after a commit timeout', failedWith({ DeviceFailureReason: 'Comms failure when committing new certificate. Rollback and restart.' }), NEW_ID, MESSAGES.failed],
+    [
+      'names the old certificate',
+      failedWith({
+        DeviceFailureReason: 'Comms failure when committing new certificate. Rollback and restart.',
+        KeptCertificateId: OLD_ID,
+      }),
+      NEW_ID,
+      MESSAGES.failed,
+    ],
+    [
+      'names the new certificate',
+      failedWith({
+        DeviceFailureReason: 'Comms failure when committing the certificate in use. No backup to roll back to: the core keeps it.',
+        KeptCertificateId: NEW_ID,
+      }),
+      OLD_ID,
+      MESSAGES.keptNew('FAILED'),
+    ],
+    [
+      'is the original, rolling back after a rejected commit',
+      failedWith({ DeviceFailureReason: 'Commit was rejected. Rollback and restart.' }),
+      NEW_ID,
+      MESSAGES.failed,
+    ],
+    [
+      'is the original, rolling back after a commit timeout',
+      failedWith({ DeviceFailureReason: 'Comms failure when committing new certificate. Rollback and restart.' }),
+      NEW_ID,
+      MESSAGES.failed,
+    ],
   ])('when it %s, the other certificate goes', async (_name, ended, retired, message) => {
     arrangeShadow('committed');
     await handler()(ended, time.context);
@@ -193,7 +231,10 @@ describe('job-execution-terminal after a commit: the core says which certificate
   });
 
   it.each([
-    ["the original's claim of a rollback without a backup", failedWith({ DeviceFailureReason: 'Rollback completed after comms failure with new certificate.' })],
+    [
+      "the original's claim of a rollback without a backup",
+      failedWith({ DeviceFailureReason: 'Rollback completed after comms failure with new certificate.' }),
+    ],
     ['a certificate that is neither of the two', failedWith({ KeptCertificateId: OTHER_ID })],
     ['a reason that proves nothing', failedWith({ DeviceFailureReason: 'Create was rejected.' })],
   ])('keeps both and marks the rotation unsettled on %s', async (_name, ended) => {
@@ -207,7 +248,9 @@ describe('job-execution-terminal after a commit: the core says which certificate
 
 describe('job-execution-terminal records of other jobs', () => {
   it('leaves the record of another job alone', async () => {
-    mocks.data.on(GetThingShadowCommand).resolves(shadowDocument({ progress: 'unsettled', oldCertificateId: OLD_ID, newCertificateId: NEW_ID, jobId: 'earlier-job' }));
+    mocks.data
+      .on(GetThingShadowCommand)
+      .resolves(shadowDocument({ progress: 'unsettled', oldCertificateId: OLD_ID, newCertificateId: NEW_ID, jobId: 'earlier-job' }));
     await handler()(event('FAILED'), time.context);
     expectNothingDeleted();
     expect(mocks.data.commandCalls(DeleteThingShadowCommand)).toHaveLength(0);
@@ -216,7 +259,9 @@ describe('job-execution-terminal records of other jobs', () => {
 
   const arrangeOneCertificate = (issued: Date) => {
     mocks.iot.on(ListThingPrincipalsV2Command).resolves({ thingPrincipalObjects: [{ principal: certArn(NEW_ID) }] });
-    mocks.iot.on(DescribeCertificateCommand, { certificateId: NEW_ID }).resolves({ certificateDescription: { certificateId: NEW_ID, status: 'ACTIVE', creationDate: issued } });
+    mocks.iot
+      .on(DescribeCertificateCommand, { certificateId: NEW_ID })
+      .resolves({ certificateDescription: { certificateId: NEW_ID, status: 'ACTIVE', creationDate: issued } });
     mocks.iot.on(DescribeJobCommand).resolves({ job: { jobId: 'job-1', createdAt: new Date('2026-11-01T10:00:00Z') } });
   };
 
@@ -308,7 +353,9 @@ describe('job-execution-terminal certificate deletion', () => {
     const messages = notifications();
     expect(messages).toHaveLength(1);
     expect(messages[0]).toMatch(
-      new RegExp(`^${PREFIX} SUCCEEDED: certificate clean-up did not complete \\(DeleteCertificate still failed with DeleteConflictException after \\d+ attempts`),
+      new RegExp(
+        `^${PREFIX} SUCCEEDED: certificate clean-up did not complete \\(DeleteCertificate still failed with DeleteConflictException after \\d+ attempts`,
+      ),
     );
   });
 });
@@ -329,7 +376,9 @@ describe('job-execution-terminal under throttling', () => {
     await handler()(event('FAILED'), time.context);
     const messages = notifications();
     expect(messages).toHaveLength(1);
-    expect(messages[0]).toMatch(new RegExp(`^${PREFIX} FAILED: certificate clean-up did not complete \\(AWS throttling: ListThingPrincipalsV2`));
+    expect(messages[0]).toMatch(
+      new RegExp(`^${PREFIX} FAILED: certificate clean-up did not complete \\(AWS throttling: ListThingPrincipalsV2`),
+    );
   });
 });
 

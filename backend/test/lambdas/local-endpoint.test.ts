@@ -37,7 +37,9 @@ beforeAll(async () => {
         // The connection's certificate is the thing's, but attached non-exclusively: the commit
         // is the thing's own, and its pre-conditions (two exclusive certificates) fail.
         const exclusive = path.includes('thingPrincipalType=EXCLUSIVE_THING');
-        const objects = exclusive ? [] : [{ principal: `arn:aws:iot:eu-west-1:123456789012:cert/${NEW_ID}`, thingPrincipalType: 'NON_EXCLUSIVE_THING' }];
+        const objects = exclusive
+          ? []
+          : [{ principal: `arn:aws:iot:eu-west-1:123456789012:cert/${NEW_ID}`, thingPrincipalType: 'NON_EXCLUSIVE_THING' }];
         response.end(JSON.stringify({ thingPrincipalObjects: objects }));
       } else if (path.startsWith('/topics/')) {
         response.end('{}');

@@ -46,8 +46,14 @@ describe('withRetry', () => {
     const high = { ...environment(10_000), random: () => 0.999 };
     const sleepsLow: number[] = [];
     const sleepsHigh: number[] = [];
-    await withRetry('Op', failing(awsError('ThrottlingException')).call, { ...low, sleep: (ms) => (sleepsLow.push(ms), Promise.resolve()) });
-    await withRetry('Op', failing(awsError('ThrottlingException')).call, { ...high, sleep: (ms) => (sleepsHigh.push(ms), Promise.resolve()) });
+    await withRetry('Op', failing(awsError('ThrottlingException')).call, {
+      ...low,
+      sleep: (ms) => (sleepsLow.push(ms), Promise.resolve()),
+    });
+    await withRetry('Op', failing(awsError('ThrottlingException')).call, {
+      ...high,
+      sleep: (ms) => (sleepsHigh.push(ms), Promise.resolve()),
+    });
     expect(sleepsLow).toEqual([50]);
     expect(sleepsHigh[0]).toBeGreaterThan(99);
   });
@@ -72,7 +78,9 @@ describe('withRetry', () => {
     const op = failing(...Array.from({ length: 100 }, () => awsError('ThrottlingException')));
     const error = await withRetry('ListThingPrincipalsV2', op.call, env).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RetryBudgetExhaustedError);
-    expect((error as Error).message).toMatch(/^AWS throttling: ListThingPrincipalsV2 was still throttled \(ThrottlingException\) after \d+ attempts/);
+    expect((error as Error).message).toMatch(
+      /^AWS throttling: ListThingPrincipalsV2 was still throttled \(ThrottlingException\) after \d+ attempts/,
+    );
     expect(env.sleeps.reduce((a, b) => a + b, 0)).toBeLessThan(2_000);
     expect(op.attempts()).toBe(env.sleeps.length + 1);
   });

@@ -27,7 +27,14 @@ import {
 const mocks = createMocks();
 const names = backendResourceNames().functions;
 const COMMIT_TOPIC = `awslabs/things/${THING}/certificate/commit`;
-const commitRequest = (overrides: Record<string, unknown> = {}) => ({ jobId: JOB_ID, thingName: THING, topic: COMMIT_TOPIC, clientId: THING, principal: NEW_ID, ...overrides });
+const commitRequest = (overrides: Record<string, unknown> = {}) => ({
+  jobId: JOB_ID,
+  thingName: THING,
+  topic: COMMIT_TOPIC,
+  clientId: THING,
+  principal: NEW_ID,
+  ...overrides,
+});
 
 /** The handlers' wall clock in these tests. */
 const NOW_MS = 1_800_000_000_000;
@@ -44,7 +51,9 @@ function arrangeCommit(): void {
   resetMocks(mocks);
   mocks.data.on(GetThingShadowCommand).resolves(createdShadow(42));
   mocks.data.on(UpdateThingShadowCommand).resolves({});
-  mocks.iot.on(ListThingPrincipalsV2Command).resolves({ thingPrincipalObjects: [OLD_ID, NEW_ID].map((id) => ({ principal: certArn(id) })) });
+  mocks.iot
+    .on(ListThingPrincipalsV2Command)
+    .resolves({ thingPrincipalObjects: [OLD_ID, NEW_ID].map((id) => ({ principal: certArn(id) })) });
   mocks.jobs.on(DescribeJobExecutionCommand).resolves({ execution: { status: 'IN_PROGRESS', jobDocument: JOB_DOCUMENT } });
 }
 
@@ -94,7 +103,9 @@ describe('metrics of the create and commit functions', () => {
     const started = await captureEmf(() => createHandler(time)(createRequest(), time.context));
     expect(emfValue(started.lines, 'RotationsStarted')).toBe(1);
     expect(service(started.lines)).toEqual(new Set([names.createCertificate]));
-    mocks.jobs.on(DescribeJobExecutionCommand).resolves({ execution: { jobId: JOB_ID, thingName: THING, status: 'SUCCEEDED', jobDocument: JOB_DOCUMENT } });
+    mocks.jobs
+      .on(DescribeJobExecutionCommand)
+      .resolves({ execution: { jobId: JOB_ID, thingName: THING, status: 'SUCCEEDED', jobDocument: JOB_DOCUMENT } });
     const refused = await captureEmf(() => createHandler(time)(createRequest(), time.context));
     expect(emfValue(refused.lines, 'CreateRejected', { Reason: 'NoRotationInProgress' })).toBe(1);
     expect(emfValue(refused.lines, 'RotationsStarted')).toBe(0);

@@ -7,7 +7,11 @@ import { schedulerSettingsFromEnv } from '../../src/scheduler/settings.js';
 import { rateLimiter } from '../../src/runtime/rate-limit.js';
 
 const NOW = Date.UTC(2025, 5, 1, 12);
-const cert = (daysLeft: number, ageDays: number) => ({ certificateId: 'a'.repeat(64), notAfter: NOW + daysLeft * DAY_MS, createdAt: NOW - ageDays * DAY_MS });
+const cert = (daysLeft: number, ageDays: number) => ({
+  certificateId: 'a'.repeat(64),
+  notAfter: NOW + daysLeft * DAY_MS,
+  createdAt: NOW - ageDays * DAY_MS,
+});
 
 describe('when a certificate is due', () => {
   it.each([
@@ -29,10 +33,16 @@ describe('when a certificate is due', () => {
 });
 
 describe('what starts a run', () => {
-  const sns = (message: unknown) => ({ Records: [{ EventSource: 'aws:sns', Sns: { Message: typeof message === 'string' ? message : JSON.stringify(message) } }] });
+  const sns = (message: unknown) => ({
+    Records: [{ EventSource: 'aws:sns', Sns: { Message: typeof message === 'string' ? message : JSON.stringify(message) } }],
+  });
   const finding = (checkName: string, deviceCertificateId = 'b'.repeat(64)) => ({
     targetType: 'AUDIT_FINDING',
-    finding: { findingId: 'f1', checkName, nonCompliantResource: { resourceType: 'DEVICE_CERTIFICATE', resourceIdentifier: { deviceCertificateId } } },
+    finding: {
+      findingId: 'f1',
+      checkName,
+      nonCompliantResource: { resourceType: 'DEVICE_CERTIFICATE', resourceIdentifier: { deviceCertificateId } },
+    },
   });
 
   it('takes the certificate of an expiring or an age finding', () => {
@@ -60,7 +70,17 @@ describe('what starts a run', () => {
 });
 
 describe('reports and job names', () => {
-  const report = (over: Partial<RunReport>): RunReport => ({ trigger: 'schedule', watched: 3, examined: 3, notDue: 3, jobs: [], started: [], skipped: [], problems: [], ...over });
+  const report = (over: Partial<RunReport>): RunReport => ({
+    trigger: 'schedule',
+    watched: 3,
+    examined: 3,
+    notDue: 3,
+    jobs: [],
+    started: [],
+    skipped: [],
+    problems: [],
+    ...over,
+  });
 
   it('stays quiet when nothing was started, skipped or missed', () => {
     expect(worthNotifying(report({}))).toBe(false);
@@ -68,9 +88,21 @@ describe('reports and job names', () => {
   });
 
   it('names what it started and skipped, and cuts long lists', () => {
-    const skipped = Array.from({ length: 250 }, (_, i) => ({ thingName: `core-${i}`, reason: 'no certificate attached', code: 'NoCertificate' as const }));
-    const text = formatNotification(report({ started: [{ thingName: 'core-a', jobId: 'j-1', reason: 'expired' }], jobs: [{ jobId: 'j-1', thingNames: ['core-a'] }], skipped }));
-    expect(text.split('\n')[0]).toBe('Certificate rotation scheduler (schedule): started rotation of 1 core device(s) in 1 job(s); skipped 250; 3 not due; 3 of 3 examined.');
+    const skipped = Array.from({ length: 250 }, (_, i) => ({
+      thingName: `core-${i}`,
+      reason: 'no certificate attached',
+      code: 'NoCertificate' as const,
+    }));
+    const text = formatNotification(
+      report({
+        started: [{ thingName: 'core-a', jobId: 'j-1', reason: 'expired' }],
+        jobs: [{ jobId: 'j-1', thingNames: ['core-a'] }],
+        skipped,
+      }),
+    );
+    expect(text.split('\n')[0]).toBe(
+      'Certificate rotation scheduler (schedule): started rotation of 1 core device(s) in 1 job(s); skipped 250; 3 not due; 3 of 3 examined.',
+    );
     expect(text).toContain('  - core-a (job j-1): expired');
     expect(text).toContain('  ... and 50 more');
   });
@@ -103,7 +135,9 @@ describe('settings from the environment', () => {
   });
 
   it('names the variable that is wrong', () => {
-    expect(() => schedulerSettingsFromEnv({ ...env, MAX_AGE_DAYS: 'a year' })).toThrow(/MAX_AGE_DAYS: must be a whole number of days or empty/);
+    expect(() => schedulerSettingsFromEnv({ ...env, MAX_AGE_DAYS: 'a year' })).toThrow(
+      /MAX_AGE_DAYS: must be a whole number of days or empty/,
+    );
   });
 });
 

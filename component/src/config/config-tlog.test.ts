@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { newestTlogEntries } from './config-tlog.js';
 
 const KEY = ['system', 'certificateFilePath'] as const;
-const line = (ts: number, tp: string[], w: string, v?: unknown) => JSON.stringify({ TS: ts, TP: tp, W: w, ...(v === undefined ? {} : { V: v }) });
+const line = (ts: number, tp: string[], w: string, v?: unknown) =>
+  JSON.stringify({ TS: ts, TP: tp, W: w, ...(v === undefined ? {} : { V: v }) });
 const newest = (...lines: string[]) => newestTlogEntries(lines.join('\n'), [KEY])[0];
 
 describe('the newest tlog entry of a path', () => {
@@ -23,7 +24,9 @@ describe('the newest tlog entry of a path', () => {
   it('lets a newer removal of the path or of a parent remove it, and anything after re-create it', () => {
     expect(newest(line(10, [...KEY], 'changed', 'a'), line(11, ['system'], 'removed'))).toEqual({ kind: 'removed', timestamp: 11 });
     expect(newest(line(10, [...KEY], 'changed', 'a'), line(9, [...KEY], 'removed'))).toMatchObject({ kind: 'set', value: 'a' });
-    expect(newest(line(10, [...KEY], 'changed', 'a'), line(11, [...KEY], 'removed'), line(5, [...KEY], 'changed', 'z'))).toMatchObject({ value: 'z' });
+    expect(newest(line(10, [...KEY], 'changed', 'a'), line(11, [...KEY], 'removed'), line(5, [...KEY], 'changed', 'z'))).toMatchObject({
+      value: 'z',
+    });
   });
 
   it('ignores other paths, other actions and lines it cannot read', () => {

@@ -100,7 +100,8 @@ describe('resolveEffectiveConfig', () => {
         "'/greengrass/v2/config/config.tlog'); /greengrass/v2/config/effectiveConfig.yaml cannot be read (ENOENT: no such file, open " +
         "'/greengrass/v2/config/effectiveConfig.yaml'); Greengrass's default /greengrass/v2/thingCert.crt does not exist",
     );
-    const withText = (text: string) => sources({ files: { '/greengrass/v2/config/effectiveConfig.yaml': text, '/greengrass/v2/config/config.tlog': '' } });
+    const withText = (text: string) =>
+      sources({ files: { '/greengrass/v2/config/effectiveConfig.yaml': text, '/greengrass/v2/config/config.tlog': '' } });
     expect(() => resolveEffectiveConfig(withText('system:\n  privateKeyPath: b\n'))).toThrow(
       'No usable system.certificateFilePath: /greengrass/v2/config/config.tlog has no entry for system.certificateFilePath; ' +
         "/greengrass/v2/config/effectiveConfig.yaml has no system.certificateFilePath; Greengrass's default /greengrass/v2/thingCert.crt does not exist",

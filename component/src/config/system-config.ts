@@ -44,7 +44,12 @@ function fromTlog(tlogPath: string, key: SystemKey, entry: TlogEntry | undefined
   return { value: entry.value };
 }
 
-function fromEffectiveConfig(file: string, key: SystemKey, system: Record<string, unknown> | undefined, problem: string | undefined): Lookup {
+function fromEffectiveConfig(
+  file: string,
+  key: SystemKey,
+  system: Record<string, unknown> | undefined,
+  problem: string | undefined,
+): Lookup {
   if (problem !== undefined) return { why: `${file} ${problem}` };
   const value = system?.[key];
   if (value === undefined || value === null || value === '') return { why: `${file} has no system.${key}` };
@@ -66,7 +71,10 @@ export function readSystemConfig(sources: SystemConfigSources): SystemConfig {
   } catch (error) {
     tlogProblem = (error as Error).message;
   }
-  const tlog = newestTlogEntries(tlogText ?? '', KEYS.map((key) => ['system', key]));
+  const tlog = newestTlogEntries(
+    tlogText ?? '',
+    KEYS.map((key) => ['system', key]),
+  );
 
   let system: Record<string, unknown> | undefined;
   let configProblem: string | undefined;

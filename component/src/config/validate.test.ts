@@ -48,8 +48,7 @@ describe('validateAlgorithmConfig', () => {
   it('names the field, value and allowed values of a bad key algorithm', () => {
     expect(validateAlgorithmConfig({ keyAlgorithm: 'RSA-1024', signingAlgorithm: 'SHA256WITHRSA' })).toEqual({
       valid: false,
-      message:
-        'Invalid key algorithm: keyAlgorithm "RSA-1024" is not one of RSA-2048, RSA-3072, ECDSA-P256, ECDSA-P384, ECDSA-P521',
+      message: 'Invalid key algorithm: keyAlgorithm "RSA-1024" is not one of RSA-2048, RSA-3072, ECDSA-P256, ECDSA-P384, ECDSA-P521',
     });
   });
 

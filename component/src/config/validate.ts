@@ -20,9 +20,7 @@ export const ALGORITHM_VALIDATION_MESSAGES = {
   valid: 'Valid key and signing algorithm configuration',
 } as const;
 
-export type AlgorithmValidation =
-  | { valid: true; config: AlgorithmConfig; message: string }
-  | { valid: false; message: string };
+export type AlgorithmValidation = { valid: true; config: AlgorithmConfig; message: string } | { valid: false; message: string };
 
 export function keyFamily(keyAlgorithm: KeyAlgorithm): AlgorithmFamily {
   return keyAlgorithm.startsWith('RSA-') ? 'RSA' : 'EC';
@@ -46,9 +44,7 @@ export function signingAlgorithmsFor(keyAlgorithm: KeyAlgorithm): SigningAlgorit
 }
 
 function allPairs(): AlgorithmConfig[] {
-  return KEY_ALGORITHMS.flatMap((keyAlgorithm) =>
-    SIGNING_ALGORITHMS.map((signingAlgorithm) => ({ keyAlgorithm, signingAlgorithm })),
-  );
+  return KEY_ALGORITHMS.flatMap((keyAlgorithm) => SIGNING_ALGORITHMS.map((signingAlgorithm) => ({ keyAlgorithm, signingAlgorithm })));
 }
 
 /** Every accepted (key, signing) pair: 2 RSA keys x 6 RSA signatures + 3 curves x 3 ECDSA hashes = 21. */

@@ -24,7 +24,9 @@ export function newCertificateRefusal(offered: X509Certificate, current: string 
   }
   if (offered.fingerprint256 === installed.fingerprint256) return 'it is the certificate already installed';
   if (offered.ca) return 'it is a CA certificate';
-  if (offered.subject !== installed.subject) return `its subject "${offered.subject}" is not the current certificate's "${installed.subject}"`;
-  if (now < new Date(offered.validFrom) || now > new Date(offered.validTo)) return `it is not valid now (${offered.validFrom} to ${offered.validTo})`;
+  if (offered.subject !== installed.subject)
+    return `its subject "${offered.subject}" is not the current certificate's "${installed.subject}"`;
+  if (now < new Date(offered.validFrom) || now > new Date(offered.validTo))
+    return `it is not valid now (${offered.validFrom} to ${offered.validTo})`;
   return undefined;
 }

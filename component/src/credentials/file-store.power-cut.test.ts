@@ -134,22 +134,19 @@ describe('power cut during rollback', () => {
 });
 
 describe('power cut during deleteBackup', () => {
-  it.each(DELETE_STEPS.map((step, index) => [step, index] as const))(
-    'before "%s" the new pair stays installed',
-    async (step, cutAt) => {
-      const { layout, old, fresh } = await rotated();
-      const store = new FileCredentialStore({ ...layout, logger: new MemoryLogger(), files: filesWithPowerCut(cutAt).files });
-      await expect(store.deleteBackup()).rejects.toThrow(new PowerCut(step));
-      expect(installed(layout)).toEqual(fresh);
-      const after = new FileCredentialStore({ ...layout, logger: new MemoryLogger() });
-      expect(await after.installedCredentialsMatch()).toBe(true);
-      // Either the backup is still the complete old pair, or it no longer counts as one.
-      if (await after.backupExists()) {
-        expect(readFileSync(layout.certificateBackup)).toEqual(old.certificate);
-        expect(readFileSync(layout.privateKeyBackup)).toEqual(old.key);
-      }
-    },
-  );
+  it.each(DELETE_STEPS.map((step, index) => [step, index] as const))('before "%s" the new pair stays installed', async (step, cutAt) => {
+    const { layout, old, fresh } = await rotated();
+    const store = new FileCredentialStore({ ...layout, logger: new MemoryLogger(), files: filesWithPowerCut(cutAt).files });
+    await expect(store.deleteBackup()).rejects.toThrow(new PowerCut(step));
+    expect(installed(layout)).toEqual(fresh);
+    const after = new FileCredentialStore({ ...layout, logger: new MemoryLogger() });
+    expect(await after.installedCredentialsMatch()).toBe(true);
+    // Either the backup is still the complete old pair, or it no longer counts as one.
+    if (await after.backupExists()) {
+      expect(readFileSync(layout.certificateBackup)).toEqual(old.certificate);
+      expect(readFileSync(layout.privateKeyBackup)).toEqual(old.key);
+    }
+  });
 
   it('a later rotation replaces what a cut-short deletion left', async () => {
     const { layout, fresh } = await rotated();

@@ -3,14 +3,7 @@ import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MISMATCHED_ALGORITHM_PAIRS, VALID_ALGORITHM_PAIRS } from '../config/validate.js';
-import {
-  createLayout,
-  issuePair,
-  openssl,
-  signCsr,
-  snapshot,
-  type Layout,
-} from '../../test/support/file-store-fixtures.js';
+import { createLayout, issuePair, openssl, signCsr, snapshot, type Layout } from '../../test/support/file-store-fixtures.js';
 import { FileCredentialStore } from './file-store.js';
 import { MemoryLogger } from '../../../shared/test/support/memory-logger.js';
 
@@ -125,7 +118,9 @@ describe('FileCredentialStore', () => {
     await store.createCsr(EC);
     const other = issuePair(layout, 'other');
     const before = snapshot(layout);
-    await expect(store.rotate(other.certificate)).rejects.toThrow(/^The new certificate [0-9a-f]{64} does not match the pending private key$/);
+    await expect(store.rotate(other.certificate)).rejects.toThrow(
+      /^The new certificate [0-9a-f]{64} does not match the pending private key$/,
+    );
     await expect(store.rotate('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n')).rejects.toThrow(
       /^The new certificate is not a valid PEM certificate/,
     );

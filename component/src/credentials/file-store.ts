@@ -106,7 +106,9 @@ export class FileCredentialStore implements CredentialStore {
     try {
       certificate = new X509Certificate(certificatePem);
     } catch (error) {
-      throw new CertificateRefusedError(`The new certificate is not a valid PEM certificate: ${(error as Error).message}`, { cause: error });
+      throw new CertificateRefusedError(`The new certificate is not a valid PEM certificate: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
     const newCertificateId = certificateId(certificate);
     if (!certificate.checkPrivateKey(pending.privateKey)) {

@@ -31,9 +31,22 @@ beforeAll(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'csr-test-'));
   // A subject with several string types and a multi-valued RDN, to show it is copied as is.
   openssl([
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1', '-multivalue-rdn',
-    '-keyout', path.join(dir, 'current.key'), '-out', path.join(dir, 'current.pem'),
-    '-subj', '/C=US/O=Example Corp+OU=Devices/CN=core-0001/emailAddress=ops@example.com',
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-days',
+    '1',
+    '-multivalue-rdn',
+    '-keyout',
+    path.join(dir, 'current.key'),
+    '-out',
+    path.join(dir, 'current.pem'),
+    '-subj',
+    '/C=US/O=Example Corp+OU=Devices/CN=core-0001/emailAddress=ops@example.com',
   ]);
   certificatePem = readFileSync(path.join(dir, 'current.pem'), 'utf8');
   expectedSubject = openssl(['x509', '-in', path.join(dir, 'current.pem'), '-noout', '-subject', '-nameopt', 'RFC2253']).trim();
@@ -51,7 +64,10 @@ describe('createKeyAndCsr, checked with openssl', () => {
       writeFileSync(csrFile, result.csrPem);
       writeFileSync(keyFile, result.privateKeyPem);
 
-      const text = execFileSync('openssl', ['req', '-in', csrFile, '-verify', '-noout', '-text'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      const text = execFileSync('openssl', ['req', '-in', csrFile, '-verify', '-noout', '-text'], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       const verifyLine = execFileSync('sh', ['-c', `openssl req -in '${csrFile}' -verify -noout 2>&1`], { encoding: 'utf8' });
       expect(verifyLine).toMatch(/verify OK/);
       expect(text).toMatch(OPENSSL_KEY[keyAlgorithm]);
@@ -101,12 +117,16 @@ function opensslVerifies(csrPem: string): boolean {
 /** A Name with a T61String, a BMPString and a multi-valued RDN whose members are not in DER order. */
 function unusualSubject(): Uint8Array {
   const tlv = (tag: number, body: Buffer) => Buffer.concat([Buffer.from([tag, body.length]), body]);
-  const atv = (oidHex: string, tag: number, value: Buffer) => tlv(0x30, Buffer.concat([tlv(0x06, Buffer.from(oidHex, 'hex')), tlv(tag, value)]));
-  return tlv(0x30, Buffer.concat([
-    tlv(0x31, atv('550403', 0x14, Buffer.from('teletex name'))),
-    tlv(0x31, atv('55040b', 0x1e, Buffer.from('\0o\0u', 'latin1'))),
-    tlv(0x31, Buffer.concat([atv('55040b', 0x0c, Buffer.from('zz')), atv('55040a', 0x0c, Buffer.from('aa'))])),
-  ]));
+  const atv = (oidHex: string, tag: number, value: Buffer) =>
+    tlv(0x30, Buffer.concat([tlv(0x06, Buffer.from(oidHex, 'hex')), tlv(tag, value)]));
+  return tlv(
+    0x30,
+    Buffer.concat([
+      tlv(0x31, atv('550403', 0x14, Buffer.from('teletex name'))),
+      tlv(0x31, atv('55040b', 0x1e, Buffer.from('\0o\0u', 'latin1'))),
+      tlv(0x31, Buffer.concat([atv('55040b', 0x0c, Buffer.from('zz')), atv('55040a', 0x0c, Buffer.from('aa'))])),
+    ]),
+  );
 }
 
 describe('buildCsr', () => {
@@ -138,9 +158,18 @@ describe('buildCsr', () => {
         const hash = algorithm.hash.name.replace('-', '').toLowerCase();
         return algorithm.name === 'ECDSA'
           ? nodeSign(hash, tbs, { key: pair.privateKey, dsaEncoding: 'ieee-p1363' })
-          : nodeSign(hash, tbs, { key: pair.privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: algorithm.name === 'RSA-PSS' ? algorithm.saltLength : 0 });
+          : nodeSign(hash, tbs, {
+              key: pair.privateKey,
+              padding: constants.RSA_PKCS1_PSS_PADDING,
+              saltLength: algorithm.name === 'RSA-PSS' ? algorithm.saltLength : 0,
+            });
       };
-      const csrPem = await buildCsr({ subject: subjectOfCertificate(certificatePem), publicKeySpki: publicKeySpki(pair.publicKey), algorithms, sign });
+      const csrPem = await buildCsr({
+        subject: subjectOfCertificate(certificatePem),
+        publicKeySpki: publicKeySpki(pair.publicKey),
+        algorithms,
+        sign,
+      });
       expect(opensslVerifies(csrPem)).toBe(true);
       expect(seen).toEqual([algorithms.keyAlgorithm.startsWith('RSA') ? 'RSA-PSS' : 'ECDSA']);
     }

@@ -38,7 +38,7 @@ function expectTag(tlv: Tlv, tag: number, what: string): Tlv {
 /** Child elements of a constructed element, in order. */
 function children(der: Uint8Array, parent: Tlv): Tlv[] {
   const out: Tlv[] = [];
-  for (let offset = parent.contentStart; offset < parent.end; ) {
+  for (let offset = parent.contentStart; offset < parent.end;) {
     const child = readTlv(der, offset);
     out.push(child);
     offset = child.end;

@@ -27,8 +27,6 @@ export async function createCredentialStore(context: CredentialStoreContext): Pr
   // Loaded only in PKCS#11 mode: its native addon ships for fewer platforms than the rest,
   // and a file-store device must not fail on it.
   const pkcs11 = await import('../credentials/pkcs11/index.js');
-  const provider = pkcs11.parsePkcs11ProviderConfig(
-    await getComponentConfiguration(context.ipc, pkcs11.PKCS11_PROVIDER_COMPONENT),
-  );
+  const provider = pkcs11.parsePkcs11ProviderConfig(await getComponentConfiguration(context.ipc, pkcs11.PKCS11_PROVIDER_COMPONENT));
   return new pkcs11.Pkcs11CredentialStore({ paths, provider, logger });
 }

@@ -8,9 +8,7 @@ describe('nodeVersionProblem', () => {
   });
 
   it('names the version needed and the version found', () => {
-    expect(nodeVersionProblem('18.19.1')).toBe(
-      'aws.greengrass.labs.CertificateRotator needs Node.js 20 or later; this is Node.js 18.19.1',
-    );
+    expect(nodeVersionProblem('18.19.1')).toBe('aws.greengrass.labs.CertificateRotator needs Node.js 20 or later; this is Node.js 18.19.1');
     expect(nodeVersionProblem('garbage')).toContain('needs Node.js 20 or later');
   });
 });

@@ -25,8 +25,7 @@ export async function run(): Promise<void> {
       loadEffectiveConfig,
       credentialMode,
       connectIpc: (endpoint) => connectIpc(endpoint, logger),
-      createStore: (paths, mode, ipc) =>
-        createCredentialStore({ paths, mode, ipc, logger, workDirectory: process.cwd() }),
+      createStore: (paths, mode, ipc) => createCredentialStore({ paths, mode, ipc, logger, workDirectory: process.cwd() }),
       validate: validateAlgorithmConfig,
       startRotator,
       clock: createSystemClock(),

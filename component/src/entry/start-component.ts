@@ -109,11 +109,7 @@ export async function startComponent(host: ComponentHost): Promise<RunningCompon
  * except while a rotation is under way: then the rotation must still commit or roll back,
  * which needs no algorithm, so the defaults stand in and the error is logged.
  */
-async function initialAlgorithms(
-  ipc: ComponentIpcClient,
-  host: ComponentHost,
-  store: CredentialStore,
-): Promise<AlgorithmConfig> {
+async function initialAlgorithms(ipc: ComponentIpcClient, host: ComponentHost, store: CredentialStore): Promise<AlgorithmConfig> {
   try {
     return await readAlgorithmConfiguration(ipc, host.validate);
   } catch (error) {

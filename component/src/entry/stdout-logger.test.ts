@@ -22,7 +22,9 @@ describe('StdoutLogger', () => {
     const logger = new StdoutLogger({ stdout: out, stderr: err, now });
     logger.info('Changing state', { state: 'GettingJob' });
     logger.error('Rollback failed', { error: new Error('disk full') });
-    expect(out.lines).toEqual(['{"timestamp":"2025-01-02T03:04:05.000Z","level":"INFO","message":"Changing state","state":"GettingJob"}\n']);
+    expect(out.lines).toEqual([
+      '{"timestamp":"2025-01-02T03:04:05.000Z","level":"INFO","message":"Changing state","state":"GettingJob"}\n',
+    ]);
     expect(JSON.parse(err.lines[0]!)).toEqual({
       timestamp: '2025-01-02T03:04:05.000Z',
       level: 'ERROR',

@@ -1,9 +1,4 @@
-import {
-  certificateCommitTopic,
-  certificateCreateTopic,
-  jobUpdateTopic,
-  nextJobGetTopic,
-} from '../../../shared/contract/index.js';
+import { certificateCommitTopic, certificateCreateTopic, jobUpdateTopic, nextJobGetTopic } from '../../../shared/contract/index.js';
 import {
   commitCertificatePayload,
   createCertificatePayload,

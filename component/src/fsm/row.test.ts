@@ -10,7 +10,11 @@ const carriesExecution = (event: { execution?: JobExecution }): event is { execu
 describe('row', () => {
   it('a guarded row applies only when the guard holds, and its effects see what the guard proved', () => {
     const guarded = row({
-      id: 'test.guarded', from: 'Idle', on: ['notifyNext'], to: 'UpdatingJob', does: 'take the job',
+      id: 'test.guarded',
+      from: 'Idle',
+      on: ['notifyNext'],
+      to: 'UpdatingJob',
+      does: 'take the job',
       guard: carriesExecution,
       effects: (event) => ({ jobId: event.execution.jobId, actions: [] }),
     });
@@ -22,7 +26,11 @@ describe('row', () => {
 
   it('guard and when must both hold', () => {
     const both = row({
-      id: 'test.both', from: 'Idle', on: ['notifyNext'], to: 'UpdatingJob', does: 'take the job',
+      id: 'test.both',
+      from: 'Idle',
+      on: ['notifyNext'],
+      to: 'UpdatingJob',
+      does: 'take the job',
       guard: carriesExecution,
       when: (event) => event.execution?.status === 'QUEUED',
     });
@@ -32,12 +40,20 @@ describe('row', () => {
 
   it('the types refuse reading an execution no guard proved, and a guard for events that cannot carry one', () => {
     row({
-      id: 'test.unguarded', from: 'Idle', on: ['notifyNext'], to: 'UpdatingJob', does: 'take the job',
+      id: 'test.unguarded',
+      from: 'Idle',
+      on: ['notifyNext'],
+      to: 'UpdatingJob',
+      does: 'take the job',
       // @ts-expect-error: without a guard the execution may be absent.
       effects: (event) => ({ jobId: event.execution.jobId, actions: [] }),
     });
     row({
-      id: 'test.wrongEvent', from: 'Idle', on: ['timeout'], to: 'Idle', does: 'nothing',
+      id: 'test.wrongEvent',
+      from: 'Idle',
+      on: ['timeout'],
+      to: 'Idle',
+      does: 'nothing',
       // @ts-expect-error: a timeout carries no execution.
       guard: carriesExecution,
     });

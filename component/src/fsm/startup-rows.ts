@@ -9,7 +9,10 @@ import { RESUBSCRIBE_DELAY_MS } from './types.js';
 export const STARTUP_ROWS: readonly TransitionRow[] = [
   row({
     id: 'Starting.start.interruptedInstall',
-    from: 'Starting', on: ['start'], facts: { backupExists: true, credentialsMatch: false }, to: 'Stopped',
+    from: 'Starting',
+    on: ['start'],
+    facts: { backupExists: true, credentialsMatch: false },
+    to: 'Stopped',
     does: 'roll back, restart',
     effects: () => ({
       actions: [
@@ -20,18 +23,28 @@ export const STARTUP_ROWS: readonly TransitionRow[] = [
     }),
   }),
   row({
-    id: 'Starting.start', from: 'Starting', on: ['start'], to: 'Starting', awaits: 'subscribe',
+    id: 'Starting.start',
+    from: 'Starting',
+    on: ['start'],
+    to: 'Starting',
+    awaits: 'subscribe',
     does: 'subscribe',
     effects: () => ({ actions: [{ type: 'subscribe' }] }),
   }),
   row({
-    id: 'Starting.subscribed', from: 'Starting', on: ['subscribed'], to: 'GettingJob',
+    id: 'Starting.subscribed',
+    from: 'Starting',
+    on: ['subscribed'],
+    to: 'GettingJob',
     does: 'publish next/get',
     effects: (_, state) => ({ actions: [requestNextJob(state)] }),
   }),
   row({
     id: 'Starting.subscribeFailed.backup',
-    from: 'Starting', on: ['subscribeFailed'], facts: { backupExists: true }, to: 'Stopped',
+    from: 'Starting',
+    on: ['subscribeFailed'],
+    facts: { backupExists: true },
+    to: 'Stopped',
     does: 'roll back, restart',
     effects: (event) => ({
       actions: [
@@ -43,7 +56,11 @@ export const STARTUP_ROWS: readonly TransitionRow[] = [
   }),
   row({
     id: 'Starting.subscribeFailed',
-    from: 'Starting', on: ['subscribeFailed'], facts: { backupExists: false }, to: 'Starting', awaits: 'resubscribe',
+    from: 'Starting',
+    on: ['subscribeFailed'],
+    facts: { backupExists: false },
+    to: 'Starting',
+    awaits: 'resubscribe',
     does: 'retry in 10 s',
     effects: (event) => ({
       actions: [
@@ -53,9 +70,12 @@ export const STARTUP_ROWS: readonly TransitionRow[] = [
     }),
   }),
   row({
-    id: 'Starting.resubscribe', from: 'Starting', on: ['resubscribe'], to: 'Starting', awaits: 'subscribe',
+    id: 'Starting.resubscribe',
+    from: 'Starting',
+    on: ['resubscribe'],
+    to: 'Starting',
+    awaits: 'subscribe',
     does: 'subscribe',
     effects: () => ({ actions: [{ type: 'subscribe' }] }),
   }),
-
 ];

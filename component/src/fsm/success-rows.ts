@@ -12,14 +12,20 @@ import { row, type TransitionRow } from './row.js';
 export const SUCCESS_ROWS: readonly TransitionRow[] = [
   row({
     id: 'ReportingSuccess.updateAccepted',
-    from: 'ReportingSuccess', on: ['updateAccepted'], condition: 'this job', to: 'Idle',
+    from: 'ReportingSuccess',
+    on: ['updateAccepted'],
+    condition: 'this job',
+    to: 'Idle',
     when: (event, state) => event.topicJobId === state.jobId,
     does: 'nothing',
     effects: () => ({ actions: [log('info', 'Rotation succeeded')] }),
   }),
   row({
     id: 'ReportingSuccess.updateRejected',
-    from: 'ReportingSuccess', on: ['updateRejected'], condition: 'this job', to: 'Idle',
+    from: 'ReportingSuccess',
+    on: ['updateRejected'],
+    condition: 'this job',
+    to: 'Idle',
     when: (event, state) => event.topicJobId === state.jobId,
     does: 'nothing',
     effects: (event) => ({
@@ -28,7 +34,10 @@ export const SUCCESS_ROWS: readonly TransitionRow[] = [
   }),
   row({
     id: 'ReportingSuccess.notifyNext.queued',
-    from: 'ReportingSuccess', on: ['notifyNext'], condition: 'QUEUED rotation job', to: 'UpdatingJob',
+    from: 'ReportingSuccess',
+    on: ['notifyNext'],
+    condition: 'QUEUED rotation job',
+    to: 'UpdatingJob',
     when: (event) => event.execution?.status === 'QUEUED' && event.execution.jobDocument?.['operation'] === ROTATE_CERTIFICATE_OPERATION,
     does: 'publish IN_PROGRESS',
     effects: (event, state) => {
@@ -38,8 +47,12 @@ export const SUCCESS_ROWS: readonly TransitionRow[] = [
   }),
   row({
     id: 'ReportingSuccess.timeout',
-    from: 'ReportingSuccess', on: ['timeout'], to: 'Idle',
+    from: 'ReportingSuccess',
+    on: ['timeout'],
+    to: 'Idle',
     does: 'publish SUCCEEDED again',
-    effects: (_, state) => ({ actions: [log('warn', 'No answer to SUCCEEDED; sending it once more'), markSucceeded(state, currentJob(state))] }),
+    effects: (_, state) => ({
+      actions: [log('warn', 'No answer to SUCCEEDED; sending it once more'), markSucceeded(state, currentJob(state))],
+    }),
   }),
 ];

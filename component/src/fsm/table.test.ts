@@ -4,7 +4,13 @@ import { TRANSITIONS } from './table.js';
 import { decide, SAMPLES, at } from '../../test/support/fsm-fixtures.js';
 import { AWAITED_EVENTS, STATE_NAMES, type Action, type AwaitKind, type RotatorEvent } from './types.js';
 
-const ANSWERING: Record<string, AwaitKind> = { subscribe: 'subscribe', scheduleResubscribe: 'resubscribe', createCsr: 'csr', rotate: 'rotate', queryFact: 'fact' };
+const ANSWERING: Record<string, AwaitKind> = {
+  subscribe: 'subscribe',
+  scheduleResubscribe: 'resubscribe',
+  createCsr: 'csr',
+  rotate: 'rotate',
+  queryFact: 'fact',
+};
 
 describe('transition table', () => {
   it('has unique ids and known states', () => {
@@ -67,7 +73,9 @@ describe('transition table', () => {
 
   it('every row is reachable, and an answering action is always last and matches what the row awaits', () => {
     const awaitKinds = [undefined, ...(Object.keys(AWAITED_EVENTS) as AwaitKind[]).filter((k) => k !== 'fact')];
-    const factCombos = [true, false].flatMap((backupExists) => [true, false].map((credentialsMatch) => ({ backupExists, credentialsMatch })));
+    const factCombos = [true, false].flatMap((backupExists) =>
+      [true, false].map((credentialsMatch) => ({ backupExists, credentialsMatch })),
+    );
     for (const r of TRANSITIONS) {
       let reached = false;
       for (const awaiting of awaitKinds) {

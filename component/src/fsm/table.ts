@@ -35,6 +35,8 @@ function sameJob(event: { topicJobId: string }, state: RotatorState): boolean {
  * (section 5 of the behaviour spec), with the answers of effects. The diagram in the README is
  * generated from this array.
  */
+// The rows are laid out to read as a table, one transition each.
+// prettier-ignore
 export const TRANSITIONS: readonly TransitionRow[] = [
   ...STARTUP_ROWS,
 

@@ -6,7 +6,15 @@ import type { RotatorEvent } from './types.js';
 /** Row applied, per backup answer when the row depends on it; null = ignored. */
 type Expected = string | { backup: string | null; noBackup: string } | null;
 
-const RESTING_STATES = ['Idle', 'UpdatingJob', 'CreatingCertificate', 'GettingJob', 'CommittingCertificate', 'ReportingSuccess', 'Stopped'] as const;
+const RESTING_STATES = [
+  'Idle',
+  'UpdatingJob',
+  'CreatingCertificate',
+  'GettingJob',
+  'CommittingCertificate',
+  'ReportingSuccess',
+  'Stopped',
+] as const;
 
 const HANDLED: Record<(typeof RESTING_STATES)[number], Partial<Record<SampleName, Expected>>> = {
   Idle: {

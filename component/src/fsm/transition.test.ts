@@ -93,7 +93,9 @@ describe('UpdatingJob', () => {
     for (const unsupported of [true, false]) {
       const run = decide({ ...at('UpdatingJob'), awaiting: 'csr' }, { type: 'csrFailed', reason: 'P-521 not on this HSM', unsupported });
       expect(effects(run)).toEqual([CANCEL_TIMER, failed('Error creating the CSR.')]);
-      expect(run.actions).toContainEqual(expect.objectContaining({ type: 'log', level: 'error', fields: { reason: 'P-521 not on this HSM' } }));
+      expect(run.actions).toContainEqual(
+        expect.objectContaining({ type: 'log', level: 'error', fields: { reason: 'P-521 not on this HSM' } }),
+      );
       expect(run.state).toEqual(at('Idle'));
     }
   });
@@ -175,7 +177,11 @@ describe('GettingJob', () => {
   });
 
   it('an in-progress rotation job without a backup: asks the backend whether it was committed', () => {
-    const run = decide(at('GettingJob'), { type: 'getAccepted', topicJobId: '$next', execution: rotation('IN_PROGRESS', 'other-9') }, { backupExists: false });
+    const run = decide(
+      at('GettingJob'),
+      { type: 'getAccepted', topicJobId: '$next', execution: rotation('IN_PROGRESS', 'other-9') },
+      { backupExists: false },
+    );
     expect(effects(run)).toEqual([
       CANCEL_TIMER,
       START_TIMER,
@@ -228,7 +234,12 @@ describe('CommittingCertificate', () => {
 
   it('timeout fails the job, rolls back, restarts', () => {
     const run = decide(at('CommittingCertificate'), SAMPLES.timeout, { backupExists: true });
-    expect(effects(run)).toEqual([CANCEL_TIMER, failed('Comms failure when committing new certificate. Rollback and restart.'), ROLLBACK, RESTART]);
+    expect(effects(run)).toEqual([
+      CANCEL_TIMER,
+      failed('Comms failure when committing new certificate. Rollback and restart.'),
+      ROLLBACK,
+      RESTART,
+    ]);
   });
 
   it('without a backup (a commit asked after a restart), a rejection or a timeout fails the job, with nothing to roll back', () => {

@@ -18,7 +18,11 @@ const execution = {
 
 describe('parseInbound', () => {
   it('parses a get/accepted as AWS IoT sends it, keeping the topic job id', () => {
-    const payload = JSON.stringify({ execution: { ...execution, statusDetails: {}, startedAt: 1 }, timestamp: 1700000001, clientToken: 'c' });
+    const payload = JSON.stringify({
+      execution: { ...execution, statusDetails: {}, startedAt: 1 },
+      timestamp: 1700000001,
+      clientToken: 'c',
+    });
     const r = parseInbound(T, `${JOBS}/$next/get/accepted`, Buffer.from(payload));
     expect(r).toEqual({
       outcome: 'message',
@@ -68,8 +72,14 @@ describe('parseInbound', () => {
   });
 
   it('rejects bad payloads with an error naming the field', () => {
-    expect(parseInbound(T, `${CERT}/create/accepted`, '{}')).toMatchObject({ outcome: 'invalid', kind: 'createAccepted', error: expect.stringMatching(/^certificatePem: /) });
-    expect(parseInbound(T, `${CERT}/create/accepted`, '{"certificatePem":""}')).toMatchObject({ error: expect.stringMatching(/^certificatePem: /) });
+    expect(parseInbound(T, `${CERT}/create/accepted`, '{}')).toMatchObject({
+      outcome: 'invalid',
+      kind: 'createAccepted',
+      error: expect.stringMatching(/^certificatePem: /),
+    });
+    expect(parseInbound(T, `${CERT}/create/accepted`, '{"certificatePem":""}')).toMatchObject({
+      error: expect.stringMatching(/^certificatePem: /),
+    });
     expect(parseInbound(T, `${CERT}/create/rejected`, '{"errorMsg":5}')).toMatchObject({ error: expect.stringMatching(/^errorMsg: /) });
     expect(parseInbound(T, `${JOBS}/notify-next`, JSON.stringify({ execution: { ...execution, jobId: 'a/b' } }))).toMatchObject({
       outcome: 'invalid',
@@ -84,7 +94,11 @@ describe('parseInbound', () => {
     expect(parseInbound(T, `${JOBS}/j/get/rejected`, '{"code":404}')).toMatchObject({ error: expect.stringMatching(/^code: /) });
     expect(parseInbound(T, `${CERT}/commit/accepted`, '[]')).toMatchObject({ error: expect.stringMatching(/^payload: /) });
     expect(parseInbound(T, `${CERT}/commit/accepted`, 'null')).toMatchObject({ error: expect.stringMatching(/^payload: /) });
-    expect(parseInbound(T, `${CERT}/commit/accepted`, '{not json')).toEqual({ outcome: 'invalid', kind: 'commitAccepted', error: 'payload: not valid JSON' });
+    expect(parseInbound(T, `${CERT}/commit/accepted`, '{not json')).toEqual({
+      outcome: 'invalid',
+      kind: 'commitAccepted',
+      error: 'payload: not valid JSON',
+    });
   });
 
   it('reports topics that are not ours', () => {
@@ -105,7 +119,16 @@ describe('hostile payloads on each of the nine inbound topics', () => {
     `${CERT}/commit/accepted`,
     `${CERT}/commit/rejected`,
   ];
-  it.each(topics.flatMap((topic) => [[topic, 'junk'], [topic, '[1,2]'], [topic, 'null']] as const))('%s with %s is invalid, never an event', (topic, payload) => {
+  it.each(
+    topics.flatMap(
+      (topic) =>
+        [
+          [topic, 'junk'],
+          [topic, '[1,2]'],
+          [topic, 'null'],
+        ] as const,
+    ),
+  )('%s with %s is invalid, never an event', (topic, payload) => {
     expect(parseInbound(T, topic, payload)).toMatchObject({ outcome: 'invalid' });
   });
 });

@@ -69,15 +69,11 @@ export function parseInbound(thingName: string, topic: string, payload: Buffer |
     case 'getRejected':
     case 'updateRejected': {
       const r = jobRejectedSchema.safeParse(body);
-      return r.success
-        ? message({ type: kind, topicJobId, ...defined({ code: r.data.code, message: r.data.message }) })
-        : invalid(r.error);
+      return r.success ? message({ type: kind, topicJobId, ...defined({ code: r.data.code, message: r.data.message }) }) : invalid(r.error);
     }
     case 'updateAccepted': {
       const r = updateAcceptedSchema.safeParse(body);
-      return r.success
-        ? message({ type: kind, topicJobId, ...defined({ status: r.data.executionState?.status }) })
-        : invalid(r.error);
+      return r.success ? message({ type: kind, topicJobId, ...defined({ status: r.data.executionState?.status }) }) : invalid(r.error);
     }
     case 'createAccepted': {
       const r = createAcceptedSchema.safeParse(body);

@@ -28,7 +28,10 @@ describe('credential store failures', () => {
     expect(sent(w, 'hsm-1').at(-1)).toBe(`$aws/things/hsm-1/jobs/${JOB}/update ${failed('Error creating the CSR.')}`);
     expect(store.calls.filter((c) => c.startsWith('createCsr'))).toEqual([]);
     expect(device.logger.entries).toContainEqual(
-      expect.objectContaining({ level: 'error', fields: expect.objectContaining({ reason: 'RSA-2048 is not supported by this token', jobId: JOB }) }),
+      expect.objectContaining({
+        level: 'error',
+        fields: expect.objectContaining({ reason: 'RSA-2048 is not supported by this token', jobId: JOB }),
+      }),
     );
     expect(device.rotator.state()).toBe('Idle');
   });
@@ -50,7 +53,9 @@ describe('credential store failures', () => {
     await device.rotator.settled();
     expect(store.calls.slice(-4)).toEqual(['rotate', 'backupExists', 'rollback', 'keptCertificateId']);
     expect(store.installed).toEqual({ certificate: 'old-certificate', key: 'old-key' });
-    expect(sent(w, 'core-3').at(-1)).toBe(`$aws/things/core-3/jobs/${JOB}/update ${failed('Error rotating the certificate and private key.')}`);
+    expect(sent(w, 'core-3').at(-1)).toBe(
+      `$aws/things/core-3/jobs/${JOB}/update ${failed('Error rotating the certificate and private key.')}`,
+    );
     expect(device.restarts).toBe(1);
   });
 
@@ -125,7 +130,11 @@ describe('one event at a time', () => {
     await device.rotator.settled();
     expect(device.rotator.state()).toBe('GettingJob');
     expect(device.logger.entries).toContainEqual(
-      expect.objectContaining({ level: 'warn', message: 'Ignoring invalid message', fields: expect.objectContaining({ error: expect.stringMatching(/^execution\.jobId: /) }) }),
+      expect.objectContaining({
+        level: 'warn',
+        message: 'Ignoring invalid message',
+        fields: expect.objectContaining({ error: expect.stringMatching(/^execution\.jobId: /) }),
+      }),
     );
   });
 
@@ -159,8 +168,12 @@ describe('many instances in one process', () => {
     w.clock.advance(30_000);
     await a.device.rotator.settled();
     await b.rotator.settled();
-    expect(sent(w, 'fleet-a').at(-1)).toBe(`$aws/things/fleet-a/jobs/${JOB}/update ${failed('Comms failure when creating new certificate.')}`);
-    expect(sent(w, 'fleet-b').at(-1)).toBe('$aws/things/fleet-b/jobs/job-b/update {"status":"IN_PROGRESS","statusDetails":{"CertificateRotator":true}}');
+    expect(sent(w, 'fleet-a').at(-1)).toBe(
+      `$aws/things/fleet-a/jobs/${JOB}/update ${failed('Comms failure when creating new certificate.')}`,
+    );
+    expect(sent(w, 'fleet-b').at(-1)).toBe(
+      '$aws/things/fleet-b/jobs/job-b/update {"status":"IN_PROGRESS","statusDetails":{"CertificateRotator":true}}',
+    );
     expect(a.device.rotator.state()).toBe('Idle');
     expect(b.rotator.state()).toBe('Idle');
     // At start-up, and when its $next/get reply came without a job to resume.

@@ -18,12 +18,31 @@ let newCertificateId: string;
 beforeAll(() => {
   // A real certificate, so that the log can be checked for its id and the absence of its PEM.
   dir = mkdtempSync(join(tmpdir(), 'rotator-'));
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
-    '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-subj', `/CN=${THING}`, '-days', '1',
-  ], { stdio: 'pipe' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+      '-subj',
+      `/CN=${THING}`,
+      '-days',
+      '1',
+    ],
+    { stdio: 'pipe' },
+  );
   newCertificatePem = readFileSync(join(dir, 'cert.pem'), 'utf8');
-  const fingerprint = execFileSync('openssl', ['x509', '-in', join(dir, 'cert.pem'), '-noout', '-fingerprint', '-sha256'], { encoding: 'utf8' });
+  const fingerprint = execFileSync('openssl', ['x509', '-in', join(dir, 'cert.pem'), '-noout', '-fingerprint', '-sha256'], {
+    encoding: 'utf8',
+  });
   newCertificateId = (fingerprint.split('=')[1] ?? '').trim().replaceAll(':', '').toLowerCase();
 });
 
@@ -49,7 +68,12 @@ describe('a rotation from job to commit, across a restart', () => {
     aws.updateAccepted(JOB);
     await first.rotator.settled();
     // Asked at start-up, and again when the $next/get reply came without a job to resume.
-    expect(store.calls).toEqual(['backupExists', 'backupExists', 'checkSupported ECDSA-P256 ECDSA-WITH-SHA256', 'createCsr ECDSA-P256 ECDSA-WITH-SHA256']);
+    expect(store.calls).toEqual([
+      'backupExists',
+      'backupExists',
+      'checkSupported ECDSA-P256 ECDSA-WITH-SHA256',
+      'createCsr ECDSA-P256 ECDSA-WITH-SHA256',
+    ]);
     expect(first.rotator.state()).toBe('CreatingCertificate');
 
     aws.createAccepted(newCertificatePem);
@@ -105,7 +129,10 @@ describe('a rotation from job to commit, across a restart', () => {
       expect.objectContaining({ fields: expect.objectContaining({ thingName: THING, jobId: JOB, newCertificateId }) }),
     );
     expect(first.logger.entries).toContainEqual(
-      expect.objectContaining({ message: 'State changed', fields: expect.objectContaining({ from: 'CreatingCertificate', to: 'Stopped' }) }),
+      expect.objectContaining({
+        message: 'State changed',
+        fields: expect.objectContaining({ from: 'CreatingCertificate', to: 'Stopped' }),
+      }),
     );
   });
 
@@ -125,7 +152,12 @@ describe('createSystemClock', () => {
     const fired: string[] = [];
     const cancelled = clock.setTimeout(() => fired.push('cancelled'), 1);
     clock.clearTimeout(cancelled);
-    await new Promise<void>((resolve) => clock.setTimeout(() => { fired.push('fired'); resolve(); }, 1));
+    await new Promise<void>((resolve) =>
+      clock.setTimeout(() => {
+        fired.push('fired');
+        resolve();
+      }, 1),
+    );
     expect(fired).toEqual(['fired']);
   });
 });

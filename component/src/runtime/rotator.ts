@@ -99,7 +99,11 @@ export async function startRotator(deps: RotatorDeps): Promise<RotatorInstance> 
       logJobId = state.jobId ?? from.jobId;
       if (result.row !== undefined) {
         logger.info(from.name === state.name ? 'Handled event' : 'State changed', {
-          ...logFields(), from: from.name, to: state.name, event: event.type, row: result.row,
+          ...logFields(),
+          from: from.name,
+          to: state.name,
+          event: event.type,
+          row: result.row,
         });
       } else if (result.actions.length === 0) {
         logger.debug('Ignored event', { ...logFields(), state: state.name, event: event.type });
@@ -140,8 +144,7 @@ export async function startRotator(deps: RotatorDeps): Promise<RotatorInstance> 
   };
 
   const requestRestart = (): void => {
-    const failed = (error: unknown): void =>
-      logger.error('Restart request failed', { ...logFields(), error: String(error) });
+    const failed = (error: unknown): void => logger.error('Restart request failed', { ...logFields(), error: String(error) });
     try {
       Promise.resolve(deps.restart()).catch(failed);
     } catch (error) {

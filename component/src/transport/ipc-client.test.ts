@@ -4,18 +4,17 @@ import { MemoryLogger } from '../../../shared/test/support/memory-logger.js';
 
 describe('ipcEndpointFromEnv', () => {
   it('reads the socket path and token the nucleus sets', () => {
-    expect(
-      ipcEndpointFromEnv({ AWS_GG_NUCLEUS_DOMAIN_SOCKET_FILEPATH_FOR_COMPONENT: '/gg/ipc.socket', SVCUID: 'tok' }),
-    ).toEqual({ socketPath: '/gg/ipc.socket', authToken: 'tok' });
+    expect(ipcEndpointFromEnv({ AWS_GG_NUCLEUS_DOMAIN_SOCKET_FILEPATH_FOR_COMPONENT: '/gg/ipc.socket', SVCUID: 'tok' })).toEqual({
+      socketPath: '/gg/ipc.socket',
+      authToken: 'tok',
+    });
     expect(ipcEndpointFromEnv({ AWS_GG_NUCLEUS_DOMAIN_SOCKET_FILEPATH_FOR_COMPONENT: '/gg/ipc.socket' })).toEqual({
       socketPath: '/gg/ipc.socket',
     });
   });
 
   it('refuses to start without a socket path', () => {
-    expect(() => ipcEndpointFromEnv({ SVCUID: 'tok' })).toThrow(
-      'AWS_GG_NUCLEUS_DOMAIN_SOCKET_FILEPATH_FOR_COMPONENT is not set',
-    );
+    expect(() => ipcEndpointFromEnv({ SVCUID: 'tok' })).toThrow('AWS_GG_NUCLEUS_DOMAIN_SOCKET_FILEPATH_FOR_COMPONENT is not set');
   });
 });
 

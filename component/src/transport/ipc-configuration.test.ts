@@ -53,7 +53,7 @@ function fakeClient(configuration: Record<string, unknown>, options: { reportFai
 }
 
 describe('GetConfiguration', () => {
-  it('reads and validates this component\'s algorithms', async () => {
+  it("reads and validates this component's algorithms", async () => {
     const fake = fakeClient({ self: { keyAlgorithm: 'ECDSA-P256', signingAlgorithm: 'ECDSA-WITH-SHA256', accessControl: {} } });
     await expect(readAlgorithmConfiguration(fake.client, validate)).resolves.toEqual({
       keyAlgorithm: 'ECDSA-P256',
@@ -62,14 +62,14 @@ describe('GetConfiguration', () => {
     expect(fake.requests).toEqual([{ keyPath: [] }]);
   });
 
-  it('refuses an invalid configuration with the validator\'s reason', async () => {
+  it("refuses an invalid configuration with the validator's reason", async () => {
     const fake = fakeClient({ self: { keyAlgorithm: 'RSA-1024', signingAlgorithm: 'SHA256WITHRSA' } });
     await expect(readAlgorithmConfiguration(fake.client, validate)).rejects.toThrow(
       'Component configuration is invalid: Invalid key algorithm',
     );
   });
 
-  it('reads another component\'s configuration and names it on failure', async () => {
+  it("reads another component's configuration and names it on failure", async () => {
     const fake = fakeClient({ 'aws.greengrass.crypto.Pkcs11Provider': { library: '/usr/lib/softhsm/libsofthsm2.so', slot: 1 } });
     await expect(getComponentConfiguration(fake.client, 'aws.greengrass.crypto.Pkcs11Provider')).resolves.toEqual({
       library: '/usr/lib/softhsm/libsofthsm2.so',
@@ -94,13 +94,11 @@ describe('configuration validation', () => {
     const sent = fake.nextReport();
     fake.streams[0]!.emit('message', proposal('d-1', { keyAlgorithm: 'ECDSA-P256', signingAlgorithm: 'ECDSA-WITH-SHA384' }));
     await sent;
-    expect(fake.reports).toEqual([
-      { configurationValidityReport: { status: 'ACCEPTED', deploymentId: 'd-1', message: ACCEPTED_MESSAGE } },
-    ]);
+    expect(fake.reports).toEqual([{ configurationValidityReport: { status: 'ACCEPTED', deploymentId: 'd-1', message: ACCEPTED_MESSAGE } }]);
     expect(accepted).toEqual([{ keyAlgorithm: 'ECDSA-P256', signingAlgorithm: 'ECDSA-WITH-SHA384' }]);
   });
 
-  it('rejects an invalid proposal with the validator\'s message and keeps the algorithms', async () => {
+  it("rejects an invalid proposal with the validator's message and keeps the algorithms", async () => {
     const fake = fakeClient({});
     const accepted: AlgorithmConfig[] = [];
     await subscribeToConfigurationValidation(fake.client, { validate, onAccepted: (c) => accepted.push(c), logger: new MemoryLogger() });
@@ -138,15 +136,16 @@ describe('configuration validation', () => {
     fake.streams[0]!.emit('message', proposal('d-3', {}));
     await sent;
     await new Promise((resolve) => setImmediate(resolve));
-    expect(logger.entries.map((l) => l.message)).toEqual([
-      'Validating proposed configuration',
-      'SendConfigurationValidityReport failed',
-    ]);
+    expect(logger.entries.map((l) => l.message)).toEqual(['Validating proposed configuration', 'SendConfigurationValidityReport failed']);
   });
 
   it('closes its stream', async () => {
     const fake = fakeClient({});
-    const handle = await subscribeToConfigurationValidation(fake.client, { validate, onAccepted: () => undefined, logger: new MemoryLogger() });
+    const handle = await subscribeToConfigurationValidation(fake.client, {
+      validate,
+      onAccepted: () => undefined,
+      logger: new MemoryLogger(),
+    });
     await handle.close();
     expect(fake.streams[0]?.closed).toBe(true);
   });

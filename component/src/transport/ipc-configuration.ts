@@ -15,9 +15,7 @@ export type AlgorithmConfigValidator = (
   candidate: unknown,
 ) => { valid: true; config: AlgorithmConfig; message?: string } | { valid: false; message: string };
 
-type ValidityStatus = Parameters<
-  IpcClient['sendConfigurationValidityReport']
->[0]['configurationValidityReport']['status'];
+type ValidityStatus = Parameters<IpcClient['sendConfigurationValidityReport']>[0]['configurationValidityReport']['status'];
 const VALIDITY = { accepted: 'ACCEPTED' as ValidityStatus, rejected: 'REJECTED' as ValidityStatus };
 
 export const ACCEPTED_MESSAGE = 'Valid key and signing algorithm configuration';
@@ -35,9 +33,7 @@ export async function getComponentConfiguration(
 ): Promise<unknown> {
   let response: unknown;
   try {
-    response = await client.getConfiguration(
-      componentName === undefined ? { keyPath } : { componentName, keyPath },
-    );
+    response = await client.getConfiguration(componentName === undefined ? { keyPath } : { componentName, keyPath });
   } catch (error) {
     throw new Error(`GetConfiguration of ${componentName ?? 'this component'} failed: ${describeIpcError(error)}`);
   }
@@ -90,9 +86,7 @@ export async function subscribeToConfigurationValidation(
   operation.on('message', (event) => {
     void answerProposal(client, options, event);
   });
-  operation.on('streamError', (error) =>
-    logger.error('Configuration validation stream error', { error: describeIpcError(error) }),
-  );
+  operation.on('streamError', (error) => logger.error('Configuration validation stream error', { error: describeIpcError(error) }));
   operation.on('ended', () => logger.warn('Configuration validation stream ended'));
   try {
     await operation.activate();

@@ -47,9 +47,7 @@ export class IpcMqtt implements IotMqtt {
   async subscribe(topic: string, qos: Qos, onMessage: (message: IotMessage) => void): Promise<void> {
     const operation = this.client.subscribeToIoTCore({ topicName: topic, qos: toModelQos(qos) });
     operation.on('message', (event) => this.deliver(topic, event, onMessage));
-    operation.on('streamError', (error) =>
-      this.logger.error('Subscription stream error', { topic, error: error.message }),
-    );
+    operation.on('streamError', (error) => this.logger.error('Subscription stream error', { topic, error: error.message }));
     operation.on('ended', () => this.logger.warn('Subscription stream ended', { topic }));
     try {
       await operation.activate();

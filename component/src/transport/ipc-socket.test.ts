@@ -32,7 +32,12 @@ const ANSWERS: Record<string, { response: unknown; event?: { shape: string; body
     response: {},
     event: {
       shape: 'IoTCoreMessage',
-      body: { message: { topicName: 'awslabs/things/core-1/certificate/create/accepted', payload: Buffer.from('{"certificatePem":"x"}').toString('base64') } },
+      body: {
+        message: {
+          topicName: 'awslabs/things/core-1/certificate/create/accepted',
+          payload: Buffer.from('{"certificatePem":"x"}').toString('base64'),
+        },
+      },
     },
   },
   GetConfiguration: { response: { value: { keyAlgorithm: 'ECDSA-P256', signingAlgorithm: 'ECDSA-WITH-SHA256' } } },
@@ -40,7 +45,12 @@ const ANSWERS: Record<string, { response: unknown; event?: { shape: string; body
     response: {},
     event: {
       shape: 'ValidateConfigurationUpdateEvents',
-      body: { validateConfigurationUpdateEvent: { deploymentId: 'd-9', configuration: { keyAlgorithm: 'RSA-3072', signingAlgorithm: 'ECDSA-WITH-SHA256' } } },
+      body: {
+        validateConfigurationUpdateEvent: {
+          deploymentId: 'd-9',
+          configuration: { keyAlgorithm: 'RSA-3072', signingAlgorithm: 'ECDSA-WITH-SHA256' },
+        },
+      },
     },
   },
   SendConfigurationValidityReport: { response: {} },
@@ -125,8 +135,8 @@ describe('Greengrass IPC over a Unix socket', () => {
 
   it('subscribes with QoS "1" and delivers the base64-decoded payload', async () => {
     const mqtt = new IpcMqtt(client, logger);
-    const message = new Promise<IotMessage>((resolve) =>
-      void mqtt.subscribe('awslabs/things/core-1/certificate/create/accepted', 1, resolve),
+    const message = new Promise<IotMessage>(
+      (resolve) => void mqtt.subscribe('awslabs/things/core-1/certificate/create/accepted', 1, resolve),
     );
     const delivered = await message;
     expect(received.at(-1)).toEqual({

@@ -8,13 +8,7 @@ export interface Credentials {
 
 /** Where a fault is injected. */
 export type StoreFault =
-  | 'checkSupported'
-  | 'createCsr'
-  | 'rotateBeforeBackup'
-  | 'rotateAfterBackup'
-  | 'rollback'
-  | 'deleteBackup'
-  | 'backupExists';
+  'checkSupported' | 'createCsr' | 'rotateBeforeBackup' | 'rotateAfterBackup' | 'rollback' | 'deleteBackup' | 'backupExists';
 
 /**
  * An in-memory CredentialStore with the file store's observable behaviour: a backup made by

@@ -34,8 +34,23 @@ export function createLayout(): Layout {
   const scratch = path.join(root, 'scratch');
   mkdirSync(scratch);
   const ca = { certificate: path.join(scratch, 'ca.pem'), key: path.join(scratch, 'ca.key') };
-  openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1',
-    '-subj', '/CN=Test CA', '-keyout', ca.key, '-out', ca.certificate]);
+  openssl([
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-days',
+    '1',
+    '-subj',
+    '/CN=Test CA',
+    '-keyout',
+    ca.key,
+    '-out',
+    ca.certificate,
+  ]);
   const layout: Layout = {
     root,
     scratch,
@@ -56,8 +71,21 @@ export function createLayout(): Layout {
 export function issuePair(layout: Layout, name: string): { certificate: string; key: string } {
   const key = path.join(layout.scratch, `${name}.key`);
   const csr = path.join(layout.scratch, `${name}.csr`);
-  openssl(['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
-    '-subj', '/O=Example/CN=core-0001', '-keyout', key, '-out', csr]);
+  openssl([
+    'req',
+    '-new',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-subj',
+    '/O=Example/CN=core-0001',
+    '-keyout',
+    key,
+    '-out',
+    csr,
+  ]);
   return { certificate: signCsr(layout, readFileSync(csr, 'utf8'), name), key: readFileSync(key, 'utf8') };
 }
 
@@ -66,8 +94,22 @@ export function signCsr(layout: Layout, csrPem: string, name: string): string {
   const csr = path.join(layout.scratch, `${name}.sign.csr`);
   const out = path.join(layout.scratch, `${name}.sign.pem`);
   writeFileSync(csr, csrPem);
-  openssl(['x509', '-req', '-in', csr, '-CA', layout.ca.certificate, '-CAkey', layout.ca.key, '-set_serial', String(Date.now()),
-    '-days', '1', '-out', out]);
+  openssl([
+    'x509',
+    '-req',
+    '-in',
+    csr,
+    '-CA',
+    layout.ca.certificate,
+    '-CAkey',
+    layout.ca.key,
+    '-set_serial',
+    String(Date.now()),
+    '-days',
+    '1',
+    '-out',
+    out,
+  ]);
   return readFileSync(out, 'utf8');
 }
 
@@ -81,7 +123,6 @@ export function snapshot(layout: Layout): Record<string, string> {
   }
   return out;
 }
-
 
 export class PowerCut extends Error {
   constructor(readonly step: string) {

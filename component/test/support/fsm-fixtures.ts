@@ -20,7 +20,11 @@ export const SAMPLES = {
   notifyNextEmpty: { type: 'notifyNext' },
   getAcceptedQueued: { type: 'getAccepted', topicJobId: '$next', execution: rotation('QUEUED') },
   getAcceptedInProgress: { type: 'getAccepted', topicJobId: '$next', execution: rotation('IN_PROGRESS') },
-  getAcceptedOtherJob: { type: 'getAccepted', topicJobId: '$next', execution: { jobId: 'ota-1', status: 'QUEUED', jobDocument: { operation: 'OTA' } } },
+  getAcceptedOtherJob: {
+    type: 'getAccepted',
+    topicJobId: '$next',
+    execution: { jobId: 'ota-1', status: 'QUEUED', jobDocument: { operation: 'OTA' } },
+  },
   getAcceptedEmpty: { type: 'getAccepted', topicJobId: '$next' },
   getRejected: { type: 'getRejected', topicJobId: '$next', code: 'Throttled' },
   updateAcceptedThisJob: { type: 'updateAccepted', topicJobId: JOB },
@@ -46,7 +50,8 @@ export type SampleName = keyof typeof SAMPLES;
 
 /** A state at rest (not awaiting any answer), with the job id the state would have. */
 export function at(name: StateName): RotatorState {
-  const withJob = name === 'UpdatingJob' || name === 'CreatingCertificate' || name === 'CommittingCertificate' || name === 'ReportingSuccess';
+  const withJob =
+    name === 'UpdatingJob' || name === 'CreatingCertificate' || name === 'CommittingCertificate' || name === 'ReportingSuccess';
   return { thingName: THING, name, ...(withJob ? { jobId: JOB } : {}) };
 }
 

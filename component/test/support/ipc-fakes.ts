@@ -16,4 +16,3 @@ export class FakeStream<Request> extends EventEmitter {
     this.closed = true;
   }
 }
-

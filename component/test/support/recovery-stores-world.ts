@@ -75,7 +75,10 @@ export class RecoveryWorld {
     const store = new PoweredStore(this.disk.newStore(cut), armed ? this.stop : undefined);
     const inner = this.broker.client(`${THING}#${this.boots}`);
     // A device without power sends nothing.
-    const client: IotMqtt = { ...inner, publish: async (topic, payload, qos) => (store.dead ? undefined : inner.publish(topic, payload, qos)) };
+    const client: IotMqtt = {
+      ...inner,
+      publish: async (topic, payload, qos) => (store.dead ? undefined : inner.publish(topic, payload, qos)),
+    };
     let restart = false;
     const rotator = await startRotator({
       thingName: THING,

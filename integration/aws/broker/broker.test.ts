@@ -27,7 +27,12 @@ async function provision(s: AwsStandIn, thingName: string) {
   return s.model.registry.provisionDevice({ thingName, keySpec: { kind: 'EC', curve: 'P-256' }, policyName: 'AllowAll' });
 }
 
-async function connect(s: AwsStandIn, credentials: { certificatePem: string; privateKeyPem: string }, clientId: string, subscribe?: string[]) {
+async function connect(
+  s: AwsStandIn,
+  credentials: { certificatePem: string; privateKeyPem: string },
+  clientId: string,
+  subscribe?: string[],
+) {
   const connection = await connectDevice({ ...s.mqtt, ...credentials, clientId, ...(subscribe ? { subscribe } : {}) });
   open.push(connection);
   return connection;
@@ -143,7 +148,11 @@ describe('faults', () => {
     const seen: string[] = [];
     s.rules.addRule('Echo', "SELECT * FROM 'awslabs/things/+/certificate/create'", async (e) => void seen.push(String(e.n)));
     const connection = await connect(s, device, 'core-1');
-    s.faults.duplicateNext('awslabs/things/+/certificate/create', { direction: 'inbound', match: (p) => p.toString().includes('"n":'), skip: 1 });
+    s.faults.duplicateNext('awslabs/things/+/certificate/create', {
+      direction: 'inbound',
+      match: (p) => p.toString().includes('"n":'),
+      skip: 1,
+    });
     for (const n of [1, 2, 3]) await connection.publish('awslabs/things/core-1/certificate/create', { n });
     await expect.poll(async () => (await s.rules.whenIdle(), [...seen].sort())).toEqual(['1', '2', '2', '3']);
   });

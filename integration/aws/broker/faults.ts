@@ -60,13 +60,19 @@ export class MessageFaults {
     this.add(topicFilter, { kind: 'duplicate' }, options);
   }
 
-  hookNext(topicFilter: string, run: (message: { topic: string; payload: Buffer }) => void, then: HookOutcome, options: MessageFaultOptions = {}): void {
+  hookNext(
+    topicFilter: string,
+    run: (message: { topic: string; payload: Buffer }) => void,
+    then: HookOutcome,
+    options: MessageFaultOptions = {},
+  ): void {
     this.add(topicFilter, { kind: 'hook', run, then }, options);
   }
 
   /** Removes every fault, or those of one client and those on topics that name it. */
   clear(clientId?: string): void {
-    this.faults = clientId === undefined ? [] : this.faults.filter((f) => f.clientId !== clientId && !f.topicFilter.split('/').includes(clientId));
+    this.faults =
+      clientId === undefined ? [] : this.faults.filter((f) => f.clientId !== clientId && !f.topicFilter.split('/').includes(clientId));
   }
 
   /** Faults not yet used up. */

@@ -112,7 +112,10 @@ export class IotBroker {
     if (fault?.kind === 'hook') fault.run({ topic, payload });
     if (fault?.kind === 'drop' || (fault?.kind === 'hook' && fault.then === 'drop')) return;
     if (fault?.kind === 'delay') {
-      setTimeout(() => void send().catch((error: unknown) => this.logger.error('Delayed publish failed', { topic, error: String(error) })), fault.delayMs);
+      setTimeout(
+        () => void send().catch((error: unknown) => this.logger.error('Delayed publish failed', { topic, error: String(error) })),
+        fault.delayMs,
+      );
       return;
     }
     await send();
@@ -172,7 +175,9 @@ export class IotBroker {
         principal === undefined
           ? 'no client certificate'
           : (this.certificateProblem(principal) ??
-            (this.authorization.mayConnect({ clientId: client.id, principal }) ? undefined : `iot:Connect on client/${client.id} not allowed by policy`));
+            (this.authorization.mayConnect({ clientId: client.id, principal })
+              ? undefined
+              : `iot:Connect on client/${client.id} not allowed by policy`));
       if (reason !== undefined) {
         this.connectionTable.refused(reason, { clientId: client.id, ...(principal ? { principal } : {}) });
         this.logger.info('Connection refused', { clientId: client.id, certificateId: principal, reason });
@@ -268,7 +273,14 @@ export class IotBroker {
     if (this.released.delete(key)) return packet;
     const fault = this.faults.take('outbound', packet.topic, client.id, Buffer.from(packet.payload));
     if (!fault) return packet;
-    const copy: PublishPacket = { cmd: 'publish', topic: packet.topic, payload: Buffer.from(packet.payload), qos: packet.qos, retain: false, dup: false };
+    const copy: PublishPacket = {
+      cmd: 'publish',
+      topic: packet.topic,
+      payload: Buffer.from(packet.payload),
+      qos: packet.qos,
+      retain: false,
+      dup: false,
+    };
     const sendCopy = (): void => {
       if (client.closed) return;
       this.released.add(key);

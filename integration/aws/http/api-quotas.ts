@@ -58,7 +58,12 @@ export const AWS_API_QUOTAS: readonly ApiQuota[] = [
   // Device Shadow service: every shadow request of one thing counts.
   {
     rate: 20,
-    operations: ['iot-data:GetThingShadow', 'iot-data:UpdateThingShadow', 'iot-data:DeleteThingShadow', 'iot-data:ListNamedShadowsForThing'],
+    operations: [
+      'iot-data:GetThingShadow',
+      'iot-data:UpdateThingShadow',
+      'iot-data:DeleteThingShadow',
+      'iot-data:ListNamedShadowsForThing',
+    ],
     per: 'thing',
     source: 'DG',
   },

@@ -66,13 +66,21 @@ describe('Greengrass V2 control plane and S3 over HTTP', () => {
   it('serves the objects put into a bucket, and names a missing bucket', async () => {
     const got = await s3.send(new GetObjectCommand({ Bucket: 'artifacts-bucket', Key: 'com.example.Probe/probe.zip' }));
     expect(Buffer.from(await got.Body!.transformToByteArray())).toEqual(ARTIFACT);
-    await expect(s3.send(new HeadBucketCommand({ Bucket: 'no-such-bucket' }))).rejects.toMatchObject({ $metadata: { httpStatusCode: 404 } });
-    await expect(s3.send(new GetObjectCommand({ Bucket: 'artifacts-bucket', Key: 'missing' }))).rejects.toMatchObject({ name: 'NoSuchKey' });
+    await expect(s3.send(new HeadBucketCommand({ Bucket: 'no-such-bucket' }))).rejects.toMatchObject({
+      $metadata: { httpStatusCode: 404 },
+    });
+    await expect(s3.send(new GetObjectCommand({ Bucket: 'artifacts-bucket', Key: 'missing' }))).rejects.toMatchObject({
+      name: 'NoSuchKey',
+    });
   });
 
   it('creates a component version, fills in the artifact digest and lists the versions newest first', async () => {
     const created = await greengrass.send(new CreateComponentVersionCommand({ inlineRecipe: recipe('1.0.0') }));
-    expect(created).toMatchObject({ componentName: 'com.example.Probe', componentVersion: '1.0.0', status: { componentState: 'REQUESTED' } });
+    expect(created).toMatchObject({
+      componentName: 'com.example.Probe',
+      componentVersion: '1.0.0',
+      status: { componentState: 'REQUESTED' },
+    });
     expect(created.arn).toBe('arn:aws:greengrass:us-east-1:123456789012:components:com.example.Probe:versions:1.0.0');
     await greengrass.send(new CreateComponentVersionCommand({ inlineRecipe: recipe('1.0.1') }));
     const described = await greengrass.send(new DescribeComponentCommand({ arn: created.arn }));
@@ -80,15 +88,24 @@ describe('Greengrass V2 control plane and S3 over HTTP', () => {
     const { recipe: stored } = await greengrass.send(new GetComponentCommand({ arn: created.arn }));
     const artifact = JSON.parse(Buffer.from(stored!).toString('utf8')).Manifests[0].Artifacts[0];
     expect(artifact).toMatchObject({ Digest: createHash('sha256').update(ARTIFACT).digest('base64'), Algorithm: 'SHA-256' });
-    const versions = await greengrass.send(new ListComponentVersionsCommand({ arn: 'arn:aws:greengrass:us-east-1:123456789012:components:com.example.Probe' }));
+    const versions = await greengrass.send(
+      new ListComponentVersionsCommand({ arn: 'arn:aws:greengrass:us-east-1:123456789012:components:com.example.Probe' }),
+    );
     expect(versions.componentVersions?.map((v) => v.componentVersion)).toEqual(['1.0.1', '1.0.0']);
-    await expect(greengrass.send(new CreateComponentVersionCommand({ inlineRecipe: recipe('1.0.0') }))).rejects.toBeInstanceOf(ConflictException);
+    await expect(greengrass.send(new CreateComponentVersionCommand({ inlineRecipe: recipe('1.0.0') }))).rejects.toBeInstanceOf(
+      ConflictException,
+    );
   });
 
   it('leaves a version whose artifact is not in S3 FAILED, and refuses a recipe without a semantic version', async () => {
-    const created = await greengrass.send(new CreateComponentVersionCommand({ inlineRecipe: recipe('2.0.0', 's3://artifacts-bucket/missing.zip') }));
+    const created = await greengrass.send(
+      new CreateComponentVersionCommand({ inlineRecipe: recipe('2.0.0', 's3://artifacts-bucket/missing.zip') }),
+    );
     const described = await greengrass.send(new DescribeComponentCommand({ arn: created.arn }));
-    expect(described.status).toMatchObject({ componentState: 'FAILED', errors: { 's3://artifacts-bucket/missing.zip': expect.stringContaining('could not be found') } });
+    expect(described.status).toMatchObject({
+      componentState: 'FAILED',
+      errors: { 's3://artifacts-bucket/missing.zip': expect.stringContaining('could not be found') },
+    });
     const bad = greengrass.send(new CreateComponentVersionCommand({ inlineRecipe: recipe('one') }));
     await expect(bad).rejects.toBeInstanceOf(ValidationException);
     await expect(bad).rejects.toThrow('ComponentVersion must be a semantic version');
@@ -98,11 +115,21 @@ describe('Greengrass V2 control plane and S3 over HTTP', () => {
     const resolved = await greengrass.send(
       new ResolveComponentCandidatesCommand({
         platform: { attributes: { os: 'linux', architecture: 'amd64' } },
-        componentCandidates: [{ componentName: 'com.example.Probe', componentVersion: '1.0.1', versionRequirements: { 'thinggroup/fleet': '1.0.1' } }],
+        componentCandidates: [
+          { componentName: 'com.example.Probe', componentVersion: '1.0.1', versionRequirements: { 'thinggroup/fleet': '1.0.1' } },
+        ],
       }),
     );
-    expect(resolved.resolvedComponentVersions?.[0]).toMatchObject({ componentName: 'com.example.Probe', componentVersion: '1.0.1', vendorGuidance: 'ACTIVE' });
-    const missing = greengrass.send(new ResolveComponentCandidatesCommand({ componentCandidates: [{ componentName: 'com.example.Probe', componentVersion: '2.0.0', versionRequirements: {} }] }));
+    expect(resolved.resolvedComponentVersions?.[0]).toMatchObject({
+      componentName: 'com.example.Probe',
+      componentVersion: '1.0.1',
+      vendorGuidance: 'ACTIVE',
+    });
+    const missing = greengrass.send(
+      new ResolveComponentCandidatesCommand({
+        componentCandidates: [{ componentName: 'com.example.Probe', componentVersion: '2.0.0', versionRequirements: {} }],
+      }),
+    );
     await expect(missing).rejects.toBeInstanceOf(ResourceNotFoundException);
   });
 
@@ -116,10 +143,19 @@ describe('Greengrass V2 control plane and S3 over HTTP', () => {
       }),
     );
     // Eventually consistent, as the service is: the new deployment is not readable at once.
-    await expect(greengrass.send(new GetDeploymentCommand({ deploymentId: first.deploymentId }))).rejects.toBeInstanceOf(ResourceNotFoundException);
+    await expect(greengrass.send(new GetDeploymentCommand({ deploymentId: first.deploymentId }))).rejects.toBeInstanceOf(
+      ResourceNotFoundException,
+    );
     clock.advance(500);
     const got = await greengrass.send(new GetDeploymentCommand({ deploymentId: first.deploymentId }));
-    expect(got).toMatchObject({ deploymentName: 'Fleet', targetArn: GROUP_ARN, revisionId: '1', deploymentStatus: 'ACTIVE', isLatestForTarget: true, iotJobId: first.iotJobId });
+    expect(got).toMatchObject({
+      deploymentName: 'Fleet',
+      targetArn: GROUP_ARN,
+      revisionId: '1',
+      deploymentStatus: 'ACTIVE',
+      isLatestForTarget: true,
+      iotJobId: first.iotJobId,
+    });
     const { job } = fx.model.jobs.describeJob(first.iotJobId!);
     expect(job).toMatchObject({ namespaceId: 'aws-gg-deployment', targetSelection: 'CONTINUOUS', status: 'IN_PROGRESS' });
     expect(JSON.parse(job.document)).toMatchObject({
@@ -129,8 +165,17 @@ describe('Greengrass V2 control plane and S3 over HTTP', () => {
       failureHandlingPolicy: 'ROLLBACK',
     });
 
-    fx.model.deviceJobs.updateJobExecution('core-1', first.iotJobId!, { status: 'FAILED', statusDetails: { 'deployment-failure-cause': 'Disk full', 'deployment-error-types': '["DEVICE_ERROR"]' } });
-    const second = await greengrass.send(new CreateDeploymentCommand({ targetArn: GROUP_ARN, deploymentName: 'Fleet', components: { 'com.example.Probe': { componentVersion: '1.0.1' } } }));
+    fx.model.deviceJobs.updateJobExecution('core-1', first.iotJobId!, {
+      status: 'FAILED',
+      statusDetails: { 'deployment-failure-cause': 'Disk full', 'deployment-error-types': '["DEVICE_ERROR"]' },
+    });
+    const second = await greengrass.send(
+      new CreateDeploymentCommand({
+        targetArn: GROUP_ARN,
+        deploymentName: 'Fleet',
+        components: { 'com.example.Probe': { componentVersion: '1.0.1' } },
+      }),
+    );
     clock.advance(500);
     const latest = await greengrass.send(new ListDeploymentsCommand({ targetArn: GROUP_ARN, historyFilter: 'LATEST_ONLY' }));
     expect(latest.deployments?.map((d) => d.deploymentId)).toEqual([second.deploymentId]);
@@ -154,17 +199,42 @@ describe('Greengrass V2 control plane and S3 over HTTP', () => {
   });
 
   it('refuses a merge that is not a JSON object and a target that does not exist', async () => {
-    const badMerge = greengrass.send(new CreateDeploymentCommand({ targetArn: GROUP_ARN, components: { 'com.example.Probe': { componentVersion: '1.0.0', configurationUpdate: { merge: '[1]' } } } }));
+    const badMerge = greengrass.send(
+      new CreateDeploymentCommand({
+        targetArn: GROUP_ARN,
+        components: { 'com.example.Probe': { componentVersion: '1.0.0', configurationUpdate: { merge: '[1]' } } },
+      }),
+    );
     await expect(badMerge).rejects.toThrow('components.com.example.Probe.configurationUpdate.merge must be a JSON object');
     const missing = greengrass.send(new CreateDeploymentCommand({ targetArn: 'arn:aws:iot:us-east-1:123456789012:thinggroup/none' }));
     await expect(missing).rejects.toBeInstanceOf(ResourceNotFoundException);
   });
 
   it('knows a core device from its fleet status report', async () => {
-    await expect(greengrass.send(new GetCoreDeviceCommand({ coreDeviceThingName: 'core-2' }))).rejects.toBeInstanceOf(ResourceNotFoundException);
-    const report = { ggcVersion: '2.14.0', platform: 'linux', architecture: 'amd64', thing: 'core-2', overallDeviceStatus: 'HEALTHY', timestamp: clock.now(), sequenceNumber: 1, messageType: 'COMPLETE', trigger: 'NUCLEUS_LAUNCH', components: [] };
-    expect(fx.model.greengrass.handleDeviceMessage('$aws/things/core-2/greengrassv2/health/json', Buffer.from(JSON.stringify(report)))).toBe(true);
-    expect(await greengrass.send(new GetCoreDeviceCommand({ coreDeviceThingName: 'core-2' }))).toMatchObject({ coreVersion: '2.14.0', platform: 'linux', status: 'HEALTHY', runtime: 'aws_nucleus_classic' });
+    await expect(greengrass.send(new GetCoreDeviceCommand({ coreDeviceThingName: 'core-2' }))).rejects.toBeInstanceOf(
+      ResourceNotFoundException,
+    );
+    const report = {
+      ggcVersion: '2.14.0',
+      platform: 'linux',
+      architecture: 'amd64',
+      thing: 'core-2',
+      overallDeviceStatus: 'HEALTHY',
+      timestamp: clock.now(),
+      sequenceNumber: 1,
+      messageType: 'COMPLETE',
+      trigger: 'NUCLEUS_LAUNCH',
+      components: [],
+    };
+    expect(
+      fx.model.greengrass.handleDeviceMessage('$aws/things/core-2/greengrassv2/health/json', Buffer.from(JSON.stringify(report))),
+    ).toBe(true);
+    expect(await greengrass.send(new GetCoreDeviceCommand({ coreDeviceThingName: 'core-2' }))).toMatchObject({
+      coreVersion: '2.14.0',
+      platform: 'linux',
+      status: 'HEALTHY',
+      runtime: 'aws_nucleus_classic',
+    });
     const listed = await greengrass.send(new ListCoreDevicesCommand({ thingGroupArn: GROUP_ARN, status: 'HEALTHY' }));
     expect(listed.coreDevices?.map((d) => d.coreDeviceThingName)).toEqual(['core-2']);
   });

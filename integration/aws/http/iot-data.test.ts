@@ -93,7 +93,10 @@ describe('AWS IoT data plane, endpoint discovery, topic rules and throttling ove
     expect((stale as Error).message).toBe('Version conflict');
     expect(json((await update({ state: { reported: { a: 2 } }, version: 1 })).payload)).toMatchObject({ version: 2 });
     await data.send(new DeleteThingShadowCommand({ thingName: 'core-1', shadowName: 'versioned' }));
-    expect(json((await update({ state: { reported: { a: 3 } }, version: 2 })).payload)).toMatchObject({ version: 3, state: { reported: { a: 3 } } });
+    expect(json((await update({ state: { reported: { a: 3 } }, version: 2 })).payload)).toMatchObject({
+      version: 3,
+      state: { reported: { a: 3 } },
+    });
   });
 
   it('refuses a shadow update that is not JSON', async () => {
@@ -134,7 +137,9 @@ describe('AWS IoT data plane, endpoint discovery, topic rules and throttling ove
     await iot.send(new EnableTopicRuleCommand({ ruleName: 'AWSLabsCertificateRotatorCreateCertificate' }));
     expect(fx.rules.get('AWSLabsCertificateRotatorCreateCertificate')?.ruleDisabled).toBe(false);
     await expect(
-      iot.send(new CreateTopicRuleCommand({ ruleName: 'AWSLabsCertificateRotatorCreateCertificate', topicRulePayload: { sql, actions: [] } })),
+      iot.send(
+        new CreateTopicRuleCommand({ ruleName: 'AWSLabsCertificateRotatorCreateCertificate', topicRulePayload: { sql, actions: [] } }),
+      ),
     ).rejects.toBeInstanceOf(ResourceAlreadyExistsException);
   });
 

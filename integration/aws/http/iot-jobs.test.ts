@@ -104,7 +104,9 @@ describe('AWS IoT Jobs over HTTP (control plane and Jobs data plane)', () => {
     expect(pending.queuedJobs?.map((j) => j.jobId)).toEqual(['rotation-1']);
     expect(pending.inProgressJobs).toEqual([]);
 
-    const next = await device.send(new DeviceDescribeJobExecutionCommand({ thingName: 'core-a', jobId: '$next', includeJobDocument: true }));
+    const next = await device.send(
+      new DeviceDescribeJobExecutionCommand({ thingName: 'core-a', jobId: '$next', includeJobDocument: true }),
+    );
     expect(next.execution).toMatchObject({ jobId: 'rotation-1', status: 'QUEUED', jobDocument: DOCUMENT, versionNumber: 1 });
 
     const updated = await device.send(

@@ -47,7 +47,9 @@ describe('AWS IoT registry over HTTP', () => {
   afterAll(() => fx.close());
 
   it('issues an ACTIVE Amazon-signed certificate from a CSR and describes it', async () => {
-    const created = await iot.send(new CreateCertificateFromCsrCommand({ certificateSigningRequest: await makeCsr('CN=t1'), setAsActive: true }));
+    const created = await iot.send(
+      new CreateCertificateFromCsrCommand({ certificateSigningRequest: await makeCsr('CN=t1'), setAsActive: true }),
+    );
     const pem = created.certificatePem ?? '';
     expect(created.certificateId).toMatch(/^[0-9a-f]{64}$/);
     expect(created.certificateArn).toBe(`arn:aws:iot:us-east-1:123456789012:cert/${created.certificateId}`);
@@ -99,7 +101,12 @@ describe('AWS IoT registry over HTTP', () => {
     for await (const p of paginateListCertificates({ client: iot, pageSize: 2 }, {})) {
       ids.push(...(p.certificates ?? []).map((c) => c.certificateId ?? ''));
     }
-    expect(ids.sort()).toEqual(fx.model.registry.certificates.listCertificates().map((c) => c.certificateId).sort());
+    expect(ids.sort()).toEqual(
+      fx.model.registry.certificates
+        .listCertificates()
+        .map((c) => c.certificateId)
+        .sort(),
+    );
   });
 
   it('manages things, exclusive principals and the delete conflicts of a rotation clean-up', async () => {
@@ -141,9 +148,7 @@ describe('AWS IoT registry over HTTP', () => {
   });
 
   it('names the bad field of an invalid input', async () => {
-    const error = await iot
-      .send(new UpdateCertificateCommand({ certificateId: 'abc', newStatus: 'ACTIVE' }))
-      .catch((e: unknown) => e);
+    const error = await iot.send(new UpdateCertificateCommand({ certificateId: 'abc', newStatus: 'ACTIVE' })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidRequestException);
     expect((error as Error).message).toContain('certificateId');
   });
@@ -173,8 +178,6 @@ describe('AWS IoT registry over HTTP', () => {
       new AddThingToThingGroupCommand({ thingGroupArn: group.thingGroupArn, thingArn: 'arn:aws:iot:us-east-1:123456789012:thing/core-3' }),
     );
     expect((await iot.send(new ListThingsInThingGroupCommand({ thingGroupName: 'fleet' }))).things).toEqual(['core-2', 'core-3']);
-    await expect(iot.send(new ListThingsInThingGroupCommand({ thingGroupName: 'nope' }))).rejects.toBeInstanceOf(
-      ResourceNotFoundException,
-    );
+    await expect(iot.send(new ListThingsInThingGroupCommand({ thingGroupName: 'nope' }))).rejects.toBeInstanceOf(ResourceNotFoundException);
   });
 });

@@ -69,7 +69,9 @@ describe('protocol endpoints with the real SDK clients', () => {
   });
 
   it('turns model errors into the SDK exception class', async () => {
-    const error = await iot().send(new DescribeThingCommand({ thingName: 'other' })).catch((e: unknown) => e);
+    const error = await iot()
+      .send(new DescribeThingCommand({ thingName: 'other' }))
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ResourceNotFoundException);
     expect((error as ResourceNotFoundException).message).toBe('Thing other cannot be found.');
     expect((error as ResourceNotFoundException).$metadata.httpStatusCode).toBe(404);

@@ -1,6 +1,10 @@
 import { ListThingPrincipalsV2Command, IoTClient, ThrottlingException } from '@aws-sdk/client-iot';
 import { GetThingShadowCommand, IoTDataPlaneClient, ThrottlingException as DataThrottlingException } from '@aws-sdk/client-iot-data-plane';
-import { DescribeJobExecutionCommand, IoTJobsDataPlaneClient, ThrottlingException as JobsThrottlingException } from '@aws-sdk/client-iot-jobs-data-plane';
+import {
+  DescribeJobExecutionCommand,
+  IoTJobsDataPlaneClient,
+  ThrottlingException as JobsThrottlingException,
+} from '@aws-sdk/client-iot-jobs-data-plane';
 import { ACMPCAClient, IssueCertificateCommand } from '@aws-sdk/client-acm-pca';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../model/clock.js';
@@ -67,7 +71,10 @@ describe('AWS quotas over HTTP: each API answers throttling as its SDK client ex
 
   async function exhaust<T>(send: () => Promise<T>): Promise<unknown> {
     for (let i = 0; i < 500; i++) {
-      const error = await send().then(() => undefined, (e: unknown) => e);
+      const error = await send().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       if (error !== undefined && (error as Error).name.startsWith('Throttl')) return error;
     }
     throw new Error('never throttled');
@@ -94,7 +101,14 @@ describe('AWS quotas over HTTP: each API answers throttling as its SDK client ex
   it('AWS Private CA: ThrottlingException with status 400', async () => {
     const pca = new ACMPCAClient({ ...fx.clientConfig, maxAttempts: 1 });
     const error = await exhaust(() =>
-      pca.send(new IssueCertificateCommand({ CertificateAuthorityArn: 'arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/x', Csr: Buffer.from('x'), SigningAlgorithm: 'SHA256WITHRSA', Validity: { Type: 'DAYS', Value: 1 } })),
+      pca.send(
+        new IssueCertificateCommand({
+          CertificateAuthorityArn: 'arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/x',
+          Csr: Buffer.from('x'),
+          SigningAlgorithm: 'SHA256WITHRSA',
+          Validity: { Type: 'DAYS', Value: 1 },
+        }),
+      ),
     );
     expect((error as Error).name).toBe('ThrottlingException');
     expect((error as { $metadata: { httpStatusCode: number } }).$metadata.httpStatusCode).toBe(400);

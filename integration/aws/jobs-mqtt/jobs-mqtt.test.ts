@@ -9,7 +9,13 @@ const silent: Logger = { debug: () => undefined, info: () => undefined, warn: ()
 const DOCUMENT = '{"operation":"ROTATE_CERTIFICATE"}';
 const TERMINAL_SQL = "SELECT * FROM '$aws/events/jobExecution/#' WHERE isUndefined(statusDetails.CertificateRotator) = false";
 const T = '$aws/things/core-1/jobs';
-const SUBSCRIPTIONS = [`${T}/notify-next`, `${T}/+/get/accepted`, `${T}/+/get/rejected`, `${T}/+/update/accepted`, `${T}/+/update/rejected`];
+const SUBSCRIPTIONS = [
+  `${T}/notify-next`,
+  `${T}/+/get/accepted`,
+  `${T}/+/get/rejected`,
+  `${T}/+/update/accepted`,
+  `${T}/+/update/rejected`,
+];
 
 let authorities: LocalAuthorities;
 let standIn: AwsStandIn | undefined;
@@ -28,7 +34,12 @@ async function setUp() {
   const s = await startAwsStandIn({ authorities, logger: silent, http: false, clock });
   standIn = s;
   s.model.eventConfigurations.update({ JOB_EXECUTION: { Enabled: true } });
-  const credentials = await s.model.registry.provisionDevice({ thingName: 'core-1', thingGroupName: 'fleet', keySpec: { kind: 'EC', curve: 'P-256' }, policyName: 'AllowAll' });
+  const credentials = await s.model.registry.provisionDevice({
+    thingName: 'core-1',
+    thingGroupName: 'fleet',
+    keySpec: { kind: 'EC', curve: 'P-256' },
+    policyName: 'AllowAll',
+  });
   const { jobTemplateArn } = s.model.jobTemplates.createJobTemplate({
     jobTemplateId: 'AWSLabsCertificateRotator',
     document: DOCUMENT,
@@ -73,7 +84,13 @@ describe('jobs MQTT API', () => {
 
     const next = await request(d, `${T}/$next/get`, {});
     expect(next.accepted).toBe(true);
-    expect(next.json.execution).toMatchObject({ jobId: 'job-1', thingName: 'core-1', status: 'QUEUED', statusDetails: {}, versionNumber: 1 });
+    expect(next.json.execution).toMatchObject({
+      jobId: 'job-1',
+      thingName: 'core-1',
+      status: 'QUEUED',
+      statusDetails: {},
+      versionNumber: 1,
+    });
     expect(String((next.json.execution as { queuedAt: number }).queuedAt)).toMatch(/^\d{10}$/); // epoch seconds
 
     const started = await request(d, `${T}/job-1/update`, {
@@ -92,7 +109,10 @@ describe('jobs MQTT API', () => {
     });
 
     const stale = await request(d, `${T}/job-1/update`, { status: 'IN_PROGRESS', expectedVersion: 1, clientToken: 'c2' });
-    expect(stale).toEqual({ accepted: false, json: { code: 'VersionMismatch', message: expect.any(String), timestamp: expect.any(Number), clientToken: 'c2' } });
+    expect(stale).toEqual({
+      accepted: false,
+      json: { code: 'VersionMismatch', message: expect.any(String), timestamp: expect.any(Number), clientToken: 'c2' },
+    });
 
     const done = await request(d, `${T}/job-1/update`, { status: 'SUCCEEDED' });
     expect(done.accepted).toBe(true);

@@ -4,14 +4,7 @@ import { AwsError } from '../model/errors.js';
 import type { DeviceJobs } from '../model/jobs/device-jobs.js';
 import { JobsError, type JobsMqttErrorCode } from '../model/jobs/types.js';
 import { executionSummaryView, mqttExecutionView, documentObject } from '../model/jobs/views.js';
-import {
-  describeRequest,
-  getPendingRequest,
-  parseJobsTopic,
-  startNextRequest,
-  updateRequest,
-  type JobsTopic,
-} from './requests.js';
+import { describeRequest, getPendingRequest, parseJobsTopic, startNextRequest, updateRequest, type JobsTopic } from './requests.js';
 
 export interface JobsMqttDeps {
   deviceJobs: DeviceJobs;
@@ -108,7 +101,13 @@ export class JobsMqttApi {
         const { execution, job } = deviceJobs.updateJobExecution(request.thingName, request.jobId, update);
         return {
           ...(includeJobExecutionState
-            ? { executionState: { status: execution.status, statusDetails: execution.statusDetails, versionNumber: execution.versionNumber } }
+            ? {
+                executionState: {
+                  status: execution.status,
+                  statusDetails: execution.statusDetails,
+                  versionNumber: execution.versionNumber,
+                },
+              }
             : {}),
           ...(includeJobDocument ? { jobDocument: documentObject(job.document) } : {}),
         };

@@ -50,9 +50,7 @@ export class ManualClock implements Clock {
   advance(ms: number): void {
     const target = this.current + ms;
     for (;;) {
-      const due = this.timers
-        .filter((t) => !t.cancelled && t.at <= target)
-        .sort((a, b) => a.at - b.at || a.seq - b.seq)[0];
+      const due = this.timers.filter((t) => !t.cancelled && t.at <= target).sort((a, b) => a.at - b.at || a.seq - b.seq)[0];
       if (!due) break;
       due.cancelled = true;
       this.current = Math.max(this.current, due.at);
@@ -122,10 +120,13 @@ export class OffsetClock implements Clock {
   }
 
   private schedule(id: number, at: number, callback: () => void): void {
-    const handle = setTimeout(() => {
-      this.timers.delete(id);
-      callback();
-    }, Math.max(0, at - this.now()));
+    const handle = setTimeout(
+      () => {
+        this.timers.delete(id);
+        callback();
+      },
+      Math.max(0, at - this.now()),
+    );
     handle.unref();
     this.timers.set(id, { at, callback, handle });
   }

@@ -17,8 +17,7 @@ export class MessageBus {
 
   /** The IoT data plane `Publish` operation; also used by the model for its own topics. */
   publish(topic: string, payload: string | Buffer | object, qos: 0 | 1 = 0): void {
-    const body =
-      Buffer.isBuffer(payload) ? payload : Buffer.from(typeof payload === 'string' ? payload : JSON.stringify(payload));
+    const body = Buffer.isBuffer(payload) ? payload : Buffer.from(typeof payload === 'string' ? payload : JSON.stringify(payload));
     if (topic.length === 0 || topic.includes('+') || topic.includes('#')) {
       throw new Error(`Invalid topic for publish: "${topic}"`);
     }

@@ -96,9 +96,7 @@ export class ShadowStore {
       throw new AwsError('ConflictException', 'Version conflict');
     }
     const stamp = Math.floor(this.now() / 1000);
-    const next: StoredShadow = current
-      ? { ...current, metadata: { ...current.metadata } }
-      : { metadata: {}, version: latest };
+    const next: StoredShadow = current ? { ...current, metadata: { ...current.metadata } } : { metadata: {}, version: latest };
     for (const section of ['desired', 'reported'] as const) {
       const patch = parsed.data.state[section];
       if (patch === undefined) continue;

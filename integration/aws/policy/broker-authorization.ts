@@ -1,6 +1,13 @@
 import { certificateArn, iotArn } from '../model/arn.js';
 import type { AwsModel } from '../model/aws-model.js';
-import { evaluatePolicies, parsePolicyDocument, type Decision, type IotAction, type PolicyContext, type PolicyStatement } from './iot-policy.js';
+import {
+  evaluatePolicies,
+  parsePolicyDocument,
+  type Decision,
+  type IotAction,
+  type PolicyContext,
+  type PolicyStatement,
+} from './iot-policy.js';
 
 export interface ConnectionIdentity {
   clientId: string;
@@ -47,7 +54,11 @@ export class BrokerAuthorization {
     const policies = this.model.registry.listAttachedPolicies(certificateArn(this.model, identity.principal));
     const statements = policies.flatMap((policy) => this.statementsOf(policy.policyName, policy.policyDocument));
     const thingName = this.thingNameOf(identity);
-    const context: PolicyContext = { clientId: identity.clientId, certificateId: identity.principal, ...(thingName === undefined ? {} : { thingName }) };
+    const context: PolicyContext = {
+      clientId: identity.clientId,
+      certificateId: identity.principal,
+      ...(thingName === undefined ? {} : { thingName }),
+    };
     return evaluatePolicies(statements, action, iotArn(this.model, resource), context);
   }
 

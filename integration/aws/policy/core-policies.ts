@@ -22,9 +22,15 @@ export function leastPrivilegeCorePolicy(ctx: AccountContext): string {
       {
         Effect: 'Allow',
         Action: ['iot:Publish', 'iot:Receive'],
-        Resource: [`${things}/greengrass/health/json`, `${things}/greengrassv2/health/json`, `${things}/jobs/*`, `${things}/shadow/*`].map((t) => arn(`topic/${t}`)),
+        Resource: [`${things}/greengrass/health/json`, `${things}/greengrassv2/health/json`, `${things}/jobs/*`, `${things}/shadow/*`].map(
+          (t) => arn(`topic/${t}`),
+        ),
       },
-      { Effect: 'Allow', Action: 'iot:Subscribe', Resource: [`${things}/jobs/*`, `${things}/shadow/*`].map((t) => arn(`topicfilter/${t}`)) },
+      {
+        Effect: 'Allow',
+        Action: 'iot:Subscribe',
+        Resource: [`${things}/jobs/*`, `${things}/shadow/*`].map((t) => arn(`topicfilter/${t}`)),
+      },
       { Effect: 'Allow', Action: 'iot:Publish', Resource: [`${rotator}/create`, `${rotator}/commit`].map((t) => arn(`topic/${t}`)) },
       { Effect: 'Allow', Action: 'iot:Subscribe', Resource: replies.map((t) => arn(`topicfilter/${t}`)) },
       { Effect: 'Allow', Action: 'iot:Receive', Resource: replies.map((t) => arn(`topic/${t}`)) },

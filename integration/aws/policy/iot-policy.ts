@@ -36,7 +36,8 @@ export type PolicyStatement = z.infer<typeof statementSchema>;
 /** Parses a policy document; throws with the reason when it is not one AWS IoT would accept. */
 export function parsePolicyDocument(document: string): PolicyStatement[] {
   const parsed = documentSchema.safeParse(JSON.parse(document));
-  if (!parsed.success) throw new Error(`Malformed policy: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new Error(`Malformed policy: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   return parsed.data.Statement;
 }
 
@@ -71,7 +72,13 @@ function substitute(pattern: string, context: PolicyContext): string | undefined
 
 /** IAM-style wildcard match: `*` any run of characters, `?` one character, everything else literal. */
 export function wildcardMatch(pattern: string, value: string): boolean {
-  const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 's');
+  const regex = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    's',
+  );
   return regex.test(value);
 }
 
@@ -106,7 +113,12 @@ function applies(statement: PolicyStatement, action: IotAction, resource: string
 
 export type Decision = 'allow' | 'explicit-deny' | 'implicit-deny';
 
-export function evaluatePolicies(statements: readonly PolicyStatement[], action: IotAction, resource: string, context: PolicyContext): Decision {
+export function evaluatePolicies(
+  statements: readonly PolicyStatement[],
+  action: IotAction,
+  resource: string,
+  context: PolicyContext,
+): Decision {
   let allowed = false;
   for (const statement of statements) {
     if (!applies(statement, action, resource, context)) continue;

@@ -19,7 +19,12 @@ async function fleetOfTwo() {
   standIn = s;
   const policyDocument = leastPrivilegeCorePolicy(s.model);
   const provision = (thingName: string) =>
-    s.model.registry.provisionDevice({ thingName, keySpec: { kind: 'EC', curve: 'P-256' }, policyName: 'GreengrassCoreLeastPrivilege', policyDocument });
+    s.model.registry.provisionDevice({
+      thingName,
+      keySpec: { kind: 'EC', curve: 'P-256' },
+      policyName: 'GreengrassCoreLeastPrivilege',
+      policyDocument,
+    });
   const [a, b] = [await provision('core-a'), await provision('core-b')];
   const connect = async (credentials: typeof a, clientId: string) => {
     const connection = await connectDevice({ ...s.mqtt, ...credentials, clientId });
@@ -36,7 +41,12 @@ describe('the least-privilege core policy at the broker', () => {
     await connect(a, 'core-a#2');
     await expect(connect(a, 'core-b')).rejects.toThrow(/Not authorized/i);
     await expect(connect(a, 'core-a-extra')).rejects.toThrow(/Not authorized/i);
-    expect(s.broker.connections().map((c) => c.clientId).sort()).toEqual(['core-a', 'core-a#2']);
+    expect(
+      s.broker
+        .connections()
+        .map((c) => c.clientId)
+        .sort(),
+    ).toEqual(['core-a', 'core-a#2']);
   });
 
   it("lets a core publish on its own rotator topics, and closes it when it publishes on another thing's", async () => {
@@ -54,10 +64,21 @@ describe('the least-privilege core policy at the broker', () => {
   it("refuses a core's subscriptions to another thing's topics and to wildcards across things", async () => {
     const { s, a, connect } = await fleetOfTwo();
     const connection = await connect(a, 'core-a');
-    const filters = ['awslabs/things/core-b/certificate/create/accepted', 'awslabs/things/+/certificate/+', '$aws/things/core-b/jobs/notify-next', 'awslabs/things/core-a/certificate/create/accepted'];
+    const filters = [
+      'awslabs/things/core-b/certificate/create/accepted',
+      'awslabs/things/+/certificate/+',
+      '$aws/things/core-b/jobs/notify-next',
+      'awslabs/things/core-a/certificate/create/accepted',
+    ];
     const outcomes: string[] = [];
     // One at a time: the client rejects a whole SUBACK that refuses any filter (return code 0x80).
-    for (const filter of filters) outcomes.push(await connection.client.subscribeAsync(filter, { qos: 1 }).then(() => 'granted', () => 'refused'));
+    for (const filter of filters)
+      outcomes.push(
+        await connection.client.subscribeAsync(filter, { qos: 1 }).then(
+          () => 'granted',
+          () => 'refused',
+        ),
+      );
     expect(outcomes).toEqual(['refused', 'refused', 'refused', 'granted']);
     await s.broker.publish('awslabs/things/core-b/certificate/create/accepted', Buffer.from('{"for":"b"}'), 0);
     await s.broker.publish('awslabs/things/core-a/certificate/create/accepted', Buffer.from('{"for":"a"}'), 0);

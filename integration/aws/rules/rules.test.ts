@@ -55,7 +55,7 @@ describe('rule SQL', () => {
   });
 
   it('rejects SQL outside the subset', () => {
-    expect(() => parseSql("SELECT * FROM")).toThrow();
+    expect(() => parseSql('SELECT * FROM')).toThrow();
     expect(() => parseSql("SELECT * FROM 't' WHERE")).toThrow();
     expect(() => parseSql("SELECT * FROM 't' LIMIT 3")).toThrow();
   });
@@ -100,11 +100,17 @@ describe('rules engine', () => {
   it('manages rules by name with AWS error codes', () => {
     const engine = new RulesEngine({ accountId: '123456789012', region: 'us-east-1' }, () => 5, silent);
     engine.createTopicRule('R', { sql: TERMINAL_SQL, actions: [{ lambda: { functionArn: 'arn:x' } }] });
-    expect(engine.getTopicRule('R')).toMatchObject({ ruleArn: 'arn:aws:iot:us-east-1:123456789012:rule/R', ruleDisabled: false, createdAt: 5 });
+    expect(engine.getTopicRule('R')).toMatchObject({
+      ruleArn: 'arn:aws:iot:us-east-1:123456789012:rule/R',
+      ruleDisabled: false,
+      createdAt: 5,
+    });
     expect(() => engine.createTopicRule('R', { sql: TERMINAL_SQL, actions: [] })).toThrow(
       expect.objectContaining({ code: 'ResourceAlreadyExistsException' }),
     );
-    expect(() => engine.createTopicRule('S', { sql: 'SELECT', actions: [] })).toThrow(expect.objectContaining({ code: 'SqlParseException' }));
+    expect(() => engine.createTopicRule('S', { sql: 'SELECT', actions: [] })).toThrow(
+      expect.objectContaining({ code: 'SqlParseException' }),
+    );
     engine.deleteTopicRule('R');
     expect(() => engine.getTopicRule('R')).toThrow(expect.objectContaining({ code: 'UnauthorizedException' }));
   });

@@ -72,7 +72,11 @@ function evaluate(expr: Expr, document: Value, ctx: MessageContext): Value {
         document,
       );
     case 'call':
-      return callFunction(expr.name, expr.args.map((a) => evaluate(a, document, ctx)), ctx);
+      return callFunction(
+        expr.name,
+        expr.args.map((a) => evaluate(a, document, ctx)),
+        ctx,
+      );
     case 'not': {
       const v = evaluate(expr.operand, document, ctx);
       return typeof v === 'boolean' ? !v : undefined;

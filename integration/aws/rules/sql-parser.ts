@@ -3,10 +3,7 @@ import type { Expr, Projection, SelectStatement } from './sql-ast.js';
 export class SqlParseError extends Error {}
 
 type Token =
-  | { type: 'word'; text: string }
-  | { type: 'string'; text: string }
-  | { type: 'number'; value: number }
-  | { type: 'punct'; text: string };
+  { type: 'word'; text: string } | { type: 'string'; text: string } | { type: 'number'; value: number } | { type: 'punct'; text: string };
 
 const PUNCT = ['<=', '>=', '<>', '!=', '=', '<', '>', '(', ')', ',', '.', '*'];
 

@@ -7,7 +7,6 @@ export function isValidTopicFilter(filter: string): boolean {
   if (filter.length === 0) return false;
   const levels = filter.split('/');
   return levels.every(
-    (level, i) =>
-      (level === '#' && i === levels.length - 1) || level === '+' || (!level.includes('#') && !level.includes('+')),
+    (level, i) => (level === '#' && i === levels.length - 1) || level === '+' || (!level.includes('#') && !level.includes('+')),
   );
 }

@@ -56,7 +56,9 @@ export class CrtMqtt implements IotMqtt {
 
   static async connect(options: CrtMqttOptions): Promise<CrtMqtt> {
     const failed = (error: unknown): Error =>
-      new Error(`MQTT connection of ${options.clientId} (key "${options.key.keyLabel}" in PKCS#11 slot ${options.key.slot}) failed: ${describe(error)}`);
+      new Error(
+        `MQTT connection of ${options.clientId} (key "${options.key.keyLabel}" in PKCS#11 slot ${options.key.slot}) failed: ${describe(error)}`,
+      );
     let connection: mqtt.MqttClientConnection;
     try {
       // Building the TLS context opens a token session and finds the key: errors surface here.

@@ -44,7 +44,12 @@ export function readHsmCoreSettings(effectiveConfigPath: string): HsmCoreSetting
  * The nucleus's connection for a core whose key is in a token: each call reads the certificate
  * object installed under the label now and signs the handshake with the private key of that label.
  */
-export function hsmConnector(broker: BrokerAddress, library: SharedPkcs11Library, settings: HsmCoreSettings, clientId: string): MqttConnector {
+export function hsmConnector(
+  broker: BrokerAddress,
+  library: SharedPkcs11Library,
+  settings: HsmCoreSettings,
+  clientId: string,
+): MqttConnector {
   return async () =>
     CrtMqtt.connect({
       ...broker,

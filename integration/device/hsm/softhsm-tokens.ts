@@ -40,7 +40,14 @@ export async function createSoftHsmTokenSet(dir: string): Promise<SoftHsmTokenSe
   const configPath = path.join(dir, 'softhsm2.conf');
   await writeFile(
     configPath,
-    [`directories.tokendir = ${tokenDir}`, 'objectstore.backend = file', 'log.level = ERROR', 'slots.removable = false', 'slots.mechanisms = ALL', ''].join('\n'),
+    [
+      `directories.tokendir = ${tokenDir}`,
+      'objectstore.backend = file',
+      'log.level = ERROR',
+      'slots.removable = false',
+      'slots.mechanisms = ALL',
+      '',
+    ].join('\n'),
   );
   return {
     configPath,
@@ -49,7 +56,10 @@ export async function createSoftHsmTokenSet(dir: string): Promise<SoftHsmTokenSe
       process.env.SOFTHSM2_CONF = configPath;
     },
     addToken: (tokenLabel) => {
-      const output = softhsmUtil(['--init-token', '--free', '--label', tokenLabel, '--so-pin', SO_PIN, '--pin', SIMULATED_USER_PIN], configPath);
+      const output = softhsmUtil(
+        ['--init-token', '--free', '--label', tokenLabel, '--so-pin', SO_PIN, '--pin', SIMULATED_USER_PIN],
+        configPath,
+      );
       const slot = /reassigned to slot (\d+)/.exec(output)?.[1];
       if (slot === undefined) throw new Error(`Cannot find the slot of token ${tokenLabel} in softhsm2-util output: ${output.trim()}`);
       const providerConfiguration = { name: 'softhsm', library, slot: Number(slot), userPin: SIMULATED_USER_PIN };
@@ -60,7 +70,11 @@ export async function createSoftHsmTokenSet(dir: string): Promise<SoftHsmTokenSe
 
 function softhsmUtil(args: string[], configPath: string): string {
   try {
-    return execFileSync('softhsm2-util', args, { env: { ...process.env, SOFTHSM2_CONF: configPath }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    return execFileSync('softhsm2-util', args, {
+      env: { ...process.env, SOFTHSM2_CONF: configPath },
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new Error(`softhsm2-util not found on PATH. ${SOFTHSM_INSTALL_HINT}`);

@@ -22,7 +22,8 @@ import {
 /** Generates the core's key pair in the token; returns the public key (SPKI DER). The private key never leaves. */
 export function generateDeviceKey(provider: Pkcs11ProviderConfig, keyAlgorithm: KeyAlgorithm, label: string, id: Buffer): Buffer {
   return withTokenSession(provider, 'read-write', ({ session }) => {
-    if (findObject(session, 'private key', label) !== undefined) throw new Error(`The token already holds a private key labelled "${label}"`);
+    if (findObject(session, 'private key', label) !== undefined)
+      throw new Error(`The token already holds a private key labelled "${label}"`);
     const pair = generateKeyPairInToken(session, keyAlgorithm, label, id);
     const spki = spkiOfObject(pair.publicKey);
     // Greengrass needs only the private key and the certificate; the store destroys public keys too.
@@ -46,7 +47,10 @@ export function readTokenCertificatePem(provider: Pkcs11ProviderConfig, label: s
 }
 
 /** Protection flags of the private key labelled `label`, to show it cannot leave the token. */
-export function privateKeyFlags(provider: Pkcs11ProviderConfig, label: string): { sensitive: boolean; extractable: boolean; neverExtractable: boolean } {
+export function privateKeyFlags(
+  provider: Pkcs11ProviderConfig,
+  label: string,
+): { sensitive: boolean; extractable: boolean; neverExtractable: boolean } {
   return withTokenSession(provider, 'read-only', ({ session }) => {
     const key = requireObject(session, 'private key', label);
     return {

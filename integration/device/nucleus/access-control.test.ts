@@ -49,7 +49,10 @@ describe('policiesFor and isAuthorized', () => {
 
   it('grants nothing without accessControl, and names the field of a malformed one', () => {
     expect(policiesFor({}, 'aws.greengrass.ipc.mqttproxy')).toEqual({ policies: [] });
-    const broken = policiesFor({ accessControl: { 'aws.greengrass.ipc.mqttproxy': { p: { resources: ['x'] } } } }, 'aws.greengrass.ipc.mqttproxy');
+    const broken = policiesFor(
+      { accessControl: { 'aws.greengrass.ipc.mqttproxy': { p: { resources: ['x'] } } } },
+      'aws.greengrass.ipc.mqttproxy',
+    );
     expect(broken.policies).toEqual([]);
     expect(broken.problem).toContain('operations');
   });

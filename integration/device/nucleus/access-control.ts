@@ -42,16 +42,10 @@ export type ResourceStyle = 'standard' | 'mqtt';
  * (the MQTT proxy), by `+` and `#` too, the requested topic filter having to be covered by
  * the policy's.
  */
-export function isAuthorized(
-  policies: readonly AuthorizationPolicy[],
-  operation: string,
-  resource: string,
-  style: ResourceStyle,
-): boolean {
+export function isAuthorized(policies: readonly AuthorizationPolicy[], operation: string, resource: string, style: ResourceStyle): boolean {
   return policies.some(
     (p) =>
-      p.operations.some((op) => op === '*' || op === operation) &&
-      p.resources.some((pattern) => resourceMatches(pattern, resource, style)),
+      p.operations.some((op) => op === '*' || op === operation) && p.resources.some((pattern) => resourceMatches(pattern, resource, style)),
   );
 }
 

@@ -76,7 +76,10 @@ export class ConfigStore {
 
   setConfiguration(name: string, configuration: ConfigTree): void {
     const service = this.services.get(name);
-    this.setService(name, configuration, { ...(service?.componentType ? { componentType: service.componentType } : {}), ...(service?.version ? { version: service.version } : {}) });
+    this.setService(name, configuration, {
+      ...(service?.componentType ? { componentType: service.componentType } : {}),
+      ...(service?.version ? { version: service.version } : {}),
+    });
   }
 
   onChange(listener: (component: string, keys: string[]) => void): () => void {

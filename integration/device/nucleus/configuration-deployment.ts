@@ -23,7 +23,10 @@ function resetPaths(current: ConfigTree, defaults: ConfigTree, pointers: readonl
       result = structuredClone(defaults);
       continue;
     }
-    const keys = pointer.replace(/^\//, '').split('/').map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const keys = pointer
+      .replace(/^\//, '')
+      .split('/')
+      .map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
     const last = keys.pop()!;
     let node: unknown = result;
     for (const key of keys) node = typeof node === 'object' && node !== null ? (node as ConfigTree)[key] : undefined;

@@ -70,7 +70,10 @@ export class Nucleus {
     const nucleus = new Nucleus(options, device.component, device.layout, device.config, device.channel, device.log);
     if (device.component) {
       const raw = proposeConfiguration(device.defaults, device.defaults, { merge: options.componentConfiguration ?? {} });
-      device.config.setService(device.component.name, nucleus.resolve(raw), { componentType: 'GENERIC', version: device.component.version });
+      device.config.setService(device.component.name, nucleus.resolve(raw), {
+        componentType: 'GENERIC',
+        version: device.component.version,
+      });
       nucleus.rawConfiguration = raw;
     }
     await device.config.write();
@@ -158,7 +161,12 @@ export class Nucleus {
     if (generation !== this.generation) return;
     this.startComponent();
     if (options.cloud) {
-      this.cloudDeployments ??= new CloudDeployments(this, { cloud: options.cloud, thingName: options.thingName, root: options.root, logger: options.logger });
+      this.cloudDeployments ??= new CloudDeployments(this, {
+        cloud: options.cloud,
+        thingName: options.thingName,
+        root: options.root,
+        logger: options.logger,
+      });
       await this.cloudDeployments.connect(this.mqtt);
     }
   }
@@ -172,7 +180,15 @@ export class Nucleus {
       name: component.name,
       manifest: linuxManifest(component.recipe),
       variables: () => ({ ...this.variables(), configuration: this.componentConfiguration() }),
-      env: () => componentEnvironment({ layout, thingName: options.thingName, region: options.region ?? 'us-east-1', svcuid, shimDir: this.channel.binDir, ...(options.env ? { extra: options.env } : {}) }),
+      env: () =>
+        componentEnvironment({
+          layout,
+          thingName: options.thingName,
+          region: options.region ?? 'us-east-1',
+          svcuid,
+          shimDir: this.channel.binDir,
+          ...(options.env ? { extra: options.env } : {}),
+        }),
       workPath: layout.workPath,
       log,
       logger: options.logger,

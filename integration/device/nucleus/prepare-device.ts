@@ -52,7 +52,11 @@ export async function prepareDevice(options: NucleusOptions): Promise<PreparedDe
     layout.effectiveConfigPath,
     options.provisionedByClaim ?? false,
   );
-  config.setService(NUCLEUS_SERVICE, { interpolateComponentConfiguration: true, ...options.nucleusConfiguration }, { componentType: 'NUCLEUS' });
+  config.setService(
+    NUCLEUS_SERVICE,
+    { interpolateComponentConfiguration: true, ...options.nucleusConfiguration },
+    { componentType: 'NUCLEUS' },
+  );
   for (const [name, configuration] of Object.entries(options.otherServices ?? {})) config.setService(name, configuration);
   return {
     component,

@@ -70,16 +70,26 @@ describe('the built component under the nucleus stand-in', () => {
     expect(nucleus.connected).toBe(true);
     expect(aws.broker.connections().map((c) => c.clientId)).toContain('core-nucleus-1');
     // A job created while the component still asks for its next job can be missed (see report); wait for Idle.
-    await expect.poll(async () => (await nucleus.componentLog()).includes('No rotation job to resume'), { message: 'the component to be idle', timeout: 45_000 }).toBe(true);
+    await expect
+      .poll(async () => (await nucleus.componentLog()).includes('No rotation job to resume'), {
+        message: 'the component to be idle',
+        timeout: 45_000,
+      })
+      .toBe(true);
     startJob('job-accepted', 'core-nucleus-1');
     await expect
-      .poll(() => aws.model.jobs.describeJobExecution('job-accepted', 'core-nucleus-1').status, { message: 'the component to take the job', timeout: 45_000 })
+      .poll(() => aws.model.jobs.describeJobExecution('job-accepted', 'core-nucleus-1').status, {
+        message: 'the component to take the job',
+        timeout: 45_000,
+      })
       .not.toBe('QUEUED');
   });
 
   it('validates configuration deployments: RSA-1024 is rejected and changes nothing, ECDSA-P256 is accepted', async () => {
     const nucleus = await device('core-nucleus-2');
-    await expect.poll(() => nucleus.componentSubscriptions().length === 9, { message: 'the component to start', timeout: 45_000 }).toBe(true);
+    await expect
+      .poll(() => nucleus.componentSubscriptions().length === 9, { message: 'the component to start', timeout: 45_000 })
+      .toBe(true);
     const rejected = await nucleus.deployConfiguration({ merge: { keyAlgorithm: 'RSA-1024' } });
     expect(rejected.status).toBe('FAILED');
     expect(rejected.message).toContain(`{ name = ${COMPONENT}, message = Invalid key algorithm`);
@@ -96,7 +106,12 @@ describe('the built component under the nucleus stand-in', () => {
   it('without interpolateComponentConfiguration its subscriptions are refused, its log says why, and the job stays QUEUED', async () => {
     const nucleus = await device('core-nucleus-3', { interpolateComponentConfiguration: false });
     const refusals = async (): Promise<number> =>
-      (await nucleus.componentLog()).split('\n').filter((line) => line.includes('SubscribeToIoTCore $aws/things/core-nucleus-3/jobs/notify-next failed') && line.includes('Not Authorized')).length;
+      (await nucleus.componentLog())
+        .split('\n')
+        .filter(
+          (line) =>
+            line.includes('SubscribeToIoTCore $aws/things/core-nucleus-3/jobs/notify-next failed') && line.includes('Not Authorized'),
+        ).length;
     await expect.poll(async () => (await refusals()) >= 1, { message: 'the refused subscription in the log', timeout: 45_000 }).toBe(true);
     startJob('job-refused', 'core-nucleus-3');
     const seen = await refusals();
@@ -105,7 +120,11 @@ describe('the built component under the nucleus stand-in', () => {
     expect(aws.model.jobs.describeJobExecution('job-refused', 'core-nucleus-3').status).toBe('QUEUED');
     expect(nucleus.componentSubscriptions()).toEqual([]);
     expect(nucleus.componentConfiguration()).toMatchObject({
-      accessControl: { 'aws.greengrass.ipc.mqttproxy': { [`${COMPONENT}:mqttproxy:2`]: { resources: expect.arrayContaining(['$aws/things/{iot:thingName}/jobs/notify-next']) } } },
+      accessControl: {
+        'aws.greengrass.ipc.mqttproxy': {
+          [`${COMPONENT}:mqttproxy:2`]: { resources: expect.arrayContaining(['$aws/things/{iot:thingName}/jobs/notify-next']) },
+        },
+      },
     });
   });
 });

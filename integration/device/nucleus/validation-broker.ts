@@ -39,7 +39,11 @@ export class ValidationBroker {
    * Asks `component` to validate; resolves with its report, with undefined when it does not
    * validate (no subscription: the proposal applies), and rejects on timeout.
    */
-  async validate(component: string, event: ValidationEvent, timeoutMs = DEFAULT_VALIDATION_TIMEOUT_MS): Promise<ValidityReport | undefined> {
+  async validate(
+    component: string,
+    event: ValidationEvent,
+    timeoutMs = DEFAULT_VALIDATION_TIMEOUT_MS,
+  ): Promise<ValidityReport | undefined> {
     const validators = this.validators.get(component);
     if (!validators || validators.size === 0) return undefined;
     const key = `${component}\u0000${event.deploymentId}`;

@@ -36,18 +36,41 @@ export interface AttackerFleet {
 }
 
 /** Inline cores running the real component, plus an attacking thing connected with its own certificate. */
-export async function startAttackerFleet(options: { devices: number; policy: CorePolicyChoice; thingNamePrefix?: string }): Promise<AttackerFleet> {
+export async function startAttackerFleet(options: {
+  devices: number;
+  policy: CorePolicyChoice;
+  thingNamePrefix?: string;
+}): Promise<AttackerFleet> {
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'rotator-hostile-'));
   const standIn = await startAwsStandIn({ minuteMs: 60_000 / TIME_SCALE, logger: stderrLogger('error') });
   const backend = await deployBackend(standIn, { issuer: 'iot', logLevel: 'SILENT' });
   const algorithms = { keyAlgorithm: 'ECDSA-P256', signingAlgorithm: 'ECDSA-WITH-SHA256' } as const;
-  const cores = await provisionFleet(standIn, { count: options.devices, workDir, thingGroupName: GROUP, algorithms, policy: options.policy, thingNamePrefix: options.thingNamePrefix ?? 'core-' });
-  const fleet = await startFleet(standIn, cores, { nucleus: 'inline', hsm: false, algorithms, componentTimerScale: TIME_SCALE, projectRoot: process.cwd(), workDir, thingGroupName: GROUP, say: () => undefined });
+  const cores = await provisionFleet(standIn, {
+    count: options.devices,
+    workDir,
+    thingGroupName: GROUP,
+    algorithms,
+    policy: options.policy,
+    thingNamePrefix: options.thingNamePrefix ?? 'core-',
+  });
+  const fleet = await startFleet(standIn, cores, {
+    nucleus: 'inline',
+    hsm: false,
+    algorithms,
+    componentTimerScale: TIME_SCALE,
+    projectRoot: process.cwd(),
+    workDir,
+    thingGroupName: GROUP,
+    say: () => undefined,
+  });
   const attackerThing = await standIn.model.registry.provisionDevice({
     thingName: 'attacker',
     keySpec: { kind: 'EC', curve: 'P-256' },
     policyName: options.policy === 'permissive' ? 'AttackerPermissive' : 'AttackerLeastPrivilege',
-    policyDocument: options.policy === 'permissive' ? PERMISSIVE_CORE_POLICY : standIn.model.registry.policies.getPolicy('GreengrassV2IoTThingPolicy').policyDocument,
+    policyDocument:
+      options.policy === 'permissive'
+        ? PERMISSIVE_CORE_POLICY
+        : standIn.model.registry.policies.getPolicy('GreengrassV2IoTThingPolicy').policyDocument,
   });
   const attacker = await mqtt.connectAsync(`mqtts://${standIn.mqtt.host}:${standIn.mqtt.port}`, {
     ca: standIn.mqtt.caCertificatePem,
@@ -81,7 +104,9 @@ export async function startAttackerFleet(options: { devices: number; policy: Cor
         );
         const attached = standIn.model.registry.listThingPrincipalsV2(thingName);
         const record = standIn.model.registry.certificates.find(installed);
-        const registered = record?.status === 'ACTIVE' && attached.some((a) => a.principal.endsWith(`/${installed}`) && a.thingPrincipalType === 'EXCLUSIVE_THING');
+        const registered =
+          record?.status === 'ACTIVE' &&
+          attached.some((a) => a.principal.endsWith(`/${installed}`) && a.thingPrincipalType === 'EXCLUSIVE_THING');
         endings.push({
           thingName,
           status: progress.executions.find((e) => e.thingName === thingName)?.status ?? 'UNKNOWN',

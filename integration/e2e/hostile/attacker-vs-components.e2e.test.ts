@@ -35,7 +35,9 @@ describe('an attacking thing under the permissive policy', () => {
   it('forges each kind of reply; every victim ends on a working certificate attached to its own thing', async () => {
     world = await startAttackerFleet({ devices: 4, policy: 'permissive', thingNamePrefix: 'victim-' });
     const { attacker } = world;
-    const attackerPem = world.standIn.model.registry.certificates.listCertificates().find((c) => new X509Certificate(c.certificatePem).subject === 'CN=attacker')?.certificatePem;
+    const attackerPem = world.standIn.model.registry.certificates
+      .listCertificates()
+      .find((c) => new X509Certificate(c.certificatePem).subject === 'CN=attacker')?.certificatePem;
     // victim-1: a create/accepted with a certificate for another key; victim-2: create/rejected;
     // victim-3: commit/rejected; victim-4: commit/accepted. Each answered before the backend can.
     const forgeries: Record<string, [string, unknown]> = {

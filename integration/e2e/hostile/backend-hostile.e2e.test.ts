@@ -39,21 +39,101 @@ const CREATE_CASES: Case[] = [
     reply: /^CSR refused/,
   },
   { name: 'a job id that does not exist', sender: 'victim', kind: 'create', payload: (c) => create('no-such-job', c.good), reply: PRE },
-  { name: 'a job that is not a rotation job', sender: 'victim', kind: 'create', payload: (c) => create('not-rotation', c.good), reply: PRE },
+  {
+    name: 'a job that is not a rotation job',
+    sender: 'victim',
+    kind: 'create',
+    payload: (c) => create('not-rotation', c.good),
+    reply: PRE,
+  },
   { name: 'a rotation job still QUEUED', sender: 'victim', kind: 'create', payload: (c) => create('queued-rotation', c.good), reply: PRE },
-  { name: 'a replay after the job execution SUCCEEDED', sender: 'done', kind: 'create', payload: (c) => create('rotation', c.good), reply: PRE },
-  { name: 'a thing with two certificates attached', sender: 'twoCerts', kind: 'create', payload: (c) => create('rotation', c.good), reply: PRE },
-  { name: 'a CSR with a bad signature', sender: 'victim', kind: 'create', payload: (c) => create('rotation', c.badSignature), reply: /signature does not verify/ },
-  { name: 'a certificate instead of a CSR', sender: 'victim', kind: 'create', payload: () => create('rotation', '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----'), reply: /csr: must be a PEM certificate signing request/ },
-  { name: 'a CSR that is not PEM', sender: 'victim', kind: 'create', payload: () => create('rotation', 'CERTIFICATE REQUEST, honestly'), reply: /not a PEM certificate signing request/ },
-  { name: 'a CSR whose key type is not accepted (RSA-1024)', sender: 'victim', kind: 'create', payload: (c) => create('rotation', c.rsa1024), reply: /RSA key of 1024 bits/ },
-  { name: "a CSR for the thing's current key", sender: 'victim', kind: 'create', payload: (c) => create('rotation', c.currentKey), reply: /a rotation must change the key/ },
+  {
+    name: 'a replay after the job execution SUCCEEDED',
+    sender: 'done',
+    kind: 'create',
+    payload: (c) => create('rotation', c.good),
+    reply: PRE,
+  },
+  {
+    name: 'a thing with two certificates attached',
+    sender: 'twoCerts',
+    kind: 'create',
+    payload: (c) => create('rotation', c.good),
+    reply: PRE,
+  },
+  {
+    name: 'a CSR with a bad signature',
+    sender: 'victim',
+    kind: 'create',
+    payload: (c) => create('rotation', c.badSignature),
+    reply: /signature does not verify/,
+  },
+  {
+    name: 'a certificate instead of a CSR',
+    sender: 'victim',
+    kind: 'create',
+    payload: () => create('rotation', '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----'),
+    reply: /csr: must be a PEM certificate signing request/,
+  },
+  {
+    name: 'a CSR that is not PEM',
+    sender: 'victim',
+    kind: 'create',
+    payload: () => create('rotation', 'CERTIFICATE REQUEST, honestly'),
+    reply: /not a PEM certificate signing request/,
+  },
+  {
+    name: 'a CSR whose key type is not accepted (RSA-1024)',
+    sender: 'victim',
+    kind: 'create',
+    payload: (c) => create('rotation', c.rsa1024),
+    reply: /RSA key of 1024 bits/,
+  },
+  {
+    name: "a CSR for the thing's current key",
+    sender: 'victim',
+    kind: 'create',
+    payload: (c) => create('rotation', c.currentKey),
+    reply: /a rotation must change the key/,
+  },
   { name: 'a CSR asking to be a CA', sender: 'victim', kind: 'create', payload: (c) => create('rotation', c.ca), reply: /CA:TRUE/ },
-  { name: 'a CSR asking for subject alternative names', sender: 'victim', kind: 'create', payload: (c) => create('rotation', c.san), reply: /subject alternative names/ },
-  { name: 'a CSR asking for keyCertSign', sender: 'victim', kind: 'create', payload: (c) => create('rotation', c.keyCertSign), reply: /keyCertSign/ },
-  { name: 'a CSR asking for another subject', sender: 'victim', kind: 'create', payload: (c) => create('rotation', c.otherSubject), reply: /subject CN=attacker, O=Evil Corp, OU=admin/ },
-  { name: "another thing's request on the victim's topic", sender: 'attacker', topicThing: 'victim', kind: 'create', payload: (c) => create('rotation', c.good), reply: 'none' },
-  { name: "junk from another thing on the victim's topic", sender: 'attacker', topicThing: 'victim', kind: 'create', payload: () => 'junk', reply: 'none' },
+  {
+    name: 'a CSR asking for subject alternative names',
+    sender: 'victim',
+    kind: 'create',
+    payload: (c) => create('rotation', c.san),
+    reply: /subject alternative names/,
+  },
+  {
+    name: 'a CSR asking for keyCertSign',
+    sender: 'victim',
+    kind: 'create',
+    payload: (c) => create('rotation', c.keyCertSign),
+    reply: /keyCertSign/,
+  },
+  {
+    name: 'a CSR asking for another subject',
+    sender: 'victim',
+    kind: 'create',
+    payload: (c) => create('rotation', c.otherSubject),
+    reply: /subject CN=attacker, O=Evil Corp, OU=admin/,
+  },
+  {
+    name: "another thing's request on the victim's topic",
+    sender: 'attacker',
+    topicThing: 'victim',
+    kind: 'create',
+    payload: (c) => create('rotation', c.good),
+    reply: 'none',
+  },
+  {
+    name: "junk from another thing on the victim's topic",
+    sender: 'attacker',
+    topicThing: 'victim',
+    kind: 'create',
+    payload: () => 'junk',
+    reply: 'none',
+  },
   {
     name: "another thing posing as the victim in the payload's fields",
     sender: 'attacker',
@@ -62,21 +142,73 @@ const CREATE_CASES: Case[] = [
     payload: (c) => ({ ...create('rotation', c.good), thingName: 'victim', clientId: 'victim', principal: '0'.repeat(64) }),
     reply: 'none',
   },
-  { name: "the victim's certificate with another client id", sender: 'victim', clientId: 'victim-2', kind: 'create', payload: (c) => create('rotation', c.good), reply: 'none' },
-  { name: "a client id suffix the nucleus never uses (#1)", sender: 'victim', clientId: 'victim#1', kind: 'create', payload: (c) => create('rotation', c.good), reply: 'none' },
-  { name: "another thing's job from the attacker's own topic", sender: 'attacker', kind: 'create', payload: (c) => create('not-rotation', c.good), reply: PRE },
-  { name: "the victim's snooped CSR resubmitted by another thing", sender: 'attacker', kind: 'create', payload: (c) => create('rotation', c.good), reply: /subject CN=victim/ },
+  {
+    name: "the victim's certificate with another client id",
+    sender: 'victim',
+    clientId: 'victim-2',
+    kind: 'create',
+    payload: (c) => create('rotation', c.good),
+    reply: 'none',
+  },
+  {
+    name: 'a client id suffix the nucleus never uses (#1)',
+    sender: 'victim',
+    clientId: 'victim#1',
+    kind: 'create',
+    payload: (c) => create('rotation', c.good),
+    reply: 'none',
+  },
+  {
+    name: "another thing's job from the attacker's own topic",
+    sender: 'attacker',
+    kind: 'create',
+    payload: (c) => create('not-rotation', c.good),
+    reply: PRE,
+  },
+  {
+    name: "the victim's snooped CSR resubmitted by another thing",
+    sender: 'attacker',
+    kind: 'create',
+    payload: (c) => create('rotation', c.good),
+    reply: /subject CN=victim/,
+  },
 ];
 
 const COMMIT_CASES: Case[] = [
   { name: 'payload that is not JSON', sender: 'victim', kind: 'commit', payload: () => 'junk', reply: /^Invalid request/ },
   { name: 'jobId of the wrong type', sender: 'victim', kind: 'commit', payload: () => ({ jobId: ['rotation'] }), reply: /jobId/ },
-  { name: 'a commit before any create, with the old certificate', sender: 'victim', kind: 'commit', payload: () => ({ jobId: 'rotation' }), reply: PRE },
+  {
+    name: 'a commit before any create, with the old certificate',
+    sender: 'victim',
+    kind: 'commit',
+    payload: () => ({ jobId: 'rotation' }),
+    reply: PRE,
+  },
   { name: 'a job id that does not exist', sender: 'victim', kind: 'commit', payload: () => ({ jobId: 'no-such-job' }), reply: PRE },
   { name: 'a job that is not a rotation job', sender: 'victim', kind: 'commit', payload: () => ({ jobId: 'not-rotation' }), reply: PRE },
-  { name: 'a replay after the job execution SUCCEEDED', sender: 'done', kind: 'commit', payload: () => ({ jobId: 'rotation' }), reply: PRE },
-  { name: "another thing's commit on the victim's topic", sender: 'attacker', topicThing: 'victim', kind: 'commit', payload: () => ({ jobId: 'rotation' }), reply: 'none' },
-  { name: "the victim's certificate with another client id", sender: 'victim', clientId: 'intruder', kind: 'commit', payload: () => ({ jobId: 'rotation' }), reply: 'none' },
+  {
+    name: 'a replay after the job execution SUCCEEDED',
+    sender: 'done',
+    kind: 'commit',
+    payload: () => ({ jobId: 'rotation' }),
+    reply: PRE,
+  },
+  {
+    name: "another thing's commit on the victim's topic",
+    sender: 'attacker',
+    topicThing: 'victim',
+    kind: 'commit',
+    payload: () => ({ jobId: 'rotation' }),
+    reply: 'none',
+  },
+  {
+    name: "the victim's certificate with another client id",
+    sender: 'victim',
+    clientId: 'intruder',
+    kind: 'commit',
+    payload: () => ({ jobId: 'rotation' }),
+    reply: 'none',
+  },
 ];
 
 describe.each(['iot', 'pca'] as const)('hostile requests to the create and commit functions (issuer %s)', (issuer) => {
@@ -89,24 +221,37 @@ describe.each(['iot', 'pca'] as const)('hostile requests to the create and commi
   }, 60_000);
   afterAll(() => world.close());
 
-  it.each([...CREATE_CASES, ...COMMIT_CASES].map((c) => [`${c.kind}: ${c.name}`, c] as const))('%s', async (_name, c) => {
-    const sender: Thing = world.things[c.sender];
-    const topicThing = world.things[c.topicThing ?? c.sender];
-    const before = world.state();
-    const connection = await world.connect(sender, c.clientId ?? sender.thingName);
-    const seenFrom = world.observer.received.length;
-    const invocations = world.standIn.rules.invocations().length;
-    const payload = c.payload(csrs);
-    await connection.client.publishAsync(`awslabs/things/${topicThing.thingName}/certificate/${c.kind}`, typeof payload === 'string' ? payload : JSON.stringify(payload), { qos: 1 });
-    await world.settle(invocations, true);
-    await connection.client.endAsync(true);
+  it.each([...CREATE_CASES, ...COMMIT_CASES].map((c) => [`${c.kind}: ${c.name}`, c] as const))(
+    '%s',
+    async (_name, c) => {
+      const sender: Thing = world.things[c.sender];
+      const topicThing = world.things[c.topicThing ?? c.sender];
+      const before = world.state();
+      const connection = await world.connect(sender, c.clientId ?? sender.thingName);
+      const seenFrom = world.observer.received.length;
+      const invocations = world.standIn.rules.invocations().length;
+      const payload = c.payload(csrs);
+      await connection.client.publishAsync(
+        `awslabs/things/${topicThing.thingName}/certificate/${c.kind}`,
+        typeof payload === 'string' ? payload : JSON.stringify(payload),
+        { qos: 1 },
+      );
+      await world.settle(invocations, true);
+      await connection.client.endAsync(true);
 
-    const replies = world.repliesSince(seenFrom);
-    if (c.reply === 'none') {
-      expect(replies).toEqual([]);
-    } else {
-      expect(replies).toEqual([{ topic: `awslabs/things/${topicThing.thingName}/certificate/${c.kind}/rejected`, json: { errorMsg: expect.stringMatching(c.reply) } }]);
-    }
-    expect(world.state()).toEqual(before);
-  }, 30_000);
+      const replies = world.repliesSince(seenFrom);
+      if (c.reply === 'none') {
+        expect(replies).toEqual([]);
+      } else {
+        expect(replies).toEqual([
+          {
+            topic: `awslabs/things/${topicThing.thingName}/certificate/${c.kind}/rejected`,
+            json: { errorMsg: expect.stringMatching(c.reply) },
+          },
+        ]);
+      }
+      expect(world.state()).toEqual(before);
+    },
+    30_000,
+  );
 });

@@ -11,14 +11,23 @@ async function ecKeys(): Promise<Keys> {
 
 async function csrWith(keys: Keys, subject: string, extensions: x509.Extension[] = [], hash = 'SHA-256'): Promise<string> {
   const algorithm = keys.privateKey.algorithm.name === 'ECDSA' ? { name: 'ECDSA', hash } : { name: 'RSASSA-PKCS1-v1_5', hash };
-  return (await x509.Pkcs10CertificateRequestGenerator.create({ name: subject, keys, signingAlgorithm: algorithm as webcrypto.Algorithm, extensions }, cryptoProvider)).toString('pem');
+  return (
+    await x509.Pkcs10CertificateRequestGenerator.create(
+      { name: subject, keys, signingAlgorithm: algorithm as webcrypto.Algorithm, extensions },
+      cryptoProvider,
+    )
+  ).toString('pem');
 }
 
 /** The thing's own key pair, as a CSR for "the current key" needs it. */
 async function currentKeys(thing: Thing): Promise<Keys> {
   const pkcs8 = createPrivateKey(thing.privateKeyPem).export({ format: 'der', type: 'pkcs8' });
   const privateKey = await webcrypto.subtle.importKey('pkcs8', pkcs8, { name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign']);
-  const publicKey = await new x509.X509Certificate(thing.certificatePem).publicKey.export({ name: 'ECDSA', namedCurve: 'P-256' }, ['verify'], cryptoProvider);
+  const publicKey = await new x509.X509Certificate(thing.certificatePem).publicKey.export(
+    { name: 'ECDSA', namedCurve: 'P-256' },
+    ['verify'],
+    cryptoProvider,
+  );
   return { privateKey, publicKey } as Keys;
 }
 
@@ -37,7 +46,9 @@ export async function hostileCsrs(thing: Thing) {
     currentKey: await csrWith(await currentKeys(thing), subject),
     ca: await csrWith(await ecKeys(), subject, [new x509.BasicConstraintsExtension(true, undefined, true)]),
     san: await csrWith(await ecKeys(), subject, [new x509.SubjectAlternativeNameExtension([{ type: 'dns', value: 'evil.example' }])]),
-    keyCertSign: await csrWith(await ecKeys(), subject, [new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyCertSign)]),
+    keyCertSign: await csrWith(await ecKeys(), subject, [
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyCertSign),
+    ]),
     otherSubject: await csrWith(await ecKeys(), 'CN=attacker, O=Evil Corp, OU=admin'),
   };
 }

@@ -42,21 +42,39 @@ export class HostileWorld {
     const standIn = await startAwsStandIn({ logger: silent });
     const backend = await deployBackend(standIn, { issuer, logLevel: 'SILENT' });
     const provision = async (thingName: string): Promise<Thing> => {
-      const d = await standIn.model.registry.provisionDevice({ thingName, keySpec: { kind: 'EC', curve: 'P-256' }, policyName: 'Permissive', policyDocument: PERMISSIVE_CORE_POLICY, thingGroupName: 'fleet' });
+      const d = await standIn.model.registry.provisionDevice({
+        thingName,
+        keySpec: { kind: 'EC', curve: 'P-256' },
+        policyName: 'Permissive',
+        policyDocument: PERMISSIVE_CORE_POLICY,
+        thingGroupName: 'fleet',
+      });
       return { thingName, certificateId: d.certificateId, certificatePem: d.certificatePem, privateKeyPem: d.privateKeyPem };
     };
-    const things = { victim: await provision('victim'), attacker: await provision('attacker'), twoCerts: await provision('two-certs'), done: await provision('done') };
+    const things = {
+      victim: await provision('victim'),
+      attacker: await provision('attacker'),
+      twoCerts: await provision('two-certs'),
+      done: await provision('done'),
+    };
     // A second certificate attached to one thing, as an interrupted rotation can leave it.
     const extra = await standIn.model.registry.createKeysAndCertificate(true, { kind: 'EC', curve: 'P-256' }, 'CN=two-certs');
     standIn.model.registry.attachThingPrincipal('two-certs', extra.certificateArn, 'EXCLUSIVE_THING');
     const world = new HostileWorld(standIn, backend, things);
     const jobs = standIn.model.jobs;
     const target = (t: Thing) => [thingArn(standIn.model, t.thingName)];
-    jobs.createJob({ jobId: 'rotation', jobTemplateArn: backend.jobTemplateArn, targets: ['victim', 'two-certs', 'done', 'attacker'].map((n) => thingArn(standIn.model, n)) });
+    jobs.createJob({
+      jobId: 'rotation',
+      jobTemplateArn: backend.jobTemplateArn,
+      targets: ['victim', 'two-certs', 'done', 'attacker'].map((n) => thingArn(standIn.model, n)),
+    });
     jobs.createJob({ jobId: 'not-rotation', document: '{"operation":"REBOOT"}', targets: target(things.victim) });
     jobs.createJob({ jobId: 'queued-rotation', jobTemplateArn: backend.jobTemplateArn, targets: target(things.victim) });
     for (const thing of ['victim', 'two-certs', 'done', 'attacker']) {
-      standIn.model.deviceJobs.updateJobExecution(thing, 'rotation', { status: 'IN_PROGRESS', statusDetails: { CertificateRotator: true } });
+      standIn.model.deviceJobs.updateJobExecution(thing, 'rotation', {
+        status: 'IN_PROGRESS',
+        statusDetails: { CertificateRotator: true },
+      });
     }
     standIn.model.deviceJobs.updateJobExecution('victim', 'not-rotation', { status: 'IN_PROGRESS' });
     standIn.model.deviceJobs.updateJobExecution('done', 'rotation', { status: 'SUCCEEDED' });
@@ -66,7 +84,13 @@ export class HostileWorld {
   }
 
   async connect(thing: Thing, clientId: string, subscribe?: string[]): Promise<DeviceConnection> {
-    const connection = await connectDevice({ ...this.standIn.mqtt, certificatePem: thing.certificatePem, privateKeyPem: thing.privateKeyPem, clientId, ...(subscribe ? { subscribe } : {}) });
+    const connection = await connectDevice({
+      ...this.standIn.mqtt,
+      certificatePem: thing.certificatePem,
+      privateKeyPem: thing.privateKeyPem,
+      clientId,
+      ...(subscribe ? { subscribe } : {}),
+    });
     this.connections.push(connection);
     return connection;
   }
@@ -75,11 +99,23 @@ export class HostileWorld {
     const { registry } = this.standIn.model;
     const things = ['victim', 'attacker', 'two-certs', 'done'];
     return {
-      certificates: registry.certificates.listCertificates().map((c) => [c.certificateId, c.status] as [string, string]).sort(),
-      attachments: things.flatMap((t) => registry.listThingPrincipalsV2(t).map((a) => [t, a.principal, a.thingPrincipalType] as [string, string, string])).sort(),
-      policyTargets: registry.policies.listPolicies().flatMap((p) => registry.policies.listTargetsForPolicy(p.policyName).map((t) => [p.policyName, t] as [string, string])).sort(),
+      certificates: registry.certificates
+        .listCertificates()
+        .map((c) => [c.certificateId, c.status] as [string, string])
+        .sort(),
+      attachments: things
+        .flatMap((t) => registry.listThingPrincipalsV2(t).map((a) => [t, a.principal, a.thingPrincipalType] as [string, string, string]))
+        .sort(),
+      policyTargets: registry.policies
+        .listPolicies()
+        .flatMap((p) => registry.policies.listTargetsForPolicy(p.policyName).map((t) => [p.policyName, t] as [string, string]))
+        .sort(),
       executions: things
-        .flatMap((t) => this.standIn.model.jobs.listJobExecutionsForThing(t).map((e) => [t, e.jobId, e.status, e.versionNumber] as [string, string, string, number]))
+        .flatMap((t) =>
+          this.standIn.model.jobs
+            .listJobExecutionsForThing(t)
+            .map((e) => [t, e.jobId, e.status, e.versionNumber] as [string, string, string, number]),
+        )
         .sort(),
       shadows: things.flatMap((t) => this.standIn.model.shadows.listNamedShadowsForThing(t).map((s) => [t, s] as [string, string])),
     };
@@ -90,7 +126,8 @@ export class HostileWorld {
    * backend and every reply it caused has reached the observer, so that "no reply" can be asserted.
    */
   async settle(invocationsBefore: number, reachesRules: boolean): Promise<void> {
-    if (reachesRules) await expect.poll(() => this.standIn.rules.invocations().length, { timeout: 20_000 }).toBeGreaterThan(invocationsBefore);
+    if (reachesRules)
+      await expect.poll(() => this.standIn.rules.invocations().length, { timeout: 20_000 }).toBeGreaterThan(invocationsBefore);
     await this.standIn.rules.whenIdle();
     this.sentinels += 1;
     const topic = `awslabs/things/sentinel/certificate/settle/${this.sentinels}`;

@@ -19,7 +19,11 @@ describe.each(['iot', 'pca'] as const)('concurrent creates for one job execution
     const seenFrom = world.observer.received.length;
     const invocations = world.standIn.rules.invocations().length;
     // Published back to back: every invocation runs concurrently with the others.
-    await Promise.all(csrs.map((csr) => connection.client.publishAsync('awslabs/things/victim/certificate/create', JSON.stringify({ jobId: 'rotation', csr }), { qos: 1 })));
+    await Promise.all(
+      csrs.map((csr) =>
+        connection.client.publishAsync('awslabs/things/victim/certificate/create', JSON.stringify({ jobId: 'rotation', csr }), { qos: 1 }),
+      ),
+    );
     await world.settle(invocations + N - 1, true);
 
     const replies = world.repliesSince(seenFrom);

@@ -46,17 +46,28 @@ describe('hostile input to the job-execution-terminal function', () => {
     const before = world.state();
     const sent = world.standIn.model.sns.messages().length;
     const invocations = world.standIn.rules.invocations().length;
-    await world.standIn.broker.publish(`$aws/events/jobExecution/${String(body.jobId)}/${String(body.operation)}`, Buffer.from(JSON.stringify(body)), 1);
+    await world.standIn.broker.publish(
+      `$aws/events/jobExecution/${String(body.jobId)}/${String(body.operation)}`,
+      Buffer.from(JSON.stringify(body)),
+      1,
+    );
     await world.settle(invocations, true);
     expect(world.state()).toEqual(before);
-    const messages = world.standIn.model.sns.messages().slice(sent).map((m) => m.message);
+    const messages = world.standIn.model.sns
+      .messages()
+      .slice(sent)
+      .map((m) => m.message);
     if (notification) expect(messages).toEqual([expect.stringMatching(notification)]);
     else expect(messages).toEqual([]);
   });
 
   it('an event the rule filters out (not a rotator execution) invokes nothing', async () => {
     const invocations = world.standIn.rules.invocations().length;
-    await world.standIn.broker.publish('$aws/events/jobExecution/rotation/succeeded', Buffer.from(JSON.stringify(event({ statusDetails: {} }))), 1);
+    await world.standIn.broker.publish(
+      '$aws/events/jobExecution/rotation/succeeded',
+      Buffer.from(JSON.stringify(event({ statusDetails: {} }))),
+      1,
+    );
     await world.settle(invocations, false);
     expect(world.standIn.rules.invocations()).toHaveLength(invocations);
   });

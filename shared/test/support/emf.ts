@@ -3,7 +3,10 @@ import { vi } from 'vitest';
 /** One CloudWatch embedded metric format line: its metric values, dimensions and definitions. */
 export interface EmfLine {
   [key: string]: unknown;
-  _aws: { Timestamp: number; CloudWatchMetrics: Array<{ Namespace: string; Dimensions: string[][]; Metrics: Array<{ Name: string; Unit: string }> }> };
+  _aws: {
+    Timestamp: number;
+    CloudWatchMetrics: Array<{ Namespace: string; Dimensions: string[][]; Metrics: Array<{ Name: string; Unit: string }> }>;
+  };
 }
 
 /**

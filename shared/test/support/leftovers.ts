@@ -21,10 +21,14 @@ export function temporaryLeftovers(directory: string): string[] {
  * one line each: `?? path` or `!! path`, a whole directory as `dir/` when all of it is new.
  */
 export function untrackedPaths(root: string): string[] {
-  const output = execFileSync('git', ['status', '--porcelain', '--ignored', '--untracked-files=normal', '--', '.', ':(exclude)node_modules'], {
-    cwd: root,
-    encoding: 'utf8',
-  });
+  const output = execFileSync(
+    'git',
+    ['status', '--porcelain', '--ignored', '--untracked-files=normal', '--', '.', ':(exclude)node_modules'],
+    {
+      cwd: root,
+      encoding: 'utf8',
+    },
+  );
   return output
     .split('\n')
     .filter((line) => line.startsWith('?? ') || line.startsWith('!! '))

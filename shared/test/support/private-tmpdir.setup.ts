@@ -19,5 +19,6 @@ afterAll(() => {
   else process.env.TMPDIR = outer;
   const left = temporaryLeftovers(directory);
   rmSync(directory, { recursive: true, force: true });
-  if (left.length > 0) throw new Error(`This test file left ${left.join(', ')} in the temporary directory; remove what a test makes when it ends`);
+  if (left.length > 0)
+    throw new Error(`This test file left ${left.join(', ')} in the temporary directory; remove what a test makes when it ends`);
 });

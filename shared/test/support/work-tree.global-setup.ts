@@ -20,9 +20,13 @@ export default function setup(project: TestProject): () => void {
   const before = untrackedPaths(ROOT);
   const reports = reportFiles(project.config.outputFile);
   return () => {
-    const left = newEntries(before, untrackedPaths(ROOT)).filter((entry) => !reports.some((report) => report === entry || report.startsWith(entry)));
+    const left = newEntries(before, untrackedPaths(ROOT)).filter(
+      (entry) => !reports.some((report) => report === entry || report.startsWith(entry)),
+    );
     if (left.length === 0) return;
-    process.stderr.write(`\nTests left files in the work tree (remove what a test makes when it ends):\n${left.map((p) => `  ${p}`).join('\n')}\n`);
+    process.stderr.write(
+      `\nTests left files in the work tree (remove what a test makes when it ends):\n${left.map((p) => `  ${p}`).join('\n')}\n`,
+    );
     process.exitCode = 1;
   };
 }

@@ -41,7 +41,9 @@ export const TOPIC = requestTopic('create', THING);
 export const PCA_ARN = `arn:aws:acm-pca:${REGION}:123456789012:certificate-authority/11111111-2222-3333-4444-555555555555`;
 export const PCA_CERT_ARN = `${PCA_ARN}/certificate/abcdef`;
 export const POLICIES = ['GreengrassV2IoTThingPolicy', 'GreengrassTESCertificatePolicy'];
-export const pcaSettings = { issuer: { kind: 'private-ca' as const, caArn: PCA_ARN, validityInDays: 7, signingAlgorithm: 'SHA256WITHRSA' as const } };
+export const pcaSettings = {
+  issuer: { kind: 'private-ca' as const, caArn: PCA_ARN, validityInDays: 7, signingAlgorithm: 'SHA256WITHRSA' as const },
+};
 
 export const request = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
   jobId: JOB_ID,
@@ -72,14 +74,27 @@ export function arrangeCreate(mocks: Mocks): FakeTime {
   mocks.jobs.on(DescribeJobExecutionCommand).resolves({
     execution: { jobId: JOB_ID, thingName: THING, status: 'IN_PROGRESS', jobDocument: JOB_DOCUMENT },
   });
-  mocks.iot.on(CreateCertificateFromCsrCommand).resolves({ certificateId: NEW_ID, certificateArn: certArn(NEW_ID), certificatePem: NEW_PEM });
+  mocks.iot
+    .on(CreateCertificateFromCsrCommand)
+    .resolves({ certificateId: NEW_ID, certificateArn: certArn(NEW_ID), certificatePem: NEW_PEM });
   mocks.iot.on(ListPrincipalPoliciesCommand).resolves({ policies: POLICIES.map((policyName) => ({ policyName })) });
-  for (const command of [AttachPolicyCommand, AttachThingPrincipalCommand, UpdateCertificateCommand, DetachThingPrincipalCommand, DetachPolicyCommand, DeleteCertificateCommand]) {
+  for (const command of [
+    AttachPolicyCommand,
+    AttachThingPrincipalCommand,
+    UpdateCertificateCommand,
+    DetachThingPrincipalCommand,
+    DetachPolicyCommand,
+    DeleteCertificateCommand,
+  ]) {
     mocks.iot.on(command as new (input: object) => unknown).resolves({});
   }
-  mocks.iot.on(DescribeCertificateCommand, { certificateId: OLD_ID }).resolves({ certificateDescription: { certificateId: OLD_ID, certificatePem: OLD_PEM, status: 'ACTIVE' } });
+  mocks.iot
+    .on(DescribeCertificateCommand, { certificateId: OLD_ID })
+    .resolves({ certificateDescription: { certificateId: OLD_ID, certificatePem: OLD_PEM, status: 'ACTIVE' } });
   // A rotation shadow left by an earlier rotation; the claim writes over its version.
-  mocks.data.on(GetThingShadowCommand).resolves(shadowDocument({ progress: 'committed', jobId: 'earlier-rotation', oldCertificateId: 'x', newCertificateId: 'y' }));
+  mocks.data
+    .on(GetThingShadowCommand)
+    .resolves(shadowDocument({ progress: 'committed', jobId: 'earlier-rotation', oldCertificateId: 'x', newCertificateId: 'y' }));
   mocks.data.on(UpdateThingShadowCommand).resolves({});
   mocks.data.on(DeleteThingShadowCommand).resolves({});
   return fakeTime(60_000);

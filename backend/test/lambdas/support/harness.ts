@@ -110,7 +110,13 @@ export const silentLogger = (): Logger => new Logger({ serviceName: 'test', logL
 
 /** What every rotation handler is built with in these tests: silent, on the given fake time. */
 export function handlerSettings(time: FakeTime): HandlerSettings {
-  return { clientConfig: { region: REGION }, jobDocument: JOB_DOCUMENT, shadowName: SHADOW_NAME, logger: silentLogger(), timing: time.timing };
+  return {
+    clientConfig: { region: REGION },
+    jobDocument: JOB_DOCUMENT,
+    shadowName: SHADOW_NAME,
+    logger: silentLogger(),
+    timing: time.timing,
+  };
 }
 
 export interface Published {

@@ -27,7 +27,14 @@ export const KEY_SPECS: Record<KeyAlgorithm, KeySpec> = {
 export interface SigningSpec {
   family: 'RSA' | 'EC';
   hash: HashName;
-  mechanism: 'SHA256_RSA_PKCS' | 'SHA384_RSA_PKCS' | 'SHA512_RSA_PKCS' | 'SHA256_RSA_PKCS_PSS' | 'SHA384_RSA_PKCS_PSS' | 'SHA512_RSA_PKCS_PSS' | 'ECDSA';
+  mechanism:
+    | 'SHA256_RSA_PKCS'
+    | 'SHA384_RSA_PKCS'
+    | 'SHA512_RSA_PKCS'
+    | 'SHA256_RSA_PKCS_PSS'
+    | 'SHA384_RSA_PKCS_PSS'
+    | 'SHA512_RSA_PKCS_PSS'
+    | 'ECDSA';
   pss: boolean;
 }
 

@@ -9,7 +9,10 @@ import type { TokenSession } from './session.js';
 import { checkTokenMechanisms } from './token-support.js';
 import { parsePkcs11ProviderConfig } from './provider-config.js';
 
-const PATHS = { certificateFilePath: 'pkcs11:object=greengrass-core;type=cert', privateKeyPath: 'pkcs11:object=greengrass-core;type=private' };
+const PATHS = {
+  certificateFilePath: 'pkcs11:object=greengrass-core;type=cert',
+  privateKeyPath: 'pkcs11:object=greengrass-core;type=private',
+};
 const P521: AlgorithmConfig = { keyAlgorithm: 'ECDSA-P521', signingAlgorithm: 'ECDSA-WITH-SHA512' };
 
 describe('Pkcs11CredentialStore.checkSupported', () => {
@@ -92,7 +95,12 @@ describe('checkTokenMechanisms key sizes', () => {
     return { slot, session: {}, provider: { library: '/x.so', slot: 3, userPin: '' } } as unknown as TokenSession;
   }
   const token = tokenWith([
-    { type: graphene.MechanismEnum.RSA_PKCS_KEY_PAIR_GEN, flags: graphene.MechanismFlag.GENERATE_KEY_PAIR, minKeySize: 1024, maxKeySize: 2048 },
+    {
+      type: graphene.MechanismEnum.RSA_PKCS_KEY_PAIR_GEN,
+      flags: graphene.MechanismFlag.GENERATE_KEY_PAIR,
+      minKeySize: 1024,
+      maxKeySize: 2048,
+    },
     { type: graphene.MechanismEnum.SHA256_RSA_PKCS, flags: graphene.MechanismFlag.SIGN, minKeySize: 1024, maxKeySize: 4096 },
     { type: graphene.MechanismEnum.SHA384_RSA_PKCS, flags: graphene.MechanismFlag.VERIFY, minKeySize: 1024, maxKeySize: 4096 },
   ]);

@@ -13,7 +13,18 @@ import type { Pkcs11ProviderConfig } from './provider-config.js';
 import { spkiOfObject } from './public-key.js';
 import { withTokenSession, type TokenSession } from './session.js';
 import { deleteBackupSteps, deletePendingSteps, rollbackSteps, rotationSteps, runSteps, type TokenStep } from './token-steps.js';
-import { certificateDer, certificateIdOf, derivedId, findObject, findObjects, ID_SUFFIX, objectId, objectLabels, requireObject, type ObjectLabels } from './token-objects.js';
+import {
+  certificateDer,
+  certificateIdOf,
+  derivedId,
+  findObject,
+  findObjects,
+  ID_SUFFIX,
+  objectId,
+  objectLabels,
+  requireObject,
+  type ObjectLabels,
+} from './token-objects.js';
 import { signInToken } from './token-signer.js';
 import { checkAlgorithmsForHsm, checkTokenMechanisms, checkTokenObjectOperations } from './token-support.js';
 
@@ -120,13 +131,17 @@ export class Pkcs11CredentialStore implements CredentialStore {
       der = Buffer.from(certificatePemToDer(certificatePem));
       offered = new X509Certificate(der);
     } catch (error) {
-      throw new CertificateRefusedError(`The new certificate is not a valid PEM certificate: ${(error as Error).message}`, { cause: error });
+      throw new CertificateRefusedError(`The new certificate is not a valid PEM certificate: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
     this.session('read-write', (token) => {
       const { session } = token;
       const pendingKey = requireObject(session, 'private key', this.labels.pending);
       if (!privateKeyMatchesCertificate(session, pendingKey, der)) {
-        throw new CertificateRefusedError(`The new certificate ${certificateIdOf(der)} is not for the pending key "${this.labels.pending}"`);
+        throw new CertificateRefusedError(
+          `The new certificate ${certificateIdOf(der)} is not for the pending key "${this.labels.pending}"`,
+        );
       }
       const current = findObject(session, 'certificate', this.labels.current);
       const refusal = current ? newCertificateRefusal(offered, Buffer.from(certificateDer(current)), new Date()) : undefined;
@@ -134,9 +149,14 @@ export class Pkcs11CredentialStore implements CredentialStore {
       const installed = this.installedPair(token);
       if (installed !== 'matching') {
         // Rotating now would back up a broken pair (and delete any backup of the working one).
-        throw new Error(`The installed certificate and key labelled "${this.labels.current}" ${PAIR_PROBLEMS[installed]}; roll back before rotating`);
+        throw new Error(
+          `The installed certificate and key labelled "${this.labels.current}" ${PAIR_PROBLEMS[installed]}; roll back before rotating`,
+        );
       }
-      this.logger.info('Installing the new certificate and key in the token', { label: this.labels.current, certificateId: certificateIdOf(der) });
+      this.logger.info('Installing the new certificate and key in the token', {
+        label: this.labels.current,
+        certificateId: certificateIdOf(der),
+      });
       this.run(token, rotationSteps(this.labels, der));
       if (this.installedPair(token) !== 'matching') {
         throw new Error(`After rotation the certificate and key labelled "${this.labels.current}" do not match`);

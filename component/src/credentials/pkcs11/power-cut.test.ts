@@ -73,18 +73,21 @@ describe('power cut during a rotation on a SoftHSM2 token', () => {
     expect(rotationSteps(LABELS, Buffer.alloc(0))).toHaveLength(ROTATION_CUTS.length - 1);
   });
 
-  it.each(ROTATION_CUTS)('cut after $done rotation steps: backup=$backup, match=$match, then recovery restores the old pair', async ({ done, backup, match }) => {
-    fixture = await createHsmFixture();
-    const pem = await newCertificate(fixture);
-    runPrefix(fixture, rotationSteps(LABELS, new X509Certificate(pem).raw), done);
+  it.each(ROTATION_CUTS)(
+    'cut after $done rotation steps: backup=$backup, match=$match, then recovery restores the old pair',
+    async ({ done, backup, match }) => {
+      fixture = await createHsmFixture();
+      const pem = await newCertificate(fixture);
+      runPrefix(fixture, rotationSteps(LABELS, new X509Certificate(pem).raw), done);
 
-    const restarted = fixture.newStore();
-    expect(await restarted.backupExists()).toBe(backup);
-    expect(await restarted.installedCredentialsMatch()).toBe(match);
-    await recover(fixture);
-    await expectOriginalPairInstalled(fixture);
-    await expectRotationStillWorks(fixture);
-  });
+      const restarted = fixture.newStore();
+      expect(await restarted.backupExists()).toBe(backup);
+      expect(await restarted.installedCredentialsMatch()).toBe(match);
+      await recover(fixture);
+      await expectOriginalPairInstalled(fixture);
+      await expectRotationStillWorks(fixture);
+    },
+  );
 
   it('after a complete rotation, committing (deleteBackup) keeps the new pair', async () => {
     fixture = await createHsmFixture();
@@ -106,18 +109,21 @@ describe('power cut during a rotation on a SoftHSM2 token', () => {
     { done: 6, backup: false, match: true }, // roll-back complete
   ];
 
-  it.each(ROLLBACK_CUTS)('cut after $done roll-back steps: backup=$backup, match=$match, then recovery restores the old pair', async ({ done, backup, match }) => {
-    fixture = await createHsmFixture();
-    await fixture.newStore().rotate(await newCertificate(fixture));
-    runPrefix(fixture, rollbackSteps(LABELS), done);
+  it.each(ROLLBACK_CUTS)(
+    'cut after $done roll-back steps: backup=$backup, match=$match, then recovery restores the old pair',
+    async ({ done, backup, match }) => {
+      fixture = await createHsmFixture();
+      await fixture.newStore().rotate(await newCertificate(fixture));
+      runPrefix(fixture, rollbackSteps(LABELS), done);
 
-    const restarted = fixture.newStore();
-    expect(await restarted.backupExists()).toBe(backup);
-    expect(await restarted.installedCredentialsMatch()).toBe(match);
-    await recover(fixture);
-    await expectOriginalPairInstalled(fixture);
-    await expectRotationStillWorks(fixture);
-  });
+      const restarted = fixture.newStore();
+      expect(await restarted.backupExists()).toBe(backup);
+      expect(await restarted.installedCredentialsMatch()).toBe(match);
+      await recover(fixture);
+      await expectOriginalPairInstalled(fixture);
+      await expectRotationStillWorks(fixture);
+    },
+  );
 
   it('cut in the middle of deleteBackup: no backup is reported and the new pair stays', async () => {
     fixture = await createHsmFixture();

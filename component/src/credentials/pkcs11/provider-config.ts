@@ -27,7 +27,10 @@ const schema = z.looseObject({
     [z.number(SLOT_ERROR).int(SLOT_ERROR).nonnegative(SLOT_ERROR), z.string(SLOT_ERROR).regex(/^\d+$/, SLOT_ERROR).transform(Number)],
     SLOT_ERROR,
   ),
-  userPin: z.union([z.string(PIN_ERROR).min(1, PIN_ERROR), z.number(PIN_ERROR).int(PIN_ERROR).nonnegative(PIN_ERROR).transform(String)], PIN_ERROR),
+  userPin: z.union(
+    [z.string(PIN_ERROR).min(1, PIN_ERROR), z.number(PIN_ERROR).int(PIN_ERROR).nonnegative(PIN_ERROR).transform(String)],
+    PIN_ERROR,
+  ),
 });
 
 /**

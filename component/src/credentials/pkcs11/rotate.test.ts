@@ -48,7 +48,12 @@ describe('Pkcs11CredentialStore rotate / rollback / deleteBackup on a SoftHSM2 t
       expect(tokenCertificateDer(fixture.token, LABEL)).toEqual(newCertificate.raw);
       expect(tokenKeySignsFor(fixture.token, LABEL, newCertificate.publicKey)).toBe(true);
       expect(tokenKeySignsFor(fixture.token, `${LABEL}.bak`, fixture.device.publicKey)).toBe(true);
-      expect(privateKeyProtection(fixture.token, LABEL)).toMatchObject({ sensitive: true, extractable: false, neverExtractable: true, secretReadable: false });
+      expect(privateKeyProtection(fixture.token, LABEL)).toMatchObject({
+        sensitive: true,
+        extractable: false,
+        neverExtractable: true,
+        secretReadable: false,
+      });
       const restarted = fixture.newStore();
       expect(await restarted.backupExists()).toBe(true);
       expect(await restarted.installedCredentialsMatch()).toBe(true);

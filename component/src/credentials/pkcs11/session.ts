@@ -15,7 +15,7 @@ export function pkcs11ErrorCode(error: unknown): string | undefined {
 }
 
 function describe(error: unknown): string {
-  return pkcs11ErrorCode(error) ?? (error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error));
+  return pkcs11ErrorCode(error) ?? (error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error));
 }
 
 /** Slot ids are CK_ULONG handles in native byte order (little-endian on every platform Greengrass runs on). */

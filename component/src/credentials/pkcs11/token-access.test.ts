@@ -69,14 +69,23 @@ describe('PKCS#11 token access', () => {
 
   it('names a library that cannot be loaded', async () => {
     const provider = parsePkcs11ProviderConfig({ library: '/nonexistent/libpkcs11.so', slot: 0, userPin: '1234' });
-    const store = new Pkcs11CredentialStore({ paths: { certificateFilePath: 'pkcs11:object=a', privateKeyPath: 'pkcs11:object=a' }, provider, logger: new MemoryLogger() });
+    const store = new Pkcs11CredentialStore({
+      paths: { certificateFilePath: 'pkcs11:object=a', privateKeyPath: 'pkcs11:object=a' },
+      provider,
+      logger: new MemoryLogger(),
+    });
     await expect(store.backupExists()).rejects.toThrow(/^Cannot load the PKCS#11 library \/nonexistent\/libpkcs11.so/);
   });
 
   it('refuses malformed URIs when the store is constructed', async () => {
     const provider = parsePkcs11ProviderConfig({ library: '/x.so', slot: 0, userPin: '1234' });
     expect(
-      () => new Pkcs11CredentialStore({ paths: { certificateFilePath: 'pkcs11:object=a;type=cert', privateKeyPath: 'pkcs11:label=a' }, provider, logger: new MemoryLogger() }),
+      () =>
+        new Pkcs11CredentialStore({
+          paths: { certificateFilePath: 'pkcs11:object=a;type=cert', privateKeyPath: 'pkcs11:label=a' },
+          provider,
+          logger: new MemoryLogger(),
+        }),
     ).toThrow('privateKeyPath "pkcs11:label=a" is not a valid PKCS#11 URI: unknown path attribute "label"');
   });
 
@@ -95,7 +104,9 @@ describe('PKCS#11 token access', () => {
 
 describe('SoftHSM2 test support', () => {
   it('fails, saying how to install SoftHSM2, when the library is missing', () => {
-    expect(() => findSoftHsmLibrary({ SOFTHSM2_LIB: '/nonexistent/libsofthsm2.so' })).toThrow(/Install SoftHSM2: apt-get install softhsm2 \(Debian, Ubuntu\), dnf install softhsm/);
+    expect(() => findSoftHsmLibrary({ SOFTHSM2_LIB: '/nonexistent/libsofthsm2.so' })).toThrow(
+      /Install SoftHSM2: apt-get install softhsm2 \(Debian, Ubuntu\), dnf install softhsm/,
+    );
   });
 
   it('fails, saying how to install SoftHSM2, when softhsm2-util is not on PATH', async () => {

@@ -55,11 +55,7 @@ export function findObjects(session: graphene.Session, kind: ObjectKind, label: 
 }
 
 /** The one object of a kind with a label, or undefined. Two would make "the" key ambiguous: refused. */
-export function findObject(
-  session: graphene.Session,
-  kind: ObjectKind,
-  label: string,
-): graphene.SessionObject | undefined {
+export function findObject(session: graphene.Session, kind: ObjectKind, label: string): graphene.SessionObject | undefined {
   const objects = findObjects(session, kind, label);
   if (objects.length > 1) {
     throw new Error(`The token holds ${objects.length} ${kind} objects labelled "${label}"; expected at most one`);

@@ -13,9 +13,7 @@ export const P521_WITH_HSM_MESSAGE =
 export function checkAlgorithmsForHsm(algorithms: AlgorithmConfig): void {
   if (algorithms.keyAlgorithm === 'ECDSA-P521') throw new Error(P521_WITH_HSM_MESSAGE);
   if (KEY_SPECS[algorithms.keyAlgorithm].family !== SIGNING_SPECS[algorithms.signingAlgorithm].family) {
-    throw new Error(
-      `Key algorithm ${algorithms.keyAlgorithm} and signing algorithm ${algorithms.signingAlgorithm} have mismatched types`,
-    );
+    throw new Error(`Key algorithm ${algorithms.keyAlgorithm} and signing algorithm ${algorithms.signingAlgorithm} have mismatched types`);
   }
 }
 
@@ -58,8 +56,24 @@ export function checkTokenMechanisms(token: TokenSession, algorithms: AlgorithmC
   const key = KEY_SPECS[algorithms.keyAlgorithm];
   const signing = SIGNING_SPECS[algorithms.signingAlgorithm];
   const slot = token.provider.slot;
-  requireMechanism(mechanisms, key.generation, graphene.MechanismFlag.GENERATE_KEY_PAIR, 'key pair generation', key.bits, `Key algorithm ${algorithms.keyAlgorithm}`, slot);
-  requireMechanism(mechanisms, signing.mechanism, graphene.MechanismFlag.SIGN, 'signing', key.bits, `Signing algorithm ${algorithms.signingAlgorithm}`, slot);
+  requireMechanism(
+    mechanisms,
+    key.generation,
+    graphene.MechanismFlag.GENERATE_KEY_PAIR,
+    'key pair generation',
+    key.bits,
+    `Key algorithm ${algorithms.keyAlgorithm}`,
+    slot,
+  );
+  requireMechanism(
+    mechanisms,
+    signing.mechanism,
+    graphene.MechanismFlag.SIGN,
+    'signing',
+    key.bits,
+    `Signing algorithm ${algorithms.signingAlgorithm}`,
+    slot,
+  );
 }
 
 /**
@@ -69,7 +83,13 @@ export function checkTokenMechanisms(token: TokenSession, algorithms: AlgorithmC
  */
 export function checkTokenObjectOperations(token: TokenSession, labels: ObjectLabels): void {
   const { session } = token;
-  const probe = session.create({ class: graphene.ObjectClass.DATA, token: false, private: false, label: `${labels.current}.probe`, value: Buffer.from('probe') });
+  const probe = session.create({
+    class: graphene.ObjectClass.DATA,
+    token: false,
+    private: false,
+    label: `${labels.current}.probe`,
+    value: Buffer.from('probe'),
+  });
   try {
     const copy = probe.copy({ label: `${labels.current}.probe-copy` });
     copy.destroy();
@@ -83,10 +103,14 @@ export function checkTokenObjectOperations(token: TokenSession, labels: ObjectLa
   for (const kind of ['certificate', 'private key'] as const) {
     const object = requireObject(session, kind, labels.current);
     if (!booleanAttribute(object, CKA_COPYABLE, true)) {
-      throw new Error(`This HSM cannot rotate credentials: the ${kind} labelled "${labels.current}" is not copyable (CKA_COPYABLE is false)`);
+      throw new Error(
+        `This HSM cannot rotate credentials: the ${kind} labelled "${labels.current}" is not copyable (CKA_COPYABLE is false)`,
+      );
     }
     if (!booleanAttribute(object, CKA_DESTROYABLE, true)) {
-      throw new Error(`This HSM cannot rotate credentials: the ${kind} labelled "${labels.current}" is not destroyable (CKA_DESTROYABLE is false)`);
+      throw new Error(
+        `This HSM cannot rotate credentials: the ${kind} labelled "${labels.current}" is not destroyable (CKA_DESTROYABLE is false)`,
+      );
     }
   }
 }

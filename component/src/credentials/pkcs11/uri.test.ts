@@ -57,12 +57,30 @@ describe('hsmLabelFromPaths', () => {
   });
 
   it.each([
-    [{ ...ok, certificateFilePath: '/greengrass/v2/thingCert.crt' }, 'certificateFilePath "/greengrass/v2/thingCert.crt" is not a valid PKCS#11 URI: it does not start with "pkcs11:"'],
-    [{ ...ok, certificateFilePath: 'pkcs11:type=cert' }, 'certificateFilePath "pkcs11:type=cert" is not a valid PKCS#11 URI: it has no object=<label> attribute'],
-    [{ ...ok, certificateFilePath: 'pkcs11:object=;type=cert' }, 'certificateFilePath "pkcs11:object=;type=cert" is not a valid PKCS#11 URI: it has no object=<label> attribute'],
-    [{ ...ok, privateKeyPath: 'pkcs11:object=core%20key;type=cert' }, 'privateKeyPath "pkcs11:object=core%20key;type=cert" is not a valid PKCS#11 URI: type is "cert", expected "private"'],
-    [{ ...ok, privateKeyPath: 'pkcs11:object=a%g1' }, 'privateKeyPath "pkcs11:object=a%g1" is not a valid PKCS#11 URI: attribute "object" has a malformed percent-encoding at position 1'],
-    [{ ...ok, privateKeyPath: 'pkcs11:object=other;type=private' }, 'certificateFilePath names object "core key" but privateKeyPath names object "other"'],
+    [
+      { ...ok, certificateFilePath: '/greengrass/v2/thingCert.crt' },
+      'certificateFilePath "/greengrass/v2/thingCert.crt" is not a valid PKCS#11 URI: it does not start with "pkcs11:"',
+    ],
+    [
+      { ...ok, certificateFilePath: 'pkcs11:type=cert' },
+      'certificateFilePath "pkcs11:type=cert" is not a valid PKCS#11 URI: it has no object=<label> attribute',
+    ],
+    [
+      { ...ok, certificateFilePath: 'pkcs11:object=;type=cert' },
+      'certificateFilePath "pkcs11:object=;type=cert" is not a valid PKCS#11 URI: it has no object=<label> attribute',
+    ],
+    [
+      { ...ok, privateKeyPath: 'pkcs11:object=core%20key;type=cert' },
+      'privateKeyPath "pkcs11:object=core%20key;type=cert" is not a valid PKCS#11 URI: type is "cert", expected "private"',
+    ],
+    [
+      { ...ok, privateKeyPath: 'pkcs11:object=a%g1' },
+      'privateKeyPath "pkcs11:object=a%g1" is not a valid PKCS#11 URI: attribute "object" has a malformed percent-encoding at position 1',
+    ],
+    [
+      { ...ok, privateKeyPath: 'pkcs11:object=other;type=private' },
+      'certificateFilePath names object "core key" but privateKeyPath names object "other"',
+    ],
   ])('refuses %j naming the key and value', (paths, message) => {
     expect(() => hsmLabelFromPaths(paths)).toThrow(message);
   });

@@ -51,7 +51,11 @@ function generateDer(keyAlgorithm: KeyAlgorithm): { publicKey: Buffer; privateKe
   switch (keyAlgorithm) {
     case 'RSA-2048':
     case 'RSA-3072':
-      return generateKeyPairSync('rsa', { modulusLength: keyAlgorithm === 'RSA-2048' ? 2048 : 3072, publicKeyEncoding, privateKeyEncoding });
+      return generateKeyPairSync('rsa', {
+        modulusLength: keyAlgorithm === 'RSA-2048' ? 2048 : 3072,
+        publicKeyEncoding,
+        privateKeyEncoding,
+      });
     case 'ECDSA-P256':
       return generateKeyPairSync('ec', { namedCurve: 'P-256', publicKeyEncoding, privateKeyEncoding });
     case 'ECDSA-P384':
@@ -66,7 +70,16 @@ const CURVE_NAME: Readonly<Record<string, string>> = { 'P-256': 'secp256r1', 'P-
 function privateKeyTemplate(privateKey: KeyObject, label: string, id: Buffer): graphene.ITemplate {
   const jwk = privateKey.export({ format: 'jwk' });
   const b = (value: string | undefined): Buffer => Buffer.from(value ?? '', 'base64url');
-  const common = { class: graphene.ObjectClass.PRIVATE_KEY, token: true, private: true, sensitive: true, extractable: false, sign: true, label, id };
+  const common = {
+    class: graphene.ObjectClass.PRIVATE_KEY,
+    token: true,
+    private: true,
+    sensitive: true,
+    extractable: false,
+    sign: true,
+    label,
+    id,
+  };
   if (jwk.kty === 'RSA') {
     return {
       ...common,

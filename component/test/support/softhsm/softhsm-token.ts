@@ -69,7 +69,14 @@ export async function createSoftHsmToken(options: SoftHsmTokenOptions = {}): Pro
     await mkdir(tokenDir);
     await writeFile(
       configPath,
-      [`directories.tokendir = ${tokenDir}`, 'objectstore.backend = file', 'log.level = ERROR', 'slots.removable = false', mechanismsLine(options.disabledMechanisms), ''].join('\n'),
+      [
+        `directories.tokendir = ${tokenDir}`,
+        'objectstore.backend = file',
+        'log.level = ERROR',
+        'slots.removable = false',
+        mechanismsLine(options.disabledMechanisms),
+        '',
+      ].join('\n'),
     );
     const output = softhsmUtil(['--init-token', '--free', '--label', tokenLabel, '--so-pin', soPin, '--pin', userPin], configPath);
     const slotMatch = /reassigned to slot (\d+)/.exec(output);

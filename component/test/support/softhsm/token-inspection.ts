@@ -102,4 +102,3 @@ export function privateKeyProtection(token: SoftHsmToken, label: string): Privat
     };
   });
 }
-

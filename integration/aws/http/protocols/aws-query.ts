@@ -66,7 +66,11 @@ export function awsQueryEndpoint(xmlNamespace: string, operations: Readonly<Reco
     errorReply(error: WireError, request: RawRequest): HttpReply {
       const type = error.status >= 500 ? 'Receiver' : 'Sender';
       const body = xml.build({
-        ErrorResponse: { '@_xmlns': xmlNamespace, Error: { Type: type, Code: error.code, Message: error.message }, RequestId: request.requestId },
+        ErrorResponse: {
+          '@_xmlns': xmlNamespace,
+          Error: { Type: type, Code: error.code, Message: error.message },
+          RequestId: request.requestId,
+        },
       }) as string;
       return { status: error.status, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': request.requestId }, body };
     },

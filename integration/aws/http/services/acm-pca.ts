@@ -18,7 +18,9 @@ const Issue = z.object({
       Extensions: z
         .object({
           KeyUsage: z.record(z.string(), z.boolean()).optional(),
-          ExtendedKeyUsage: z.array(z.object({ ExtendedKeyUsageType: z.string().optional(), ExtendedKeyUsageObjectIdentifier: z.string().optional() })).optional(),
+          ExtendedKeyUsage: z
+            .array(z.object({ ExtendedKeyUsageType: z.string().optional(), ExtendedKeyUsageObjectIdentifier: z.string().optional() }))
+            .optional(),
         })
         .optional(),
     })

@@ -14,17 +14,27 @@ const CreateComponentVersion = z.object({
   clientToken: z.string().optional(),
 });
 const Arn = z.object({ arn: z.string().startsWith('arn:aws:greengrass:', 'must be a Greengrass component ARN') });
-const ListVersions = Arn.extend({ maxResults: queryInt.pipe(z.number().int().min(1).max(100)).optional(), nextToken: z.string().optional() });
+const ListVersions = Arn.extend({
+  maxResults: queryInt.pipe(z.number().int().min(1).max(100)).optional(),
+  nextToken: z.string().optional(),
+});
 const GetComponent = Arn.extend({ recipeOutputFormat: z.enum(['JSON', 'YAML']).optional() });
 const Resolve = z.object({
   platform: z.object({ name: z.string().optional(), attributes: z.record(z.string(), z.string()).optional() }).optional(),
   componentCandidates: z
-    .array(z.object({ componentName: z.string().min(1), componentVersion: z.string().min(1), versionRequirements: z.record(z.string(), z.string()).optional() }))
+    .array(
+      z.object({
+        componentName: z.string().min(1),
+        componentVersion: z.string().min(1),
+        versionRequirements: z.record(z.string(), z.string()).optional(),
+      }),
+    )
     .min(1),
 });
 
 const status = (v: ComponentVersion) => ({ componentState: v.state, message: v.message, errors: v.errors });
-const recipeText = (v: ComponentVersion, format: 'JSON' | 'YAML'): string => (format === 'YAML' ? stringify(v.recipe) : JSON.stringify(v.recipe));
+const recipeText = (v: ComponentVersion, format: 'JSON' | 'YAML'): string =>
+  format === 'YAML' ? stringify(v.recipe) : JSON.stringify(v.recipe);
 
 /** Greengrass V2 components: creating versions from inline recipes, reading them, resolving them for devices. */
 export function componentRoutes(components: ComponentStore): RestRoute[] {
@@ -35,7 +45,8 @@ export function componentRoutes(components: ComponentStore): RestRoute[] {
       path: '/greengrass/v2/createComponentVersion',
       handle: async (req) => {
         const input = parseInput(CreateComponentVersion, jsonBody(req));
-        if (input.lambdaFunction !== undefined) throw new AwsError('ValidationException', 'lambdaFunction: Lambda components are not modelled; give an inlineRecipe');
+        if (input.lambdaFunction !== undefined)
+          throw new AwsError('ValidationException', 'lambdaFunction: Lambda components are not modelled; give an inlineRecipe');
         if (input.inlineRecipe === undefined) throw new AwsError('ValidationException', 'inlineRecipe: a recipe is required');
         const created = components.createComponentVersion(Buffer.from(input.inlineRecipe, 'base64'));
         // The service answers before it has checked the artifacts; DescribeComponent tells the outcome.
@@ -66,7 +77,9 @@ export function componentRoutes(components: ComponentStore): RestRoute[] {
             publisher: v.publisher,
             ...optional('description', v.description),
             status: status(v),
-            platforms: v.recipe.Manifests.map((m) => ({ attributes: Object.fromEntries(Object.entries(m.Platform ?? {}).map(([k, x]) => [k, String(x)])) })),
+            platforms: v.recipe.Manifests.map((m) => ({
+              attributes: Object.fromEntries(Object.entries(m.Platform ?? {}).map(([k, x]) => [k, String(x)])),
+            })),
             tags: {},
           },
         };
@@ -90,7 +103,11 @@ export function componentRoutes(components: ComponentStore): RestRoute[] {
       handle: async (req) => {
         const input = parseInput(ListVersions, { ...queryObject(req), ...req.labels });
         const result = page(components.listComponentVersions(input.arn), input.nextToken, input.maxResults, 50);
-        const componentVersions = result.items.map((v) => ({ componentName: v.componentName, componentVersion: v.componentVersion, arn: v.arn }));
+        const componentVersions = result.items.map((v) => ({
+          componentName: v.componentName,
+          componentVersion: v.componentVersion,
+          arn: v.arn,
+        }));
         return { json: { componentVersions, ...optional('nextToken', result.next) } };
       },
     },

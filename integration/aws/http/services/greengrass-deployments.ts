@@ -9,7 +9,15 @@ import { page } from './paging.js';
 
 const specification = z.object({
   componentVersion: z.string().min(1),
-  configurationUpdate: z.object({ merge: z.string().max(10 * 1024 * 1024).optional(), reset: z.array(z.string()).optional() }).optional(),
+  configurationUpdate: z
+    .object({
+      merge: z
+        .string()
+        .max(10 * 1024 * 1024)
+        .optional(),
+      reset: z.array(z.string()).optional(),
+    })
+    .optional(),
   runWith: z.record(z.string(), z.unknown()).optional(),
 });
 const CreateDeployment = z.object({
@@ -20,7 +28,12 @@ const CreateDeployment = z.object({
   deploymentPolicies: z
     .object({
       failureHandlingPolicy: z.enum(['ROLLBACK', 'DO_NOTHING']).optional(),
-      componentUpdatePolicy: z.object({ timeoutInSeconds: z.number().int().optional(), action: z.enum(['NOTIFY_COMPONENTS', 'SKIP_NOTIFY_COMPONENTS']).optional() }).optional(),
+      componentUpdatePolicy: z
+        .object({
+          timeoutInSeconds: z.number().int().optional(),
+          action: z.enum(['NOTIFY_COMPONENTS', 'SKIP_NOTIFY_COMPONENTS']).optional(),
+        })
+        .optional(),
       configurationValidationPolicy: z.object({ timeoutInSeconds: z.number().int().optional() }).optional(),
     })
     .optional(),
@@ -29,7 +42,12 @@ const CreateDeployment = z.object({
   clientToken: z.string().optional(),
 });
 const paging = { maxResults: queryInt.pipe(z.number().int().min(1).max(100)).optional(), nextToken: z.string().optional() };
-const ListDeployments = z.object({ targetArn: z.string().optional(), historyFilter: z.enum(['ALL', 'LATEST_ONLY']).optional(), parentTargetArn: z.string().optional(), ...paging });
+const ListDeployments = z.object({
+  targetArn: z.string().optional(),
+  historyFilter: z.enum(['ALL', 'LATEST_ONLY']).optional(),
+  parentTargetArn: z.string().optional(),
+  ...paging,
+});
 const ById = z.object({ deploymentId: z.string().min(1) });
 const Core = z.object({ coreDeviceThingName: z.string().min(1).max(128), ...paging });
 const ListCoreDevices = z.object({
@@ -75,7 +93,9 @@ function effective(deployment: Deployment, execution: JobExecution) {
     ...optional('reason', reason === undefined ? undefined : String(reason)),
     creationTimestamp: epochSeconds(deployment.creationTimestamp),
     modifiedTimestamp: epochSeconds(execution.lastUpdatedAt),
-    ...(errorStack || errorTypes ? { statusDetails: { ...optional('errorStack', errorStack), ...optional('errorTypes', errorTypes) } } : {}),
+    ...(errorStack || errorTypes
+      ? { statusDetails: { ...optional('errorStack', errorStack), ...optional('errorTypes', errorTypes) } }
+      : {}),
   };
 }
 
@@ -117,7 +137,10 @@ export function deploymentRoutes(greengrass: GreengrassService, ctx: AccountCont
       path: '/greengrass/v2/deployments',
       handle: async (req) => {
         const input = parseInput(ListDeployments, queryObject(req));
-        const all = input.parentTargetArn === undefined ? deployments.listDeployments({ ...optional('targetArn', input.targetArn), latestOnly: input.historyFilter === 'LATEST_ONLY' }) : [];
+        const all =
+          input.parentTargetArn === undefined
+            ? deployments.listDeployments({ ...optional('targetArn', input.targetArn), latestOnly: input.historyFilter === 'LATEST_ONLY' })
+            : [];
         const result = page(all, input.nextToken, input.maxResults, 50);
         return { json: { deployments: result.items.map(summary), ...optional('nextToken', result.next) } };
       },
@@ -138,7 +161,12 @@ export function deploymentRoutes(greengrass: GreengrassService, ctx: AccountCont
       handle: async (req) => {
         const input = parseInput(Core, { ...queryObject(req), ...req.labels });
         const result = page(deployments.effectiveDeployments(input.coreDeviceThingName), input.nextToken, input.maxResults, 50);
-        return { json: { effectiveDeployments: result.items.map((e) => effective(e.deployment, e.execution)), ...optional('nextToken', result.next) } };
+        return {
+          json: {
+            effectiveDeployments: result.items.map((e) => effective(e.deployment, e.execution)),
+            ...optional('nextToken', result.next),
+          },
+        };
       },
     },
     {
@@ -157,8 +185,13 @@ export function deploymentRoutes(greengrass: GreengrassService, ctx: AccountCont
       path: '/greengrass/v2/coreDevices',
       handle: async (req) => {
         const input = parseInput(ListCoreDevices, queryObject(req));
-        const group = input.thingGroupArn === undefined ? undefined : (parseIotArn(ctx, input.thingGroupArn, 'thinggroup') ?? input.thingGroupArn);
-        const all = coreDevices.listCoreDevices({ ...optional('thingGroupName', group), ...optional('status', input.status), ...optional('runtime', input.runtime) });
+        const group =
+          input.thingGroupArn === undefined ? undefined : (parseIotArn(ctx, input.thingGroupArn, 'thinggroup') ?? input.thingGroupArn);
+        const all = coreDevices.listCoreDevices({
+          ...optional('thingGroupName', group),
+          ...optional('status', input.status),
+          ...optional('runtime', input.runtime),
+        });
         const result = page(all, input.nextToken, input.maxResults, 50);
         const items = result.items.map((d) => ({
           coreDeviceThingName: d.coreDeviceThingName,

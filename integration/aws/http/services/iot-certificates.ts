@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import { X509Certificate } from 'node:crypto';
 import { AwsError } from '../../model/errors.js';
-import { CERTIFICATE_STATUSES, type CertificateRecord, type CertificateStatus, certificateIdOf } from '../../model/registry/certificates.js';
+import {
+  CERTIFICATE_STATUSES,
+  type CertificateRecord,
+  type CertificateStatus,
+  certificateIdOf,
+} from '../../model/registry/certificates.js';
 import type { IotRegistry } from '../../model/registry/registry.js';
 import { jsonBody, queryObject, type RestRoute } from '../protocols/rest-json.js';
 import { epochSeconds, parseInput, queryBool, queryInt } from '../validate.js';
@@ -136,9 +141,9 @@ export function certificateRoutes(registry: IotRegistry): RestRoute[] {
       handle: async (req) => {
         const input = parseInput(List, queryObject(req));
         const ascending = input.isAscendingOrder ?? false;
-        const all = registry.certificates.listCertificates().sort((a, b) =>
-          ascending ? a.creationDate - b.creationDate : b.creationDate - a.creationDate,
-        );
+        const all = registry.certificates
+          .listCertificates()
+          .sort((a, b) => (ascending ? a.creationDate - b.creationDate : b.creationDate - a.creationDate));
         const result = page(all, input.marker, input.pageSize, 25);
         return { json: { certificates: result.items.map(summary), ...(result.next ? { nextMarker: result.next } : {}) } };
       },

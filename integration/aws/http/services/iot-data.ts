@@ -7,7 +7,10 @@ import { parseInput, queryBool } from '../validate.js';
 
 const Shadow = z.object({
   thingName: z.string().min(1).max(128),
-  name: z.string().regex(/^[a-zA-Z0-9:_-]{1,64}$/, 'expected 1-64 letters, digits, :, _ or -').optional(),
+  name: z
+    .string()
+    .regex(/^[a-zA-Z0-9:_-]{1,64}$/, 'expected 1-64 letters, digits, :, _ or -')
+    .optional(),
 });
 const Publish = z.object({
   topic: z

@@ -65,7 +65,8 @@ export function s3Endpoint(buckets: S3Buckets): ProtocolEndpoint {
       throw new ProtocolError('MethodNotAllowed', 405, `${request.method} ${request.url.pathname} is not modelled`);
     },
     errorReply(error: WireError, request: RawRequest): HttpReply {
-      const code = error.code === 'ThrottlingException' ? 'SlowDown' : error.code === 'InvalidRequestException' ? 'InvalidRequest' : error.code;
+      const code =
+        error.code === 'ThrottlingException' ? 'SlowDown' : error.code === 'InvalidRequestException' ? 'InvalidRequest' : error.code;
       const status = code === 'SlowDown' ? 503 : error.status;
       const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${xmlEscape(code)}</Code><Message>${xmlEscape(error.message)}</Message><RequestId>${request.requestId}</RequestId></Error>`;
       // HEAD errors carry no body; the SDK then names the error after the status (NotFound).

@@ -82,7 +82,12 @@ describe('ACM Private CA', () => {
     const model = await AwsModel.create();
     const { certificateAuthorityArn } = await model.privateCa.createCertificateAuthority({ keyAlgorithm: 'RSA_2048' });
     const error = await model.privateCa
-      .issueCertificate({ certificateAuthorityArn, csr: await makeCsr('EC-P256'), signingAlgorithm: 'SHA256WITHECDSA', validity: { value: 1, type: 'DAYS' } })
+      .issueCertificate({
+        certificateAuthorityArn,
+        csr: await makeCsr('EC-P256'),
+        signingAlgorithm: 'SHA256WITHECDSA',
+        validity: { value: 1, type: 'DAYS' },
+      })
       .catch((e: unknown) => e);
     expect(isAwsError(error, 'ValidationException')).toBe(true);
   });
@@ -91,7 +96,12 @@ describe('ACM Private CA', () => {
     const model = await AwsModel.create();
     const { certificateAuthorityArn } = await model.privateCa.createCertificateAuthority({ keyAlgorithm: 'EC_prime256v1' });
     const error = await model.privateCa
-      .issueCertificate({ certificateAuthorityArn, csr: tamperCsr(await makeCsr('EC-P256')), signingAlgorithm: 'SHA256WITHECDSA', validity: { value: 1, type: 'DAYS' } })
+      .issueCertificate({
+        certificateAuthorityArn,
+        csr: tamperCsr(await makeCsr('EC-P256')),
+        signingAlgorithm: 'SHA256WITHECDSA',
+        validity: { value: 1, type: 'DAYS' },
+      })
       .catch((e: unknown) => e);
     expect(isAwsError(error, 'MalformedCSRException')).toBe(true);
   });

@@ -92,9 +92,7 @@ export class CertificateAuthority {
       extensions.push(new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true));
       extensions.push(new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth]));
     } else if (params.profile === 'server') {
-      extensions.push(
-        new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
-      );
+      extensions.push(new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true));
       extensions.push(new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]));
       const names = [
         ...(params.altNames?.dns ?? []).map((value) => ({ type: 'dns' as const, value })),

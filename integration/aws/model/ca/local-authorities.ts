@@ -11,9 +11,12 @@ const AWS_IOT_NOT_AFTER = new Date(Date.UTC(2049, 11, 31, 23, 59, 59));
 export const AWS_IOT_ISSUER_NAME = 'Amazon Web Services O=Amazon.com Inc. L=Seattle ST=Washington C=US';
 
 function awsIotKeyProblem(algorithm: { name: string; modulusLength?: number; namedCurve?: string }): string | undefined {
-  if (algorithm.name.startsWith('RSA')) return (algorithm.modulusLength ?? 0) >= 2048 ? undefined : 'The CSR key must be an RSA key of at least 2048 bits';
+  if (algorithm.name.startsWith('RSA'))
+    return (algorithm.modulusLength ?? 0) >= 2048 ? undefined : 'The CSR key must be an RSA key of at least 2048 bits';
   if (algorithm.name === 'ECDSA' || algorithm.name === 'ECDH') {
-    return ['P-256', 'P-384', 'P-521'].includes(algorithm.namedCurve ?? '') ? undefined : 'The CSR key must be on NIST P-256, P-384 or P-521';
+    return ['P-256', 'P-384', 'P-521'].includes(algorithm.namedCurve ?? '')
+      ? undefined
+      : 'The CSR key must be on NIST P-256, P-384 or P-521';
   }
   return `The CSR key type ${algorithm.name} is not supported`;
 }
@@ -47,8 +50,18 @@ export class LocalAuthorities {
     const notAfter = new Date(Date.UTC(2050, 0, 1));
     const [serverRoot, deviceCa, awsIot] = await Promise.all([
       // EC keys where AWS does not dictate RSA: they are generated in milliseconds.
-      CertificateAuthority.create({ subject: 'CN=Stand-in Root CA,O=Local AWS IoT stand-in', keySpec: { kind: 'EC', curve: 'P-256' }, notBefore, notAfter }),
-      CertificateAuthority.create({ subject: 'CN=Stand-in Device CA,O=Local AWS IoT stand-in', keySpec: { kind: 'EC', curve: 'P-256' }, notBefore, notAfter }),
+      CertificateAuthority.create({
+        subject: 'CN=Stand-in Root CA,O=Local AWS IoT stand-in',
+        keySpec: { kind: 'EC', curve: 'P-256' },
+        notBefore,
+        notAfter,
+      }),
+      CertificateAuthority.create({
+        subject: 'CN=Stand-in Device CA,O=Local AWS IoT stand-in',
+        keySpec: { kind: 'EC', curve: 'P-256' },
+        notBefore,
+        notAfter,
+      }),
       CertificateAuthority.create({ subject: [{ OU: [AWS_IOT_ISSUER_NAME] }], keySpec: { kind: 'RSA', bits: 2048 }, notBefore, notAfter }),
     ]);
     return new LocalAuthorities(serverRoot, deviceCa, awsIot, now);

@@ -63,14 +63,20 @@ function apiSubject(subject: Record<string, unknown> | undefined): x509.JsonName
   if (subject === undefined) return undefined;
   const custom = subject['CustomAttributes'];
   if (Array.isArray(custom)) {
-    if (Object.keys(subject).length > 1) throw new AwsError('ValidationException', 'CustomAttributes cannot be combined with standard subject attributes');
+    if (Object.keys(subject).length > 1)
+      throw new AwsError('ValidationException', 'CustomAttributes cannot be combined with standard subject attributes');
     return custom.map((a: { ObjectIdentifier?: string; Value?: string }) => ({ [a.ObjectIdentifier ?? '']: [a.Value ?? ''] }));
   }
-  return Object.entries(subject).flatMap(([field, value]) => (SUBJECT_FIELDS[field] && typeof value === 'string' ? [{ [SUBJECT_FIELDS[field]]: [value] }] : []));
+  return Object.entries(subject).flatMap(([field, value]) =>
+    SUBJECT_FIELDS[field] && typeof value === 'string' ? [{ [SUBJECT_FIELDS[field]]: [value] }] : [],
+  );
 }
 
 function apiExtensions(passthrough: ApiPassthrough | undefined): EndEntityExtensions {
-  const keyUsage = Object.entries(passthrough?.Extensions?.KeyUsage ?? {}).reduce((flags, [name, on]) => (on ? flags | (KEY_USAGE_FLAGS[name] ?? 0) : flags), 0);
+  const keyUsage = Object.entries(passthrough?.Extensions?.KeyUsage ?? {}).reduce(
+    (flags, [name, on]) => (on ? flags | (KEY_USAGE_FLAGS[name] ?? 0) : flags),
+    0,
+  );
   const extendedKeyUsage = (passthrough?.Extensions?.ExtendedKeyUsage ?? []).flatMap((u) => {
     const oid = u.ExtendedKeyUsageObjectIdentifier ?? (u.ExtendedKeyUsageType ? EKU[u.ExtendedKeyUsageType] : undefined);
     return oid ? [oid] : [];
@@ -79,20 +85,35 @@ function apiExtensions(passthrough: ApiPassthrough | undefined): EndEntityExtens
 }
 
 /** What the issued certificate says under the template; ValidationException for one the stand-in lacks. */
-export function applyTemplate(templateArn: string | undefined, csr: x509.Pkcs10CertificateRequest, passthrough: ApiPassthrough | undefined): TemplateOutcome {
-  const template = templateArn === undefined ? 'EndEntityCertificate/V1' : templateArn.slice(templateArn.indexOf(':template/') + ':template/'.length);
+export function applyTemplate(
+  templateArn: string | undefined,
+  csr: x509.Pkcs10CertificateRequest,
+  passthrough: ApiPassthrough | undefined,
+): TemplateOutcome {
+  const template =
+    templateArn === undefined ? 'EndEntityCertificate/V1' : templateArn.slice(templateArn.indexOf(':template/') + ':template/'.length);
   const altNames = csrAltNames(csr);
   const fromCsr = { subject: csr.subject, ...(altNames ? { subjectAltNames: altNames } : {}) };
   switch (template) {
     case 'EndEntityCertificate/V1':
       return {
         subject: fromCsr.subject,
-        extensions: { ...fromCsr, keyUsage: F.digitalSignature | F.keyEncipherment, extendedKeyUsage: [EKU['SERVER_AUTH'] ?? '', EKU['CLIENT_AUTH'] ?? ''] },
+        extensions: {
+          ...fromCsr,
+          keyUsage: F.digitalSignature | F.keyEncipherment,
+          extendedKeyUsage: [EKU['SERVER_AUTH'] ?? '', EKU['CLIENT_AUTH'] ?? ''],
+        },
       };
     case 'EndEntityClientAuthCertificate/V1':
-      return { subject: fromCsr.subject, extensions: { ...fromCsr, keyUsage: F.digitalSignature | F.keyAgreement, extendedKeyUsage: [EKU['CLIENT_AUTH'] ?? ''] } };
+      return {
+        subject: fromCsr.subject,
+        extensions: { ...fromCsr, keyUsage: F.digitalSignature | F.keyAgreement, extendedKeyUsage: [EKU['CLIENT_AUTH'] ?? ''] },
+      };
     case 'BlankEndEntityCertificate_APIPassthrough/V1':
-      return { subject: apiSubject(passthrough?.Subject) ?? fromCsr.subject, extensions: { ...(altNames ? { subjectAltNames: altNames } : {}), ...apiExtensions(passthrough) } };
+      return {
+        subject: apiSubject(passthrough?.Subject) ?? fromCsr.subject,
+        extensions: { ...(altNames ? { subjectAltNames: altNames } : {}), ...apiExtensions(passthrough) },
+      };
     default:
       throw new AwsError('ValidationException', `The stand-in does not model the template ${templateArn ?? ''}`);
   }

@@ -8,7 +8,9 @@ import * as x509 from './x509.js';
 /** A CSR asking for more than a client certificate: another subject, a SAN, CA:TRUE, keyCertSign. */
 async function greedyCsr(modulusLength?: number): Promise<string> {
   const keys = (await webcrypto.subtle.generateKey(
-    modulusLength ? { name: 'RSASSA-PKCS1-v1_5', modulusLength, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' } : { name: 'ECDSA', namedCurve: 'P-256' },
+    modulusLength
+      ? { name: 'RSASSA-PKCS1-v1_5', modulusLength, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' }
+      : { name: 'ECDSA', namedCurve: 'P-256' },
     true,
     ['sign', 'verify'],
   )) as webcrypto.CryptoKeyPair;
@@ -43,7 +45,13 @@ describe('what the CAs take from a CSR', () => {
   it("AWS IoT's CreateCertificateFromCsr keeps the CSR's subject and none of its extensions", async () => {
     const model = await AwsModel.create();
     const issued = await model.registry.createCertificateFromCsr(await greedyCsr(), true);
-    expect(facts(issued.certificatePem)).toEqual({ subject: 'CN=core-2, O=Evil Corp, OU=admin', ca: false, san: [], keyUsage: x509.KeyUsageFlags.digitalSignature, eku: [x509.ExtendedKeyUsage.clientAuth] });
+    expect(facts(issued.certificatePem)).toEqual({
+      subject: 'CN=core-2, O=Evil Corp, OU=admin',
+      ca: false,
+      san: [],
+      keyUsage: x509.KeyUsageFlags.digitalSignature,
+      eku: [x509.ExtendedKeyUsage.clientAuth],
+    });
   });
 
   it('AWS IoT refuses a CSR for an RSA key shorter than 2048 bits', async () => {
@@ -73,7 +81,9 @@ describe('what the CAs take from a CSR', () => {
   }
 
   it("Private CA's default template copies the CSR's subject and names, and sets its own usages", async () => {
-    await (await issueWithPca()).toEqual({
+    await (
+      await issueWithPca()
+    ).toEqual({
       subject: 'CN=core-2, O=Evil Corp, OU=admin',
       ca: false,
       san: ['evil.example'],
@@ -88,6 +98,12 @@ describe('what the CAs take from a CSR', () => {
         Subject: { CustomAttributes: [{ ObjectIdentifier: '2.5.4.3', Value: 'core-1' }] },
         Extensions: { KeyUsage: { DigitalSignature: true }, ExtendedKeyUsage: [{ ExtendedKeyUsageType: 'CLIENT_AUTH' }] },
       })
-    ).toEqual({ subject: 'CN=core-1', ca: false, san: ['evil.example'], keyUsage: x509.KeyUsageFlags.digitalSignature, eku: [x509.ExtendedKeyUsage.clientAuth] });
+    ).toEqual({
+      subject: 'CN=core-1',
+      ca: false,
+      san: ['evil.example'],
+      keyUsage: x509.KeyUsageFlags.digitalSignature,
+      eku: [x509.ExtendedKeyUsage.clientAuth],
+    });
   });
 });

@@ -121,7 +121,10 @@ export class ComponentStore {
       throw notFound(`No deployable version ${componentVersion} of component ${componentName}`);
     }
     if (!version.recipe.Manifests.some((m) => manifestFits(m.Platform as Record<string, unknown> | undefined, platform))) {
-      throw new AwsError('ValidationException', `Component ${componentName} ${componentVersion} has no manifest for platform ${JSON.stringify(platform)}`);
+      throw new AwsError(
+        'ValidationException',
+        `Component ${componentName} ${componentVersion} has no manifest for platform ${JSON.stringify(platform)}`,
+      );
     }
     return structuredClone(version);
   }

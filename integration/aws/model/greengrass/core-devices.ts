@@ -83,7 +83,9 @@ export class CoreDevices {
   listCoreDevices(filter: { thingGroupName?: string; status?: string; runtime?: string } = {}): CoreDevice[] {
     const members = filter.thingGroupName === undefined ? undefined : new Set(this.things.listThingsInThingGroup(filter.thingGroupName));
     return [...this.devices.values()]
-      .filter((d) => (members === undefined || members.has(d.coreDeviceThingName)) && (filter.status === undefined || d.status === filter.status))
+      .filter(
+        (d) => (members === undefined || members.has(d.coreDeviceThingName)) && (filter.status === undefined || d.status === filter.status),
+      )
       .filter((d) => filter.runtime === undefined || d.runtime === filter.runtime)
       .map((d) => structuredClone(d));
   }

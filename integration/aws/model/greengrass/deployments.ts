@@ -131,9 +131,7 @@ export class GreengrassDeployments {
       const history = this.byTarget.get(t) ?? [];
       return filter.latestOnly ? history.slice(-1) : history;
     });
-    return ids
-      .map((id) => this.view(this.deployments.get(id)!))
-      .sort((a, b) => b.creationTimestamp - a.creationTimestamp);
+    return ids.map((id) => this.view(this.deployments.get(id)!)).sort((a, b) => b.creationTimestamp - a.creationTimestamp);
   }
 
   cancelDeployment(deploymentId: string): void {

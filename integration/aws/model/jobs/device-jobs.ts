@@ -47,7 +47,8 @@ export class DeviceJobs {
     const job = this.state.job(jobId);
     const next = applyDeviceUpdate(current, update, this.clock.now());
     if (next.status === 'IN_PROGRESS') {
-      const minutes = update.stepTimeoutInMinutes ?? (current.status === 'QUEUED' ? job.timeoutConfig?.inProgressTimeoutInMinutes : undefined);
+      const minutes =
+        update.stepTimeoutInMinutes ?? (current.status === 'QUEUED' ? job.timeoutConfig?.inProgressTimeoutInMinutes : undefined);
       const at = this.lifecycle.timeoutAt(minutes);
       if (at !== undefined) next.timesOutAt = at;
     }

@@ -39,9 +39,18 @@ describe('jobs from a template', () => {
     model.jobs.createJob({ jobId: 'job-1', jobTemplateArn, targets: [groupArn] });
     expect(model.jobs.getJobDocument('job-1').document).toBe(DOCUMENT);
     expect(messages[0]?.topic).toBe('$aws/things/core-1/jobs/notify-next');
-    expect(messages[0]?.json.execution).toMatchObject({ jobId: 'job-1', status: 'QUEUED', jobDocument: { operation: 'ROTATE_CERTIFICATE' }, versionNumber: 1, executionNumber: 1 });
+    expect(messages[0]?.json.execution).toMatchObject({
+      jobId: 'job-1',
+      status: 'QUEUED',
+      jobDocument: { operation: 'ROTATE_CERTIFICATE' },
+      versionNumber: 1,
+      executionNumber: 1,
+    });
 
-    const started = model.deviceJobs.updateJobExecution('core-1', 'job-1', { status: 'IN_PROGRESS', statusDetails: { CertificateRotator: true } });
+    const started = model.deviceJobs.updateJobExecution('core-1', 'job-1', {
+      status: 'IN_PROGRESS',
+      statusDetails: { CertificateRotator: true },
+    });
     expect(started.execution).toMatchObject({ status: 'IN_PROGRESS', versionNumber: 2 });
     expect(started.execution.startedAt).toBeDefined();
     const done = model.deviceJobs.updateJobExecution('core-1', 'job-1', { status: 'SUCCEEDED' });
@@ -170,7 +179,8 @@ describe('rollout', () => {
     model.jobs.createJob({ jobId: 'job-1', jobTemplateArn, targets: [groupArn] });
     const count = () => model.jobs.listJobExecutionsForJob('job-1').length;
     expect(count()).toBe(2);
-    for (const e of model.jobs.listJobExecutionsForJob('job-1')) model.deviceJobs.updateJobExecution(e.thingName, 'job-1', { status: 'SUCCEEDED' });
+    for (const e of model.jobs.listJobExecutionsForJob('job-1'))
+      model.deviceJobs.updateJobExecution(e.thingName, 'job-1', { status: 'SUCCEEDED' });
     clock.advance(60_000);
     expect(count()).toBe(2 + 4);
     for (const e of model.jobs.listJobExecutionsForJob('job-1').filter((x) => x.status === 'QUEUED')) {
@@ -181,10 +191,13 @@ describe('rollout', () => {
     expect(count()).toBe(6 + 8);
   });
 
-  it('keeps a namespace\'s jobs out of the plain $next and topics, and tells them on the namespace\'s own', async () => {
+  it("keeps a namespace's jobs out of the plain $next and topics, and tells them on the namespace's own", async () => {
     const { model, messages, jobTemplateArn, groupArn } = await setUp(1);
     model.jobs.createJob({ jobId: 'deploy', document: '{"deploymentId":"d"}', targets: [groupArn], namespaceId: 'aws-gg-deployment' });
-    expect(topicsOf(messages)).toEqual(['$aws/things/core-1/jobs/notify-next-namespace-aws-gg-deployment', '$aws/things/core-1/jobs/notify-namespace-aws-gg-deployment']);
+    expect(topicsOf(messages)).toEqual([
+      '$aws/things/core-1/jobs/notify-next-namespace-aws-gg-deployment',
+      '$aws/things/core-1/jobs/notify-namespace-aws-gg-deployment',
+    ]);
     expect(model.deviceJobs.describeJobExecution('core-1', '$next')).toBeUndefined();
     expect(model.deviceJobs.describeJobExecution('core-1', '$next', undefined, 'aws-gg-deployment')?.execution.jobId).toBe('deploy');
 

@@ -53,7 +53,10 @@ export class ExecutionLifecycle {
       this.timers.delete(key);
     }
     if (!isTerminal(execution.status) && execution.timesOutAt !== undefined && !this.timers.has(key)) {
-      this.timers.set(key, this.clock.setTimer(execution.timesOutAt - this.clock.now(), () => this.timeOut(execution.jobId, execution.thingName)));
+      this.timers.set(
+        key,
+        this.clock.setTimer(execution.timesOutAt - this.clock.now(), () => this.timeOut(execution.jobId, execution.thingName)),
+      );
     }
     this.changes.emit({ ...(previous ? { previous } : {}), execution });
     if (isTerminal(execution.status) && !(previous && isTerminal(previous.status))) {
@@ -85,9 +88,7 @@ export class ExecutionLifecycle {
     if (previous === nextId || (previous === undefined && nextId === null)) return;
     this.lastNext.set(key, nextId);
     const timestamp = Math.floor(this.clock.now() / 1000);
-    const payload = next
-      ? { timestamp, execution: notifyNextExecutionView(next, this.state.job(next.jobId)) }
-      : { timestamp };
+    const payload = next ? { timestamp, execution: notifyNextExecutionView(next, this.state.job(next.jobId)) } : { timestamp };
     this.bus.publish(namespaced(notifyNextTopic(thingName), namespaceId), payload, 1);
   }
 

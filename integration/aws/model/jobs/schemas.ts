@@ -47,7 +47,11 @@ export const createJobSchema = jobSettingsSchema.extend({
   jobTemplateArn: z.string().optional(),
   targetSelection: z.enum(['SNAPSHOT', 'CONTINUOUS']).optional(),
   /** Jobs in a namespace are seen only on the namespace's topics (`.../namespace-<id>/...`). */
-  namespaceId: z.string().regex(/^[a-zA-Z0-9_-]+$/, 'must be letters, digits, - or _').max(64).optional(),
+  namespaceId: z
+    .string()
+    .regex(/^[a-zA-Z0-9_-]+$/, 'must be letters, digits, - or _')
+    .max(64)
+    .optional(),
 });
 
 export const statusDetailsSchema = z.record(z.string().min(1).max(128), z.union([z.string().max(1024), z.number(), z.boolean()]));

@@ -14,9 +14,7 @@ export function documentObject(document: string): unknown {
 }
 
 function timesOut(execution: JobExecution, now: number): { approximateSecondsBeforeTimedOut?: number } {
-  return execution.timesOutAt === undefined
-    ? {}
-    : { approximateSecondsBeforeTimedOut: Math.max(0, seconds(execution.timesOutAt - now)) };
+  return execution.timesOutAt === undefined ? {} : { approximateSecondsBeforeTimedOut: Math.max(0, seconds(execution.timesOutAt - now)) };
 }
 
 /** `execution` of the jobs MQTT API's get/accepted (epoch seconds, document as an object). */

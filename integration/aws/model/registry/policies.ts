@@ -80,9 +80,7 @@ export class PolicyStore {
 
   /** ListAttachedPolicies / ListPrincipalPolicies. */
   listAttachedPolicies(target: string): Policy[] {
-    return [...this.targets.entries()]
-      .filter(([, set]) => set.has(target))
-      .map(([name]) => this.getPolicy(name));
+    return [...this.targets.entries()].filter(([, set]) => set.has(target)).map(([name]) => this.getPolicy(name));
   }
 
   listTargetsForPolicy(policyName: string): string[] {

@@ -62,7 +62,9 @@ describe('thing principals and certificates', () => {
     expect(() => model.registry.deleteCertificate(d.certificateId)).toThrow(expect.objectContaining({ code: 'DeleteConflictException' }));
     model.registry.detachPolicy('P', d.certificateArn);
     model.registry.deleteCertificate(d.certificateId);
-    expect(() => model.registry.describeCertificate(d.certificateId)).toThrow(expect.objectContaining({ code: 'ResourceNotFoundException' }));
+    expect(() => model.registry.describeCertificate(d.certificateId)).toThrow(
+      expect.objectContaining({ code: 'ResourceNotFoundException' }),
+    );
   });
 
   it('reports creation, status changes and deletion to listeners', async () => {
@@ -115,6 +117,8 @@ describe('SNS', () => {
     const { topicArn } = model.sns.createTopic('AWSLabsCertificateRotatorNotification');
     model.sns.publish({ topicArn, subject: 'S', message: 'M' });
     expect(model.sns.messages(topicArn)).toEqual([expect.objectContaining({ subject: 'S', message: 'M', topicArn })]);
-    expect(() => model.sns.publish({ topicArn: `${topicArn}x`, message: 'M' })).toThrow(expect.objectContaining({ code: 'NotFoundException' }));
+    expect(() => model.sns.publish({ topicArn: `${topicArn}x`, message: 'M' })).toThrow(
+      expect.objectContaining({ code: 'NotFoundException' }),
+    );
   });
 });

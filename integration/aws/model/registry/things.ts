@@ -128,8 +128,6 @@ export class ThingStore {
 
   listThingGroupsForThing(thingName: string): ThingGroup[] {
     this.describeThing(thingName);
-    return [...this.members.entries()]
-      .filter(([, set]) => set.has(thingName))
-      .map(([name]) => this.describeThingGroup(name));
+    return [...this.members.entries()].filter(([, set]) => set.has(thingName)).map(([name]) => this.describeThingGroup(name));
   }
 }

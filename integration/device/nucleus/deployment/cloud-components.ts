@@ -44,7 +44,9 @@ export async function downloadComponent(
         }),
       );
     } catch (error) {
-      throw new DeploymentError(`Failed to negotiate version with cloud for ${component.name}-${component.version}: ${(error as Error).message}`);
+      throw new DeploymentError(
+        `Failed to negotiate version with cloud for ${component.name}-${component.version}: ${(error as Error).message}`,
+      );
     }
     const recipeBytes = resolved.resolvedComponentVersions?.[0]?.recipe;
     if (!recipeBytes) throw new DeploymentError(`The cloud resolved no recipe for ${component.name}-${component.version}`);
@@ -61,7 +63,9 @@ export async function downloadComponent(
         const object = await s3.send(new GetObjectCommand({ Bucket: match[1], Key: match[2] }));
         await writeFile(target, await object.Body!.transformToByteArray());
       } catch (error) {
-        throw new DeploymentError(`Failed to download artifact ${uri} of ${component.name}-${component.version}: ${(error as Error).message}`);
+        throw new DeploymentError(
+          `Failed to download artifact ${uri} of ${component.name}-${component.version}: ${(error as Error).message}`,
+        );
       }
       artifactFiles.set(uri, target);
     }

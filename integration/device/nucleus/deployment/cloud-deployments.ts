@@ -21,7 +21,9 @@ const configurationSchema = z.looseObject({
       z.string(),
       z.looseObject({
         version: z.string(),
-        configurationUpdate: z.looseObject({ merge: z.record(z.string(), z.unknown()).optional(), reset: z.array(z.string()).optional() }).optional(),
+        configurationUpdate: z
+          .looseObject({ merge: z.record(z.string(), z.unknown()).optional(), reset: z.array(z.string()).optional() })
+          .optional(),
       }),
     )
     .default({}),
@@ -97,7 +99,12 @@ export class CloudDeployments {
   private async run(job: DeploymentJob): Promise<JobOutcome> {
     const parsed = configurationSchema.safeParse(job.document);
     if (!parsed.success) {
-      return failed('FAILED_NO_STATE_CHANGE', `Unable to parse the deployment document: ${z.prettifyError(parsed.error)}`, ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_DOCUMENT_PARSE_ERROR'], ['REQUEST_ERROR']);
+      return failed(
+        'FAILED_NO_STATE_CHANGE',
+        `Unable to parse the deployment document: ${z.prettifyError(parsed.error)}`,
+        ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_DOCUMENT_PARSE_ERROR'],
+        ['REQUEST_ERROR'],
+      );
     }
     const document = parsed.data;
     this.lastConfigurationArn = document.configurationArn;
@@ -110,16 +117,28 @@ export class CloudDeployments {
     const entries = Object.entries(document.components);
     const nucleusEntry = document.components[NUCLEUS_COMPONENT];
     if (nucleusEntry && nucleusEntry.version !== NUCLEUS_VERSION) {
-      return failed('FAILED_NO_STATE_CHANGE', `This core runs nucleus ${NUCLEUS_VERSION}; updating it to ${nucleusEntry.version} is not modelled`, ['DEPLOYMENT_FAILURE', 'NUCLEUS_VERSION_NOT_SUPPORTED'], ['REQUEST_ERROR']);
+      return failed(
+        'FAILED_NO_STATE_CHANGE',
+        `This core runs nucleus ${NUCLEUS_VERSION}; updating it to ${nucleusEntry.version} is not modelled`,
+        ['DEPLOYMENT_FAILURE', 'NUCLEUS_VERSION_NOT_SUPPORTED'],
+        ['REQUEST_ERROR'],
+      );
     }
     if (nucleusEntry?.configurationUpdate) {
-      this.options.logger.warn('The nucleus stand-in does not apply configuration to aws.greengrass.Nucleus from deployments', { configurationUpdate: nucleusEntry.configurationUpdate });
+      this.options.logger.warn('The nucleus stand-in does not apply configuration to aws.greengrass.Nucleus from deployments', {
+        configurationUpdate: nucleusEntry.configurationUpdate,
+      });
     }
     const generic = entries.filter(([name]) => name !== NUCLEUS_COMPONENT);
     // Nothing to install on a core that has nothing yet (a group's baseline of nucleus settings).
     if (generic.length === 0 && this.nucleus.component === undefined) return SUCCEEDED;
     if (generic.length !== 1) {
-      return failed('FAILED_NO_STATE_CHANGE', `This core runs exactly one generic component; the deployment names ${generic.length}`, ['DEPLOYMENT_FAILURE', 'UNSUPPORTED_DEPLOYMENT'], ['REQUEST_ERROR']);
+      return failed(
+        'FAILED_NO_STATE_CHANGE',
+        `This core runs exactly one generic component; the deployment names ${generic.length}`,
+        ['DEPLOYMENT_FAILURE', 'UNSUPPORTED_DEPLOYMENT'],
+        ['REQUEST_ERROR'],
+      );
     }
     const [[name, spec]] = generic as [[string, (typeof generic)[number][1]]];
     const update = toUpdate(spec);
@@ -128,7 +147,12 @@ export class CloudDeployments {
       const timeout = document.configurationValidationPolicy?.timeout;
       const result = await this.nucleus.deployConfiguration(update, timeout === undefined ? undefined : timeout * 1000);
       if (result.status === 'SUCCEEDED') return SUCCEEDED;
-      return failed('FAILED_NO_STATE_CHANGE', result.message, ['DEPLOYMENT_FAILURE', 'COMPONENT_CONFIGURATION_NOT_VALID'], ['COMPONENT_ERROR']);
+      return failed(
+        'FAILED_NO_STATE_CHANGE',
+        result.message,
+        ['DEPLOYMENT_FAILURE', 'COMPONENT_CONFIGURATION_NOT_VALID'],
+        ['COMPONENT_ERROR'],
+      );
     }
     let next: PublishedComponent;
     let runner: ComponentRunner | undefined;
@@ -139,12 +163,16 @@ export class CloudDeployments {
       if (!(error instanceof DeploymentError)) throw error;
       return failed('FAILED_NO_STATE_CHANGE', error.message, ['DEPLOYMENT_FAILURE', 'ARTIFACT_DOWNLOAD_ERROR'], ['DEVICE_ERROR']);
     }
-    if (!runner) return failed('FAILED_NO_STATE_CHANGE', 'The nucleus stopped during the deployment', ['DEPLOYMENT_FAILURE'], ['DEVICE_ERROR']);
+    if (!runner)
+      return failed('FAILED_NO_STATE_CHANGE', 'The nucleus stopped during the deployment', ['DEPLOYMENT_FAILURE'], ['DEVICE_ERROR']);
     const state = await started(runner);
     if (state === 'RUNNING' || state === 'FINISHED') return SUCCEEDED;
     // The stand-in does not roll back: the new version stays installed, as with DO_NOTHING.
     const detailed = document.failureHandlingPolicy === 'DO_NOTHING' ? 'FAILED_ROLLBACK_NOT_REQUESTED' : 'FAILED_UNABLE_TO_ROLLBACK';
-    const cause = state === 'BROKEN' ? `Service ${name} in broken state after deployment` : `Service ${name} did not start within ${START_TIMEOUT_MS / 1000} s (${state})`;
+    const cause =
+      state === 'BROKEN'
+        ? `Service ${name} in broken state after deployment`
+        : `Service ${name} did not start within ${START_TIMEOUT_MS / 1000} s (${state})`;
     return failed(detailed, cause, ['DEPLOYMENT_FAILURE', 'COMPONENT_UPDATE_ERROR', 'COMPONENT_BROKEN'], ['COMPONENT_ERROR']);
   }
 
@@ -155,9 +183,18 @@ export class CloudDeployments {
       sequenceNumber: ++this.sequence,
       trigger,
       ...(component
-        ? { component: { name: component.name, version: component.version, state: this.nucleus.componentState, ...(this.lastConfigurationArn ? { fleetConfigArn: this.lastConfigurationArn } : {}) } }
+        ? {
+            component: {
+              name: component.name,
+              version: component.version,
+              state: this.nucleus.componentState,
+              ...(this.lastConfigurationArn ? { fleetConfigArn: this.lastConfigurationArn } : {}),
+            },
+          }
         : {}),
     });
-    await this.mqtt?.publish(message.topic, message.payload, 0).catch((error: Error) => this.options.logger.warn('Cannot publish the fleet status', { reason: error.message }));
+    await this.mqtt
+      ?.publish(message.topic, message.payload, 0)
+      .catch((error: Error) => this.options.logger.warn('Cannot publish the fleet status', { reason: error.message }));
   }
 }

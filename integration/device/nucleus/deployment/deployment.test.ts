@@ -9,7 +9,11 @@ import { writeTestBuild } from '../../../test/support/nucleus/test-component.js'
 import { DeploymentError, installArtifacts, packagePaths } from './install-artifacts.js';
 import { publishComponent } from './publish.js';
 
-const exists = (file: string) => stat(file).then(() => true, () => false);
+const exists = (file: string) =>
+  stat(file).then(
+    () => true,
+    () => false,
+  );
 
 describe('publishing the build output and installing it on a device', () => {
   let dir: string;
@@ -27,10 +31,12 @@ describe('publishing the build output and installing it on a device', () => {
       lifecycle: { Run: 'cat {artifacts:decompressedPath}/probe/bin/hello.txt' },
     });
 
-  it('fixes the version, rewrites the URI and records the artifact\'s SHA-256 digest', async () => {
+  it("fixes the version, rewrites the URI and records the artifact's SHA-256 digest", async () => {
     const output = await build();
     const published = await publishComponent({ ...output, version: '1.2.3', storeDir: path.join(dir, 'store') });
-    const digest = createHash('sha256').update(await readFile(output.artifactPath)).digest('base64');
+    const digest = createHash('sha256')
+      .update(await readFile(output.artifactPath))
+      .digest('base64');
     const stored = parse(await readFile(path.join(dir, 'store', 'com.example.Probe', '1.2.3', 'recipe.yaml'), 'utf8'));
     expect(stored.ComponentVersion).toBe('1.2.3');
     expect(stored.Manifests[1].Artifacts[0]).toEqual({
@@ -48,7 +54,12 @@ describe('publishing the build output and installing it on a device', () => {
     await installArtifacts(root, published, new MemoryLogger());
     const paths = packagePaths(root, 'com.example.Probe', '1.0.0');
     expect(await exists(path.join(paths.artifactsPath, 'probe.zip'))).toBe(true);
-    expect(await readFile(path.join(root, 'packages', 'artifacts-unarchived', 'com.example.Probe', '1.0.0', 'probe', 'bin', 'hello.txt'), 'utf8')).toBe('hello\n');
+    expect(
+      await readFile(
+        path.join(root, 'packages', 'artifacts-unarchived', 'com.example.Probe', '1.0.0', 'probe', 'bin', 'hello.txt'),
+        'utf8',
+      ),
+    ).toBe('hello\n');
     expect(await exists(paths.recipePath)).toBe(true);
   });
 

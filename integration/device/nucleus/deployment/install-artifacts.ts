@@ -17,7 +17,11 @@ export function packagePaths(root: string, name: string, version: string) {
   };
 }
 
-const exists = (file: string): Promise<boolean> => stat(file).then(() => true, () => false);
+const exists = (file: string): Promise<boolean> =>
+  stat(file).then(
+    () => true,
+    () => false,
+  );
 
 /**
  * Brings a published component version onto the device as the nucleus does: recipe into

@@ -1,9 +1,5 @@
 /** Modelled error shapes of the Greengrass IPC service model that this server raises. */
-export type IpcErrorShape =
-  | 'ServiceError'
-  | 'UnauthorizedError'
-  | 'ResourceNotFoundError'
-  | 'InvalidArgumentsError';
+export type IpcErrorShape = 'ServiceError' | 'UnauthorizedError' | 'ResourceNotFoundError' | 'InvalidArgumentsError';
 
 /**
  * An error the client receives as a modelled shape (`aws.greengrass#<shape>` with a JSON

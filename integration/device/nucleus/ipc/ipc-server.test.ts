@@ -64,7 +64,9 @@ describe('Greengrass IPC server with the real greengrasscoreipc client', () => {
 
   it('refuses a publish of 128 KiB or more with ServiceError naming the limit', async () => {
     await client.publishToIoTCore({ topicName: 'big/topic', qos: '0' as never, payload: Buffer.alloc(128 * 1024 - 1, 0x61) });
-    const error = await failure(client.publishToIoTCore({ topicName: 'big/topic', qos: '0' as never, payload: Buffer.alloc(128 * 1024, 0x61) }));
+    const error = await failure(
+      client.publishToIoTCore({ topicName: 'big/topic', qos: '0' as never, payload: Buffer.alloc(128 * 1024, 0x61) }),
+    );
     expect(error.serviceError?._errorCode).toBe('ServiceError');
     expect(error.serviceError?.message).toBe(
       'Publish to topic big/topic failed: The publishing message size 131072 bytes exceeds the configured limit of 131072 bytes',
@@ -101,7 +103,7 @@ describe('Greengrass IPC server with the real greengrasscoreipc client', () => {
     expect(error.serviceError?._errorCode).toBe('UnauthorizedError');
   });
 
-  it('reads its own configuration, a key of it, and another component\'s', async () => {
+  it("reads its own configuration, a key of it, and another component's", async () => {
     const own = await client.getConfiguration({ keyPath: [] });
     expect(own.componentName).toBe(COMPONENT);
     expect(own.value).toMatchObject({ keyAlgorithm: 'RSA-2048' });
@@ -123,7 +125,11 @@ describe('Greengrass IPC server with the real greengrasscoreipc client', () => {
     operation.on('message', (event) => {
       const proposal = event.validateConfigurationUpdateEvent!;
       void client.sendConfigurationValidityReport({
-        configurationValidityReport: { status: 'REJECTED' as never, deploymentId: proposal.deploymentId, message: `no ${String(proposal.configuration?.keyAlgorithm)}` },
+        configurationValidityReport: {
+          status: 'REJECTED' as never,
+          deploymentId: proposal.deploymentId,
+          message: `no ${String(proposal.configuration?.keyAlgorithm)}`,
+        },
       });
     });
     await operation.activate();
@@ -137,6 +143,9 @@ describe('Greengrass IPC server with the real greengrasscoreipc client', () => {
     const error = await failure(
       client.sendConfigurationValidityReport({ configurationValidityReport: { status: 'ACCEPTED' as never, deploymentId: 'never-asked' } }),
     );
-    expect(error.serviceError).toMatchObject({ _errorCode: 'InvalidArgumentsError', message: 'Validation request either timed out or was never made' });
+    expect(error.serviceError).toMatchObject({
+      _errorCode: 'InvalidArgumentsError',
+      message: 'Validation request either timed out or was never made',
+    });
   });
 });

@@ -50,7 +50,11 @@ describe('a client as strict as the Python SDK, against the nucleus stand-in', (
   });
 
   it('takes a modelled error as the error it names', async () => {
-    const { reading } = await client.call('PublishToIoTCore', { topicName: 'strict/out', qos: '0', payload: '' }, { response: 'PublishToIoTCoreResponse' });
+    const { reading } = await client.call(
+      'PublishToIoTCore',
+      { topicName: 'strict/out', qos: '0', payload: '' },
+      { response: 'PublishToIoTCoreResponse' },
+    );
     expect(reading).toMatchObject({ kind: 'error', shape: 'aws.greengrass#UnauthorizedError', body: { message: 'Not Authorized' } });
   });
 });
@@ -94,14 +98,26 @@ describe('the strict client refuses what the Python SDK refuses', () => {
 
   it('a response with its shape but without :content-type, as the stand-in once sent it', async () => {
     const reading = await answer((streamId) => [
-      { type: MessageType.application, flags: MessageFlags.terminateStream, streamId, headers: shape('aws.greengrass#GetConfigurationResponse'), body: jsonBody({}) },
+      {
+        type: MessageType.application,
+        flags: MessageFlags.terminateStream,
+        streamId,
+        headers: shape('aws.greengrass#GetConfigurationResponse'),
+        body: jsonBody({}),
+      },
     ]);
     expect(reading).toEqual({ kind: 'refused', message: 'Missing header: :content-type' });
   });
 
   it('a modelled error without :content-type', async () => {
     const reading = await answer((streamId) => [
-      { type: MessageType.applicationError, flags: MessageFlags.terminateStream, streamId, headers: shape('aws.greengrass#ServiceError'), body: jsonBody({ message: 'x' }) },
+      {
+        type: MessageType.applicationError,
+        flags: MessageFlags.terminateStream,
+        streamId,
+        headers: shape('aws.greengrass#ServiceError'),
+        body: jsonBody({ message: 'x' }),
+      },
     ]);
     expect(reading).toEqual({ kind: 'refused', message: 'Missing header: :content-type' });
   });

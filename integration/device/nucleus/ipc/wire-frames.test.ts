@@ -70,7 +70,13 @@ describe('the handshake', () => {
 
   it('answers a ping with its own non-routing headers and body', async () => {
     const client = await connected();
-    client.send({ type: MessageType.ping, flags: 0, streamId: 0, headers: { probe: { type: 'string', value: 'p-1' } }, body: Buffer.from('hello') });
+    client.send({
+      type: MessageType.ping,
+      flags: 0,
+      streamId: 0,
+      headers: { probe: { type: 'string', value: 'p-1' } },
+      body: Buffer.from('hello'),
+    });
     const pong = await client.next();
     expect(headerList(pong.headers)).toEqual([['probe', 'p-1'], ...routing(MessageType.pingResponse, 0, 0)]);
     expect(textOf(pong.body)).toBe('hello');
@@ -106,7 +112,9 @@ describe('operation messages', () => {
       ['service-model-type', 'aws.greengrass#IoTCoreMessage'],
       ...routing(MessageType.application, 0, 1),
     ]);
-    expect(JSON.parse(textOf(event.body))).toEqual({ message: { topicName: 'frames/in', payload: Buffer.from('payload-1').toString('base64') } });
+    expect(JSON.parse(textOf(event.body))).toEqual({
+      message: { topicName: 'frames/in', payload: Buffer.from('payload-1').toString('base64') },
+    });
 
     // The client ends the stream; the server answers nothing on it, and sends no more events.
     client.send({ type: MessageType.application, flags: MessageFlags.terminateStream, streamId: 1 });
@@ -143,7 +151,10 @@ describe('operation messages', () => {
       body: Buffer.from('{not json'),
     });
     const error = await client.next();
-    expect(headerList(error.headers)).toEqual([[':content-type', 'text/plain'], ...routing(MessageType.applicationError, MessageFlags.terminateStream, 1)]);
+    expect(headerList(error.headers)).toEqual([
+      [':content-type', 'text/plain'],
+      ...routing(MessageType.applicationError, MessageFlags.terminateStream, 1),
+    ]);
     expect(textOf(error.body)).toBe('InternalServerError');
   });
 
@@ -153,15 +164,23 @@ describe('operation messages', () => {
     await client.next();
     client.send({ type: MessageType.application, flags: 0, streamId: 1, body: Buffer.from('{}') });
     const error = await client.next();
-    expect(headerList(error.headers)).toEqual([[':content-type', 'text/plain'], ...routing(MessageType.applicationError, MessageFlags.terminateStream, 1)]);
+    expect(headerList(error.headers)).toEqual([
+      [':content-type', 'text/plain'],
+      ...routing(MessageType.applicationError, MessageFlags.terminateStream, 1),
+    ]);
   });
 
-  it('an unsupported operation: type 1, terminate, application/json and the Java handler\'s body', async () => {
+  it("an unsupported operation: type 1, terminate, application/json and the Java handler's body", async () => {
     const client = await connected();
     client.sendRequest(1, 'ListComponents', {});
     const error = await client.next();
-    expect(headerList(error.headers)).toEqual([[':content-type', ...json], ...routing(MessageType.applicationError, MessageFlags.terminateStream, 1)]);
-    expect(textOf(error.body)).toBe('{ "error": "Unsupported Operation", "message": "aws.greengrass#ListComponents is an unsupported operation." }');
+    expect(headerList(error.headers)).toEqual([
+      [':content-type', ...json],
+      ...routing(MessageType.applicationError, MessageFlags.terminateStream, 1),
+    ]);
+    expect(textOf(error.body)).toBe(
+      '{ "error": "Unsupported Operation", "message": "aws.greengrass#ListComponents is an unsupported operation." }',
+    );
   });
 
   it('a request whose first message already ends its stream is not run', async () => {
@@ -194,7 +213,10 @@ describe('connection-level errors: type 6 with application/json, then the connec
   it('a new stream id that skips one', async () => {
     const client = await connected();
     client.sendRequest(2, 'GetConfiguration', {});
-    await expectProtocolError(client, '{ "message": "stream-id values must be monotonically incrementing. A new stream-id arrived that was incremented by more than 1." }');
+    await expectProtocolError(
+      client,
+      '{ "message": "stream-id values must be monotonically incrementing. A new stream-id arrived that was incremented by more than 1." }',
+    );
   });
 
   it('a message on a stream that has ended, without the terminate flag', async () => {
@@ -202,13 +224,19 @@ describe('connection-level errors: type 6 with application/json, then the connec
     client.sendRequest(1, 'GetConfiguration', { keyPath: [] });
     await client.next();
     client.send({ type: MessageType.application, flags: 0, streamId: 1, body: Buffer.from('{}') });
-    await expectProtocolError(client, '{ "message": "stream-id values must be monotonically incrementing. A stream-id arrived that was lower than the last seen stream-id." }');
+    await expectProtocolError(
+      client,
+      '{ "message": "stream-id values must be monotonically incrementing. A stream-id arrived that was lower than the last seen stream-id." }',
+    );
   });
 
   it('a new stream without an operation', async () => {
     const client = await connected();
     client.send({ type: MessageType.application, flags: 0, streamId: 1, body: Buffer.from('{}') });
-    await expectProtocolError(client, '{ "message": "The first message for on a non-zero :stream-id must contain an operation header value."; }');
+    await expectProtocolError(
+      client,
+      '{ "message": "The first message for on a non-zero :stream-id must contain an operation header value."; }',
+    );
   });
 
   it('a message without :message-flags', async () => {

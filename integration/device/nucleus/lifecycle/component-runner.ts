@@ -139,7 +139,12 @@ export class ComponentRunner {
     void process.exited.then((exit) => {
       if (this.current !== process || this.stopped) return;
       this.current = undefined;
-      this.options.log.line(exit.code === 0 ? 'INFO' : 'ERROR', 'Run', `Run script exited with ${exit.code ?? exit.signal}`, exit.code === 0 ? 'FINISHED' : 'ERRORED');
+      this.options.log.line(
+        exit.code === 0 ? 'INFO' : 'ERROR',
+        'Run',
+        `Run script exited with ${exit.code ?? exit.signal}`,
+        exit.code === 0 ? 'FINISHED' : 'ERRORED',
+      );
       if (exit.code === 0) {
         this.setState('FINISHED', exit);
         return;

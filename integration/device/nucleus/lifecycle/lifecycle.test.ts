@@ -9,7 +9,11 @@ import { writeTestBuild } from '../../../test/support/nucleus/test-component.js'
 const NAME = 'com.example.Probe';
 /** Nothing listens there: the nucleus stays offline, which these lifecycle tests do not need. */
 const OFFLINE_BROKER = { host: '127.0.0.1', port: 1, caPem: 'unused' };
-const exists = (file: string) => stat(file).then(() => true, () => false);
+const exists = (file: string) =>
+  stat(file).then(
+    () => true,
+    () => false,
+  );
 
 function processAlive(pid: number): boolean {
   try {
@@ -70,7 +74,10 @@ describe('component lifecycle under the nucleus stand-in', () => {
     // The last echo's line in the log means env.txt and pwd.txt are complete, not just created.
     await expect.poll(async () => (await n.componentLog()).includes('stdout. zip='), { message: 'the Run script' }).toBe(true);
     const env = Object.fromEntries(
-      (await readFile(path.join(work, 'env.txt'), 'utf8')).split('\n').filter(Boolean).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+      (await readFile(path.join(work, 'env.txt'), 'utf8'))
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
     );
     const root = path.join(dir, 'greengrass');
     expect(env).toMatchObject({

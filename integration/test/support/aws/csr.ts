@@ -11,11 +11,10 @@ export async function makeCsr(kind: CsrKind, subject = 'CN=thing-1'): Promise<st
   let signingAlgorithm: Record<string, unknown>;
   if (kind === 'RSA-PKCS1' || kind === 'RSA-PSS') {
     const name = kind === 'RSA-PSS' ? 'RSA-PSS' : 'RSASSA-PKCS1-v1_5';
-    keys = (await subtle.generateKey(
-      { name, modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-384' },
-      true,
-      ['sign', 'verify'],
-    )) as webcrypto.CryptoKeyPair;
+    keys = (await subtle.generateKey({ name, modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-384' }, true, [
+      'sign',
+      'verify',
+    ])) as webcrypto.CryptoKeyPair;
     signingAlgorithm = kind === 'RSA-PSS' ? { name, hash: 'SHA-384', saltLength: 48 } : { name, hash: 'SHA-384' };
   } else {
     const namedCurve = kind === 'EC-P256' ? 'P-256' : kind === 'EC-P384' ? 'P-384' : 'P-521';

@@ -33,7 +33,12 @@ export async function startCloudCores(group: string, things: string[]): Promise<
   const s3 = new S3Client({ ...config, forcePathStyle: true });
   const nuclei: Nucleus[] = [];
   for (const thingName of things) {
-    const device = await aws.model.registry.provisionDevice({ thingName, keySpec: { kind: 'EC', curve: 'P-256' }, policyName: 'GreengrassCorePolicy', thingGroupName: group });
+    const device = await aws.model.registry.provisionDevice({
+      thingName,
+      keySpec: { kind: 'EC', curve: 'P-256' },
+      policyName: 'GreengrassCorePolicy',
+      thingGroupName: group,
+    });
     nuclei.push(
       await startNucleus({
         root: path.join(dir, thingName),
@@ -53,8 +58,16 @@ export async function startCloudCores(group: string, things: string[]): Promise<
     nuclei,
     groupArn: aws.model.registry.things.describeThingGroup(group).thingGroupArn,
     publish: async (version, lifecycle) => {
-      const build = await writeTestBuild(path.join(dir, `build-${version}`), { name: PROBE, files: { 'hello.txt': `hello ${version}` }, lifecycle, defaultConfiguration: { greeting: 'hi' } });
-      return publishComponentVersion({ s3, greengrass }, { ...build, version, bucketPrefix: 'probe-artifacts', region: aws.model.region, accountId: aws.model.accountId });
+      const build = await writeTestBuild(path.join(dir, `build-${version}`), {
+        name: PROBE,
+        files: { 'hello.txt': `hello ${version}` },
+        lifecycle,
+        defaultConfiguration: { greeting: 'hi' },
+      });
+      return publishComponentVersion(
+        { s3, greengrass },
+        { ...build, version, bucketPrefix: 'probe-artifacts', region: aws.model.region, accountId: aws.model.accountId },
+      );
     },
     close: async () => {
       for (const nucleus of nuclei) await nucleus.stop();

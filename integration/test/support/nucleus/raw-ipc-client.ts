@@ -1,6 +1,13 @@
 import net from 'node:net';
 import type { MessageHeaders } from '@smithy/eventstream-codec';
-import { encodeFrame, FrameReader, FramingError, MessageType, type OutboundFrame, type RpcFrame } from '../../../device/nucleus/ipc/framing.js';
+import {
+  encodeFrame,
+  FrameReader,
+  FramingError,
+  MessageType,
+  type OutboundFrame,
+  type RpcFrame,
+} from '../../../device/nucleus/ipc/framing.js';
 import { PROTOCOL_VERSION } from '../../../device/nucleus/ipc/connection.js';
 
 /** A header set as plain values in wire order, for comparing what a frame carries. */

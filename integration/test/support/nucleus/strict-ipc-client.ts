@@ -24,9 +24,19 @@ export interface OperationShapes {
 
 /** The shapes eventstreamrpc.py's shape index knows as errors of the Greengrass service. */
 const ERROR_SHAPES = new Set(
-  ['ServiceError', 'UnauthorizedError', 'ResourceNotFoundError', 'InvalidArgumentsError', 'ConflictError', 'FailedUpdateConditionCheckError', 'ComponentNotFoundError', 'InvalidTokenError', 'InvalidArtifactsDirectoryPathError', 'InvalidRecipeDirectoryPathError', 'InvalidClientDeviceAuthTokenError'].map(
-    (shape) => `${SHAPE_PREFIX}${shape}`,
-  ),
+  [
+    'ServiceError',
+    'UnauthorizedError',
+    'ResourceNotFoundError',
+    'InvalidArgumentsError',
+    'ConflictError',
+    'FailedUpdateConditionCheckError',
+    'ComponentNotFoundError',
+    'InvalidTokenError',
+    'InvalidArtifactsDirectoryPathError',
+    'InvalidRecipeDirectoryPathError',
+    'InvalidClientDeviceAuthTokenError',
+  ].map((shape) => `${SHAPE_PREFIX}${shape}`),
 );
 
 /** Reads the `index`-th message (1-based) of an operation's stream as the Python client does. */

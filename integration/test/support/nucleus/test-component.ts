@@ -29,8 +29,16 @@ export async function writeTestBuild(
       ComponentVersion: '{COMPONENT_VERSION}',
       ComponentConfiguration: { DefaultConfiguration: options.defaultConfiguration ?? {} },
       Manifests: [
-        { Platform: { os: 'windows' }, Lifecycle: { Run: 'exit 9' }, Artifacts: [{ Uri: 's3://BUCKET_NAME/COMPONENT_NAME/COMPONENT_VERSION/probe.zip', Unarchive: 'ZIP' }] },
-        { Platform: { os: 'linux' }, Lifecycle: options.lifecycle, Artifacts: [{ Uri: 's3://BUCKET_NAME/COMPONENT_NAME/COMPONENT_VERSION/probe.zip', Unarchive: 'ZIP' }] },
+        {
+          Platform: { os: 'windows' },
+          Lifecycle: { Run: 'exit 9' },
+          Artifacts: [{ Uri: 's3://BUCKET_NAME/COMPONENT_NAME/COMPONENT_VERSION/probe.zip', Unarchive: 'ZIP' }],
+        },
+        {
+          Platform: { os: 'linux' },
+          Lifecycle: options.lifecycle,
+          Artifacts: [{ Uri: 's3://BUCKET_NAME/COMPONENT_NAME/COMPONENT_VERSION/probe.zip', Unarchive: 'ZIP' }],
+        },
       ],
     }),
   );

@@ -62,7 +62,10 @@ export function configurationOperations(deps: ConfigurationDeps): OperationHandl
       async handle(request, caller) {
         const report = request.configurationValidityReport;
         if (report.deploymentId === undefined) {
-          throw new IpcServiceError('InvalidArgumentsError', 'Cannot accept configuration validity report, the deployment ID provided was null');
+          throw new IpcServiceError(
+            'InvalidArgumentsError',
+            'Cannot accept configuration validity report, the deployment ID provided was null',
+          );
         }
         const accepted = deps.validation.report(caller.componentName, report.deploymentId, {
           status: report.status,
