@@ -104,22 +104,18 @@ async function lastRotationOf(
   return null;
 }
 
+/** A core of which nothing is known yet, with these warnings. */
+function unknownCore(thingName: string, warnings: string[] = []): CoreStatus {
+  return { thingName, certificateId: null, issuer: null, notAfter: null, ageDays: null, daysLeft: null, lastRotation: null, warnings };
+}
+
 async function readCore(
   iot: IoTClient,
   thingName: string,
   now: number,
   isRotationJob: (jobId: string) => Promise<boolean>,
 ): Promise<CoreStatus> {
-  const status: CoreStatus = {
-    thingName,
-    certificateId: null,
-    issuer: null,
-    notAfter: null,
-    ageDays: null,
-    daysLeft: null,
-    lastRotation: null,
-    warnings: [],
-  };
+  const status = unknownCore(thingName);
   const certificates = await certificatesOf(iot, thingName);
   if (certificates.length === 0) status.warnings.push('no certificate attached');
   if (certificates.length > 1) {
@@ -183,16 +179,7 @@ export async function readFleetStatus(iot: IoTClient, thingGroup: string, option
         cores[i] = await readCore(iot, thingName, options.now, isRotationJob);
       } catch (error) {
         unreadable += 1;
-        cores[i] = {
-          thingName,
-          certificateId: null,
-          issuer: null,
-          notAfter: null,
-          ageDays: null,
-          daysLeft: null,
-          lastRotation: null,
-          warnings: [`could not be read: ${describeAwsError(error)}`],
-        };
+        cores[i] = unknownCore(thingName, [`could not be read: ${describeAwsError(error)}`]);
       }
       options.onProgress?.(++read, things.length);
     }
