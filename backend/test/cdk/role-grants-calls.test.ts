@@ -1,4 +1,5 @@
 import type { CfnRole } from 'aws-cdk-lib/aws-iam';
+import { SYNTHESIS_TIMEOUT_MS } from '../../../shared/test/support/timeouts.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HANDLER_ENTRY_FILES, type HandlerName } from '../../lib/handler-bundling.js';
 import type { CertificateRotatorBackend } from '../../lib/certificate-rotator-backend.js';
@@ -67,7 +68,7 @@ describe('each function role against the AWS calls in its handler code', () => {
       pca: graph.declaration(sourcePath('issuers/private-ca-issuer.ts'), 'privateCaIssuer'),
     };
     deployed = { iot: synthBackend(), pca: synthBackend({ privateCaArn: PCA_ARN }) };
-  });
+  }, SYNTHESIS_TIMEOUT_MS);
 
   it('follows calls through helpers, and only the helpers a handler uses', () => {
     // Removing a certificate it issued, when installing it fails, goes through certificate-retirement.
@@ -110,7 +111,7 @@ describe('the rotation scheduler role against its code', () => {
     const findingRun = graph.declaration(sourcePath('scheduler/runs.ts'), 'findingRun');
     scheduled = [...graph.actionsReachableFrom([entry], [findingRun])].sort();
     withFindings = [...new Set([...scheduled, ...graph.actionsReachableFrom([findingRun])])].sort();
-  });
+  }, SYNTHESIS_TIMEOUT_MS);
 
   it('finds the calls of a run and, apart, those only a Device Defender finding makes', () => {
     expect(scheduled).toEqual(

@@ -2,6 +2,7 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { SYNTHESIS_TIMEOUT_MS } from '../../../shared/test/support/timeouts.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CertificateRotatorStack } from '../../lib/certificate-rotator-stack.js';
 import { expectOnlyLiveAcknowledgements } from './nag-support.js';
@@ -48,7 +49,7 @@ describe.each([
     // Synthesizing the app runs the cdk-nag plugin, which throws on any unacknowledged finding.
     app.synth();
     template = Template.fromStack(stack);
-  });
+  }, SYNTHESIS_TIMEOUT_MS);
 
   it('configures create-certificate from the context', () => {
     const create = functionNamed(template, 'AWSLabsCertificateRotatorCreateCertificate');
