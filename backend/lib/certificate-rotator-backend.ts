@@ -124,7 +124,9 @@ export class CertificateRotatorBackend extends Construct {
       functionName: names.functions.commitCertificate,
       description: 'AWS Labs Certificate Rotator: CommitCertificate',
       handler: 'commit-certificate',
-      timeout: Duration.seconds(10),
+      // The original gives 10 s. Under AWS IoT's request-rate quotas a fleet rolling out together needs
+      // longer for its throttled calls; 25 s still answers within the core's 30 s wait.
+      timeout: Duration.seconds(25),
       environment: { JOB_DOCUMENT, SHADOW_NAME: this.shadowName },
       statements: commitCertificateStatements(policyScope),
       asyncInvoke: RULE_INVOCATION,

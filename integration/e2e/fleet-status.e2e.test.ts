@@ -2,7 +2,7 @@ import { CreateJobCommand, IoTClient } from '@aws-sdk/client-iot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOB_DOCUMENT } from '../../shared/contract/index.js';
 import type { FleetStatus } from '../../tools/lib/fleet-status.js';
-import { fleetStatusMain } from '../../tools/lib/fleet-status-command.js';
+import { fleetStatusClient, fleetStatusMain } from '../../tools/lib/fleet-status-command.js';
 import { startAwsStandIn, stderrLogger, type AwsStandIn } from '../aws/index.js';
 import { standInClientConfig } from '../local/deploy-backend.js';
 
@@ -32,7 +32,8 @@ describe('fleet-status against the stand-in', () => {
 
   beforeAll(async () => {
     standIn = await startAwsStandIn({ logger: stderrLogger('error') });
-    iot = new IoTClient(standInClientConfig(standIn));
+    // The tool's own client, whose retries carry it through AWS IoT's throttling.
+    iot = fleetStatusClient(standInClientConfig(standIn));
     const registry = standIn.model.registry;
     await registry.provisionDevice({ thingName: 'core-rotated', thingGroupName: 'Fleet', keySpec: EC });
     await registry.provisionDevice({

@@ -38,7 +38,12 @@ describe('the rotation scheduler against the stand-in', () => {
   let queued: string;
   const earlierRuns: RunReport[] = [];
 
-  const runOnce = async (): Promise<RunReport[]> => (await captureEmf(() => scheduler.runOnce())).result;
+  // Scheduled runs are hours apart and their job ids carry the second they ran in; here they would
+  // follow each other within one, and a second run's CreateJob would meet the first run's job id.
+  const runOnce = async (): Promise<RunReport[]> => {
+    clock.advance(1_000);
+    return (await captureEmf(() => scheduler.runOnce())).result;
+  };
   const waitForJobs = async (...reports: Array<RunReport | undefined>): Promise<Record<string, string>> => {
     const statuses: Record<string, string> = {};
     for (const job of reports.flatMap((r) => r?.jobs ?? [])) {

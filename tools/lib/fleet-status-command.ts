@@ -1,4 +1,4 @@
-import { IoTClient } from '@aws-sdk/client-iot';
+import { IoTClient, type IoTClientConfig } from '@aws-sdk/client-iot';
 import { clientConfig, runAwsCommand, type CliIo } from './cli.js';
 import { readFleetStatus } from './fleet-status.js';
 import { formatFleetStatus } from './fleet-status-format.js';
@@ -8,13 +8,21 @@ import { ProgressLine } from '../../shared/operator/progress-bar.js';
 /** Progress is worth showing from this many cores on; a small group is read in a moment. */
 const PROGRESS_FROM = 50;
 
+/**
+ * The tool's AWS IoT client: adaptive retry slows the reads down when AWS IoT throttles them
+ * (about 10 calls a second per operation) instead of failing a large group's cores.
+ */
+export function fleetStatusClient(config: IoTClientConfig): IoTClient {
+  return new IoTClient({ ...config, maxAttempts: 20, retryMode: 'adaptive' });
+}
+
 export async function runFleetStatus(
   options: FleetStatusOptions,
   io: CliIo,
   deps: { iot?: IoTClient; now?: () => number } = {},
 ): Promise<number> {
   // The SDK's adaptive retry slows down on throttling instead of failing a large group's read.
-  const iot = deps.iot ?? new IoTClient({ ...clientConfig(options), maxAttempts: 8, retryMode: 'adaptive' });
+  const iot = deps.iot ?? fleetStatusClient(clientConfig(options));
   try {
     const line = new ProgressLine(io.stderr);
     const status = await readFleetStatus(iot, options.thingGroup, {

@@ -17,7 +17,7 @@ export function createCommitCertificateHandler(settings: CommitCertificateSettin
   const base = prepareHandler(settings, {
     label: 'commit-certificate',
     serviceName: backendResourceNames().functions.commitCertificate,
-    defaultBudgetMs: 10_000,
+    defaultBudgetMs: 25_000,
   });
   return deviceRequestHandler(base, {
     kind: 'commit',
