@@ -1,20 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { transition } from './transition.js';
 import { SAMPLES, at, decide, type SampleName } from '../../test/support/fsm-fixtures.js';
-import type { RotatorEvent } from './types.js';
+import { STATE_NAMES, type RotatorEvent, type StateName } from './types.js';
 
 /** Row applied, per backup answer when the row depends on it; null = ignored. */
 type Expected = string | { backup: string | null; noBackup: string } | null;
 
-const RESTING_STATES = [
-  'Idle',
-  'UpdatingJob',
-  'CreatingCertificate',
-  'GettingJob',
-  'CommittingCertificate',
-  'ReportingSuccess',
-  'Stopped',
-] as const;
+/** Every state but Starting, which handles only its start-up facts. */
+const RESTING_STATES = STATE_NAMES.filter((name): name is Exclude<StateName, 'Starting'> => name !== 'Starting');
 
 const HANDLED: Record<(typeof RESTING_STATES)[number], Partial<Record<SampleName, Expected>>> = {
   Idle: {
