@@ -7,7 +7,7 @@ import type { AwsModel } from '../model/aws-model.js';
 import { Listeners } from '../model/listeners.js';
 import { type ConnectionEvent, type ConnectionInfo, ConnectionTable } from './connections.js';
 import { DeliveryDedupe } from './delivery-dedupe.js';
-import { MessageFaults } from './faults.js';
+import { DROPPED, FaultInjection } from './fault-injection.js';
 import { BrokerAuthorization, type ConnectionIdentity } from '../policy/broker-authorization.js';
 import { PublishRateLimiter } from '../policy/publish-rate.js';
 
@@ -27,13 +27,6 @@ export interface BrokerOptions {
   port?: number;
 }
 
-function duplicateKey(clientId: string | undefined, topic: string, payload: Buffer | string): string {
-  return `${clientId ?? ''}\u0000${topic}\u0000${Buffer.from(payload).toString('base64')}`;
-}
-
-/** Topic prefix that sidelines a dropped inbound message: nothing subscribes or reacts to it. */
-const DROPPED = '$stand-in/dropped/';
-
 const refusal = (message: string): AuthenticateError =>
   Object.assign(new Error(message), { returnCode: 5 as AuthenticateError['returnCode'] });
 
@@ -43,15 +36,12 @@ const refusal = (message: string): AuthenticateError =>
  * (otherwise CONNACK "not authorized"), and its connections close when it stops being ACTIVE.
  */
 export class IotBroker {
-  readonly faults = new MessageFaults();
+  private readonly injection = new FaultInjection();
+  readonly faults = this.injection.faults;
   private readonly listeners: Listeners<BrokerMessage>;
   private readonly connectionTable: ConnectionTable;
   private readonly dedupe = new DeliveryDedupe();
-  /** Delayed outbound deliveries waiting to pass authorizeForward once. */
-  private readonly released = new Set<string>();
   private readonly cleanups: Array<() => void> = [];
-  /** Device publishes to pass on a second time. */
-  private readonly duplicates = new Set<string>();
   private readonly authorization: BrokerAuthorization;
   private readonly publishRate = new PublishRateLimiter();
   private readonly refusedByClient = new Map<string, number>();
@@ -200,12 +190,7 @@ export class IotBroker {
         done(null);
         return;
       }
-      const fault = this.faults.take('inbound', packet.topic, client?.id, Buffer.from(packet.payload));
-      if (fault?.kind === 'hook') fault.run({ topic: packet.topic, payload: Buffer.from(packet.payload) });
-      if (fault?.kind === 'drop' || (fault?.kind === 'hook' && fault.then === 'drop')) packet.topic = `${DROPPED}${packet.topic}`;
-      if (fault?.kind === 'duplicate') this.duplicates.add(duplicateKey(client?.id, packet.topic, packet.payload));
-      if (fault?.kind === 'delay') setTimeout(() => done(null), fault.delayMs);
-      else done(null);
+      this.injection.inbound(client?.id, packet, () => done(null));
     };
     aedes.authorizeSubscribe = (client, subscription, done) => {
       const identity = this.connectionTable.identityOf(client);
@@ -231,7 +216,7 @@ export class IotBroker {
       };
       this.listeners.emit(message);
       // A duplicated device publish reaches AWS IoT's services (jobs, rules) a second time.
-      if (this.duplicates.delete(duplicateKey(client?.id, packet.topic, packet.payload))) setImmediate(() => this.listeners.emit(message));
+      if (this.injection.takeDuplicate(client?.id, packet.topic, packet.payload)) setImmediate(() => this.listeners.emit(message));
     });
 
     this.cleanups.push(
@@ -269,35 +254,6 @@ export class IotBroker {
     if (this.dedupe.isDuplicate(client, packet)) return null;
     const receiver = this.connectionTable.identityOf(client);
     if (!receiver || !this.authorization.mayReceive(receiver, packet.topic)) return null;
-    const key = `${client.id}\u0000${packet.topic}\u0000${Buffer.from(packet.payload).toString('base64')}`;
-    if (this.released.delete(key)) return packet;
-    const fault = this.faults.take('outbound', packet.topic, client.id, Buffer.from(packet.payload));
-    if (!fault) return packet;
-    const copy: PublishPacket = {
-      cmd: 'publish',
-      topic: packet.topic,
-      payload: Buffer.from(packet.payload),
-      qos: packet.qos,
-      retain: false,
-      dup: false,
-    };
-    const sendCopy = (): void => {
-      if (client.closed) return;
-      this.released.add(key);
-      client.publish(copy, () => undefined);
-    };
-    switch (fault.kind) {
-      case 'delay':
-        setTimeout(sendCopy, fault.delayMs);
-        return null;
-      case 'duplicate':
-        setImmediate(sendCopy);
-        return packet;
-      case 'hook':
-        fault.run({ topic: packet.topic, payload: Buffer.from(packet.payload) });
-        return fault.then === 'deliver' ? packet : null;
-      case 'drop':
-        return null;
-    }
+    return this.injection.outbound(client, packet);
   }
 }
