@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { replay, rotationLives } from './fsm-sequence.js';
 
 describe('the rotation event sequence', () => {
-  it('drives the state machine through a whole rotation: 17 transitions, Stopped then Idle', () => {
-    expect(replay(rotationLives('CSR', 'CERT'), 'core-1')).toBe(17);
+  it('drives the state machine through a whole rotation: 18 transitions, Stopped then Idle', () => {
+    expect(replay(rotationLives('CSR', 'CERT'), 'core-1')).toBe(18);
   });
 
   it('is refused when an event would be ignored', () => {

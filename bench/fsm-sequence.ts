@@ -47,6 +47,8 @@ export function rotationLives(csrPem: string, certificatePem: string): Life[] {
         { type: 'getAccepted', topicJobId: '$next', execution: execution('IN_PROGRESS') },
         { type: 'fact', fact: 'backupExists', value: true },
         { type: 'commitAccepted' },
+        // The backup is gone; the core waits for AWS IoT to take SUCCEEDED before it is idle.
+        { type: 'updateAccepted', topicJobId: JOB_ID, status: 'SUCCEEDED' },
       ],
     },
   ];

@@ -23,6 +23,7 @@ async function run(context: BenchContext): Promise<BenchResult> {
     signingAlgorithm: 'ECDSA-WITH-SHA256',
     clockScale: FLEET_CLOCK_SCALE,
     minuteScale: context.minuteScale,
+    throttled: true,
   });
   const { result } = child;
   const rows = HANDLERS.map(([label, functionName]) => {

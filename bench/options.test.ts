@@ -5,7 +5,7 @@ const NAMES = ['keygen-csr', 'fleet-rotation'];
 
 describe('parseBenchOptions', () => {
   it('defaults: everything, full sizes, no JSON', () => {
-    expect(parseBenchOptions([], NAMES)).toEqual({ quick: false, json: false, help: false, minuteScale: 3 });
+    expect(parseBenchOptions([], NAMES)).toEqual({ quick: false, json: false, help: false, minuteScale: 1 });
   });
 
   it('accepts --only repeated or comma-separated', () => {
@@ -23,11 +23,22 @@ describe('parseBenchOptions', () => {
 
   it('names a bad --minute-scale', () => {
     expect(parseBenchOptions(['--minute-scale', '10'], NAMES).minuteScale).toBe(10);
-    expect(() => parseBenchOptions(['--minute-scale', '0'], NAMES)).toThrow(/--minute-scale must be at least 1/);
-    expect(() => parseBenchOptions(['--minute-scale', 'fast'], NAMES)).toThrow(/--minute-scale/);
+    expect(() => parseBenchOptions(['--minute-scale', '0'], NAMES)).toThrow('--minute-scale must be a number from 1 to 60 (got "0")');
+    expect(() => parseBenchOptions(['--minute-scale', '-2'], NAMES)).toThrow('--minute-scale must be a number from 1 to 60 (got "-2")');
+    expect(() => parseBenchOptions(['--minute-scale', 'fast'], NAMES)).toThrow('--minute-scale must be a number from 1 to 60 (got "fast")');
+    expect(() => parseBenchOptions(['--minute-scale'], NAMES)).toThrow('--minute-scale needs a value: a number from 1 to 60');
+  });
+
+  it('reads --devices and --rsa-devices, and names a bad one', () => {
+    expect(parseBenchOptions(['--devices', '1000', '--rsa-devices', '100'], NAMES)).toMatchObject({ devices: 1000, rsaDevices: 100 });
+    expect(() => parseBenchOptions(['--devices', '0'], NAMES)).toThrow('--devices must be a whole number from 1 to 5000 (got "0")');
+    expect(() => parseBenchOptions(['--devices', '2.5'], NAMES)).toThrow('--devices must be a whole number from 1 to 5000 (got "2.5")');
+    expect(() => parseBenchOptions(['--rsa-devices', 'many'], NAMES)).toThrow(
+      '--rsa-devices must be a whole number from 1 to 5000 (got "many")',
+    );
   });
 
   it('refuses unknown options', () => {
-    expect(() => parseBenchOptions(['--devices', '5'], NAMES)).toThrow(/devices/);
+    expect(() => parseBenchOptions(['--cores', '5'], NAMES)).toThrow('unknown option --cores');
   });
 });

@@ -1,11 +1,16 @@
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { numberFlag, numberRange, oneOf, parseFlags, readCommandLine } from '../shared/cli/command-line.js';
 import { DEFAULT_MINUTE_SCALE } from './fleet-rotation.js';
+
+const MAX_MINUTE_SCALE = 60;
+const MAX_DEVICES = 5000;
 
 export interface BenchOptions {
   only?: string[];
   quick: boolean;
   minuteScale: number;
+  devices?: number;
+  rsaDevices?: number;
   json: boolean;
   help: boolean;
 }
@@ -18,8 +23,10 @@ Prints speed and memory figures of the certificate rotator; never fails on a fig
 Options:
   --only NAME[,NAME]  run only these benchmarks (repeatable): ${names.join(', ')}
   --quick             smaller sizes, for a CI smoke run
-  --minute-scale N    fleet runs: the AWS minute (job rollout windows, in-progress timeout) runs N
-                      times faster than real time, 1..60 (default ${DEFAULT_MINUTE_SCALE})
+  --devices N         fleet runs: cores per fleet, 1 to 5000 (default 1000, or 20 with --quick)
+  --rsa-devices N     the RSA-2048 fleet and its key generation only: cores, 1 to 5000 (default --devices)
+  --minute-scale N    fleet runs: the AWS minute (job rollout windows, in-progress timeout, request
+                      quotas) runs N times faster than real time, 1 to ${MAX_MINUTE_SCALE} (default ${DEFAULT_MINUTE_SCALE}: AWS's pace)
   --json              also print every figure as one JSON object on the last line
   --help              show this help
 
@@ -28,40 +35,45 @@ ${names.map((n) => `  ${n.padEnd(16)}${describe(n)}`).join('\n')}
 `;
 }
 
-/** Parses the command line; throws an Error naming the bad option. */
+/** Parses the command line; throws a UsageError naming the bad option and what it accepts. */
 export function parseBenchOptions(argv: string[], names: readonly string[]): BenchOptions {
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
-    options: {
-      only: { type: 'string', multiple: true },
-      quick: { type: 'boolean', default: false },
-      'minute-scale': { type: 'string', default: String(DEFAULT_MINUTE_SCALE) },
-      json: { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
-    },
+  const { values } = readCommandLine(argv, {
+    only: { type: 'string', multiple: true, accepts: `benchmark names separated by commas: ${oneOf(names)}` },
+    quick: { type: 'boolean', default: false },
+    'minute-scale': { type: 'string', default: String(DEFAULT_MINUTE_SCALE), accepts: numberRange(1, MAX_MINUTE_SCALE) },
+    devices: { type: 'string', accepts: numberRange(1, MAX_DEVICES, { whole: true }) },
+    'rsa-devices': { type: 'string', accepts: numberRange(1, MAX_DEVICES, { whole: true }) },
+    json: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
   });
-  const name = z
-    .string()
-    .refine((n) => names.includes(n), {
-      error: (issue) => `--only: unknown benchmark ${JSON.stringify(issue.input)} (one of ${names.join(', ')})`,
-    });
+  const name = z.string().refine((n) => names.includes(n), {
+    error: (issue) => `--only: unknown benchmark ${JSON.stringify(issue.input)} (one of ${names.join(', ')})`,
+  });
   const schema = z.object({
     only: z.array(name).optional(),
     quick: z.boolean(),
-    'minute-scale': z.coerce
-      .number({ error: '--minute-scale must be a number' })
-      .min(1, '--minute-scale must be at least 1')
-      .max(60, '--minute-scale must be at most 60'),
+    'minute-scale': numberFlag('--minute-scale', 1, MAX_MINUTE_SCALE),
+    devices: numberFlag('--devices', 1, MAX_DEVICES, { whole: true }).optional(),
+    'rsa-devices': numberFlag('--rsa-devices', 1, MAX_DEVICES, { whole: true }).optional(),
     json: z.boolean(),
     help: z.boolean(),
   });
-  const only = values.only
+  const only = (values.only as string[] | undefined)
     ?.flatMap((v) => v.split(','))
     .map((v) => v.trim())
     .filter((v) => v.length > 0);
-  const parsed = schema.safeParse({ ...values, ...(only ? { only } : {}) });
-  if (!parsed.success) throw new Error(parsed.error.issues.map((i) => i.message).join('; '));
-  const { only: selected, 'minute-scale': minuteScale, ...rest } = parsed.data;
-  return { ...rest, minuteScale, ...(selected ? { only: selected } : {}) };
+  const {
+    only: selected,
+    'minute-scale': minuteScale,
+    devices,
+    'rsa-devices': rsaDevices,
+    ...rest
+  } = parseFlags(schema, { ...values, ...(only ? { only } : {}) });
+  return {
+    ...rest,
+    minuteScale,
+    ...(devices === undefined ? {} : { devices }),
+    ...(rsaDevices === undefined ? {} : { rsaDevices }),
+    ...(selected ? { only: selected } : {}),
+  };
 }

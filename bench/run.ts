@@ -2,12 +2,14 @@ import os from 'node:os';
 import { fleetRotation } from './fleet-rotation.js';
 import { fsmThroughput } from './fsm-throughput.js';
 import { keygenCsr } from './keygen-csr.js';
+import { lambdaBundles } from './lambda-bundles.js';
 import { lambdaLatency } from './lambda-latency.js';
-import { parseBenchOptions, usage } from './options.js';
+import { exitWith, runCommand, silenceSdkNodeVersionNotice } from '../shared/cli/run-command.js';
+import { parseBenchOptions, usage, type BenchOptions } from './options.js';
 import { formatAlerts, formatResult } from './report.js';
 import type { Benchmark, BenchResult } from './types.js';
 
-const BENCHMARKS: readonly Benchmark[] = [keygenCsr, fsmThroughput, lambdaLatency, fleetRotation];
+const BENCHMARKS: readonly Benchmark[] = [keygenCsr, fsmThroughput, lambdaBundles, lambdaLatency, fleetRotation];
 const NAMES = BENCHMARKS.map((b) => b.name);
 
 function machine(): Record<string, unknown> {
@@ -22,24 +24,13 @@ function machine(): Record<string, unknown> {
   };
 }
 
-async function main(): Promise<number> {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const describe = (name: string): string => BENCHMARKS.find((b) => b.name === name)?.description ?? '';
-  let options;
-  try {
-    options = parseBenchOptions(process.argv.slice(2), NAMES);
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n\n${usage(NAMES, describe)}`);
-    return 2;
-  }
-  if (options.help) {
-    process.stdout.write(usage(NAMES, describe));
-    return 0;
-  }
+async function runBenchmarks(options: BenchOptions): Promise<number> {
   const selected = BENCHMARKS.filter((b) => !options.only || options.only.includes(b.name));
   const context = {
     quick: options.quick,
     minuteScale: options.minuteScale,
+    ...(options.devices === undefined ? {} : { devices: options.devices }),
+    ...(options.rsaDevices === undefined ? {} : { rsaDevices: options.rsaDevices }),
     progress: (line: string) => void process.stderr.write(`[bench] ${line}\n`),
   };
   const before = machine();
@@ -72,10 +63,25 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: Error) => {
-    process.stderr.write(`Benchmark failed: ${error.stack ?? error.message}\n`);
-    process.exit(1);
-  },
+const describe = (name: string): string => BENCHMARKS.find((b) => b.name === name)?.description ?? '';
+
+silenceSdkNodeVersionNotice();
+// The functions run in this process; their CloudWatch metric lines (EMF) would fill stdout.
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+exitWith(
+  'bench',
+  runCommand<BenchOptions>(
+    process.argv.slice(2),
+    { stdout: process.stdout, stderr: process.stderr },
+    {
+      name: 'bench',
+      usage: usage(NAMES, describe),
+      parse: (argv) => {
+        const options = parseBenchOptions(argv, NAMES);
+        return options.help ? { help: true } : { help: false, options };
+      },
+      run: runBenchmarks,
+      describeFailure: (error) => `benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    },
+  ),
 );

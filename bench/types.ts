@@ -4,6 +4,10 @@ export interface BenchContext {
   quick: boolean;
   /** How many times faster than real the AWS minute runs in fleet runs (rollout windows, job timeouts). */
   minuteScale: number;
+  /** Fleet runs: this many cores instead of the default size. */
+  devices?: number;
+  /** The RSA-2048 fleet and its key generation: this many cores (default: the fleet size). */
+  rsaDevices?: number;
   /** A progress line for the operator (stderr); never part of the results. */
   progress(line: string): void;
 }

@@ -1,10 +1,6 @@
 /** `npm run rotate -- --help`: starts and watches a certificate rotation job. */
+import { exitWith, silenceSdkNodeVersionNotice } from '../shared/cli/run-command.js';
 import { rotateMain } from './lib/rotate.js';
 
-rotateMain(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr }).then(
-  (code) => process.exit(code),
-  (error: Error) => {
-    process.stderr.write(`rotate: ${error.stack ?? error.message}\n`);
-    process.exit(1);
-  },
-);
+silenceSdkNodeVersionNotice();
+exitWith('rotate', rotateMain(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr }));

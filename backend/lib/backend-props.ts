@@ -3,6 +3,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import * as z from 'zod';
 import { DEFAULT_NAME_PREFIX } from '../../shared/contract/index.js';
 import { PCA_SIGNING_ALGORITHMS, type PcaSigningAlgorithm } from '../src/issuers/pca-signing-algorithms.js';
+import { resolveRotationSchedule, type ResolvedRotationSchedule, type RotationScheduleProps } from './rotation-schedule-props.js';
 
 /** Who signs the new device certificates. */
 export type CertificateIssuerKind = 'iot' | 'pca';
@@ -32,6 +33,21 @@ export interface JobRolloutSettings {
    * @default 100
    */
   readonly numberOfSucceededThings?: number;
+}
+
+/** The CloudWatch dashboard and alarm the backend always gets. */
+export interface MonitoringSettings {
+  /**
+   * Rotations failed or timed out within five minutes that raise the alarm (1-1000).
+   * @default 1
+   */
+  readonly alarmThreshold?: number;
+  /**
+   * Send the alarm (when it fires and when it clears) to the notification topic. The topic is then
+   * encrypted with a customer managed KMS key instead of `alias/aws/sns`, which CloudWatch cannot use.
+   * @default false
+   */
+  readonly alarmToNotificationTopic?: boolean;
 }
 
 /** Properties of {@link CertificateRotatorBackend}. */
@@ -88,6 +104,17 @@ export interface CertificateRotatorBackendProps {
    * @default RemovalPolicy.DESTROY
    */
   readonly logRemovalPolicy?: RemovalPolicy;
+  /**
+   * Rotate certificates before they expire, without a person: a scheduled function that starts
+   * rotation jobs for the watched cores whose certificate is due (see {@link RotationScheduleProps}).
+   * @default - no scheduler; rotations start only when someone creates a job
+   */
+  readonly schedule?: RotationScheduleProps;
+  /**
+   * The CloudWatch dashboard and the alarm on failed or timed-out rotations.
+   * @default - alarm at 1 failed or timed-out rotation in five minutes, shown on the dashboard only
+   */
+  readonly monitoring?: MonitoringSettings;
 }
 
 /** Props with every default applied and every value checked. */
@@ -101,6 +128,8 @@ export interface ResolvedBackendProps {
   readonly namePrefix: string;
   readonly logRetention: RetentionDays;
   readonly logRemovalPolicy: RemovalPolicy;
+  readonly schedule: ResolvedRotationSchedule | undefined;
+  readonly monitoring: Required<MonitoringSettings>;
 }
 
 const PCA_ARN = /^arn:aws[a-z-]*:acm-pca:[a-z0-9-]+:\d{12}:certificate-authority\/[A-Za-z0-9-]+$/;
@@ -136,6 +165,9 @@ const schema = z.object({
     .default(DEFAULT_NAME_PREFIX),
   logRetention: z.enum(RetentionDays).default(RetentionDays.ONE_YEAR),
   logRemovalPolicy: z.enum(RemovalPolicy).default(RemovalPolicy.DESTROY),
+  monitoring: z
+    .object({ alarmThreshold: int(1, 1000).default(1), alarmToNotificationTopic: z.boolean().default(false) })
+    .default({ alarmThreshold: 1, alarmToNotificationTopic: false }),
 });
 
 /**
@@ -156,5 +188,7 @@ export function resolveBackendProps(props: CertificateRotatorBackendProps = {}):
   if (issuer === 'iot' && p.privateCaArn !== undefined) {
     throw new Error("CertificateRotatorBackend: invalid props: issuer: 'iot' cannot be combined with privateCaArn");
   }
-  return { ...p, issuer, privateCaArn: p.privateCaArn };
+  const schedule =
+    props.schedule === undefined ? undefined : resolveRotationSchedule(props.schedule, issuer === 'pca' ? p.pcaValidityInDays : undefined);
+  return { ...p, issuer, privateCaArn: p.privateCaArn, schedule };
 }

@@ -12,6 +12,8 @@ import {
 } from './backend-props.js';
 import { JobExecutionEvents } from './job-execution-events.js';
 import { acknowledgeWildcards, type Wildcard } from './nag-acknowledgements.js';
+import { NotificationTopicKey, RotationMonitoring } from './rotation-monitoring.js';
+import { RotationScheduler } from './rotation-scheduler.js';
 import { RotatorFunction } from './rotator-function.js';
 import { backendResourceNames, JOB_DOCUMENT, NOTIFICATION_SUBJECT, renderRuleSql } from '../../shared/contract/index.js';
 import {
@@ -24,6 +26,7 @@ import {
 import { RotatorTopicRule } from './rotator-topic-rule.js';
 
 export type { CertificateRotatorBackendProps, JobRolloutSettings, CertificateIssuerKind } from './backend-props.js';
+export type { RotationScheduleProps } from './rotation-schedule-props.js';
 
 /**
  * IoT rules invoke their function asynchronously. The device gives up after about 30 s and
@@ -57,6 +60,10 @@ export class CertificateRotatorBackend extends Construct {
   /** Where the terminal function reports rotations that need an operator. */
   public readonly notificationTopic: sns.Topic;
   public readonly jobExecutionEvents: JobExecutionEvents;
+  /** The rotation scheduler, when the `schedule` prop asks for one. */
+  public readonly scheduler?: RotationScheduler;
+  /** The CloudWatch dashboard and the alarm on failed or timed-out rotations. */
+  public readonly monitoring: RotationMonitoring;
 
   constructor(scope: Construct, id: string, props: CertificateRotatorBackendProps = {}) {
     super(scope, id);
@@ -70,10 +77,11 @@ export class CertificateRotatorBackend extends Construct {
     const policyScope: PolicyScope = { scope: this, shadowName: this.shadowName };
     const logs = { logRetention: settings.logRetention, logRemovalPolicy: settings.logRemovalPolicy };
 
+    const topicKey = settings.monitoring.alarmToNotificationTopic ? new NotificationTopicKey(this, 'NotificationTopicKey') : undefined;
     this.notificationTopic = new sns.Topic(this, 'NotificationTopic', {
       topicName: names.notificationTopic,
       displayName: NOTIFICATION_SUBJECT,
-      masterKey: kms.Alias.fromAliasName(this, 'SnsManagedKey', 'alias/aws/sns'),
+      masterKey: topicKey?.key ?? kms.Alias.fromAliasName(this, 'SnsManagedKey', 'alias/aws/sns'),
       enforceSSL: true,
     });
 
@@ -116,7 +124,9 @@ export class CertificateRotatorBackend extends Construct {
       functionName: names.functions.commitCertificate,
       description: 'AWS Labs Certificate Rotator: CommitCertificate',
       handler: 'commit-certificate',
-      timeout: Duration.seconds(10),
+      // The original gives 10 s. Under AWS IoT's request-rate quotas a fleet rolling out together needs
+      // longer for its throttled calls; 25 s still answers within the core's 30 s wait.
+      timeout: Duration.seconds(25),
       environment: { JOB_DOCUMENT, SHADOW_NAME: this.shadowName },
       statements: commitCertificateStatements(policyScope),
       asyncInvoke: RULE_INVOCATION,
@@ -170,6 +180,33 @@ export class CertificateRotatorBackend extends Construct {
     this.jobExecutionEvents = new JobExecutionEvents(this, 'JobExecutionEvents', { namePrefix: prefix, ...logs });
     // The terminal rule is useless until the events it listens to are switched on.
     this.jobExecutionTerminalRule.node.addDependency(this.jobExecutionEvents.resource);
+
+    if (settings.schedule !== undefined) {
+      this.scheduler = new RotationScheduler(this, 'RotationScheduler', {
+        schedule: settings.schedule,
+        namePrefix: prefix,
+        jobTemplate: this.jobTemplate,
+        jobDocument: JOB_DOCUMENT,
+        notificationTopic: this.notificationTopic,
+        ...logs,
+      });
+    }
+
+    this.monitoring = new RotationMonitoring(this, 'Monitoring', {
+      namePrefix: prefix,
+      functionNames: {
+        create: names.functions.createCertificate,
+        commit: names.functions.commitCertificate,
+        terminal: names.functions.jobExecutionTerminal,
+        ...(this.scheduler === undefined ? {} : { scheduler: this.scheduler.functionName }),
+      },
+      alarmThreshold: settings.monitoring.alarmThreshold,
+      ...(topicKey === undefined ? {} : { alarmTopic: this.notificationTopic }),
+    });
+    if (topicKey !== undefined) {
+      topicKey.allow(this.jobExecutionTerminal.role);
+      if (this.scheduler !== undefined) topicKey.allow(this.scheduler.function.role);
+    }
 
     this.acknowledgeWildcards();
   }

@@ -3,7 +3,8 @@ import { Runtime } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 
 /** The Lambda handlers this construct deploys. */
-export type HandlerName = 'create-certificate' | 'commit-certificate' | 'job-execution-terminal' | 'job-execution-events';
+export type HandlerName =
+  'create-certificate' | 'commit-certificate' | 'job-execution-terminal' | 'job-execution-events' | 'rotation-scheduler';
 
 /** Latest Node.js runtime this aws-cdk-lib knows; cdk-nag AwsSolutions-L1 asks for it. */
 export const HANDLER_RUNTIME = Runtime.NODEJS_24_X;
@@ -11,13 +12,14 @@ export const HANDLER_RUNTIME = Runtime.NODEJS_24_X;
 /**
  * Each handler's entry module under backend/src/handlers. The thin Lambda entries carry a
  * `-lambda` suffix so they are not mistaken for the rotation logic of the same name in
- * backend/src/rotation.
+ * backend/src/rotation and backend/src/scheduler.
  */
 export const HANDLER_ENTRY_FILES: Readonly<Record<HandlerName, string>> = {
   'create-certificate': 'handlers/create-certificate-lambda.ts',
   'commit-certificate': 'handlers/commit-certificate-lambda.ts',
   'job-execution-terminal': 'handlers/job-execution-terminal-lambda.ts',
   'job-execution-events': 'handlers/job-execution-events.ts',
+  'rotation-scheduler': 'handlers/rotation-scheduler-lambda.ts',
 };
 
 /** Absolute path of a handler's TypeScript entry point. */

@@ -61,8 +61,9 @@ export function replyTopicArns(p: PolicyScope, fn: keyof typeof REPLY_TOPICS): s
 const allow = (actions: string[], resources: string[]) => new iam.PolicyStatement({ actions, resources });
 
 /**
- * Reads the current certificate (its subject and key bound the CSR), claims the job execution in
- * the shadow (a read, then a versioned write), issues a certificate, gives it the old one's policies, attaches it to the thing and records the
+ * Settles an earlier rotation left with both certificates (reads its record, retires the one the
+ * core does not use), reads the current certificate (its subject and key bound the CSR), claims the
+ * job execution in the shadow (a read, then a versioned write), issues a certificate, gives it the old one's policies, attaches it to the thing and records the
  * rotation in the shadow. When anything fails after issuing, it removes that certificate again
  * (deactivate, detach from thing and policies, delete) and the shadow it wrote. Only the issuer in
  * use is granted: AWS IoT Core's CreateCertificateFromCsr, or Private CA's IssueCertificate and
@@ -108,15 +109,15 @@ export function commitCertificateStatements(p: PolicyScope): iam.PolicyStatement
 }
 
 /**
- * Reads and deletes the rotation record, checks the job, removes the certificate the rotation
- * left behind (describe, deactivate, detach, delete) and notifies operators.
+ * Reads and deletes the rotation record (or marks it unsettled), checks the job, removes the
+ * certificate the rotation left behind (describe, deactivate, detach, delete) and notifies operators.
  */
 export function jobExecutionTerminalStatements(p: PolicyScope, notificationTopicArn: string): iam.PolicyStatement[] {
   return [
     allow(['iot:DescribeEndpoint', 'iot:ListPrincipalPolicies', 'iot:ListThingPrincipalsV2', 'iot:DetachThingPrincipal'], ['*']),
     allow(['iot:DescribeCertificate', 'iot:UpdateCertificate', 'iot:DetachPolicy', 'iot:DeleteCertificate'], [anyCertArn(p)]),
-    allow(['iot:GetThingShadow', 'iot:DeleteThingShadow'], [shadowArn(p)]),
-    allow(['iot:GetJobDocument'], [anyJobArn(p)]),
+    allow(['iot:GetThingShadow', 'iot:UpdateThingShadow', 'iot:DeleteThingShadow'], [shadowArn(p)]),
+    allow(['iot:GetJobDocument', 'iot:DescribeJob'], [anyJobArn(p)]),
     allow(['sns:Publish'], [notificationTopicArn]),
   ];
 }

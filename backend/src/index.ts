@@ -3,6 +3,8 @@ export { createCreateCertificateHandler, type CreateCertificateSettings, type Ro
 export { createCommitCertificateHandler, type CommitCertificateSettings } from './rotation/commit-certificate.js';
 export { createJobExecutionTerminalHandler, type JobExecutionTerminalSettings } from './rotation/job-execution-terminal.js';
 export { createJobExecutionEventsHandler, type JobExecutionEventsSettings } from './handlers/job-execution-events.js';
+export { createRotationSchedulerHandler, type RotationSchedulerHandler, type RunReport } from './scheduler/rotation-scheduler.js';
+export type { SchedulerSettings, SchedulerTiming, RotationPolicy } from './scheduler/settings.js';
 export type { HandlerSettings, TimingSettings } from './rotation/handler-settings.js';
 export type { ClientConfig } from './aws/clients.js';
 export type { InvocationContext } from './runtime/time-budget.js';

@@ -1,3 +1,4 @@
+import { pollUntil } from '../../shared/wait/poll.js';
 import { isTerminal, type AwsModel, type JobExecution } from '../../integration/aws/index.js';
 
 export interface JobEnd {
@@ -17,12 +18,12 @@ export async function waitForJobEnd(
   deadlineMs: number,
   intervalMs = 100,
 ): Promise<JobEnd> {
-  for (;;) {
-    const executions = model.jobs.listJobExecutionsForJob(jobId);
-    const done = executions.length >= expected && executions.every((e) => isTerminal(e.status));
-    if (done || Date.now() >= deadlineMs) return { executions, done };
-    await new Promise<void>((resolve) => setTimeout(resolve, intervalMs));
-  }
+  const { value: executions, done } = await pollUntil(
+    () => model.jobs.listJobExecutionsForJob(jobId),
+    (executions) => executions.length >= expected && executions.every((e) => isTerminal(e.status)),
+    { timeoutMs: Math.max(0, deadlineMs - Date.now()), intervalMs },
+  );
+  return { executions, done };
 }
 
 export function countStatuses(executions: readonly JobExecution[]): Record<string, number> {

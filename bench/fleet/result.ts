@@ -10,6 +10,10 @@ export const fleetSpecSchema = z.object({
   clockScale: z.number().min(1),
   /** Speed-up of the AWS minute (rollout windows, in-progress timeout). */
   minuteScale: z.number().min(1),
+  /** The stand-in throttles its APIs at AWS's request-rate quotas. */
+  throttled: z.boolean().default(true),
+  /** A flat rollout of this many executions a minute; absent = the template's default rollout. */
+  rolloutPerMinute: z.number().int().min(1).max(1000).optional(),
 });
 export type FleetSpec = z.infer<typeof fleetSpecSchema>;
 
@@ -49,6 +53,10 @@ export const fleetResultSchema = z.object({
   peakRssBytes: z.number(),
   peakHeapUsedBytes: z.number(),
   memorySamples: z.number(),
+  /** Calls each quota-bound operation let through during the rotation (throttled runs only). */
+  apiCalls: z.record(z.string(), z.number()),
+  /** Calls refused with ThrottlingException during the rotation, per operation. */
+  throttledCalls: z.record(z.string(), z.number()),
   handlers: z.record(z.string(), z.object({ invocations: z.number(), failed: z.number(), ms: summarySchema.optional() })),
 });
 export type FleetResult = z.infer<typeof fleetResultSchema>;

@@ -33,6 +33,15 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) 
   return results;
 }
 
+/** Per-operation counts accumulated since `before`. */
+function since(now: Readonly<Record<string, number>>, before: Readonly<Record<string, number>>): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(now)
+      .map(([op, n]) => [op, n - (before[op] ?? 0)])
+      .filter(([, n]) => (n as number) > 0),
+  );
+}
+
 function handlerFigures(timings: readonly HandlerTiming[]): FleetResult['handlers'] {
   const names = [...new Set(timings.map((t) => t.functionName))];
   return Object.fromEntries(
@@ -56,21 +65,28 @@ export async function runFleetRotation(spec: FleetSpec, progress: (line: string)
   const memory = sampleMemory();
   const algorithms = { keyAlgorithm: spec.keyAlgorithm, signingAlgorithm: spec.signingAlgorithm };
   const minuteMs = 60_000 / spec.minuteScale;
-  const standIn = await startAwsStandIn({ minuteMs, logger: stderrLogger('error') });
+  const standIn = await startAwsStandIn({ minuteMs, logger: stderrLogger('error'), apiQuotas: spec.throttled });
   const handlers = timeRuleFunctions(standIn.rules);
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'bench-fleet-'));
   let fleet: RunningCore[] = [];
   try {
-    const backend = await deployBackend(standIn, { issuer: 'iot', logLevel: 'ERROR' });
+    const backend = await deployBackend(standIn, {
+      issuer: 'iot',
+      logLevel: 'ERROR',
+      inProgressTimeoutMinutes: IN_PROGRESS_TIMEOUT_MINUTES,
+      ...(spec.rolloutPerMinute === undefined ? {} : { rolloutPerMinute: spec.rolloutPerMinute }),
+    });
     say('provisioning');
     const cores = await provisionFleet(standIn, { count: spec.devices, workDir, thingGroupName: THING_GROUP, algorithms });
-    fleet = await startInlineFleet(standIn, cores, { algorithms, timeScale: spec.clockScale });
+    fleet = await startInlineFleet(standIn, cores, { algorithms, componentTimerScale: spec.clockScale });
     const setupMs = Date.now() - setupStart;
 
     const iot = new IoTClient(standInClientConfig(standIn));
     const group = standIn.model.registry.things.describeThingGroup(THING_GROUP);
     const jobId = `bench-rotation-${Date.now()}`;
     const baseline = process.memoryUsage();
+    const callsBefore = { ...standIn.rateLimits?.admittedByOperation() };
+    const throttledBefore = { ...standIn.rateLimits?.throttledByOperation() };
     memory.reset();
     say('rotating');
     const jobStart = Date.now();
@@ -79,9 +95,12 @@ export async function runFleetRotation(spec: FleetSpec, progress: (line: string)
     );
     iot.destroy();
     // Every window of the rollout, then one in-progress timeout for the last ones, and a margin.
-    const deadline = jobStart + (Math.ceil(spec.devices / 100) + IN_PROGRESS_TIMEOUT_MINUTES) * minuteMs + 60_000;
+    const deadline =
+      jobStart + (Math.ceil(spec.devices / (spec.rolloutPerMinute ?? 100)) + IN_PROGRESS_TIMEOUT_MINUTES) * minuteMs + 60_000;
     const end = await waitForJobEnd(standIn.model, jobId, spec.devices, deadline);
     const peaks = memory.stop();
+    const apiCalls = since(standIn.rateLimits?.admittedByOperation() ?? {}, callsBefore);
+    const throttledCalls = since(standIn.rateLimits?.throttledByOperation() ?? {}, throttledBefore);
     const wallMs = (lastEnd(end.executions) ?? Date.now()) - jobStart;
     const job = standIn.model.jobs.describeJob(jobId).job;
 
@@ -113,6 +132,8 @@ export async function runFleetRotation(spec: FleetSpec, progress: (line: string)
       peakRssBytes: peaks.peakRssBytes,
       peakHeapUsedBytes: peaks.peakHeapUsedBytes,
       memorySamples: peaks.samples,
+      apiCalls,
+      throttledCalls,
       handlers: handlerFigures(handlers.timings()),
     };
   } finally {

@@ -1,4 +1,5 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { SYNTHESIS_TIMEOUT_MS } from '../../shared/test/support/timeouts.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ARN, CONTEXT, projectRole, synthPipeline, text } from './support.js';
 
@@ -8,7 +9,7 @@ describe('pipeline stack template', () => {
   let template: Template;
   beforeAll(() => {
     template = synthPipeline().template;
-  });
+  }, SYNTHESIS_TIMEOUT_MS);
 
   it('is a V2 pipeline with Source, BuildAndDeploy and Test stages', () => {
     const [pipeline] = Object.values(template.findResources('AWS::CodePipeline::Pipeline'));

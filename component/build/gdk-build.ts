@@ -26,6 +26,8 @@ export interface BuildOptions {
   outDir: string;
   /** Overrides gdk-config.json's version. */
   version?: string;
+  /** Told each step as it starts and ends, with the time it took; a loaded machine makes the zip slow. */
+  progress?: (line: string) => void;
 }
 
 export interface BuildResult {
@@ -68,7 +70,14 @@ export async function buildComponent(options: BuildOptions): Promise<BuildResult
   mkdirSync(recipesDir, { recursive: true });
   mkdirSync(artifactDir, { recursive: true });
 
+  const say = options.progress ?? (() => undefined);
+  const started = Date.now();
+  const elapsed = (): string => `${((Date.now() - started) / 1000).toFixed(1)} s`;
+  say(`Building ${project.componentName} ${version}: bundling component/src/main.ts with esbuild`);
   const { code, nativeFiles } = await bundleComponent(options.projectRoot);
+  say(
+    `Bundled ${(code.byteLength / 2 ** 20).toFixed(1)} MiB (${elapsed()}); zipping it with ${nativeFiles.length} native modules and ${PLATFORM_SCRIPTS.length} scripts`,
+  );
   const zip = new AdmZip();
   const add = (entry: string, data: Buffer) => {
     zip.addFile(entry, data);
@@ -85,13 +94,15 @@ export async function buildComponent(options: BuildOptions): Promise<BuildResult
   const recipePath = path.join(recipesDir, 'recipe.yaml');
   const template = readFileSync(path.join(options.projectRoot, 'recipe.yaml'), 'utf8');
   writeFileSync(recipePath, fillRecipe(template, { componentName: project.componentName, version, author: project.author }));
+  const artifactBytes = statSync(artifactPath).size;
+  say(`Wrote the artifact (${(artifactBytes / 2 ** 20).toFixed(1)} MiB) and the recipe (${elapsed()})`);
 
   return {
     componentName: project.componentName,
     version,
     recipePath,
     artifactPath,
-    artifactBytes: statSync(artifactPath).size,
+    artifactBytes,
     entries: zip.getEntries().map((entry) => entry.entryName),
   };
 }
@@ -108,6 +119,8 @@ async function main(): Promise<void> {
     projectRoot,
     outDir: path.resolve(values['out-dir'] ?? path.join(projectRoot, 'greengrass-build')),
     ...(values.version === undefined ? {} : { version: values.version }),
+    // Progress on stderr: stdout says what was built.
+    progress: (line) => console.error(line),
   });
   console.log(`Built ${result.componentName} ${result.version}`);
   console.log(`Recipe:   ${result.recipePath}`);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Logger } from '../../shared/logging/logger.js';
 import { startHttpApi } from './http/api.js';
 import { sdkClientConfig, type SdkClientConfig } from './http/client-config.js';
+import type { ApiRateLimits } from './http/rate-limits.js';
 import { LambdaService } from './lambda/lambda-service.js';
 import type { AwsModel } from './model/aws-model.js';
 import type { RulesEngine } from './rules/rules-engine.js';
@@ -28,6 +29,8 @@ export interface ApiServiceOptions {
   host?: string;
   /** Execution environments one Lambda function may run at once (default 4). */
   lambdaConcurrency?: number;
+  /** AWS's request-rate quotas; absent: nothing is throttled but injected faults. */
+  rateLimits?: ApiRateLimits;
 }
 
 export interface ApiServices {

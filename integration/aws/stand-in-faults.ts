@@ -1,5 +1,5 @@
 import type { IotBroker } from './broker/iot-broker.js';
-import type { MessageFaultOptions } from './broker/faults.js';
+import type { HookOutcome, MessageFaultOptions } from './broker/faults.js';
 import type { AwsModel } from './model/aws-model.js';
 import type { CertificateRecord } from './model/registry/certificates.js';
 import { fixedDetachPropagation } from './model/registry/detach-propagation.js';
@@ -22,8 +22,24 @@ export class StandInFaults {
     this.broker.faults.delayNext(topicFilter, delayMs, options);
   }
 
-  clearMessageFaults(): void {
-    this.broker.faults.clear();
+  /** Passes the next matching message on twice. */
+  duplicateNext(topicFilter: string, options?: MessageFaultOptions): void {
+    this.broker.faults.duplicateNext(topicFilter, options);
+  }
+
+  /** Runs `run` as the next matching message passes (to cut a device's power there, say), then delivers or drops it. */
+  hookNext(
+    topicFilter: string,
+    run: (message: { topic: string; payload: Buffer }) => void,
+    then: HookOutcome,
+    options?: MessageFaultOptions,
+  ): void {
+    this.broker.faults.hookNext(topicFilter, run, then, options);
+  }
+
+  /** Clears every message fault, or those of one client (and on topics naming it). */
+  clearMessageFaults(clientId?: string): void {
+    this.broker.faults.clear(clientId);
   }
 
   /** Closes the client's MQTT connection(s); returns how many. */

@@ -6,6 +6,7 @@ import { JobsMqttApi } from './jobs-mqtt/jobs-mqtt.js';
 import { stderrLogger } from './logger.js';
 import { AwsModel, type AwsModelOptions } from './model/aws-model.js';
 import { RulesEngine } from './rules/rules-engine.js';
+import { ApiRateLimits } from './http/rate-limits.js';
 import { StandInFaults } from './stand-in-faults.js';
 
 /** How long close() waits for running Lambda invocations to finish. */
@@ -21,6 +22,11 @@ export interface AwsStandInOptions extends AwsModelOptions {
    * HTTPS for SDK clients, with AWS Lambda behind them. Default true; `false` runs MQTT only.
    */
   http?: boolean | ApiServiceOptions;
+  /**
+   * Throttle the HTTP APIs at AWS's default request-rate quotas (see http/api-quotas.ts), scaled
+   * with the AWS minute. Default true.
+   */
+  apiQuotas?: boolean;
 }
 
 export type { HttpEndpoint } from './api-services.js';
@@ -36,6 +42,8 @@ export interface AwsStandIn {
   http?: HttpEndpoint;
   /** AWS Lambda, where the HTTP APIs are served: functions deployed from a template run here. */
   lambda?: LambdaService;
+  /** The request-rate quotas in force, unless switched off. */
+  rateLimits?: ApiRateLimits;
   close(): Promise<void>;
 }
 
@@ -77,10 +85,12 @@ export async function startAwsStandIn(options: AwsStandInOptions = {}): Promise<
   });
 
   let services: ApiServices | undefined;
+  const rateLimits = options.apiQuotas === false ? undefined : new ApiRateLimits({ now, minuteMs: model.timeScale.minuteMs });
   if (options.http !== false) {
     // Loaded on demand so that an MQTT-only stand-in does not depend on the HTTP layer.
     const { startApiServices } = await import('./api-services.js');
-    services = await startApiServices(model, rules, logger, typeof options.http === 'object' ? options.http : {});
+    const settings = typeof options.http === 'object' ? options.http : {};
+    services = await startApiServices(model, rules, logger, { ...settings, ...(rateLimits ? { rateLimits } : {}) });
   }
 
   return {
@@ -91,6 +101,7 @@ export async function startAwsStandIn(options: AwsStandInOptions = {}): Promise<
     jobsMqtt,
     faults: new StandInFaults(model, broker, rules),
     ...(services ? { http: services.http, lambda: services.lambda } : {}),
+    ...(rateLimits ? { rateLimits } : {}),
     async close() {
       // Lambdas still running would otherwise call an API that is gone and log errors after the
       // test; a device that keeps publishing must not hold the close up for long, though.

@@ -1,5 +1,16 @@
 import type { CoreOutcome } from '../local/verify-fleet.js';
 
+export interface DemoRotation {
+  thingName: string;
+  status: string;
+  /** The DeviceFailureReason the core reported in its job execution's status details. */
+  reason?: string;
+  oldCertificateId: string;
+  newCertificateId?: string;
+  /** Why the core counts as bricked: what it cannot do with what it has installed. */
+  brickedBecause?: string[];
+}
+
 export interface DemoSummary {
   devices: number;
   nucleus: 'process' | 'inline';
@@ -9,6 +20,10 @@ export interface DemoSummary {
   hsm: boolean;
   /** How the backend was deployed into the stand-in: from its synthesized CloudFormation template. */
   backendDeployment: 'template';
+  minuteScale: number;
+  /** Cores the job notified per AWS minute. */
+  rolloutPerMinute: number;
+  componentTimerScale: number;
   /** How the component reached the cores; see componentDeployment(). */
   componentDeployment: 'greengrass' | 'inline';
   jobId: string;
@@ -19,13 +34,18 @@ export interface DemoSummary {
   unfinished: number;
   oldCertificatesDeleted: number;
   bricked: number;
+  /** `--expiring`: jobs the rotation scheduler created, and cores it rightly left alone. */
+  scheduledJobs?: number;
+  untouched?: number;
   /** Certificates attached to the fleet's things beyond one each. */
   extraCertificates: number;
   /** With --attacker: the attacker's publishes and requests that went nowhere. */
   attackerRequestsDropped?: number;
   notifications: Array<{ subject?: string; message: string }>;
-  rotations: Array<{ thingName: string; status: string; oldCertificateId: string; newCertificateId?: string; reasons?: string[] }>;
+  rotations: DemoRotation[];
   wallSeconds: number;
+  /** Kept with --keep: each core's Greengrass root (and its logs) is under it. */
+  workDir?: string;
 }
 
 /**
@@ -43,7 +63,8 @@ export function formatSummary(s: DemoSummary): string {
   const lines = [
     '',
     `Rotation job ${s.jobId}: ${s.devices} cores (${s.nucleus} mode, issuer ${s.issuer === 'pca' ? 'AWS Private CA' : 'AWS IoT Core'}, ${s.keyAlgorithm} / ${s.signingAlgorithm}${s.hsm ? ', keys in SoftHSM2' : ''})`,
-    `  succeeded ${s.succeeded}   failed ${s.failed}   timed out ${s.timedOut}${s.unfinished ? `   unfinished ${s.unfinished}` : ''}`,
+    `  succeeded ${s.succeeded}   failed ${s.failed}   timed out ${s.timedOut}${s.unfinished ? `   unfinished ${s.unfinished}` : ''}` +
+      (s.scheduledJobs === undefined ? '' : `   scheduled jobs ${s.scheduledJobs}   untouched ${s.untouched ?? 0}`),
     `  old certificates deleted ${s.oldCertificatesDeleted}/${s.devices}   bricked ${s.bricked}   extra certificates ${s.extraCertificates}   wall time ${s.wallSeconds.toFixed(1)} s`,
     ...(s.attackerRequestsDropped === undefined ? [] : [`  attacker requests dropped ${s.attackerRequestsDropped}`]),
     '',
@@ -52,10 +73,12 @@ export function formatSummary(s: DemoSummary): string {
   for (const r of s.rotations) {
     const changed = r.newCertificateId && r.newCertificateId !== r.oldCertificateId ? short(r.newCertificateId) : '(unchanged)';
     lines.push(`  ${r.thingName.padEnd(30)}${r.status.padEnd(12)}${short(r.oldCertificateId).padEnd(19)}${changed}`);
-    for (const reason of r.reasons ?? []) lines.push(`      ! ${reason}`);
+    if (r.reason) lines.push(`      reason: ${r.reason}`);
+    for (const problem of r.brickedBecause ?? []) lines.push(`      ! ${problem}`);
   }
   lines.push('', `  SNS notifications: ${s.notifications.length}`);
   for (const n of s.notifications) lines.push(`    - ${n.message}`);
+  if (s.workDir) lines.push('', `  Kept ${s.workDir}: each core's log is <core>/logs/aws.greengrass.labs.CertificateRotator.log`);
   return lines.join('\n');
 }
 

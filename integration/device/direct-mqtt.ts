@@ -10,6 +10,7 @@ export interface DirectMqttOptions {
   certificatePem: string;
   privateKeyPem: string;
   clientId: string;
+  /** Default 30 s: on a busy machine a shorter limit only restarts TLS handshakes that were nearly done. */
   connectTimeoutMs?: number;
 }
 
@@ -46,7 +47,7 @@ export class DirectMqtt implements IotMqtt {
       protocolVersion: 4,
       clean: true,
       reconnectPeriod: 0,
-      connectTimeout: options.connectTimeoutMs ?? 10_000,
+      connectTimeout: options.connectTimeoutMs ?? 30_000,
       queueQoSZero: false,
       rejectUnauthorized: true,
     });

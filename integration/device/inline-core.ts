@@ -7,8 +7,9 @@ import type { StateName } from '../../component/src/fsm/types.js';
 import type { Clock, RotatorHandle } from '../../component/src/runtime/rotator-deps.js';
 import { startRotator } from '../../component/src/runtime/rotator.js';
 import { validateAlgorithmConfig } from '../../component/src/config/validate.js';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { GreengrassRoot } from './greengrass-root.js';
+import { gatedKeyGeneration, type CpuGate } from './shared-cpu.js';
 import { readFileCredentials } from './greengrass-root.js';
 import {
   ReconnectingIotMqtt,
@@ -35,6 +36,14 @@ export interface InlineCoreOptions {
   connect?: (clientId: string) => MqttConnector;
   /** Time between the component asking for a restart and Greengrass coming back. */
   restartDelayMs?: number;
+  /** Shared with the other cores of this machine: key generations take turns (see CpuGate). */
+  cpu?: CpuGate;
+  /**
+   * Decides each restart the component asks for: how long Greengrass takes to come back, or
+   * `stay-down` when it does not come back by itself (start() brings it back). Overrides
+   * `restartDelayMs`; for fault injection.
+   */
+  restartPolicy?: () => { delayMs: number } | 'stay-down';
 }
 
 export type CoreStatus = 'stopped' | 'running' | 'restarting' | 'killed';
@@ -96,6 +105,7 @@ export class InlineCore {
       cwd: paths.componentWorkDir,
       env: { AWS_IOT_THING_NAME: paths.thingName },
       readFile: (file) => readFileSync(file, 'utf8'),
+      fileExists: (file) => existsSync(file),
       platform: 'linux',
     });
     const mqtt = this.options.connect
@@ -115,7 +125,7 @@ export class InlineCore {
       workDirectory: paths.componentWorkDir,
       logger,
     };
-    const store = this.options.createStore
+    const ownStore = this.options.createStore
       ? this.options.createStore(storeArgs)
       : new FileCredentialStore({
           certificatePath: config.certificateFilePath,
@@ -123,6 +133,7 @@ export class InlineCore {
           workDirectory: paths.componentWorkDir,
           logger,
         });
+    const store = this.options.cpu ? gatedKeyGeneration(ownStore, this.options.cpu) : ownStore;
     const rotator = await startRotator({
       thingName: config.thingName,
       mqtt,
@@ -142,7 +153,12 @@ export class InlineCore {
     this.status = 'restarting';
     await this.teardown();
     for (const listener of this.restartListeners) listener();
-    const delay = this.options.restartDelayMs ?? 50;
+    const policy = this.options.restartPolicy?.() ?? { delayMs: this.options.restartDelayMs ?? 50 };
+    if (policy === 'stay-down') {
+      this.status = 'stopped';
+      return;
+    }
+    const delay = policy.delayMs;
     setTimeout(() => {
       if (this.status === 'restarting')
         void this.start().catch((e: Error) => this.options.logger.error('Greengrass failed to start', { reason: e.message }));

@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-greengrassv2';
 import { DescribeJobExecutionCommand, type IoTClient } from '@aws-sdk/client-iot';
 import { watchJob } from '../../shared/operator/job-watch.js';
+import { pollUntil, type PollOptions } from '../../shared/wait/poll.js';
 import { COMPONENT_NAME } from '../../shared/contract/index.js';
 import type { DeploymentOutcome } from './target.js';
 import { componentValidationMessage } from './validation-failure.js';
@@ -30,28 +31,38 @@ export interface ConfigurationDeploymentContext {
 
 const isNotFound = (error: unknown): boolean => (error as { name?: string } | null)?.name === 'ResourceNotFoundException';
 
+/**
+ * Polling for a deployment that was just created: its time is counted in the waits between reads
+ * (attempts × retry), so a sleep that returns at once still ends after that many attempts.
+ */
+function readTiming(context: ConfigurationDeploymentContext): PollOptions {
+  const intervalMs = context.getDeploymentRetryMs ?? 1_000;
+  let waited = 0;
+  const sleep = (ms: number): Promise<void> => ((waited += ms), context.sleep(ms));
+  return { timeoutMs: ((context.getDeploymentAttempts ?? 10) - 1) * intervalMs, intervalMs, sleep, now: () => waited };
+}
+
 /** GetDeployment, allowing for a deployment that was just created and is not yet readable. */
 export async function getDeployment(context: ConfigurationDeploymentContext, deploymentId: string): Promise<GetDeploymentCommandOutput> {
-  const attempts = context.getDeploymentAttempts ?? 10;
-  for (let attempt = 1; ; attempt++) {
+  const read = async (): Promise<GetDeploymentCommandOutput | { notFound: unknown }> => {
     try {
       return await context.greengrass.send(new GetDeploymentCommand({ deploymentId }));
     } catch (error) {
-      if (!isNotFound(error) || attempt >= attempts) throw error;
-      await context.sleep(context.getDeploymentRetryMs ?? 1_000);
+      if (!isNotFound(error)) throw error;
+      return { notFound: error };
     }
-  }
+  };
+  const { value } = await pollUntil(read, (answer) => !('notFound' in answer), readTiming(context));
+  if ('notFound' in value) throw value.notFound;
+  return value;
 }
 
 /** The IoT job behind a deployment; Greengrass fills iotJobId in shortly after creating it. */
 async function iotJobOf(context: ConfigurationDeploymentContext, deploymentId: string): Promise<string> {
-  const attempts = context.getDeploymentAttempts ?? 10;
-  for (let attempt = 1; ; attempt++) {
-    const { iotJobId } = await getDeployment(context, deploymentId);
-    if (iotJobId) return iotJobId;
-    if (attempt >= attempts) throw new Error(`deployment ${deploymentId} has no IoT job`);
-    await context.sleep(context.getDeploymentRetryMs ?? 1_000);
-  }
+  const read = async () => (await getDeployment(context, deploymentId)).iotJobId;
+  const { value: iotJobId } = await pollUntil(read, (jobId) => Boolean(jobId), readTiming(context));
+  if (!iotJobId) throw new Error(`deployment ${deploymentId} has no IoT job`);
+  return iotJobId;
 }
 
 /** One core's outcome, from its execution of the deployment's IoT job. */

@@ -9,6 +9,7 @@ import type { AwsTargetConfig } from './aws-config.js';
 import { deployConfiguration } from './aws-deployment.js';
 import type { RotationTarget } from './target.js';
 import { backendResourceNames } from '../../shared/contract/index.js';
+import { pollUntil } from '../../shared/wait/poll.js';
 
 /** Names the backend's CDK app gives its job template and create-certificate function. */
 export const JOB_TEMPLATE_ID = backendResourceNames().jobTemplate;
@@ -18,6 +19,8 @@ export const CLEANUP_TIMEOUT_MS = 120_000;
 export const POLL_INTERVAL_MS = 5_000;
 /** How often to look whether a Lambda configuration update has finished (the original looks every 0.1 s). */
 const FUNCTION_UPDATE_POLL_MS = 500;
+/** Lambda applies a configuration update in seconds; this much means it is stuck. */
+const FUNCTION_UPDATE_TIMEOUT_MS = 300_000;
 
 export interface AwsTargetOptions {
   /** Waits between polls; tests pass one that returns at once. */
@@ -44,16 +47,16 @@ interface FunctionControl {
   sleep: (ms: number) => Promise<void>;
 }
 
-/** Waits while a function configuration update is under way; fails if the update failed. */
+/** Waits while a function configuration update is under way; fails if the update failed or outlasts its time. */
 async function awaitFunctionUpdate({ lambda, sleep }: FunctionControl): Promise<Record<string, string>> {
-  for (;;) {
-    const configuration = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: CREATE_FUNCTION_NAME }));
-    if (configuration.LastUpdateStatus === 'Failed') {
-      throw new Error(`${CREATE_FUNCTION_NAME} configuration update failed: ${configuration.LastUpdateStatusReason ?? 'no reason given'}`);
-    }
-    if (configuration.LastUpdateStatus !== 'InProgress') return configuration.Environment?.Variables ?? {};
-    await sleep(FUNCTION_UPDATE_POLL_MS);
+  const read = () => lambda.send(new GetFunctionConfigurationCommand({ FunctionName: CREATE_FUNCTION_NAME }));
+  const timing = { timeoutMs: FUNCTION_UPDATE_TIMEOUT_MS, intervalMs: FUNCTION_UPDATE_POLL_MS, sleep };
+  const { value: configuration, done } = await pollUntil(read, (c) => c.LastUpdateStatus !== 'InProgress', timing);
+  if (!done) throw new Error(`${CREATE_FUNCTION_NAME} configuration update still in progress after ${FUNCTION_UPDATE_TIMEOUT_MS / 1000} s`);
+  if (configuration.LastUpdateStatus === 'Failed') {
+    throw new Error(`${CREATE_FUNCTION_NAME} configuration update failed: ${configuration.LastUpdateStatusReason ?? 'no reason given'}`);
   }
+  return configuration.Environment?.Variables ?? {};
 }
 
 /** Sets environment variables of the create-certificate function, keeping the others, and waits until they apply. */

@@ -5,7 +5,6 @@
  */
 import { CreateDeploymentCommand, GetDeploymentCommand, ListEffectiveDeploymentsCommand } from '@aws-sdk/client-greengrassv2';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { eventually } from '../test/support/nucleus/ipc-fixture.js';
 import { PROBE, startCloudCores, type CloudCores } from '../test/support/nucleus/cloud-cores.js';
 import { deployMain } from '../../tools/lib/deploy-component-version.js';
 
@@ -78,12 +77,14 @@ describe('deploy-component-version through the stand-in', () => {
 
   it('updates the version in a new revision that keeps the rest of the deployment', async () => {
     fx.aws.model.greengrass.deployments.readAfterWriteDelayMs = 300;
-    await eventually(
-      async () =>
-        (await fx.greengrass.send(new ListEffectiveDeploymentsCommand({ coreDeviceThingName: 'tool-1' }))).effectiveDeployments?.length ===
-        2,
-      'two effective deployments',
-    );
+    await expect
+      .poll(
+        async () =>
+          (await fx.greengrass.send(new ListEffectiveDeploymentsCommand({ coreDeviceThingName: 'tool-1' }))).effectiveDeployments
+            ?.length === 2,
+        { message: 'two effective deployments' },
+      )
+      .toBe(true);
     const updated = await run(fx, '1.0.1');
     expect(updated.stderr).toContain(`Updating ${PROBE} from 1.0.0 to 1.0.1`);
     expect(updated.code).toBe(0);

@@ -7,11 +7,10 @@ import { deployBackend, type BackendDeployment } from '../local/deploy-backend.j
 import { provisionFleet, type ProvisionedCore } from '../local/fleet.js';
 import { startInlineFleet, type RunningCore } from '../local/fleet-runner.js';
 import { INLINE_TEST_TIME_SCALE } from '../local/start-fleet.js';
-import { STAND_IN_SETUP_TIMEOUT_MS } from './standin-target.js';
+import { STAND_IN_SETUP_TIMEOUT_MS, STAND_IN_SUITE_TIMEOUTS } from './standin-target.js';
 import { rotateMain } from '../../tools/lib/rotate.js';
 import type { RotateOutcome } from '../../tools/lib/rotate.js';
 
-/** AWS IoT's minutes and the component's timeouts run this many times faster; low enough for a loaded machine. */
 const GROUP = 'RotateCommandFleet';
 const ALGORITHMS = { keyAlgorithm: 'RSA-2048', signingAlgorithm: 'SHA256WITHRSA' } as const;
 
@@ -34,7 +33,7 @@ describe('rotate against the local stand-in', () => {
   let fleet: RunningCore[] = [];
   const common = (): string[] => [
     ...['--endpoint', standIn.http?.endpoint ?? '', '--ca-bundle', standIn.http?.caFile ?? ''],
-    ...['--region', standIn.model.region, '--poll-interval', '0.2', '--timeout', '120', '--json'],
+    ...['--region', standIn.model.region, '--poll-interval', '0.2', '--timeout', '300', '--json'],
   ];
 
   beforeAll(async () => {
@@ -45,7 +44,7 @@ describe('rotate against the local stand-in', () => {
     backend = await deployBackend(standIn, { issuer: 'iot', logLevel: 'SILENT' });
     workDir = await mkdtemp(path.join(tmpdir(), 'rotate-command-'));
     cores = await provisionFleet(standIn, { count: 2, workDir, thingGroupName: GROUP, algorithms: ALGORITHMS });
-    fleet = await startInlineFleet(standIn, cores, { algorithms: ALGORITHMS, timeScale: INLINE_TEST_TIME_SCALE });
+    fleet = await startInlineFleet(standIn, cores, { algorithms: ALGORITHMS, componentTimerScale: INLINE_TEST_TIME_SCALE });
   }, STAND_IN_SETUP_TIMEOUT_MS);
 
   afterAll(async () => {
@@ -55,53 +54,65 @@ describe('rotate against the local stand-in', () => {
     vi.unstubAllEnvs();
   });
 
-  it('rotates every core of a thing group and reports each as SUCCEEDED', async () => {
-    const run = captureIo();
-    const code = await rotateMain(['--thing-group', GROUP, '--job-id', 'rotate-group', ...common()], run.io);
-
-    expect(run.json()).toEqual({
-      jobId: 'rotate-group',
-      things: cores.map((c) => ({ thingName: c.thingName, status: 'SUCCEEDED' })),
-      succeeded: 2,
-      failed: 0,
-      timedOut: false,
-    });
-    expect(code).toBe(0);
-    expect(run.stderr()).toContain('Created job rotate-group from template AWSLabsCertificateRotator for thing group RotateCommandFleet');
-    expect(run.stderr()).toMatch(/2\/2 done \| SUCCEEDED 2/);
-    await standIn.rules.whenIdle();
-    for (const running of fleet) {
-      const installed = certificateIdOf(await running.probe.certificatePem());
-      expect(installed).not.toBe(running.core.initialCertificateId);
-      expect(standIn.model.registry.listThingPrincipals(running.core.thingName).map((arn) => arn.slice(arn.lastIndexOf('/') + 1))).toEqual([
-        installed,
-      ]);
-    }
-  });
-
-  it('reports a failed rotation with the device failure reason and exits with 1', async () => {
-    const [first] = cores;
-    const before = certificateIdOf(await fleet[0]!.probe.certificatePem());
-    standIn.faults.disableRule(backend.ruleNames.commitCertificate);
-    try {
+  it(
+    'rotates every core of a thing group and reports each as SUCCEEDED',
+    async () => {
       const run = captureIo();
-      const code = await rotateMain(['--things', first!.thingName, '--job-id', 'rotate-commit-disabled', ...common()], run.io);
+      const code = await rotateMain(['--thing-group', GROUP, '--job-id', 'rotate-group', ...common()], run.io);
+
       expect(run.json()).toEqual({
-        jobId: 'rotate-commit-disabled',
-        things: [
-          { thingName: first!.thingName, status: 'FAILED', reason: 'Comms failure when committing new certificate. Rollback and restart.' },
-        ],
-        succeeded: 0,
-        failed: 1,
+        jobId: 'rotate-group',
+        things: cores.map((c) => ({ thingName: c.thingName, status: 'SUCCEEDED' })),
+        succeeded: 2,
+        failed: 0,
         timedOut: false,
       });
-      expect(code).toBe(1);
-    } finally {
-      standIn.faults.enableRule(backend.ruleNames.commitCertificate);
-    }
-    await standIn.rules.whenIdle();
-    expect(certificateIdOf(await fleet[0]!.probe.certificatePem())).toBe(before);
-  });
+      expect(code).toBe(0);
+      expect(run.stderr()).toContain('Created job rotate-group from template AWSLabsCertificateRotator for thing group RotateCommandFleet');
+      expect(run.stderr()).toMatch(/2\/2 done \| SUCCEEDED 2/);
+      await standIn.rules.whenIdle();
+      for (const running of fleet) {
+        const installed = certificateIdOf(await running.probe.certificatePem());
+        expect(installed).not.toBe(running.core.initialCertificateId);
+        expect(
+          standIn.model.registry.listThingPrincipals(running.core.thingName).map((arn) => arn.slice(arn.lastIndexOf('/') + 1)),
+        ).toEqual([installed]);
+      }
+    },
+    STAND_IN_SUITE_TIMEOUTS.rotationMs,
+  );
+
+  it(
+    'reports a failed rotation with the device failure reason and exits with 1',
+    async () => {
+      const [first] = cores;
+      const before = certificateIdOf(await fleet[0]!.probe.certificatePem());
+      standIn.faults.disableRule(backend.ruleNames.commitCertificate);
+      try {
+        const run = captureIo();
+        const code = await rotateMain(['--things', first!.thingName, '--job-id', 'rotate-commit-disabled', ...common()], run.io);
+        expect(run.json()).toEqual({
+          jobId: 'rotate-commit-disabled',
+          things: [
+            {
+              thingName: first!.thingName,
+              status: 'FAILED',
+              reason: 'Comms failure when committing new certificate. Rollback and restart.',
+            },
+          ],
+          succeeded: 0,
+          failed: 1,
+          timedOut: false,
+        });
+        expect(code).toBe(1);
+      } finally {
+        standIn.faults.enableRule(backend.ruleNames.commitCertificate);
+      }
+      await standIn.rules.whenIdle();
+      expect(certificateIdOf(await fleet[0]!.probe.certificatePem())).toBe(before);
+    },
+    STAND_IN_SUITE_TIMEOUTS.rotationMs,
+  );
 
   it('creates the job and returns at once with --no-wait', async () => {
     const run = captureIo();

@@ -10,14 +10,6 @@ import { createStandInTarget, STAND_IN_SETUP_TIMEOUT_MS, type StandInTarget } fr
 // under the nucleus stand-in. Whatever the moment, the core must end with a certificate that AWS
 // IoT accepts and that is the only ACTIVE one attached to its thing.
 
-async function until(what: string, condition: () => Promise<boolean> | boolean, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 async function shadowProgress(target: StandInTarget, thingName: string): Promise<string | undefined> {
   try {
     const shadow = await target.iotData.send(new GetThingShadowCommand({ thingName, shadowName: target.jobTemplateId }));
@@ -48,9 +40,9 @@ describe('power cuts during a rotation (process mode)', () => {
     const thingName = core.core.thingName;
     const [old] = await attachedCertificates(target, thingName);
     const job = runRotationJob(target, label);
-    await until(`the cut point (${label})`, () => cutWhen(thingName));
+    await expect.poll(() => cutWhen(thingName), { message: `the cut point (${label})`, timeout: 60_000 }).toBe(true);
+    // The cut resolves once the component's processes are dead and its connection is closed.
     await core.powerCut();
-    await new Promise((resolve) => setTimeout(resolve, 500));
     await core.start();
     const result = await job;
     return { status: result.statuses[thingName], oldId: old?.certificateId };

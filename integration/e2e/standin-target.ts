@@ -11,7 +11,7 @@ import { deployBackend, standInClientConfig, type BackendDeployment } from '../l
 import { provisionFleet } from '../local/fleet.js';
 import type { RunningCore } from '../local/fleet-runner.js';
 import { provisionHsmFleet } from '../local/hsm-fleet.js';
-import { INLINE_TEST_TIME_SCALE, standInTimeScale, startFleet, type NucleusMode } from '../local/start-fleet.js';
+import { INLINE_TEST_TIME_SCALE, startFleet, type NucleusMode } from '../local/start-fleet.js';
 import { deployConfiguration } from './aws-deployment.js';
 import { componentValidationMessage } from './validation-failure.js';
 import type { RotationTarget } from './target.js';
@@ -35,6 +35,8 @@ export interface StandInTargetOptions {
   hsm?: boolean;
   /** Inline cores: how long Greengrass takes to come back after the component asks for a restart. */
   restartDelayMs?: number;
+  /** Process mode: cores provisioned by claim, their credential paths only in config/config.tlog. */
+  provisionedByClaim?: boolean;
 }
 
 export interface StandInTarget extends RotationTarget {
@@ -61,11 +63,17 @@ export const STAND_IN_SETUP_TIMEOUT_MS = 300_000;
  */
 export const STAND_IN_SUITE_TIMEOUTS = { setupMs: STAND_IN_SETUP_TIMEOUT_MS, rotationMs: 300_000 };
 
+/**
+ * Process-mode cores keep the component's real 30 s timeouts, so AWS IoT's job minutes may be
+ * shortened only so far: 5 in-progress minutes must stay well above a rotation's 30 s steps.
+ */
+const PROCESS_MODE_MAX_MINUTE_SCALE = 2;
+
 /** The local stand-in as a target: a fresh account, backend and fleet on this machine. */
 export async function createStandInTarget(options: StandInTargetOptions = {}): Promise<StandInTarget> {
   const timeScale = options.timeScale ?? INLINE_TEST_TIME_SCALE;
   const nucleus = options.nucleus ?? 'inline';
-  const awsTimeScale = standInTimeScale(nucleus, timeScale);
+  const awsTimeScale = nucleus === 'process' ? Math.min(timeScale, PROCESS_MODE_MAX_MINUTE_SCALE) : timeScale;
   const algorithms = options.algorithms ?? { keyAlgorithm: 'RSA-2048', signingAlgorithm: 'SHA256WITHRSA' };
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'rotator-e2e-'));
   const standIn = await startAwsStandIn({ minuteMs: 60_000 / awsTimeScale, logger: stderrLogger('error') });
@@ -80,12 +88,13 @@ export async function createStandInTarget(options: StandInTargetOptions = {}): P
     nucleus,
     hsm: options.hsm ?? false,
     algorithms,
-    timeScale,
+    componentTimerScale: nucleus === 'inline' ? timeScale : 1,
     ...(options.restartDelayMs === undefined ? {} : { restartDelayMs: options.restartDelayMs }),
     projectRoot: process.cwd(),
     workDir,
     thingGroupName: THING_GROUP,
     freshBuildDir: path.join(workDir, 'greengrass-build'),
+    ...(options.provisionedByClaim ? { provisionedByClaim: true } : {}),
     say: () => undefined,
   });
   const clientConfig = standInClientConfig(standIn);

@@ -217,7 +217,9 @@ export function defineRotationSuites(createTarget: () => Promise<RotationTarget>
           await stop();
         }
         expectAll(job, things, 'FAILED');
-        for (const thing of things) expect(job.reasons[thing]).toBe('Rollback completed after comms failure with new certificate.');
+        // After rolling back, the core asks again without a backup and is refused: it says what it knows.
+        for (const thing of things)
+          expect(job.reasons[thing]).toBe('Commit was rejected. No backup to roll back to: the core keeps the certificate it uses.');
         await expectOldCertificatesKept(target, before);
         if (target.notifications) {
           const messages = (await target.notifications()).map((n) => n.message);

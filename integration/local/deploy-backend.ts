@@ -35,6 +35,12 @@ export interface DeployBackendOptions {
   pcaValidityInDays?: number;
   /** Function log lines at or above this level are echoed on stderr; all are kept in the stand-in's log groups. */
   logLevel?: LogLevel;
+  /** The job template's in-progress timeout, as the construct's `inProgressTimeoutMinutes` prop sets it. */
+  inProgressTimeoutMinutes?: number;
+  /** A flat rollout of this many executions a minute instead of the construct's exponential one (its `rollout` prop). */
+  rolloutPerMinute?: number;
+  /** Told what is being deployed as each step starts, as `cdk deploy` shows it. */
+  progress?: (step: string) => void;
 }
 
 /** SDK client settings that point an AWS SDK client of this process at the stand-in, as the account's administrator. */
@@ -74,7 +80,10 @@ export async function deployBackend(standIn: AwsStandIn, options: DeployBackendO
   };
   const initial: IssuerChoice =
     options.issuer === 'pca' ? { kind: 'pca', signingAlgorithm: options.pcaSigningAlgorithm ?? 'SHA256WITHRSA' } : { kind: 'iot' };
+  const progress = options.progress ?? (() => undefined);
+  progress('synthesizing the CDK app, bundling its handlers');
   let synthesized = await synthesizeBackend(await contextFor(initial));
+  const asConfigured = (template: Template): Template => withJobTemplateSettings(template, options);
   const target = {
     model,
     rules,
@@ -84,7 +93,8 @@ export async function deployBackend(standIn: AwsStandIn, options: DeployBackendO
   };
   echoFunctionLogs(lambda.logs, options.logLevel ?? 'WARN');
   const securityEvents = countSecurityEvents(lambda.logs);
-  const stack = await CloudFormationStack.create(target, synthesized.stackName, synthesized.template);
+  progress(`stack ${synthesized.stackName}: ${Object.keys(synthesized.template.Resources).length} resources from its template`);
+  const stack = await CloudFormationStack.create(target, synthesized.stackName, asConfigured(synthesized.template));
 
   const jobTemplateId = stack.physicalId(onlyOf(stack, 'AWS::IoT::JobTemplate'));
   return {
@@ -97,12 +107,29 @@ export async function deployBackend(standIn: AwsStandIn, options: DeployBackendO
     securityEvents: () => securityEvents.count,
     useIssuer: async (issuer) => {
       synthesized = await synthesizeBackend(await contextFor(issuer));
-      await stack.update(synthesized.template);
+      await stack.update(asConfigured(synthesized.template));
     },
     updateTemplate: async (edit) => {
-      await stack.update(edit(structuredClone(synthesized.template)));
+      await stack.update(edit(asConfigured(synthesized.template)));
     },
   };
+}
+
+/**
+ * The job template as the construct's `rollout` and `inProgressTimeoutMinutes` props would have
+ * synthesized it; the template itself is left alone when neither is given.
+ */
+function withJobTemplateSettings(template: Template, options: DeployBackendOptions): Template {
+  const copy = structuredClone(template);
+  if (options.rolloutPerMinute === undefined && options.inProgressTimeoutMinutes === undefined) return copy;
+  for (const resource of Object.values(copy.Resources)) {
+    if (resource.Type !== 'AWS::IoT::JobTemplate' || !resource.Properties) continue;
+    if (options.rolloutPerMinute !== undefined)
+      resource.Properties['JobExecutionsRolloutConfig'] = { MaximumPerMinute: options.rolloutPerMinute };
+    if (options.inProgressTimeoutMinutes !== undefined)
+      resource.Properties['TimeoutConfig'] = { InProgressTimeoutInMinutes: options.inProgressTimeoutMinutes };
+  }
+  return copy;
 }
 
 function onlyOf(stack: CloudFormationStack, type: string): string {

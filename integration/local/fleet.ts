@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { AlgorithmConfig } from '../../component/src/config/algorithms.js';
 import { keyFamily } from '../../component/src/config/validate.js';
 import type { Logger } from '../../shared/logging/logger.js';
-import type { AwsStandIn } from '../aws/index.js';
+import type { AwsStandIn, ValidityPeriod } from '../aws/index.js';
 import { layoutGreengrassRoot, type GreengrassRoot } from '../device/greengrass-root.js';
 import { leastPrivilegeCorePolicy, PERMISSIVE_CORE_POLICY } from '../aws/index.js';
 
@@ -38,8 +38,15 @@ export interface ProvisionFleetOptions {
   policy?: CorePolicyChoice;
   /** Extra component configuration (e.g. accessControl) written into each effective configuration. */
   componentConfiguration?: Record<string, unknown>;
+  /** The first certificate's validity, per core (default: ten years from yesterday). */
+  validityOf?: (index: number) => ValidityPeriod | undefined;
   logger?: Logger;
+  /** Called after each core is provisioned: large fleets take a while (an RSA key per core). */
+  onProgress?: (provisioned: number, total: number) => void;
 }
+
+/** Key generation runs on libuv's thread pool (4 threads): a few cores at once keep both CPU cores busy. */
+const PROVISION_CONCURRENCY = 4;
 
 export function thingNameFor(prefix: string, index: number, count: number): string {
   return `${prefix}${String(index + 1).padStart(String(count).length, '0')}`;
@@ -57,12 +64,16 @@ export async function provisionFleet(standIn: AwsStandIn, options: ProvisionFlee
     keyFamily(options.algorithms.keyAlgorithm) === 'EC'
       ? ({ kind: 'EC', curve: 'P-256' } as const)
       : ({ kind: 'RSA', bits: 2048 } as const);
-  const cores: ProvisionedCore[] = [];
-  for (let i = 0; i < options.count; i++) {
+  const cores: ProvisionedCore[] = new Array<ProvisionedCore>(options.count);
+  let next = 0;
+  let done = 0;
+  const provisionOne = async (i: number): Promise<void> => {
     const thingName = thingNameFor(prefix, i, options.count);
+    const validity = options.validityOf?.(i);
     const device = await standIn.model.registry.provisionDevice({
       thingName,
       keySpec,
+      ...(validity ? { validity } : {}),
       policyName: CORE_POLICY_NAME,
       policyDocument: corePolicyDocument(standIn, options.policy),
       thingGroupName: options.thingGroupName,
@@ -76,8 +87,14 @@ export async function provisionFleet(standIn: AwsStandIn, options: ProvisionFlee
       algorithms: options.algorithms,
       ...(options.componentConfiguration ? { componentConfiguration: options.componentConfiguration } : {}),
     });
-    cores.push({ thingName, paths, initialCertificateId: device.certificateId });
-    if (options.logger && (i + 1) % 100 === 0) options.logger.info(`Provisioned ${i + 1} of ${options.count} cores`);
-  }
+    cores[i] = { thingName, paths, initialCertificateId: device.certificateId };
+    done += 1;
+    options.onProgress?.(done, options.count);
+    if (options.logger && done % 100 === 0) options.logger.info(`Provisioned ${done} of ${options.count} cores`);
+  };
+  const worker = async (): Promise<void> => {
+    for (let i = next++; i < options.count; i = next++) await provisionOne(i);
+  };
+  await Promise.all(Array.from({ length: Math.min(PROVISION_CONCURRENCY, options.count) }, worker));
   return cores;
 }

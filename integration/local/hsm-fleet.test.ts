@@ -16,14 +16,6 @@ import { provisionHsmFleet } from './hsm-fleet.js';
 
 const ALGORITHMS = { keyAlgorithm: 'ECDSA-P256', signingAlgorithm: 'ECDSA-WITH-SHA256' } as const;
 
-async function until(condition: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
 // One SoftHSM2 configuration and one aws-crt library handle for the whole file: SOFTHSM2_CONF is
 // read once per process when aws-crt initialises the library (see SharedPkcs11Library).
 describe('aws-crt MQTT with the private key in SoftHSM2', () => {
@@ -90,7 +82,7 @@ describe('aws-crt MQTT with the private key in SoftHSM2', () => {
       await connection.subscribe(`test/${core.thingName}/+/x`, 1, (m) => received.push(`${m.topic} ${m.payload.toString()}`));
       await connection.publish(`test/${core.thingName}/a/y`, 'not matched', 1);
       await connection.publish(`test/${core.thingName}/a/x`, 'matched', 1);
-      await until(() => received.length > 0, 'the matching message');
+      await expect.poll(() => received.length > 0, { message: 'the matching message' }).toBe(true);
       expect(received).toEqual([`test/${core.thingName}/a/x matched`]);
     } finally {
       await connection.close();
@@ -119,20 +111,26 @@ describe('aws-crt MQTT with the private key in SoftHSM2', () => {
       await store.rotate(issued.certificatePem);
       expect(await store.backupExists()).toBe(true);
       await mqtt.publish(`test/${core.thingName}/after-rotate`, 'still connected', 1);
-      await until(() => received.includes('still connected'), 'a message over the session opened before the rotation');
+      await expect
+        .poll(() => received.includes('still connected'), { message: 'a message over the session opened before the rotation' })
+        .toBe(true);
       expect(principal()).toBe(core.initialCertificateId);
 
       // The nucleus restarts: the new connection presents the new certificate and signs with the new key.
       expect(standIn.broker.disconnect(core.thingName)).toBe(1);
-      await until(() => principal() === issued.certificateId && mqtt.connected, 'a reconnection with the new certificate');
+      await expect
+        .poll(() => principal() === issued.certificateId && mqtt.connected, { message: 'a reconnection with the new certificate' })
+        .toBe(true);
       expect(readTokenCertificatePem(hsm.provider, hsm.label)).toBe(new X509Certificate(issued.certificatePem).toString());
       expect(privateKeyFlags(hsm.provider, hsm.label)).toEqual({ sensitive: true, extractable: false, neverExtractable: true });
       await mqtt.publish(`test/${core.thingName}/after-reconnect`, 'subscriptions restored', 1);
-      await until(() => received.includes('subscriptions restored'), 'a message after the reconnection');
+      await expect.poll(() => received.includes('subscriptions restored'), { message: 'a message after the reconnection' }).toBe(true);
 
       await store.rollback();
       standIn.broker.disconnect(core.thingName);
-      await until(() => principal() === core.initialCertificateId && mqtt.connected, 'a reconnection with the old certificate');
+      await expect
+        .poll(() => principal() === core.initialCertificateId && mqtt.connected, { message: 'a reconnection with the old certificate' })
+        .toBe(true);
     } finally {
       await mqtt.close();
     }

@@ -9,6 +9,7 @@ import { SharedPkcs11Library } from '../device/hsm/pkcs11-library.js';
 import { createSoftHsmTokenSet } from '../device/hsm/softhsm-tokens.js';
 import { generateDeviceKey, importDeviceCertificate, readTokenCertificatePem } from '../device/hsm/token-credentials.js';
 import { scaledClock } from '../device/scaled-clock.js';
+import { CpuGate } from '../device/shared-cpu.js';
 import { CORE_POLICY_NAME, corePolicyDocument, thingNameFor, type ProvisionedCore, type ProvisionFleetOptions } from './fleet.js';
 import { runningInlineCore, startAll, type FleetRunnerOptions, type RunningCore } from './fleet-runner.js';
 import type { InstalledCredentialsProbe } from './verify-fleet.js';
@@ -46,11 +47,12 @@ export async function provisionHsmFleet(standIn: AwsStandIn, options: ProvisionH
     const token = tokens.addToken(thingName.slice(-32));
     const spki = generateDeviceKey(token.provider, options.initialKeyAlgorithm ?? 'RSA-2048', HSM_OBJECT_LABEL, HSM_OBJECT_ID);
     const now = standIn.model.clock.now();
+    const validity = options.validityOf?.(i) ?? { notBefore: now - DAY_MS, notAfter: now + 3650 * DAY_MS };
     const certificate = await authorities.deviceCa.issue({
       publicKey: spki,
       subject: `CN=${thingName}`,
-      notBefore: new Date(now - DAY_MS),
-      notAfter: new Date(now + 3650 * DAY_MS),
+      notBefore: new Date(validity.notBefore),
+      notAfter: new Date(validity.notAfter),
       scheme: { family: authorities.deviceCa.family, hash: 'SHA-256' },
       profile: 'client',
     });
@@ -76,6 +78,7 @@ export async function provisionHsmFleet(standIn: AwsStandIn, options: ProvisionH
       ...(options.componentConfiguration ? { componentConfiguration: options.componentConfiguration } : {}),
     });
     cores.push({ thingName, paths, initialCertificateId: registered.certificateId });
+    options.onProgress?.(i + 1, options.count);
     if (options.logger && (i + 1) % 100 === 0) options.logger.info(`Provisioned ${i + 1} of ${options.count} HSM cores`);
   }
   return cores;
@@ -143,9 +146,10 @@ export async function startHsmInlineFleet(
   options: FleetRunnerOptions,
 ): Promise<RunningCore[]> {
   const access = openHsmFleetAccess(standIn, cores);
-  const clock = scaledClock(options.timeScale);
+  const clock = scaledClock(options.componentTimerScale);
   const broker = { host: standIn.mqtt.host, port: standIn.mqtt.port, caPem: standIn.mqtt.caCertificatePem };
-  const shared = { clock, broker, algorithms: options.algorithms };
+  // A token generates its key pair synchronously, holding the event loop: one at a time.
+  const shared = { clock, broker, algorithms: options.algorithms, cpu: new CpuGate(options.keyGenerationSlots ?? 1) };
   const running = cores.map((core, i): RunningCore => {
     const hsm = access[i];
     if (hsm === undefined) throw new Error(`no HSM access for ${core.thingName}`);
@@ -160,5 +164,5 @@ export async function startHsmInlineFleet(
       probe: hsm.probe,
     });
   });
-  return startAll(running);
+  return startAll(running, options.onStarted);
 }

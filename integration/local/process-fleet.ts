@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { subscriptionTopics } from '../../shared/contract/index.js';
+import { pollUntil } from '../../shared/wait/poll.js';
 import type { AwsStandIn } from '../aws/index.js';
 import { fileLogger } from '../device/file-logger.js';
 import { readFileCredentials } from '../device/greengrass-root.js';
@@ -19,6 +20,8 @@ export interface ProcessFleetOptions extends FleetRunnerOptions {
   thingGroupName: string;
   /** The cores were provisioned with provisionHsmFleet: their keys are in SoftHSM2 tokens. */
   hsm?: boolean;
+  /** Lay the cores out as AWS IoT fleet provisioning does (credential paths only in config.tlog). */
+  provisionedByClaim?: boolean;
   say?: (line: string) => void;
 }
 
@@ -52,22 +55,24 @@ async function coreCredentials(standIn: AwsStandIn, cores: ProvisionedCore[], hs
   }));
 }
 
-const READY_TIMEOUT_MS = 60_000;
+/** A component process starting on a busy machine (Node.js, a 2.6 MiB bundle, native addons) can take a minute. */
+const READY_TIMEOUT_MS = 180_000;
 
 /**
  * Waits until the component has subscribed to its nine topics, and so to configuration
  * validation before them: until then Greengrass would apply a configuration update unchecked.
  */
 async function componentReady(nucleus: Nucleus, thingName: string): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
   const topics = subscriptionTopics(thingName).length;
-  while (nucleus.componentSubscriptions().length < topics) {
-    if (Date.now() > deadline) {
-      throw new Error(
-        `${thingName}: the component did not subscribe to its topics within ${READY_TIMEOUT_MS / 1000} s; see ${nucleus.layout.logPath}`,
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
+  const { done } = await pollUntil(
+    () => nucleus.componentSubscriptions().length,
+    (n) => n >= topics,
+    { timeoutMs: READY_TIMEOUT_MS, intervalMs: 50 },
+  );
+  if (!done) {
+    throw new Error(
+      `${thingName}: the component did not subscribe to its topics within ${READY_TIMEOUT_MS / 1000} s; see ${nucleus.layout.logPath}`,
+    );
   }
 }
 
@@ -102,6 +107,7 @@ export async function startProcessFleet(
       broker,
       cloud,
       ...access.nucleus,
+      ...(options.provisionedByClaim ? { provisionedByClaim: true } : {}),
       region: standIn.model.region,
       logger,
     });
@@ -127,12 +133,14 @@ export async function startProcessFleet(
       },
       powerCut: () => nucleus.powerCut(),
       start: () => nucleus.start(),
+      onRestart: (listener) => nucleus.onRestart(listener),
       stop: async () => {
         await nucleus.stop();
         await logger.close();
       },
       probe: access.probe,
     });
+    options.onStarted?.(running.length, cores.length);
   }
   return running;
 }

@@ -3,7 +3,7 @@ import type { AwsStandIn } from '../aws/index.js';
 import { buildComponent } from '../../component/build/gdk-build.js';
 import { ensureComponentBuild } from './component-build.js';
 import type { ProvisionedCore } from './fleet.js';
-import { startInlineFleet, type RunningCore } from './fleet-runner.js';
+import { startInlineFleet, type FleetRunnerOptions, type RunningCore } from './fleet-runner.js';
 import { startHsmInlineFleet } from './hsm-fleet.js';
 import { startProcessFleet } from './process-fleet.js';
 
@@ -13,40 +13,38 @@ export interface StartFleetOptions {
   nucleus: NucleusMode;
   hsm: boolean;
   algorithms: AlgorithmConfig;
-  timeScale: number;
+  /**
+   * Inline cores only: how many times faster than real time the component's own timers run
+   * (default 1). Process-mode cores run the built component, always with its real timers.
+   */
+  componentTimerScale?: number;
   /** Inline cores only: how long Greengrass takes to come back after a restart. */
   restartDelayMs?: number;
   projectRoot: string;
   workDir: string;
+  onStarted?: FleetRunnerOptions['onStarted'];
   /** The cores' thing group: process mode deploys the component to it through Greengrass. */
   thingGroupName: string;
   /** Build the component into this folder instead of using (or making) greengrass-build/. */
   freshBuildDir?: string;
+  /** Process mode: cores laid out as AWS IoT fleet provisioning leaves them. */
+  provisionedByClaim?: boolean;
   say: (line: string) => void;
 }
 
 /**
- * The component's real timeouts (30 s) apply in process mode, so AWS IoT's job minutes may be
- * shortened only so far: 5 in-progress minutes must stay well above a rotation's 30 s steps.
- */
-export const PROCESS_MODE_MAX_TIME_SCALE = 2;
-
-/**
  * The fastest the tests run inline cores' timers: the backend's functions run at real speed, each
- * in a process of its own, and x3 leaves a core 10 s where it has 30 s, room for a cold start
- * and a dozen AWS calls on a busy machine.
+ * in an execution environment of its own, and x3 leaves a core 10 s where it has 30 s, room for a
+ * cold start and a dozen AWS calls on a busy machine.
  */
 export const INLINE_TEST_TIME_SCALE = 3;
-
-export function standInTimeScale(nucleus: NucleusMode, requested: number): number {
-  return nucleus === 'process' ? Math.min(requested, PROCESS_MODE_MAX_TIME_SCALE) : requested;
-}
 
 /** Starts the fleet's cores in the chosen mode. */
 export async function startFleet(standIn: AwsStandIn, cores: ProvisionedCore[], options: StartFleetOptions): Promise<RunningCore[]> {
   const runner = {
     algorithms: options.algorithms,
-    timeScale: options.timeScale,
+    componentTimerScale: options.componentTimerScale ?? 1,
+    ...(options.onStarted ? { onStarted: options.onStarted } : {}),
     ...(options.restartDelayMs === undefined ? {} : { restartDelayMs: options.restartDelayMs }),
   };
   if (options.nucleus === 'inline') return (options.hsm ? startHsmInlineFleet : startInlineFleet)(standIn, cores, runner);
@@ -60,5 +58,6 @@ export async function startFleet(standIn: AwsStandIn, cores: ProvisionedCore[], 
     thingGroupName: options.thingGroupName,
     hsm: options.hsm,
     say: options.say,
+    ...(options.provisionedByClaim ? { provisionedByClaim: true } : {}),
   });
 }

@@ -65,7 +65,7 @@ describe('the backend deployed from its synthesized CloudFormation template', ()
     backend = await deployBackend(standIn, { issuer: 'iot', logLevel: 'SILENT' });
     workDir = await mkdtemp(path.join(tmpdir(), 'template-backend-'));
     cores = await provisionFleet(standIn, { count: 1, workDir, thingGroupName: GROUP, algorithms: ALGORITHMS });
-    fleet = await startInlineFleet(standIn, cores, { algorithms: ALGORITHMS, timeScale: INLINE_TEST_TIME_SCALE });
+    fleet = await startInlineFleet(standIn, cores, { algorithms: ALGORITHMS, componentTimerScale: INLINE_TEST_TIME_SCALE });
     iot = new IoTClient(standInClientConfig(standIn));
   }, 300_000);
 

@@ -1,4 +1,4 @@
-import { STATUS_DETAILS_MARKER } from './job-document.js';
+import { KEPT_CERTIFICATE_DETAIL, STATUS_DETAILS_MARKER } from './job-document.js';
 
 /**
  * Payloads the device publishes. Key order and the absence of whitespace are fixed so that the
@@ -20,10 +20,14 @@ export function inProgressPayload(): string {
 }
 
 /** Body of the FAILED job update, with the device's reason for the operator. */
-export function failedPayload(reason: string): string {
+export function failedPayload(reason: string, keptCertificateId?: string): string {
   return JSON.stringify({
     status: 'FAILED',
-    statusDetails: { [STATUS_DETAILS_MARKER]: true, DeviceFailureReason: reason },
+    statusDetails: {
+      [STATUS_DETAILS_MARKER]: true,
+      DeviceFailureReason: reason,
+      ...(keptCertificateId === undefined ? {} : { [KEPT_CERTIFICATE_DETAIL]: keptCertificateId }),
+    },
   });
 }
 
@@ -41,3 +45,12 @@ export function createCertificatePayload(jobId: string, csr: string): string {
 export function commitCertificatePayload(jobId: string): string {
   return JSON.stringify({ jobId });
 }
+
+/**
+ * The device failure reasons after which both components, the original and this one, restore the
+ * backed-up (old) certificate: a commit that was rejected, or got no answer, while a backup existed.
+ */
+export const ROLLBACK_FAILURE_REASONS = {
+  commitRejected: 'Commit was rejected. Rollback and restart.',
+  commitTimeout: 'Comms failure when committing new certificate. Rollback and restart.',
+} as const;

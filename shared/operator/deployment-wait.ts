@@ -2,6 +2,7 @@ import { GetDeploymentCommand, type GreengrassV2Client } from '@aws-sdk/client-g
 import { DescribeJobExecutionCommand, type IoTClient } from '@aws-sdk/client-iot';
 import { watchJob, type ExecutionSummary } from './job-watch.js';
 import { ProgressLine, renderProgress, type ProgressStream } from './progress-bar.js';
+import { pollUntil } from '../wait/poll.js';
 
 /** Where the wait reports: a final line on stdout, progress and failures on stderr. */
 export interface DeploymentWaitIo {
@@ -38,19 +39,25 @@ async function deploymentJobId(
   deadline: number,
   options: AwaitOptions,
 ): Promise<string | undefined> {
-  for (;;) {
+  const readJobId = async (): Promise<string | undefined> => {
     try {
       const deployment = await greengrass.send(new GetDeploymentCommand({ deploymentId }));
       if (deployment.deploymentStatus === 'FAILED' || deployment.deploymentStatus === 'CANCELED') {
         throw new Error(`Deployment ${deploymentId} is ${deployment.deploymentStatus}`);
       }
-      if (deployment.iotJobId) return deployment.iotJobId;
+      return deployment.iotJobId || undefined;
     } catch (error) {
       if (!isNotFound(error)) throw error;
+      return undefined;
     }
-    if (options.now() >= deadline) return undefined;
-    await options.sleep(Math.min(options.pollIntervalMs, 2000));
-  }
+  };
+  const timing = {
+    timeoutMs: Math.max(0, deadline - options.now()),
+    intervalMs: Math.min(options.pollIntervalMs, 2000),
+    sleep: options.sleep,
+    now: options.now,
+  };
+  return (await pollUntil(readJobId, (jobId) => jobId !== undefined, timing)).value;
 }
 
 async function failureDetails(iot: IoTClient, jobId: string, thingName: string): Promise<string> {

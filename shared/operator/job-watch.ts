@@ -1,4 +1,5 @@
 import { DescribeJobCommand, ListJobExecutionsForJobCommand, type IoTClient, type JobExecutionStatus } from '@aws-sdk/client-iot';
+import { pollUntil } from '../wait/poll.js';
 
 export const TERMINAL_STATUSES = ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'REJECTED', 'REMOVED', 'CANCELED'] as const;
 
@@ -61,15 +62,16 @@ export interface WatchOptions {
 
 /** Polls a job until every execution has ended (or the timeout passes); returns the last progress. */
 export async function watchJob(iot: IoTClient, jobId: string, options: WatchOptions = {}): Promise<JobProgress & { timedOut: boolean }> {
-  const interval = options.intervalMs ?? 1000;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const now = options.now ?? Date.now;
-  const deadline = now() + (options.timeoutMs ?? 24 * 3600_000);
-  for (;;) {
+  const probe = async (): Promise<JobProgress> => {
     const progress = await readJobProgress(iot, jobId, options.expectedThings);
     options.onProgress?.(progress);
-    if (progress.done) return { ...progress, timedOut: false };
-    if (now() >= deadline) return { ...progress, timedOut: true };
-    await sleep(interval);
-  }
+    return progress;
+  };
+  const { value, done } = await pollUntil(probe, (progress) => progress.done, {
+    timeoutMs: options.timeoutMs ?? 24 * 3600_000,
+    intervalMs: options.intervalMs ?? 1000,
+    sleep: options.sleep,
+    now: options.now,
+  });
+  return { ...value, timedOut: !done };
 }

@@ -28,6 +28,13 @@ export function renderProgress(counts: Record<string, number>, total: number, wi
   return `[${bar}] ${ended}/${total} done | ${detail || 'waiting for executions'}`;
 }
 
+/** A count towards a total, e.g. `[######........] 120/300 cores provisioned (14 s)`. */
+export function renderCount(done: number, total: number, what: string, elapsedMs?: number, width = 30): string {
+  const filled = Math.round((Math.min(done, total) / Math.max(1, total)) * width);
+  const elapsed = elapsedMs === undefined ? '' : ` (${Math.round(elapsedMs / 1000)} s)`;
+  return `[${'#'.repeat(filled).padEnd(width, '.')}] ${done}/${total} ${what}${elapsed}`;
+}
+
 /** Where a progress line goes: a terminal (redrawn in place) or any other text sink. */
 export type ProgressStream = Pick<NodeJS.WriteStream, 'write'> & { isTTY?: boolean };
 

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 
+/** How to get SoftHSM2 on the systems the README lists. */
 export const SOFTHSM_INSTALL_HINT =
-  'Install the Debian package softhsm2 (apt-get install softhsm2); the PKCS#11 tests need a real SoftHSM2 token.';
+  'Install SoftHSM2: apt-get install softhsm2 (Debian, Ubuntu), dnf install softhsm (RHEL, Fedora), brew install softhsm (macOS); the PKCS#11 tests and --hsm need a real SoftHSM2 token.';
 
 /** Where distributions put the SoftHSM2 PKCS#11 module. `SOFTHSM2_LIB` overrides the search. */
 const LIBRARY_CANDIDATES = [

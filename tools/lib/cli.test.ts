@@ -3,7 +3,8 @@ import { Agent } from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { clientConfig, describeAwsError, UsageError } from './cli.js';
+import { UsageError } from '../../shared/cli/command-line.js';
+import { clientConfig, describeAwsError } from './cli.js';
 
 describe('CLI helpers', () => {
   it('passes only the flags given to the SDK, leaving the rest to the standard chain', () => {

@@ -1,54 +1,36 @@
 import { readFileSync } from 'node:fs';
 import { Agent } from 'node:https';
 import { z } from 'zod';
-import type { ProgressStream } from '../../shared/operator/progress-bar.js';
+import { runCommand as runSharedCommand, type CliIo, type Command } from '../../shared/cli/run-command.js';
+import { UsageError } from '../../shared/cli/command-line.js';
+import { describeAwsError } from '../../shared/operator/aws-error.js';
 
-/** Where a command writes: results on stdout, progress and diagnostics on stderr. */
-export interface CliIo {
-  stdout: { write(text: string): unknown };
-  stderr: ProgressStream;
-}
+export { describeAwsError };
+export type { CliIo };
 
-/** A command line that cannot be run as given; the message names the option. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
+export const REGION_ACCEPTS = 'an AWS region such as eu-west-1';
+export const ENDPOINT_ACCEPTS = 'an http(s) URL such as https://127.0.0.1:4566';
+export const CA_BUNDLE_ACCEPTS = 'a PEM file of certificates to trust';
 
 export const regionSchema = z
-  .string({ error: '--region needs a value' })
-  .regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, '--region must be an AWS region such as eu-west-1')
+  .string()
+  .regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, `--region must be ${REGION_ACCEPTS}`)
   .optional();
 
 export const endpointSchema = z
-  .string({ error: '--endpoint needs a value' })
-  .refine((v) => /^https?:\/\/[^\s/]+/.test(v) && URL.canParse(v), '--endpoint must be an http(s) URL such as https://127.0.0.1:4566')
+  .string()
+  .refine((v) => /^https?:\/\/[^\s/]+/.test(v) && URL.canParse(v), `--endpoint must be ${ENDPOINT_ACCEPTS}`)
   .optional();
 
-export const caBundleSchema = z.string({ error: '--ca-bundle needs a value' }).min(1, '--ca-bundle needs a file name').optional();
+export const caBundleSchema = z.string().min(1, `--ca-bundle must be ${CA_BUNDLE_ACCEPTS}`).optional();
 
-/** A number of seconds from a flag, as milliseconds. */
-export const secondsSchema = (flag: string, max: number) =>
-  z.coerce
-    .number({ error: `${flag} must be a number of seconds` })
-    .refine(Number.isFinite, `${flag} must be a number of seconds`)
-    .positive(`${flag} must be more than 0 seconds`)
-    .max(max, `${flag} must be at most ${max} seconds`)
-    .transform((s) => Math.round(s * 1000));
-
-/** Runs a zod schema over parsed flags; throws a UsageError listing every bad flag. */
-export function parseFlags<T extends z.ZodType>(schema: T, values: unknown): z.infer<T> {
-  const parsed = schema.safeParse(values);
-  if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => i.message).join('; '));
-  return parsed.data;
-}
-
-/** node:util parseArgs errors say "Unknown option '--x'"; keep that but as a UsageError. */
-export function asUsageError(error: unknown): never {
-  if (error instanceof UsageError) throw error;
-  const code = (error as { code?: string }).code;
-  if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) throw new UsageError((error as Error).message);
-  throw error;
-}
+/** The flags every AWS command takes. */
+export const COMMON_FLAGS = {
+  region: { type: 'string', accepts: REGION_ACCEPTS },
+  endpoint: { type: 'string', accepts: ENDPOINT_ACCEPTS },
+  'ca-bundle': { type: 'string', accepts: CA_BUNDLE_ACCEPTS },
+  help: { type: 'boolean', default: false },
+} as const;
 
 export interface CommonOptions {
   region?: string | undefined;
@@ -82,18 +64,6 @@ export function clientConfig(
   };
 }
 
-/** An AWS error's name and message, without the SDK's metadata. */
-export function describeAwsError(error: unknown): string {
-  if (error instanceof Error) {
-    if (/Region is missing/i.test(error.message)) return 'No AWS region: pass --region or set AWS_REGION';
-    if (error.name === 'CredentialsProviderError') {
-      return 'No AWS credentials: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run with a role';
-    }
-    return error.name && error.name !== 'Error' ? `${error.name}: ${error.message}` : error.message;
-  }
-  return String(error);
-}
-
 /** Common option help lines. */
 export const COMMON_HELP = `  --region REGION          AWS region (default: AWS_REGION or the shared config's region)
   --endpoint URL           AWS API endpoint override, e.g. the local stand-in's https://127.0.0.1:<port>
@@ -101,3 +71,8 @@ export const COMMON_HELP = `  --region REGION          AWS region (default: AWS_
                            e.g. the local stand-in's root
   --help                   show this help
 `;
+
+/** An AWS command: a failure is told as the AWS error's name and message. */
+export function runAwsCommand<O>(argv: string[], io: CliIo, command: Command<O>): Promise<number> {
+  return runSharedCommand(argv, io, { describeFailure: describeAwsError, ...command });
+}

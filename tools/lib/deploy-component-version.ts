@@ -7,9 +7,10 @@ import {
   type GetDeploymentCommandOutput,
 } from '@aws-sdk/client-greengrassv2';
 import { DescribeThingGroupCommand, IoTClient } from '@aws-sdk/client-iot';
-import { UsageError, clientConfig, describeAwsError, type CliIo } from './cli.js';
+import { clientConfig, runAwsCommand, type CliIo } from './cli.js';
 import { DEPLOY_USAGE, parseDeployArgs, type DeployOptions } from './deploy-options.js';
 import { awaitDeployment, type DeploymentOutcome } from '../../shared/operator/deployment-wait.js';
+import { pollUntil } from '../../shared/wait/poll.js';
 
 export interface DeployDeps {
   greengrass?: GreengrassV2Client;
@@ -54,14 +55,18 @@ async function readableDeployment(
   deploymentId: string,
   wait: RetryUntil,
 ): Promise<GetDeploymentCommandOutput> {
-  for (;;) {
+  const read = async (): Promise<GetDeploymentCommandOutput | { notFound: unknown }> => {
     try {
       return await greengrass.send(new GetDeploymentCommand({ deploymentId }));
     } catch (error) {
-      if (!isNotFound(error) || wait.now() >= wait.deadline) throw error;
-      await wait.sleep(1000);
+      if (!isNotFound(error)) throw error;
+      return { notFound: error };
     }
-  }
+  };
+  const timing = { timeoutMs: Math.max(0, wait.deadline - wait.now()), intervalMs: 1000, sleep: wait.sleep, now: wait.now };
+  const { value } = await pollUntil(read, (answer) => !('notFound' in answer), timing);
+  if ('notFound' in value) throw value.notFound;
+  return value;
 }
 
 async function latestDeployment(
@@ -130,23 +135,11 @@ export async function runDeployComponentVersion(options: DeployOptions, io: CliI
 }
 
 /** The command: parses argv, prints help or runs; returns the exit code (2 for a bad command line). */
-export async function deployMain(argv: string[], io: CliIo, deps: DeployDeps = {}): Promise<number> {
-  let parsed: ReturnType<typeof parseDeployArgs>;
-  try {
-    parsed = parseDeployArgs(argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    io.stderr.write(`deploy-component-version: ${error.message}\nRun with --help for the options.\n`);
-    return 2;
-  }
-  if (parsed.help) {
-    io.stdout.write(DEPLOY_USAGE);
-    return 0;
-  }
-  try {
-    return (await runDeployComponentVersion(parsed.options, io, deps)).exitCode;
-  } catch (error) {
-    io.stderr.write(`deploy-component-version: ${describeAwsError(error)}\n`);
-    return 1;
-  }
+export function deployMain(argv: string[], io: CliIo, deps: DeployDeps = {}): Promise<number> {
+  return runAwsCommand(argv, io, {
+    name: 'deploy-component-version',
+    usage: DEPLOY_USAGE,
+    parse: parseDeployArgs,
+    run: async (options) => (await runDeployComponentVersion(options, io, deps)).exitCode,
+  });
 }

@@ -71,15 +71,22 @@ describe('deploy-component-version command line', () => {
     [['1.2', 'Cores'], '<version> must be a semantic version'],
     [['1.2.3', 'my cores'], '<thingGroup> must be a thing group name'],
     [['1.2.3', 'Cores', '--component', 'a/b'], '--component must be a component name'],
-    [['1.2.3', 'Cores', '--timeout', 'forever'], '--timeout must be a number of seconds'],
-    [['1.2.3', 'Cores', '--timeout', '0'], '--timeout must be more than 0 seconds'],
+    [['1.2.3', 'Cores', '--timeout', 'forever'], '--timeout must be a number of seconds more than 0 and at most 86400 (got "forever")'],
+    [['1.2.3', 'Cores', '--timeout', '0'], '--timeout must be a number of seconds more than 0'],
+    [['1.2.3', 'Cores', '--poll-interval', '-2'], '--poll-interval must be a number of seconds more than 0 and at most 3600 (got "-2")'],
+    [['1.2.3', 'Cores', '--component'], '--component needs a value: a component name'],
     [['1.2.3', 'Cores', '--region', 'EU'], '--region must be an AWS region'],
     [['1.2.3', 'Cores', '--endpoint', 'ftp://x'], '--endpoint must be an http(s) URL'],
-    [['1.2.3', 'Cores', '--wait'], "Unknown option '--wait'"],
+    [['1.2.3', 'Cores', '--wait'], 'unknown option --wait'],
+    [['1.2.3', 'Cores', '--bogus'], 'unknown option --bogus'],
   ])('rejects %j with a message naming what is wrong', async (argv, message) => {
     const { io, err, out } = capture();
     expect(await deployMain(argv, io)).toBe(2);
-    expect(err.join('')).toContain(message);
+    const [first, pointer, ...rest] = err.join('').trimEnd().split('\n');
+    expect(first).toMatch(/^deploy-component-version: /);
+    expect(first).toContain(message);
+    expect(pointer).toBe('Run "npm run deploy-component-version -- --help" for the options.');
+    expect(rest).toEqual([]);
     expect(out).toEqual([]);
   });
 });

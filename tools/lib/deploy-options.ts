@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { readGdkConfig } from '../../component/build/gdk-config.js';
-import { COMMON_HELP, UsageError, asUsageError, endpointSchema, caBundleSchema, parseFlags, regionSchema, secondsSchema } from './cli.js';
+import { caBundleSchema, COMMON_FLAGS, COMMON_HELP, endpointSchema, regionSchema } from './cli.js';
+import { UsageError, numberRange, parseFlags, readCommandLine, secondsFlag } from '../../shared/cli/command-line.js';
 
 const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -30,15 +30,16 @@ Options:
   --poll-interval SECONDS  how often to look at the deployment's job (default 10)
 ${COMMON_HELP}`;
 
+const COMPONENT_ACCEPTS = 'a component name such as aws.greengrass.labs.CertificateRotator';
+const MAX_TIMEOUT_S = 24 * 3600;
+const MAX_POLL_S = 3600;
+
 /** The command's flags as node:util parseArgs reads them (every one is described in DEPLOY_USAGE). */
 export const DEPLOY_FLAGS = {
-  component: { type: 'string' },
-  timeout: { type: 'string', default: '900' },
-  'poll-interval': { type: 'string', default: '10' },
-  region: { type: 'string' },
-  endpoint: { type: 'string' },
-  'ca-bundle': { type: 'string' },
-  help: { type: 'boolean', default: false },
+  component: { type: 'string', accepts: COMPONENT_ACCEPTS },
+  timeout: { type: 'string', default: '900', accepts: numberRange(0, MAX_TIMEOUT_S, { unit: 'seconds', exclusiveMin: true }) },
+  'poll-interval': { type: 'string', default: '10', accepts: numberRange(0, MAX_POLL_S, { unit: 'seconds', exclusiveMin: true }) },
+  ...COMMON_FLAGS,
 } as const;
 
 export interface DeployOptions {
@@ -64,10 +65,10 @@ const schema = z.object({
   ),
   component: z
     .string()
-    .regex(/^[a-zA-Z0-9._-]{1,128}$/, '--component must be a component name such as aws.greengrass.labs.CertificateRotator')
+    .regex(/^[a-zA-Z0-9._-]{1,128}$/, `--component must be ${COMPONENT_ACCEPTS}`)
     .optional(),
-  timeout: secondsSchema('--timeout', 24 * 3600),
-  'poll-interval': secondsSchema('--poll-interval', 3600),
+  timeout: secondsFlag('--timeout', MAX_TIMEOUT_S),
+  'poll-interval': secondsFlag('--poll-interval', MAX_POLL_S),
   region: regionSchema,
   endpoint: endpointSchema,
   'ca-bundle': caBundleSchema,
@@ -75,13 +76,7 @@ const schema = z.object({
 
 /** Parses the command line; `help` when --help was given, else the options. Throws UsageError. */
 export function parseDeployArgs(argv: string[]): { help: true } | { help: false; options: DeployOptions } {
-  let values: Record<string, unknown>;
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({ args: argv, strict: true, allowPositionals: true, options: DEPLOY_FLAGS }));
-  } catch (error) {
-    asUsageError(error);
-  }
+  const { values, positionals } = readCommandLine(argv, DEPLOY_FLAGS, { positionals: true });
   if (values['help'] === true) return { help: true };
   if (positionals.length !== 2) throw new UsageError(`give two arguments: <version> <thingGroup> (got ${positionals.length})`);
   const f = parseFlags(schema, { ...values, positionals });

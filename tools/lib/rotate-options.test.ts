@@ -76,18 +76,25 @@ describe('rotate command line', () => {
     [['--things', 'a b'], '--things must be thing names'],
     [['--thing-group', 'my group'], '--thing-group must be a thing group name'],
     [['--thing-group', 'G', '--job-id', 'job/1'], '--job-id must be 1-64 letters'],
-    [['--thing-group', 'G', '--timeout', 'soon'], '--timeout must be a number of seconds'],
-    [['--thing-group', 'G', '--timeout', '0'], '--timeout must be more than 0 seconds'],
-    [['--thing-group', 'G', '--poll-interval=-1'], '--poll-interval must be more than 0 seconds'],
+    [['--thing-group', 'G', '--timeout', 'soon'], '--timeout must be a number of seconds more than 0 and at most 604800 (got "soon")'],
+    [['--thing-group', 'G', '--timeout', '0'], '--timeout must be a number of seconds more than 0'],
+    [['--thing-group', 'G', '--timeout', '-5'], '--timeout must be a number of seconds more than 0 and at most 604800 (got "-5")'],
+    [['--thing-group', 'G', '--poll-interval=-1'], '--poll-interval must be a number of seconds more than 0'],
+    [['--thing-group', 'G', '--timeout'], '--timeout needs a value: a number of seconds more than 0'],
+    [['--thing-group', '--json'], '--thing-group needs a value: a thing group name'],
+    [['--thing-group', 'G', '--json=true'], '--json takes no value'],
     [['--thing-group', 'G', '--region', 'Ireland'], '--region must be an AWS region'],
     [['--thing-group', 'G', '--endpoint', 'localhost:4566'], '--endpoint must be an http(s) URL'],
-    [['--thing-group', 'G', '--verbose'], "Unknown option '--verbose'"],
-    [['--thing-group', 'G', 'extra'], "Unexpected argument 'extra'"],
+    [['--thing-group', 'G', '--verbose'], 'unknown option --verbose'],
+    [['--thing-group', 'G', 'extra'], 'unexpected argument "extra"'],
   ])('rejects %j with a message naming the flag', async (argv, message) => {
     const { io, err, out } = capture();
     expect(await rotateMain(argv, io)).toBe(2);
-    expect(err.join('')).toContain(message);
-    expect(err.join('')).toContain('Run with --help');
+    const [first, pointer, ...rest] = err.join('').trimEnd().split('\n');
+    expect(first).toMatch(/^rotate: /);
+    expect(first).toContain(message);
+    expect(pointer).toBe('Run "npm run rotate -- --help" for the options.');
+    expect(rest).toEqual([]);
     expect(out).toEqual([]);
   });
 });

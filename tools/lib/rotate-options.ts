@@ -1,6 +1,6 @@
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { COMMON_HELP, UsageError, asUsageError, endpointSchema, caBundleSchema, parseFlags, regionSchema, secondsSchema } from './cli.js';
+import { caBundleSchema, COMMON_FLAGS, COMMON_HELP, endpointSchema, regionSchema } from './cli.js';
+import { UsageError, numberRange, parseFlags, readCommandLine, secondsFlag } from '../../shared/cli/command-line.js';
 import { backendResourceNames } from '../../shared/contract/index.js';
 
 export const DEFAULT_TEMPLATE_ID = backendResourceNames().jobTemplate;
@@ -41,28 +41,31 @@ export interface RotateOptions {
   caBundle?: string;
 }
 
-/** The command's flags as node:util parseArgs reads them (every one is described in ROTATE_USAGE). */
-export const ROTATE_FLAGS = {
-  'thing-group': { type: 'string' },
-  things: { type: 'string' },
-  'job-id': { type: 'string' },
-  'template-id': { type: 'string', default: DEFAULT_TEMPLATE_ID },
-  timeout: { type: 'string', default: '3600' },
-  'poll-interval': { type: 'string', default: '5' },
-  'no-wait': { type: 'boolean', default: false },
-  json: { type: 'boolean', default: false },
-  region: { type: 'string' },
-  endpoint: { type: 'string' },
-  'ca-bundle': { type: 'string' },
-  help: { type: 'boolean', default: false },
-} as const;
-
 const NAME = /^[a-zA-Z0-9:_-]{1,128}$/;
 const JOB_ID = /^[a-zA-Z0-9_-]{1,64}$/;
+const NAME_CHARACTERS = '1-128 letters, digits, ":", "_" or "-"';
+const GROUP_ACCEPTS = `a thing group name (${NAME_CHARACTERS})`;
+const THINGS_ACCEPTS = `thing names (${NAME_CHARACTERS}) separated by commas`;
+const JOB_ID_ACCEPTS = '1-64 letters, digits, "_" or "-"';
+const MAX_TIMEOUT_S = 7 * 24 * 3600;
+const MAX_POLL_S = 3600;
+
+/** The command's flags as node:util parseArgs reads them (every one is described in ROTATE_USAGE). */
+export const ROTATE_FLAGS = {
+  'thing-group': { type: 'string', accepts: GROUP_ACCEPTS },
+  things: { type: 'string', accepts: THINGS_ACCEPTS },
+  'job-id': { type: 'string', accepts: JOB_ID_ACCEPTS },
+  'template-id': { type: 'string', default: DEFAULT_TEMPLATE_ID, accepts: JOB_ID_ACCEPTS },
+  timeout: { type: 'string', default: '3600', accepts: numberRange(0, MAX_TIMEOUT_S, { unit: 'seconds', exclusiveMin: true }) },
+  'poll-interval': { type: 'string', default: '5', accepts: numberRange(0, MAX_POLL_S, { unit: 'seconds', exclusiveMin: true }) },
+  'no-wait': { type: 'boolean', default: false },
+  json: { type: 'boolean', default: false },
+  ...COMMON_FLAGS,
+} as const;
 
 const flagsSchema = z
   .object({
-    'thing-group': z.string().regex(NAME, '--thing-group must be a thing group name (letters, digits, ":", "_" or "-")').optional(),
+    'thing-group': z.string().regex(NAME, `--thing-group must be ${GROUP_ACCEPTS}`).optional(),
     things: z
       .string()
       .transform((v) =>
@@ -72,16 +75,13 @@ const flagsSchema = z
           .filter((t) => t !== ''),
       )
       .refine((names) => names.length > 0, '--things needs at least one thing name')
-      .refine(
-        (names) => names.every((n) => NAME.test(n)),
-        '--things must be thing names (letters, digits, ":", "_" or "-") separated by commas',
-      )
+      .refine((names) => names.every((n) => NAME.test(n)), `--things must be ${THINGS_ACCEPTS}`)
       .refine((names) => new Set(names).size === names.length, '--things lists a thing twice')
       .optional(),
-    'job-id': z.string().regex(JOB_ID, '--job-id must be 1-64 letters, digits, "_" or "-"').optional(),
-    'template-id': z.string().regex(JOB_ID, '--template-id must be 1-64 letters, digits, "_" or "-"'),
-    timeout: secondsSchema('--timeout', 7 * 24 * 3600),
-    'poll-interval': secondsSchema('--poll-interval', 3600),
+    'job-id': z.string().regex(JOB_ID, `--job-id must be ${JOB_ID_ACCEPTS}`).optional(),
+    'template-id': z.string().regex(JOB_ID, `--template-id must be ${JOB_ID_ACCEPTS}`),
+    timeout: secondsFlag('--timeout', MAX_TIMEOUT_S),
+    'poll-interval': secondsFlag('--poll-interval', MAX_POLL_S),
     'no-wait': z.boolean(),
     json: z.boolean(),
     region: regionSchema,
@@ -94,17 +94,7 @@ const flagsSchema = z
 
 /** Parses the command line; `help` when --help was given, else the options. Throws UsageError. */
 export function parseRotateArgs(argv: string[]): { help: true } | { help: false; options: RotateOptions } {
-  let values: Record<string, unknown>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: ROTATE_FLAGS,
-    }));
-  } catch (error) {
-    asUsageError(error);
-  }
+  const { values } = readCommandLine(argv, ROTATE_FLAGS);
   if (values['help'] === true) return { help: true };
   const f = parseFlags(flagsSchema, values);
   const target: RotateTarget =

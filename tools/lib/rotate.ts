@@ -1,7 +1,8 @@
-import { CreateJobCommand, DescribeJobExecutionCommand, DescribeJobTemplateCommand, IoTClient } from '@aws-sdk/client-iot';
-import { UsageError, clientConfig, describeAwsError, type CliIo } from './cli.js';
+import { CreateJobCommand, DescribeJobTemplateCommand, IoTClient } from '@aws-sdk/client-iot';
+import { withFailureReasons } from '../../shared/operator/failure-reasons.js';
 import { watchJob } from '../../shared/operator/job-watch.js';
 import { ProgressLine, renderProgress } from '../../shared/operator/progress-bar.js';
+import { clientConfig, runAwsCommand, type CliIo } from './cli.js';
 import { ROTATE_USAGE, parseRotateArgs, type RotateOptions, type RotateTarget } from './rotate-options.js';
 
 export interface ThingOutcome {
@@ -29,9 +30,6 @@ export interface RotateDeps {
   now?: () => number;
 }
 
-/** At most this many DescribeJobExecution calls at once: the control plane allows a few per second. */
-const DESCRIBE_CONCURRENCY = 4;
-
 function targetArns(templateArn: string, target: RotateTarget): string[] {
   // The template's ARN carries the partition, region and account the targets live in.
   const base = templateArn.slice(0, templateArn.indexOf(':jobtemplate/'));
@@ -40,29 +38,6 @@ function targetArns(templateArn: string, target: RotateTarget): string[] {
 
 function describeTarget(target: RotateTarget): string {
   return target.kind === 'thingGroup' ? `thing group ${target.name}` : `${target.names.length} thing(s): ${target.names.join(', ')}`;
-}
-
-async function failureReason(iot: IoTClient, jobId: string, thingName: string): Promise<string | undefined> {
-  try {
-    const { execution } = await iot.send(new DescribeJobExecutionCommand({ jobId, thingName }));
-    return execution?.statusDetails?.detailsMap?.['DeviceFailureReason'];
-  } catch (error) {
-    return `status details unavailable (${describeAwsError(error)})`;
-  }
-}
-
-async function withReasons(iot: IoTClient, jobId: string, things: ThingOutcome[]): Promise<ThingOutcome[]> {
-  const result = [...things];
-  const pending = result.map((t, i) => [t, i] as const).filter(([t]) => t.status !== 'SUCCEEDED' && t.status !== 'NOT_DISPATCHED');
-  const worker = async (): Promise<void> => {
-    for (let next = pending.shift(); next; next = pending.shift()) {
-      const [thing, index] = next;
-      const reason = await failureReason(iot, jobId, thing.thingName);
-      result[index] = reason === undefined ? thing : { ...thing, reason };
-    }
-  };
-  await Promise.all(Array.from({ length: DESCRIBE_CONCURRENCY }, worker));
-  return result;
 }
 
 function formatOutcome(outcome: RotateOutcome): string {
@@ -127,7 +102,7 @@ export async function runRotate(
 
     const seen = new Set(progress.executions.map((e) => e.thingName));
     const notDispatched = options.target.kind === 'things' ? options.target.names.filter((n) => !seen.has(n)) : [];
-    const things = await withReasons(iot, jobId, [
+    const things: ThingOutcome[] = await withFailureReasons(iot, jobId, [
       ...progress.executions.map((e) => ({ thingName: e.thingName, status: e.status })),
       ...notDispatched.map((thingName) => ({ thingName, status: 'NOT_DISPATCHED' })),
     ]);
@@ -143,23 +118,11 @@ export async function runRotate(
 }
 
 /** The command: parses argv, prints help or runs; returns the exit code (2 for a bad command line). */
-export async function rotateMain(argv: string[], io: CliIo, deps: RotateDeps = {}): Promise<number> {
-  let parsed: ReturnType<typeof parseRotateArgs>;
-  try {
-    parsed = parseRotateArgs(argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    io.stderr.write(`rotate: ${error.message}\nRun with --help for the options.\n`);
-    return 2;
-  }
-  if (parsed.help) {
-    io.stdout.write(ROTATE_USAGE);
-    return 0;
-  }
-  try {
-    return (await runRotate(parsed.options, io, deps)).exitCode;
-  } catch (error) {
-    io.stderr.write(`rotate: ${describeAwsError(error)}\n`);
-    return 1;
-  }
+export function rotateMain(argv: string[], io: CliIo, deps: RotateDeps = {}): Promise<number> {
+  return runAwsCommand(argv, io, {
+    name: 'rotate',
+    usage: ROTATE_USAGE,
+    parse: parseRotateArgs,
+    run: async (options) => (await runRotate(options, io, deps)).exitCode,
+  });
 }

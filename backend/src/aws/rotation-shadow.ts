@@ -9,10 +9,12 @@ import type { Invocation } from '../runtime/invocation.js';
 
 /**
  * The named shadow that records how far a rotation got. Its reported state is the contract between
- * the three functions: create writes `created` with both ids, commit writes `committed`, the
- * terminal function reads it and deletes the shadow.
+ * the three functions: create writes `created` with both ids and the job, commit writes
+ * `committed`, the terminal function reads it and deletes the shadow, except when the job ended
+ * after its commit without telling which certificate the core kept: then it writes `unsettled`,
+ * and the core's next rotation settles it.
  */
-export type RotationProgress = 'created' | 'committed';
+export type RotationProgress = 'created' | 'committed' | 'unsettled';
 
 export interface RotationRecord {
   progress: RotationProgress;
@@ -28,18 +30,39 @@ const reportedSchema = z.object({
       progress: z.string(),
       oldCertificateId: z.string(),
       newCertificateId: z.string(),
-      jobId: z.string().optional(),
+      jobId: z.string().min(1).optional(),
     }),
   }),
 });
+
+const PROGRESSES: ReadonlySet<string> = new Set<RotationProgress>(['created', 'committed', 'unsettled']);
 
 /** The record in a shadow document, or undefined when it lacks an id or a known progress. */
 export function rotationRecordOf(document: unknown): RotationRecord | undefined {
   const parsed = reportedSchema.safeParse(document);
   if (!parsed.success) return undefined;
   const { progress, oldCertificateId, newCertificateId, jobId } = parsed.data.state.reported;
-  if (progress !== 'created' && progress !== 'committed') return undefined;
-  return { progress, oldCertificateId, newCertificateId, ...(jobId === undefined ? {} : { jobId }) };
+  if (!PROGRESSES.has(progress)) return undefined;
+  return { progress: progress as RotationProgress, oldCertificateId, newCertificateId, ...(jobId === undefined ? {} : { jobId }) };
+}
+
+const claimSchema = z.object({ state: z.object({ reported: z.object({ jobId: z.string().min(1) }) }) });
+
+/** The job a shadow document names, whatever its progress (a claim under way names one too). */
+export function recordedJobOf(document: unknown): string | undefined {
+  const parsed = claimSchema.safeParse(document);
+  return parsed.success ? parsed.data.state.reported.jobId : undefined;
+}
+
+const createdAtSchema = z.object({ metadata: z.object({ reported: z.object({ newCertificateId: z.object({ timestamp: z.number() }) }) }) });
+
+/**
+ * When the new certificate was recorded (create's write), in epoch seconds: AWS IoT stamps each
+ * reported field in the document's metadata.
+ */
+export function createdAtOf(document: unknown): number | undefined {
+  const parsed = createdAtSchema.safeParse(document);
+  return parsed.success ? parsed.data.metadata.reported.newCertificateId.timestamp : undefined;
 }
 
 export interface ShadowRef {

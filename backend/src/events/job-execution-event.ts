@@ -8,6 +8,8 @@ export const jobExecutionEventSchema = z.object({
   jobId: z.string().min(1),
   thingArn: z.string().regex(/:thing\/[a-zA-Z0-9:_-]{1,128}$/, 'must be an AWS IoT thing ARN'),
   status: z.string().min(1),
+  /** What the device reported last; values are strings on the wire, but the original sends `true`. */
+  statusDetails: z.record(z.string(), z.unknown()).optional(),
 });
 
 export type JobExecutionEvent = z.infer<typeof jobExecutionEventSchema>;

@@ -1,4 +1,11 @@
-import { ACMPCAClient, GetCertificateCommand, IssueCertificateCommand, type IssueCertificateCommandInput } from '@aws-sdk/client-acm-pca';
+import {
+  ACMPCAClient,
+  GetCertificateCommand,
+  IssueCertificateCommand,
+  waitUntilCertificateIssued,
+  type GetCertificateCommandOutput,
+  type IssueCertificateCommandInput,
+} from '@aws-sdk/client-acm-pca';
 import type { NameAttribute } from '../certificates/distinguished-name.js';
 import { RegisterCertificateWithoutCACommand, type IoTClient } from '@aws-sdk/client-iot';
 import { isNamed } from '../aws/errors.js';
@@ -35,9 +42,11 @@ function clientCertificateTemplate(
   };
 }
 
-/** Issuance is asynchronous: poll GetCertificate like the SDK's certificate-issued waiter. */
-const POLL_DELAY_MS = 1_000;
-const POLL_ATTEMPTS = 30;
+/**
+ * Issuance is asynchronous; the SDK's certificate-issued waiter polls GetCertificate with backoff.
+ * Its delays, in seconds: the first poll a second after the first answer, at most 5 s apart.
+ */
+const WAITER_DELAYS = { minDelay: 1, maxDelay: 5 } as const;
 
 /**
  * AWS Private CA signs the CSR; the certificate is then registered in AWS IoT without its CA, so
@@ -78,24 +87,49 @@ export function privateCaIssuer(iot: IoTClient, pca: ACMPCAClient, settings: Pri
   });
 }
 
+/**
+ * Waits for the certificate within the invocation's time budget (the waiter's maxWaitTime). The
+ * SDK's waiter retries any error until its time is up; Smithy's waiter rules fail at once on an
+ * error no acceptor names, so GetCertificate goes through a client that stops the waiter on any
+ * error but RequestInProgressException (throttling is retried within the budget first).
+ */
 async function waitForCertificate(
   pca: ACMPCAClient,
   ids: { CertificateAuthorityArn: string; CertificateArn: string },
   invocation: Invocation,
 ): Promise<{ certificatePem: string; certificateChainPem?: string }> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      const answer = await invocation.call('GetCertificate', () => pca.send(new GetCertificateCommand(ids)));
-      if (answer.Certificate === undefined) throw new Error('GetCertificate returned no certificate');
-      invocation.logger.info('Certificate is ready', { attempts: attempt });
-      const chain = answer.CertificateChain;
-      return { certificatePem: answer.Certificate, ...(chain === undefined || chain === '' ? {} : { certificateChainPem: chain }) };
-    } catch (error) {
-      if (!isNamed(error, 'RequestInProgressException')) throw error;
-      if (attempt >= POLL_ATTEMPTS || invocation.budget.remainingMs() - POLL_DELAY_MS <= 0) {
-        throw new Error(`Private CA did not issue the certificate within ${attempt} attempts`, { cause: error });
-      }
-      await invocation.sleep(POLL_DELAY_MS);
-    }
+  const maxWaitTime = Math.floor(invocation.budget.remainingMs() / 1000);
+  if (maxWaitTime <= WAITER_DELAYS.minDelay) {
+    throw new Error(`Private CA issuance needs more than ${WAITER_DELAYS.minDelay} s to wait in; ${maxWaitTime} s remain`);
   }
+  const stop = new AbortController();
+  let failure: unknown;
+  let polls = 0;
+  const failFast = new Proxy(pca, {
+    get(target, property, receiver) {
+      if (property !== 'send') return Reflect.get(target, property, receiver) as unknown;
+      return async (command: GetCertificateCommand) => {
+        polls += 1;
+        try {
+          return await invocation.call('GetCertificate', () => target.send(command));
+        } catch (error) {
+          if (!isNamed(error, 'RequestInProgressException')) {
+            failure = error;
+            stop.abort();
+          }
+          throw error;
+        }
+      };
+    },
+  });
+  const result = await waitUntilCertificateIssued({ client: failFast, maxWaitTime, abortSignal: stop.signal, ...WAITER_DELAYS }, ids).catch(
+    (error: unknown) => {
+      throw failure ?? new Error(`Private CA did not issue the certificate within ${maxWaitTime} s (${polls} polls)`, { cause: error });
+    },
+  );
+  const answer = result.reason as GetCertificateCommandOutput;
+  if (answer.Certificate === undefined) throw new Error('GetCertificate returned no certificate');
+  invocation.logger.info('Certificate is ready', { polls });
+  const chain = answer.CertificateChain;
+  return { certificatePem: answer.Certificate, ...(chain === undefined || chain === '' ? {} : { certificateChainPem: chain }) };
 }

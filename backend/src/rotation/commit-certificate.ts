@@ -1,12 +1,13 @@
 import { HandlerClients } from '../aws/clients.js';
 import { rotationInProgress } from '../aws/job-execution.js';
-import { readShadow, reportProgress, rotationRecordOf, type RotationRecord } from '../aws/rotation-shadow.js';
+import { createdAtOf, readShadow, reportProgress, rotationRecordOf, type RotationRecord } from '../aws/rotation-shadow.js';
 import { certificateIds, exclusivePrincipals } from '../aws/thing-principals.js';
 import { commitRequestSchema, type CommitRequest } from '../events/device-requests.js';
 import type { Invocation } from '../runtime/invocation.js';
 import { RetryBudgetExhaustedError } from '../runtime/retry.js';
 import { deviceRequestHandler, rejectedWith, type RotationHandler } from './device-request.js';
 import { backendResourceNames } from '../../../shared/contract/index.js';
+import { rejectionReason, type RotationMetrics } from '../metrics/rotation-metrics.js';
 import { prepareHandler, type HandlerSettings } from './handler-settings.js';
 import { PRECONDITIONS_NOT_MET } from './messages.js';
 
@@ -16,50 +17,57 @@ export function createCommitCertificateHandler(settings: CommitCertificateSettin
   const base = prepareHandler(settings, {
     label: 'commit-certificate',
     serviceName: backendResourceNames().functions.commitCertificate,
-    defaultBudgetMs: 10_000,
+    defaultBudgetMs: 25_000,
   });
   return deviceRequestHandler(base, {
     kind: 'commit',
     schema: commitRequestSchema,
     handle: async (request, invocation) => {
-      const errorMsg = await commitCertificate(request, base.clients, settings, invocation);
-      return errorMsg === undefined ? { accepted: true, body: {} } : rejectedWith(errorMsg);
+      const problem = await commitCertificate(request, base.clients, settings, invocation, base);
+      return problem === undefined ? { accepted: true, body: {} } : rejectedWith(PRECONDITIONS_NOT_MET, rejectionReason(problem));
     },
   });
 }
 
-/** Undefined when committed, else the device's rejection message. */
+/** Undefined when committed, else the first precondition that failed (the device is told only that one did). */
 async function commitCertificate(
   request: CommitRequest,
   clients: HandlerClients,
   settings: CommitCertificateSettings,
   invocation: Invocation,
+  measure: { metrics: RotationMetrics; now: () => number },
 ): Promise<string | undefined> {
   const shadow = { thingName: request.thingName, shadowName: settings.shadowName };
-  const record = await readRecord(clients, shadow, invocation);
+  const { record, createdAt } = await readRecord(clients, shadow, invocation);
   const principals = await exclusivePrincipals(clients.iot, request.thingName, invocation);
   const problem = await unmetPrecondition(request, record, principals, clients, settings, invocation);
   if (problem !== undefined) {
     invocation.logger.warn(PRECONDITIONS_NOT_MET, { problem });
-    return PRECONDITIONS_NOT_MET;
+    return problem;
   }
   await reportProgress(await clients.iotData(invocation), shadow, { progress: 'committed' }, invocation);
+  // Timed once, on the first commit: a repeated one is a core restarting, not a rotation.
+  const seconds = createdAt === undefined ? undefined : measure.now() / 1000 - createdAt;
+  if (record?.progress === 'created' && seconds !== undefined && seconds >= 0) measure.metrics.seconds('CreateToCommitSeconds', seconds);
   invocation.logger.info('Rotation committed', { newCertificateId: record?.newCertificateId, oldCertificateId: record?.oldCertificateId });
   return undefined;
 }
 
-/** The rotation record the create function wrote; a missing or malformed shadow has none. */
+/** The rotation record the create function wrote, and when; a missing or malformed shadow has none. */
 async function readRecord(
   clients: HandlerClients,
   shadow: { thingName: string; shadowName: string },
   invocation: Invocation,
-): Promise<RotationRecord | undefined> {
+): Promise<{ record?: RotationRecord; createdAt?: number }> {
   try {
-    return rotationRecordOf(await readShadow(await clients.iotData(invocation), shadow, invocation));
+    const document = await readShadow(await clients.iotData(invocation), shadow, invocation);
+    const record = rotationRecordOf(document);
+    const createdAt = createdAtOf(document);
+    return { ...(record === undefined ? {} : { record }), ...(createdAt === undefined ? {} : { createdAt }) };
   } catch (error) {
     if (error instanceof RetryBudgetExhaustedError) throw error;
     invocation.logger.warn('No valid shadow for this thing', { error });
-    return undefined;
+    return {};
   }
 }
 

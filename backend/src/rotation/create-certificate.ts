@@ -11,12 +11,14 @@ import { deviceRequestHandler, rejectedWith, type DeviceReply, type RotationHand
 import { backendResourceNames } from '../../../shared/contract/index.js';
 import { prepareHandler, type HandlerSettings } from './handler-settings.js';
 import { installCertificate } from './install-certificate.js';
+import { settleEarlierRotation } from './settle-earlier-rotation.js';
 import { inspectCsr } from '../certificates/csr-policy.js';
 import { issuedCertificateProblem } from '../certificates/issued-certificate.js';
 import { retireCertificate } from '../aws/certificate-retirement.js';
 import { claimRotation } from '../aws/rotation-claim.js';
 import { certificatePemOf } from '../aws/certificates.js';
 import { issuerFailed, PRECONDITIONS_NOT_MET } from './messages.js';
+import { rejectionReason } from '../metrics/rotation-metrics.js';
 
 export type { RotationHandler } from './device-request.js';
 
@@ -62,16 +64,19 @@ interface CreateContext {
 
 async function createCertificate(request: CreateRequest, ctx: CreateContext): Promise<DeviceReply> {
   const { clients, work } = ctx;
-  const principals = await exclusivePrincipals(clients.iot, request.thingName, work);
+  const principals = await settleEarlierRotation(request, await exclusivePrincipals(clients.iot, request.thingName, work), {
+    ...ctx,
+    work,
+  });
   const checked = await checkPreconditions(request, principals, ctx);
   if (!checked.met) {
     work.logger.warn(PRECONDITIONS_NOT_MET, { problem: checked.problem });
-    return rejectedWith(PRECONDITIONS_NOT_MET);
+    return rejectedWith(PRECONDITIONS_NOT_MET, rejectionReason(checked.problem));
   }
   const verdict = inspectCsr(request.csr, await certificatePemOf(clients.iot, request.principal, work));
   if (!verdict.ok) {
     work.logger.warn('CSR refused', { problem: verdict.problem });
-    return rejectedWith(verdict.problem);
+    return rejectedWith(verdict.problem, 'CsrRefused');
   }
   const shadow = { thingName: request.thingName, shadowName: ctx.settings.shadowName };
   const claim = await claimRotation(
@@ -82,24 +87,26 @@ async function createCertificate(request: CreateRequest, ctx: CreateContext): Pr
   );
   if (!claim.ok) {
     work.logger.warn('Refused a second certificate for this job execution', { problem: claim.reason });
-    return rejectedWith(`${PRECONDITIONS_NOT_MET}: ${claim.reason}`);
+    return rejectedWith(`${PRECONDITIONS_NOT_MET}: ${claim.reason}`, 'SecondCertificate');
   }
   let issued;
   try {
     issued = await ctx.issuer(work).issue({ csrPem: request.csr, subject: verdict.subject });
   } catch (error) {
     work.logger.error('Issuer failed', { error });
-    return rejectedWith(issuerFailed(describeError(error)));
+    return rejectedWith(issuerFailed(describeError(error)), 'IssuerFailed');
   }
   work.logger.info('Certificate issued', { newCertificateId: issued.certificateId });
   const wrong = issuedCertificateProblem(issued, request.csr, verdict.subject);
   if (wrong !== undefined) {
     work.logger.error('The issuer returned a certificate other than the one asked for; removing it', { problem: wrong });
     await retireCertificate(clients.iot, { ...issued, status: 'ACTIVE' }, { detachPolicies: false }, ctx.full);
-    return rejectedWith(issuerFailed(wrong));
+    return rejectedWith(issuerFailed(wrong), 'IssuerFailed');
   }
   const installed = await installCertificate(request, issued, checked.oldCertificate.arn, claim.version, ctx);
-  return installed.ok ? { accepted: true, body: { certificatePem: issued.certificatePem } } : rejectedWith(installed.errorMsg);
+  return installed.ok
+    ? { accepted: true, body: { certificatePem: issued.certificatePem } }
+    : rejectedWith(installed.errorMsg, 'InstallFailed');
 }
 
 /** Met: the thing's one certificate, the one the device connected with. Else the first check that failed. */

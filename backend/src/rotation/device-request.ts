@@ -1,5 +1,6 @@
 import type * as z from 'zod';
 import { describeError } from '../aws/errors.js';
+import { rejectionReason } from '../metrics/rotation-metrics.js';
 import { publishReply } from '../aws/replies.js';
 import { parseRequest } from '../events/device-requests.js';
 import type { Invocation } from '../runtime/invocation.js';
@@ -12,10 +13,17 @@ import { recordSecurityEvent } from './security-events.js';
 
 export type RotationHandler = (event: unknown, context?: InvocationContext) => Promise<void>;
 
-/** What the device is told: the accepted reply's body, or the rejection's message. */
-export type DeviceReply = { accepted: true; body: Record<string, unknown> } | { accepted: false; errorMsg: string };
+/**
+ * What the device is told: the accepted reply's body, or the rejection's message. `reason` is the
+ * rejection's metric dimension (the device is not told it); without one it is read from `errorMsg`.
+ */
+export type DeviceReply = { accepted: true; body: Record<string, unknown> } | { accepted: false; errorMsg: string; reason?: string };
 
-export const rejectedWith = (errorMsg: string): DeviceReply => ({ accepted: false, errorMsg });
+export const rejectedWith = (errorMsg: string, reason?: string): DeviceReply => ({
+  accepted: false,
+  errorMsg,
+  ...(reason === undefined ? {} : { reason }),
+});
 
 /** The fields the topic rules add to every device request. */
 interface RuleProjections {
@@ -39,7 +47,24 @@ export interface DeviceRequestSpec<T extends RuleProjections> {
  * request's accepted or rejected topic.
  */
 export function deviceRequestHandler<T extends RuleProjections>(base: HandlerBase, spec: DeviceRequestSpec<T>): RotationHandler {
-  const { clients } = base;
+  const handle = answer(base, spec);
+  return async (event, context) => {
+    try {
+      await handle(event, context);
+    } finally {
+      base.metrics.flush();
+    }
+  };
+}
+
+/** Metric names of one request kind. */
+const COUNTED = {
+  create: { accepted: 'RotationsStarted', rejected: 'CreateRejected' },
+  commit: { accepted: 'RotationsCommitted', rejected: 'CommitRejected' },
+} as const;
+
+function answer<T extends RuleProjections>(base: HandlerBase, spec: DeviceRequestSpec<T>): RotationHandler {
+  const { clients, metrics } = base;
   const label = spec.kind === 'create' ? 'Create certificate' : 'Commit certificate';
   const attachments = new AttachmentCache();
   const invalidReplies = new InvalidReplyBudget(5, base.now);
@@ -60,10 +85,12 @@ export function deviceRequestHandler<T extends RuleProjections>(base: HandlerBas
         { kind: 'RequestFromAnotherConnection', request: spec.kind, reason: sender.reason, ...claimedSender(event) },
         base.onSecurityEvent,
       );
+      metrics.count('SecurityEvents', { reason: rejectionReason(sender.reason) });
       return;
     }
     const parsed = parseRequest(spec.schema, event);
     if (!parsed.ok) {
+      metrics.count(COUNTED[spec.kind].rejected, { reason: 'InvalidRequest' });
       await rejectInvalidRequest(spec.kind, parsed, clients, start, invalidReplies);
       return;
     }
@@ -77,6 +104,8 @@ export function deviceRequestHandler<T extends RuleProjections>(base: HandlerBas
       invocation.logger.error(`${label} failed`, { error });
       reply = rejectedWith(describeError(error));
     }
+    if (reply.accepted) metrics.count(COUNTED[spec.kind].accepted);
+    else metrics.count(COUNTED[spec.kind].rejected, { reason: reply.reason ?? rejectionReason(reply.errorMsg) });
     const topic = replyTopic(spec.kind, request.thingName, reply.accepted ? 'accepted' : 'rejected');
     await publishReply(await clients.iotData(invocation), topic, reply.accepted ? reply.body : { errorMsg: reply.errorMsg }, invocation);
   };

@@ -2,6 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import * as z from 'zod';
 import { HandlerClients, type ClientConfig } from '../aws/clients.js';
 import { describeIssues } from '../events/issues.js';
+import { createRotationMetrics, type RotationMetrics } from '../metrics/rotation-metrics.js';
 import { createInvocation, realSleep, type Invocation } from '../runtime/invocation.js';
 import { DEFAULT_BACKOFF } from '../runtime/retry.js';
 import type { SecurityEventListener } from './security-events.js';
@@ -19,6 +20,8 @@ export interface HandlerSettings {
   timing?: Partial<TimingSettings>;
   /** Told of every request dropped because it did not come from the thing it names (besides the log line). */
   onSecurityEvent?: SecurityEventListener;
+  /** Where the function's metrics go (default: EMF lines on stdout through Powertools Metrics). */
+  metrics?: RotationMetrics;
 }
 
 export interface TimingSettings {
@@ -71,6 +74,8 @@ export interface InvocationStart {
 export interface HandlerBase {
   clients: HandlerClients;
   onSecurityEvent?: SecurityEventListener;
+  /** Counted during an invocation, printed when it ends. */
+  metrics: RotationMetrics;
   /** The handler's wall clock (Date.now unless the settings give another). */
   now: () => number;
   begin(context: InvocationContext | undefined): InvocationStart;
@@ -87,6 +92,7 @@ export function prepareHandler(settings: HandlerSettings, identity: HandlerIdent
   const logger = settings.logger ?? new Logger({ serviceName: identity.serviceName });
   return {
     clients: new HandlerClients(settings.clientConfig),
+    metrics: settings.metrics ?? createRotationMetrics(identity.serviceName),
     now: timing.now,
     ...(settings.onSecurityEvent === undefined ? {} : { onSecurityEvent: settings.onSecurityEvent }),
     begin: (context) => {

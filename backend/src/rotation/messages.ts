@@ -19,10 +19,18 @@ export const notifications = {
   failed: (prefix: string) =>
     `${prefix} FAILED. Core device detected an error. Check job execution status details and core device logs.` +
     'Old certificate is still active.',
-  timedOutAfterCommit: (prefix: string) =>
-    `${prefix} TIMED OUT after commit. It is indeterminate whether the device rotated to the new certificate ` +
-    'or rolled back to the old. Both certificates retained in the cloud. Manual intervention required to ' +
-    'identify and delete the unused certificate.',
+  /**
+   * Not the original's text, which asked an operator to delete the unused certificate: the core's
+   * next rotation settles it now (see settle-earlier-rotation.ts).
+   */
+  unsettledAfterCommit: (prefix: string, status: 'FAILED' | 'TIMED_OUT') =>
+    `${prefix} ${status === 'FAILED' ? 'FAILED' : 'TIMED OUT'} after commit. It is not yet known whether the device rotated ` +
+    'to the new certificate or rolled back to the old, so both certificates stay active. The next rotation job of this ' +
+    'device settles it without an operator: the certificate the device does not use is then deleted.',
+  /** The core said it kept the new certificate although the job failed: the rotation took effect. */
+  keptNewAfterCommit: (prefix: string, status: 'FAILED' | 'TIMED_OUT') =>
+    `${prefix} ${status === 'FAILED' ? 'FAILED' : 'TIMED OUT'} after commit, but the device kept the new certificate. ` +
+    'The old certificate was deleted. Check job execution status details and core device logs.',
   timedOut: (prefix: string) =>
     `${prefix} TIMED OUT. The device went offline during the rotation. Rotation cancelled. ` + 'Old certificate is still active.',
   /** Not in the original: it had no retries, so it had no "ran out of time" case to report. */

@@ -17,6 +17,7 @@ describe('resolveBackendProps', () => {
       namePrefix: 'AWSLabsCertificateRotator',
       logRetention: RetentionDays.ONE_YEAR,
       logRemovalPolicy: RemovalPolicy.DESTROY,
+      monitoring: { alarmThreshold: 1, alarmToNotificationTopic: false },
     });
   });
 
@@ -62,6 +63,7 @@ describe('resolveBackendProps', () => {
     ['namePrefix', { namePrefix: '' }],
     ['namePrefix', { namePrefix: 'A'.repeat(33) }],
     ['logRetention', { logRetention: 2 as RetentionDays }],
+    ['monitoring.alarmThreshold', { monitoring: { alarmThreshold: 0 } }],
   ])('rejects a bad %s', (name, props) => {
     expect(() => resolveBackendProps(props)).toThrow(new RegExp(`invalid props: .*\\b${name.replace('.', '\\.')}: `));
   });

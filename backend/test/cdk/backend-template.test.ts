@@ -30,7 +30,7 @@ describe('CertificateRotatorBackend with default props (AWS IoT Core issues)', (
 
   it.each([
     ['CreateCertificate', 60],
-    ['CommitCertificate', 10],
+    ['CommitCertificate', 25],
     ['JobExecutionTerminal', 30],
     ['CustomResourceJobExecutionEvents', 30],
   ])('deploys %s on Node.js 24 (arm64) with a %i s timeout', (name, timeout) => {
@@ -144,8 +144,8 @@ describe('CertificateRotatorBackend with default props (AWS IoT Core issues)', (
         logStatement(fn),
         allow(['iot:DescribeEndpoint', 'iot:ListPrincipalPolicies', 'iot:ListThingPrincipalsV2', 'iot:DetachThingPrincipal'], ['*']),
         allow(['iot:DescribeCertificate', 'iot:UpdateCertificate', 'iot:DetachPolicy', 'iot:DeleteCertificate'], [`${IOT}:cert/*`]),
-        allow(['iot:GetThingShadow', 'iot:DeleteThingShadow'], [`${IOT}:thing/*/${P}`]),
-        allow(['iot:GetJobDocument'], [`${IOT}:job/*`]),
+        allow(['iot:GetThingShadow', 'iot:UpdateThingShadow', 'iot:DeleteThingShadow'], [`${IOT}:thing/*/${P}`]),
+        allow(['iot:GetJobDocument', 'iot:DescribeJob'], [`${IOT}:job/*`]),
         allow(['sns:Publish'], [`\${${topicId}}`]),
       ]),
     );

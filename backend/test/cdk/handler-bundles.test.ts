@@ -18,7 +18,13 @@ import { HANDLER_BUNDLING, handlerEntry, PROJECT_ROOT, type HandlerName } from '
  * each package must be there once.
  */
 
-const HANDLERS: readonly HandlerName[] = ['create-certificate', 'commit-certificate', 'job-execution-terminal', 'job-execution-events'];
+const HANDLERS: readonly HandlerName[] = [
+  'create-certificate',
+  'commit-certificate',
+  'job-execution-terminal',
+  'job-execution-events',
+  'rotation-scheduler',
+];
 
 /** The bundle's inputs, as NodejsFunction builds it (same entry, format, target and resolution). */
 async function bundleInputs(handler: HandlerName): Promise<string[]> {
@@ -102,6 +108,13 @@ describe('handler bundles', () => {
     const copies = packageCopies(inputs.get(handler) ?? []);
     expect(copies.some(({ name }) => name === '@smithy/core')).toBe(true);
     expect(repeatedCopies(handler, copies)).toEqual([]);
+  });
+
+  it('keeps the rotation scheduler small: only the IoT control plane and SNS', () => {
+    const clients = new Set(
+      (inputs.get('rotation-scheduler') ?? []).flatMap((input) => /node_modules\/@aws-sdk\/(client-[^/]+)\//.exec(input)?.[1] ?? []),
+    );
+    expect([...clients].sort()).toEqual(['client-iot', 'client-sns']);
   });
 
   it('would notice the newer SDK generation bundled twice', () => {

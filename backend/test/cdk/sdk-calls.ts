@@ -5,7 +5,8 @@ import ts from 'typescript';
 /**
  * Which AWS SDK commands the Lambda code can send, found statically: starting from a declaration
  * (a handler's `handler` export), it follows every reference into backend/src, one top-level
- * declaration at a time, and records each `new XxxCommand(...)` of an `@aws-sdk/client-*` package.
+ * declaration at a time, and records each `new XxxCommand(...)` of an `@aws-sdk/client-*` package
+ * and the command of each SDK waiter it calls.
  * Following declarations rather than whole modules keeps a helper that one handler never calls (say
  * `readShadow` in create-certificate) from counting against that handler.
  */
@@ -19,6 +20,11 @@ const IAM_PREFIX: Readonly<Record<string, string>> = {
   '@aws-sdk/client-iot-jobs-data-plane': 'iotjobsdata',
   '@aws-sdk/client-acm-pca': 'acm-pca',
   '@aws-sdk/client-sns': 'sns',
+};
+
+/** The command each SDK waiter the handlers call sends (waiters poll one operation). */
+const WAITER_COMMANDS: Readonly<Record<string, string>> = {
+  waitUntilCertificateIssued: 'GetCertificateCommand',
 };
 
 /** `iot:AttachPolicy` for `AttachPolicyCommand` of @aws-sdk/client-iot; these APIs name their actions after the operation. */
@@ -97,6 +103,12 @@ export class SdkCallGraph {
       const constructed = ts.isNewExpression(id.parent) && id.parent.expression === id;
       if (sdkPackage !== undefined && constructed && symbol.name.endsWith('Command')) {
         actions.add(iamActionOf(sdkPackage, symbol.name));
+      }
+      const called = ts.isCallExpression(id.parent) && id.parent.expression === id;
+      if (sdkPackage !== undefined && called && /^wait(Until|For)[A-Z]/.test(symbol.name)) {
+        const command = WAITER_COMMANDS[symbol.name];
+        if (command === undefined) throw new Error(`No command known for the SDK waiter ${symbol.name}; add it to WAITER_COMMANDS`);
+        actions.add(iamActionOf(sdkPackage, command));
       }
     }
   }

@@ -2,9 +2,10 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import type { IConstruct } from 'constructs';
+import { SYNTHESIS_TIMEOUT_MS } from '../../../shared/test/support/timeouts.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CertificateRotatorStack } from '../../lib/certificate-rotator-stack.js';
+import { expectOnlyLiveAcknowledgements } from './nag-support.js';
 import { functionNamed, roleStatements, text } from './support.js';
 
 const DEFAULT_CONTEXT = { PcaCaId: '', PcaValidityInDays: '7', PcaSigningAlgorithm: 'SHA256WITHRSA' };
@@ -14,26 +15,6 @@ function appWithNag(context: Record<string, string>): App {
   const app = new App({ context });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
   return app;
-}
-
-/** The AwsSolutions pack with acknowledgements ignored: every finding the code would raise. */
-class AllFindings extends AwsSolutionsChecks {}
-// isAcknowledged is internal to NagPack; replacing it is the only way to list acknowledged findings.
-(AllFindings.prototype as unknown as { isAcknowledged: () => boolean }).isAcknowledged = () => false;
-
-/** `construct path -> acknowledged rule ids` from the Validations metadata. */
-function acknowledgements(root: IConstruct): { path: string; id: string; reason: string }[] {
-  return root.node.findAll().flatMap((c) =>
-    c.node.metadata
-      .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-      .flatMap((m) =>
-        Object.entries(m.data as Record<string, string>).map(([id, reason]) => ({
-          path: c.node.path,
-          id: id.replace(/^annotation::/i, ''),
-          reason,
-        })),
-      ),
-  );
 }
 
 describe('CertificateRotatorStack context variables', () => {
@@ -68,8 +49,7 @@ describe.each([
     // Synthesizing the app runs the cdk-nag plugin, which throws on any unacknowledged finding.
     app.synth();
     template = Template.fromStack(stack);
-    // Synthesis bundles every handler: minutes on a loaded machine.
-  }, 300_000);
+  }, SYNTHESIS_TIMEOUT_MS);
 
   it('configures create-certificate from the context', () => {
     const create = functionNamed(template, 'AWSLabsCertificateRotatorCreateCertificate');
@@ -99,17 +79,7 @@ describe.each([
   });
 
   it('acknowledges only findings that exist, each with a specific reason', () => {
-    const findings = new AllFindings()
-      .validateScope(stack)
-      .violations.flatMap((v) => v.violatingResources.map((r) => ({ id: v.ruleName, path: r.constructPath ?? '' })));
-    expect(findings.length).toBeGreaterThan(0);
-    const acks = acknowledgements(stack);
-    for (const ack of acks) {
-      expect(ack.reason.length, ack.id).toBeGreaterThan(40);
-      expect(ack.id, `${ack.id} at ${ack.path}`).toMatch(/^AwsSolutions-IAM5\[Resource::.+\]$/);
-      const matched = findings.some((f) => f.id === ack.id && (f.path === ack.path || f.path.startsWith(`${ack.path}/`)));
-      expect(matched, `${ack.id} at ${ack.path} acknowledges nothing`).toBe(true);
-    }
+    expectOnlyLiveAcknowledgements(stack);
   });
 });
 

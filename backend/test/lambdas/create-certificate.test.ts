@@ -1,45 +1,28 @@
-import { GetCertificateCommand, IssueCertificateCommand } from '@aws-sdk/client-acm-pca';
 import {
   AttachPolicyCommand,
   AttachThingPrincipalCommand,
   CreateCertificateFromCsrCommand,
-  DeleteCertificateCommand,
   DescribeEndpointCommand,
   ListPrincipalPoliciesCommand,
   ListThingPrincipalsV2Command,
-  RegisterCertificateWithoutCACommand,
 } from '@aws-sdk/client-iot';
 import { UpdateThingShadowCommand } from '@aws-sdk/client-iot-data-plane';
 import { DescribeJobExecutionCommand } from '@aws-sdk/client-iot-jobs-data-plane';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-  arrangeCreate,
-  createHandler,
-  expectNothingIssued,
-  PCA_ARN,
-  PCA_CERT_ARN,
-  pcaSettings,
-  POLICIES,
-  rejected,
-  request,
-  TOPIC,
-} from './support/create-fixture.js';
+import { arrangeCreate, createHandler, expectNothingIssued, POLICIES, rejected, request, TOPIC } from './support/create-fixture.js';
 import {
   awsError,
   certArn,
   commandOrder,
   createMocks,
-  CA_PEM,
   CSR,
   decodeJson,
-  fakeTime,
   JOB_DOCUMENT,
   JOB_ID,
   NEW_ID,
   NEW_PEM,
   OLD_ID,
-  OLD_PEM,
   OTHER_ID,
   published,
   REGION,
@@ -210,81 +193,5 @@ describe('create-certificate issuer failures', () => {
     expect(published(mocks)).toEqual(rejected('Failed to create certificate from CSR: InvalidRequestException: The CSR is malformed'));
     expect(mocks.iot.commandCalls(AttachPolicyCommand)).toHaveLength(0);
     expect(mocks.iot.commandCalls(AttachThingPrincipalCommand)).toHaveLength(0);
-  });
-});
-
-describe('create-certificate with AWS Private CA issuing', () => {
-  beforeEach(() => {
-    mocks.pca.on(IssueCertificateCommand).resolves({ CertificateArn: PCA_CERT_ARN });
-    mocks.iot.on(RegisterCertificateWithoutCACommand).resolves({ certificateId: NEW_ID, certificateArn: certArn(NEW_ID) });
-  });
-
-  it('issues, waits until issued, registers without CA and replies with the PEM', async () => {
-    mocks.pca
-      .on(GetCertificateCommand)
-      .rejectsOnce(awsError('RequestInProgressException'))
-      .rejectsOnce(awsError('RequestInProgressException'))
-      .resolves({ Certificate: NEW_PEM, CertificateChain: CA_PEM });
-    await createHandler(time, pcaSettings)(request(), time.context);
-
-    const issue = mocks.pca.commandCalls(IssueCertificateCommand)[0]?.args[0].input;
-    expect(issue?.CertificateAuthorityArn).toBe(PCA_ARN);
-    expect(new TextDecoder().decode(issue?.Csr)).toBe(CSR);
-    expect(issue?.SigningAlgorithm).toBe('SHA256WITHRSA');
-    expect(issue?.Validity).toEqual({ Value: 7, Type: 'DAYS' });
-    // The subject and extensions come from the API, not the CSR.
-    expect(issue?.TemplateArn).toBe('arn:aws:acm-pca:::template/BlankEndEntityCertificate_APIPassthrough/V1');
-    expect(issue?.ApiPassthrough).toEqual({
-      Subject: { CustomAttributes: [{ ObjectIdentifier: '2.5.4.3', Value: 'core-1' }] },
-      Extensions: { KeyUsage: { DigitalSignature: true }, ExtendedKeyUsage: [{ ExtendedKeyUsageType: 'CLIENT_AUTH' }] },
-    });
-    expect(mocks.pca.commandCalls(GetCertificateCommand).map((c) => c.args[0].input)).toEqual(
-      Array.from({ length: 3 }, () => ({ CertificateAuthorityArn: PCA_ARN, CertificateArn: PCA_CERT_ARN })),
-    );
-    expect(time.sleeps).toEqual([1_000, 1_000]);
-    expect(mocks.iot.commandCalls(RegisterCertificateWithoutCACommand)[0]?.args[0].input).toEqual({
-      certificatePem: NEW_PEM,
-      status: 'ACTIVE',
-    });
-    expect(mocks.iot.commandCalls(CreateCertificateFromCsrCommand)).toHaveLength(0);
-    expect(mocks.iot.commandCalls(AttachThingPrincipalCommand)).toHaveLength(1);
-    expect(published(mocks)).toEqual([{ topic: `${TOPIC}/accepted`, qos: 0, payload: { certificatePem: NEW_PEM } }]);
-  });
-
-  it('removes a certificate not signed by the chain it came with, and rejects', async () => {
-    mocks.pca.on(GetCertificateCommand).resolves({ Certificate: NEW_PEM, CertificateChain: OLD_PEM });
-    await createHandler(time, pcaSettings)(request(), time.context);
-    expect(published(mocks)).toEqual(
-      rejected('Failed to create certificate from CSR: the issued certificate is not signed by the first certificate of its chain'),
-    );
-    expect(mocks.iot.commandCalls(DeleteCertificateCommand).map((c) => c.args[0].input)).toEqual([{ certificateId: NEW_ID }]);
-    expect(mocks.iot.commandCalls(AttachThingPrincipalCommand)).toHaveLength(0);
-  });
-
-  it('gives up after 30 polls', async () => {
-    mocks.pca.on(GetCertificateCommand).rejects(awsError('RequestInProgressException'));
-    await createHandler(time, pcaSettings)(request(), fakeTime(600_000).context);
-    expect(mocks.pca.commandCalls(GetCertificateCommand)).toHaveLength(30);
-    expect(published(mocks)).toEqual(
-      rejected('Failed to create certificate from CSR: Private CA did not issue the certificate within 30 attempts'),
-    );
-    expect(mocks.iot.commandCalls(RegisterCertificateWithoutCACommand)).toHaveLength(0);
-  });
-
-  it('stops polling when the time budget runs out', async () => {
-    time = fakeTime(12_000); // 1 s margin and 5 s clean-up reserve leave 6 s to poll in
-    mocks.pca.on(GetCertificateCommand).rejects(awsError('RequestInProgressException'));
-    await createHandler(time, pcaSettings)(request(), time.context);
-    expect(mocks.pca.commandCalls(GetCertificateCommand)).toHaveLength(6);
-    expect(published(mocks)).toEqual(
-      rejected('Failed to create certificate from CSR: Private CA did not issue the certificate within 6 attempts'),
-    );
-  });
-
-  it('replies with a Private CA error', async () => {
-    mocks.pca.on(IssueCertificateCommand).rejects(awsError('MalformedCSRException', 400, 'Bad CSR'));
-    await createHandler(time, pcaSettings)(request(), time.context);
-    expect(published(mocks)).toEqual(rejected('Failed to create certificate from CSR: MalformedCSRException: Bad CSR'));
-    expect(mocks.iot.commandCalls(RegisterCertificateWithoutCACommand)).toHaveLength(0);
   });
 });

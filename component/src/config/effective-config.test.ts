@@ -25,7 +25,8 @@ services:
 `;
 
 function sources(overrides: Partial<EffectiveConfigSources> & { files?: Record<string, string> } = {}): EffectiveConfigSources {
-  const files = overrides.files ?? { '/greengrass/v2/config/effectiveConfig.yaml': CONFIG };
+  const { files: given, ...rest } = overrides;
+  const files = given ?? { '/greengrass/v2/config/effectiveConfig.yaml': CONFIG };
   return {
     cwd: '/greengrass/v2/work/aws.greengrass.labs.CertificateRotator',
     env: { AWS_IOT_THING_NAME: 'FromEnv' },
@@ -35,7 +36,8 @@ function sources(overrides: Partial<EffectiveConfigSources> & { files?: Record<s
       if (text === undefined) throw new Error(`ENOENT: no such file, open '${filePath}'`);
       return text;
     },
-    ...overrides,
+    fileExists: (filePath) => files[filePath] !== undefined,
+    ...rest,
   };
 }
 
@@ -72,6 +74,7 @@ describe('resolveEffectiveConfig', () => {
       privateKeyPath: '/greengrass/v2/privKey.key',
       rootCaPath: '/greengrass/v2/rootCA.pem',
       thingName: 'FromEnv',
+      foundIn: { certificateFilePath: 'effectiveConfig.yaml', privateKeyPath: 'effectiveConfig.yaml' },
     });
   });
 
@@ -88,31 +91,99 @@ describe('resolveEffectiveConfig', () => {
         files: { 'C:\\greengrass\\v2\\config\\effectiveConfig.yaml': 'system:\n  certificateFilePath: a\n  privateKeyPath: b\n' },
       }),
     );
-    expect(config).toEqual({ rootPath: 'C:\\greengrass\\v2', certificateFilePath: 'a', privateKeyPath: 'b', thingName: 'FromEnv' });
+    expect(config).toMatchObject({ rootPath: 'C:\\greengrass\\v2', certificateFilePath: 'a', privateKeyPath: 'b', thingName: 'FromEnv' });
   });
 
-  it('names the file when it cannot be read or parsed', () => {
+  it('names every place it looked when no place gives a usable value', () => {
     expect(() => resolveEffectiveConfig(sources({ files: {} }))).toThrow(
-      /Cannot read the Greengrass effective configuration \/greengrass\/v2\/config\/effectiveConfig.yaml: ENOENT/,
+      'No usable system.certificateFilePath: /greengrass/v2/config/config.tlog cannot be read (ENOENT: no such file, open ' +
+        "'/greengrass/v2/config/config.tlog'); /greengrass/v2/config/effectiveConfig.yaml cannot be read (ENOENT: no such file, open " +
+        "'/greengrass/v2/config/effectiveConfig.yaml'); Greengrass's default /greengrass/v2/thingCert.crt does not exist",
     );
-    expect(() => resolveEffectiveConfig(sources({ files: { '/greengrass/v2/config/effectiveConfig.yaml': 'system: [unclosed' } }))).toThrow(
-      /Cannot read the Greengrass effective configuration \/greengrass\/v2\/config\/effectiveConfig.yaml/,
-    );
-  });
-
-  it('names the file and the key that is missing or wrong', () => {
-    const withText = (text: string) => sources({ files: { '/greengrass/v2/config/effectiveConfig.yaml': text } });
+    const withText = (text: string) =>
+      sources({ files: { '/greengrass/v2/config/effectiveConfig.yaml': text, '/greengrass/v2/config/config.tlog': '' } });
     expect(() => resolveEffectiveConfig(withText('system:\n  privateKeyPath: b\n'))).toThrow(
-      'Bad Greengrass effective configuration /greengrass/v2/config/effectiveConfig.yaml: system.certificateFilePath: missing or not a string',
+      'No usable system.certificateFilePath: /greengrass/v2/config/config.tlog has no entry for system.certificateFilePath; ' +
+        "/greengrass/v2/config/effectiveConfig.yaml has no system.certificateFilePath; Greengrass's default /greengrass/v2/thingCert.crt does not exist",
     );
     expect(() => resolveEffectiveConfig(withText('system:\n  certificateFilePath: a\n  privateKeyPath: 7\n'))).toThrow(
-      /system.privateKeyPath: missing or not a string/,
+      /No usable system.privateKeyPath: .*effectiveConfig.yaml has a system.privateKeyPath that is not a string/,
     );
-    expect(() => resolveEffectiveConfig(withText('services: {}\n'))).toThrow(/effectiveConfig.yaml: system: missing or not an object/);
-    expect(() => resolveEffectiveConfig(withText(''))).toThrow(/effectiveConfig.yaml: \(document\): missing or not an object/);
+    expect(() => resolveEffectiveConfig(withText('services: {}\n'))).toThrow(/effectiveConfig.yaml has no system section/);
+    expect(() => resolveEffectiveConfig(withText('system: [unclosed'))).toThrow(/effectiveConfig.yaml cannot be read/);
     expect(() => resolveEffectiveConfig({ ...withText('system:\n  certificateFilePath: a\n  privateKeyPath: b\n'), env: {} })).toThrow(
-      /No thing name: AWS_IOT_THING_NAME is not set and \/greengrass\/v2\/config\/effectiveConfig.yaml has no system.thingName/,
+      'No thing name: AWS_IOT_THING_NAME is not set and neither /greengrass/v2/config/config.tlog nor /greengrass/v2/config/effectiveConfig.yaml has system.thingName',
     );
+  });
+});
+
+describe('cores provisioned by claim', () => {
+  const tlogLine = (ts: number, topicPath: string[], action: string, value?: unknown) =>
+    JSON.stringify({ TS: ts, TP: topicPath, W: action, ...(value === undefined ? {} : { V: value }) });
+  const EMPTY_PATHS = 'system:\n  certificateFilePath: ""\n  privateKeyPath: ""\n  rootpath: "/greengrass/v2"\n  thingName: ""\n';
+  const claimed = (tlog: string[], extra: Record<string, string> = {}) =>
+    sources({
+      files: { '/greengrass/v2/config/effectiveConfig.yaml': EMPTY_PATHS, '/greengrass/v2/config/config.tlog': tlog.join('\n'), ...extra },
+    });
+
+  it('takes the paths from the newest config.tlog entry when effectiveConfig.yaml leaves them empty', () => {
+    const config = resolveEffectiveConfig(
+      claimed([
+        tlogLine(1700000000000, ['system', 'certificateFilePath'], 'changed', ''),
+        tlogLine(1700000000500, ['system', 'privateKeyPath'], 'changed', 'pkcs11:object=claimed;type=private'),
+        tlogLine(1700000001000, ['system', 'certificateFilePath'], 'changed', '/greengrass/v2/device.pem.crt'),
+        tlogLine(1700000000900, ['system', 'certificateFilePath'], 'changed', '/stale/older.pem'),
+        tlogLine(1700000002000, ['services', 'main', 'lifecycle', 'run'], 'changed', 'echo'),
+        '{"TS":1700000003000,"TP":["system","privateKeyPath"],"W":"chang',
+      ]),
+    );
+    expect(config).toMatchObject({
+      certificateFilePath: '/greengrass/v2/device.pem.crt',
+      privateKeyPath: 'pkcs11:object=claimed;type=private',
+      foundIn: { certificateFilePath: 'config.tlog', privateKeyPath: 'config.tlog' },
+    });
+  });
+
+  it("prefers the tlog to effectiveConfig.yaml, and Greengrass's default files last", () => {
+    const files = {
+      '/greengrass/v2/config/effectiveConfig.yaml': 'system:\n  certificateFilePath: /from/yaml.crt\n  privateKeyPath: ""\n',
+      '/greengrass/v2/config/config.tlog': tlogLine(5, ['system', 'certificateFilePath'], 'changed', '/from/tlog.crt'),
+      '/greengrass/v2/privKey.key': 'key',
+      '/greengrass/v2/rootCA.pem': 'ca',
+    };
+    expect(resolveEffectiveConfig(sources({ files }))).toMatchObject({
+      certificateFilePath: '/from/tlog.crt',
+      privateKeyPath: '/greengrass/v2/privKey.key',
+      rootCaPath: '/greengrass/v2/rootCA.pem',
+      foundIn: { certificateFilePath: 'config.tlog', privateKeyPath: 'default' },
+    });
+  });
+
+  it('falls through a removed or emptied tlog entry, naming it when nothing else helps', () => {
+    const tlog = [
+      tlogLine(10, ['system', 'certificateFilePath'], 'changed', '/gone.crt'),
+      tlogLine(11, ['system'], 'removed'),
+      tlogLine(12, ['system', 'privateKeyPath'], 'changed', ''),
+    ];
+    expect(() => resolveEffectiveConfig(claimed(tlog))).toThrow(
+      'No usable system.certificateFilePath: the newest entry of /greengrass/v2/config/config.tlog removes system.certificateFilePath; ' +
+        "/greengrass/v2/config/effectiveConfig.yaml has no system.certificateFilePath; Greengrass's default /greengrass/v2/thingCert.crt does not exist",
+    );
+    expect(() => resolveEffectiveConfig(claimed(tlog, { '/greengrass/v2/thingCert.crt': 'cert' }))).toThrow(
+      /^No usable system.privateKeyPath: the newest entry of \/greengrass\/v2\/config\/config.tlog for system.privateKeyPath is empty; /,
+    );
+  });
+
+  it('takes the thing name from the tlog too', () => {
+    const config = resolveEffectiveConfig({
+      ...claimed([
+        tlogLine(1, ['system', 'certificateFilePath'], 'changed', '/c'),
+        tlogLine(1, ['system', 'privateKeyPath'], 'changed', '/k'),
+        tlogLine(1, ['system', 'thingName'], 'changed', 'ClaimedCore'),
+      ]),
+      env: {},
+    });
+    expect(config.thingName).toBe('ClaimedCore');
   });
 });
 

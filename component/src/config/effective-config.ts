@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
+import { readSystemConfig, type SystemConfigPlace } from './system-config.js';
 
 /** Where Greengrass keeps the core's credentials, read from its effective configuration. */
 export interface GreengrassPaths {
@@ -15,6 +14,8 @@ export interface GreengrassPaths {
   rootCaPath?: string;
   /** `AWS_IOT_THING_NAME`, else `system.thingName`. */
   thingName: string;
+  /** Where the credential paths were found (cores provisioned by claim have them in config.tlog). */
+  foundIn?: { certificateFilePath?: SystemConfigPlace; privateKeyPath?: SystemConfigPlace };
 }
 
 export type CredentialMode = 'file' | 'pkcs11';
@@ -26,19 +27,11 @@ export interface EffectiveConfigSources {
   env: Readonly<Record<string, string | undefined>>;
   /** Reads a UTF-8 text file; throws when it cannot. */
   readFile: (filePath: string) => string;
+  /** Whether a file exists (Greengrass's default credential files under the root). */
+  fileExists: (filePath: string) => boolean;
   /** Path syntax: `win32` separates with `\`, anything else with `/`. */
   platform: NodeJS.Platform;
 }
-
-const nonEmpty = z.string().min(1);
-const effectiveConfigSchema = z.object({
-  system: z.looseObject({
-    certificateFilePath: nonEmpty,
-    privateKeyPath: nonEmpty,
-    rootCaPath: nonEmpty.optional(),
-    thingName: nonEmpty.optional(),
-  }),
-});
 
 function pathApi(platform: NodeJS.Platform): path.PlatformPath {
   return platform === 'win32' ? path.win32 : path.posix;
@@ -66,41 +59,30 @@ export function effectiveConfigFilePath(rootPath: string, platform: NodeJS.Platf
   return pathApi(platform).join(rootPath, 'config', 'effectiveConfig.yaml');
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
-  const key = issue.path.map(String).join('.');
-  const problem =
-    issue.code === 'invalid_type' ? `missing or not a${issue.expected === 'object' ? 'n' : ''} ${issue.expected}` : issue.message;
-  return `${key || '(document)'}: ${problem}`;
+export function configTlogFilePath(rootPath: string, platform: NodeJS.Platform): string {
+  return pathApi(platform).join(rootPath, 'config', 'config.tlog');
 }
 
-/** Reads the credential locations and the thing name from `<root>/config/effectiveConfig.yaml`. */
+/** The component's working directory's Greengrass root, and the system keys wherever they are found. */
 export function resolveEffectiveConfig(sources: EffectiveConfigSources): GreengrassPaths {
   const rootPath = greengrassRootFromCwd(sources.cwd, sources.platform);
-  const file = effectiveConfigFilePath(rootPath, sources.platform);
-  let document: unknown;
-  try {
-    document = parseYaml(sources.readFile(file));
-  } catch (error) {
-    throw new Error(`Cannot read the Greengrass effective configuration ${file}: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
-  const parsed = effectiveConfigSchema.safeParse(document);
-  if (!parsed.success) {
-    throw new Error(`Bad Greengrass effective configuration ${file}: ${parsed.error.issues.map(describeIssue).join('; ')}`);
-  }
-  const { system } = parsed.data;
-  const thingName = sources.env['AWS_IOT_THING_NAME'] || system.thingName;
-  if (!thingName) {
-    throw new Error(`No thing name: AWS_IOT_THING_NAME is not set and ${file} has no system.thingName`);
-  }
-  return {
+  const system = readSystemConfig({
     rootPath,
-    certificateFilePath: system.certificateFilePath,
-    privateKeyPath: system.privateKeyPath,
-    ...(system.rootCaPath === undefined ? {} : { rootCaPath: system.rootCaPath }),
-    thingName,
-  };
+    tlogPath: configTlogFilePath(rootPath, sources.platform),
+    effectiveConfigPath: effectiveConfigFilePath(rootPath, sources.platform),
+    join: pathApi(sources.platform).join,
+    readFile: sources.readFile,
+    fileExists: sources.fileExists,
+  });
+  const certificateFilePath = system.required('certificateFilePath');
+  const privateKeyPath = system.required('privateKeyPath');
+  const rootCaPath = system.optional('rootCaPath');
+  const thingName = sources.env['AWS_IOT_THING_NAME'] || system.optional('thingName');
+  if (!thingName) {
+    throw new Error(`No thing name: AWS_IOT_THING_NAME is not set and neither ${system.places} has system.thingName`);
+  }
+  const foundIn = { certificateFilePath: system.placeOf('certificateFilePath'), privateKeyPath: system.placeOf('privateKeyPath') };
+  return { rootPath, certificateFilePath, privateKeyPath, ...(rootCaPath === undefined ? {} : { rootCaPath }), thingName, foundIn };
 }
 
 /** The effective configuration of the running component process. */
@@ -109,6 +91,7 @@ export function loadEffectiveConfig(): GreengrassPaths {
     cwd: process.cwd(),
     env: process.env,
     readFile: (filePath) => readFileSync(filePath, 'utf8'),
+    fileExists: (filePath) => existsSync(filePath),
     platform: process.platform,
   });
 }

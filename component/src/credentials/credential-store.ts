@@ -28,4 +28,10 @@ export interface CredentialStore {
   installedCredentialsMatch(): Promise<boolean>;
   /** Removes the backup after the new certificate has been committed. */
   deleteBackup(): Promise<void>;
+  /**
+   * AWS IoT's id (SHA-256 of the DER) of the certificate the core is left with if the rotation
+   * fails now: the backup's when a complete backup exists (every failure with a backup rolls back
+   * to it), else the installed one. Reported to the backend so that it can retire the other.
+   */
+  keptCertificateId(): Promise<string>;
 }

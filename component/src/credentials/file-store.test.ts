@@ -1,3 +1,4 @@
+import { createHash, X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -25,6 +26,17 @@ afterEach(() => {
 });
 
 describe('FileCredentialStore', () => {
+  it('keeps the backup certificate while a backup exists, the installed one otherwise', async () => {
+    const { layout, store, old } = setup();
+    const idOf = (pem: Buffer | string) => createHash('sha256').update(new X509Certificate(pem).raw).digest('hex');
+    expect(await store.keptCertificateId()).toBe(idOf(old.certificate));
+    const newCertificate = signCsr(layout, await store.createCsr(EC), 'new');
+    await store.rotate(newCertificate);
+    expect(await store.keptCertificateId()).toBe(idOf(old.certificate));
+    await store.deleteBackup();
+    expect(await store.keptCertificateId()).toBe(idOf(newCertificate));
+  });
+
   it('creates a CSR with the current subject, rotates, and deletes the backup', async () => {
     const { layout, logger, store, old } = setup();
     const csrPem = await store.createCsr({ keyAlgorithm: 'RSA-2048', signingAlgorithm: 'SHA384WITHRSAANDMGF1' });

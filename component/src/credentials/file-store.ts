@@ -185,6 +185,11 @@ export class FileCredentialStore implements CredentialStore {
     }
   }
 
+  async keptCertificateId(): Promise<string> {
+    const file = (await this.backupExists()) ? this.#certificateBackup : this.#certificatePath;
+    return certificateId(new X509Certificate(await this.#files.read(file)));
+  }
+
   /** The marker goes first, so a cut-short removal never leaves something that looks complete. */
   async #removeBackup(): Promise<void> {
     await this.#files.remove(this.#privateKeyBackup);

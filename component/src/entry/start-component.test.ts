@@ -50,6 +50,7 @@ function fakeStore(backup: boolean): CredentialStore {
     rollback: unused,
     installedCredentialsMatch: unused,
     deleteBackup: unused,
+    keptCertificateId: unused,
     backupExists: async () => backup,
   };
 }

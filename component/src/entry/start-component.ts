@@ -61,6 +61,7 @@ export async function startComponent(host: ComponentHost): Promise<RunningCompon
     thingName: paths.thingName,
     credentialMode: mode,
     certificateFilePath: paths.certificateFilePath,
+    credentialPathsFrom: paths.foundIn,
   });
 
   const ipc = await host.connectIpc(ipcEndpointFromEnv(host.env));

@@ -2,9 +2,9 @@ import { certificateCommitTopic, certificateCreateTopic, jobUpdateTopic, nextJob
 import {
   commitCertificatePayload,
   createCertificatePayload,
-  failedPayload,
   inProgressPayload,
   nextJobGetPayload,
+  ROLLBACK_FAILURE_REASONS,
   succeededPayload,
 } from '../../../shared/contract/index.js';
 import type { Action, LogLevel, RotatorState } from './types.js';
@@ -18,9 +18,13 @@ export const FAILURE_REASONS = {
   rotate: 'Error rotating the certificate and private key.',
   createRejected: 'Create was rejected.',
   createTimeout: 'Comms failure when creating new certificate.',
-  rolledBack: 'Rollback completed after comms failure with new certificate.',
-  commitRejected: 'Commit was rejected. Rollback and restart.',
-  commitTimeout: 'Comms failure when committing new certificate. Rollback and restart.',
+  // The backend reads these two as "the core restores its backup" (see ROLLBACK_FAILURE_REASONS).
+  commitRejected: ROLLBACK_FAILURE_REASONS.commitRejected,
+  commitTimeout: ROLLBACK_FAILURE_REASONS.commitTimeout,
+  // Not the original's "Rollback completed after comms failure with new certificate.": without a
+  // backup nothing was rolled back, and the core may well be running on the new certificate.
+  commitRejectedNoBackup: 'Commit was rejected. No backup to roll back to: the core keeps the certificate it uses.',
+  commitTimeoutNoBackup: 'Comms failure when committing the certificate in use. No backup to roll back to: the core keeps it.',
 } as const;
 
 export function log(level: LogLevel, message: string, fields?: Record<string, string>): Action {
@@ -43,7 +47,7 @@ export function markSucceeded(state: RotatorState, jobId: string): Action {
 export function failJob(state: RotatorState, jobId: string, reason: string): Action[] {
   return [
     log('warn', 'Failing the certificate rotation job', { reason }),
-    { type: 'publish', topic: jobUpdateTopic(state.thingName, jobId), payload: failedPayload(reason) },
+    { type: 'publishFailed', topic: jobUpdateTopic(state.thingName, jobId), reason },
   ];
 }
 

@@ -56,16 +56,17 @@ describe('transition table', () => {
     );
   });
 
-  it('reports the original failure reasons verbatim', () => {
+  it("reports the original failure reasons verbatim, except the original's claim of a rollback made without a backup", () => {
     expect(Object.values(FAILURE_REASONS).sort()).toEqual(
       [
         'Error creating the CSR.',
         'Error rotating the certificate and private key.',
         'Create was rejected.',
         'Comms failure when creating new certificate.',
-        'Rollback completed after comms failure with new certificate.',
         'Commit was rejected. Rollback and restart.',
         'Comms failure when committing new certificate. Rollback and restart.',
+        'Commit was rejected. No backup to roll back to: the core keeps the certificate it uses.',
+        'Comms failure when committing the certificate in use. No backup to roll back to: the core keeps it.',
       ].sort(),
     );
   });

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { transition } from './transition.js';
 import { SAMPLES, at, decide, type SampleName } from '../../test/support/fsm-fixtures.js';
-import type { RotatorEvent } from './types.js';
+import { STATE_NAMES, type RotatorEvent, type StateName } from './types.js';
 
 /** Row applied, per backup answer when the row depends on it; null = ignored. */
 type Expected = string | { backup: string | null; noBackup: string } | null;
 
-const RESTING_STATES = ['Idle', 'UpdatingJob', 'CreatingCertificate', 'GettingJob', 'CommittingCertificate', 'Stopped'] as const;
+/** Every state but Starting, which handles only its start-up facts. */
+const RESTING_STATES = STATE_NAMES.filter((name): name is Exclude<StateName, 'Starting'> => name !== 'Starting');
 
 const HANDLED: Record<(typeof RESTING_STATES)[number], Partial<Record<SampleName, Expected>>> = {
   Idle: {
@@ -30,27 +31,33 @@ const HANDLED: Record<(typeof RESTING_STATES)[number], Partial<Record<SampleName
     getAcceptedInProgress: { backup: 'GettingJob.getAccepted.inProgress.backup', noBackup: 'GettingJob.getAccepted.inProgress' },
     getRejected: { backup: 'GettingJob.getRejected.backup', noBackup: 'GettingJob.otherMessage' },
     // A queued rotation announced while starting is taken when no rotation is being resumed.
-    notifyNextQueued: { backup: 'GettingJob.otherMessage', noBackup: 'GettingJob.notifyNext.queued' },
-    // "Any other message" resets to Idle, as in the original.
-    notifyNextInProgress: 'GettingJob.otherMessage',
-    notifyNextOtherJob: 'GettingJob.otherMessage',
-    notifyNextNoDocument: 'GettingJob.otherMessage',
-    notifyNextEmpty: 'GettingJob.otherMessage',
+    notifyNextQueued: { backup: 'GettingJob.otherMessage.backup', noBackup: 'GettingJob.notifyNext.queued' },
+    // "Any other message" resets to Idle, as in the original, unless a backup awaits the reply.
+    notifyNextInProgress: { backup: 'GettingJob.otherMessage.backup', noBackup: 'GettingJob.otherMessage' },
+    notifyNextOtherJob: { backup: 'GettingJob.otherMessage.backup', noBackup: 'GettingJob.otherMessage' },
+    notifyNextNoDocument: { backup: 'GettingJob.otherMessage.backup', noBackup: 'GettingJob.otherMessage' },
+    notifyNextEmpty: { backup: 'GettingJob.otherMessage.backup', noBackup: 'GettingJob.otherMessage' },
     getAcceptedOtherJob: { backup: 'GettingJob.getAccepted.abandoned.backup', noBackup: 'GettingJob.otherMessage' },
     getAcceptedEmpty: { backup: 'GettingJob.getAccepted.abandoned.backup', noBackup: 'GettingJob.otherMessage' },
-    updateAcceptedThisJob: 'GettingJob.otherMessage',
-    updateAcceptedOtherJob: 'GettingJob.otherMessage',
-    updateRejectedThisJob: 'GettingJob.otherMessage',
-    updateRejectedOtherJob: 'GettingJob.otherMessage',
-    createAccepted: 'GettingJob.otherMessage',
-    createRejected: 'GettingJob.otherMessage',
-    commitAccepted: 'GettingJob.otherMessage',
-    commitRejected: 'GettingJob.otherMessage',
+    updateAcceptedThisJob: { backup: 'GettingJob.otherMessage.backup', noBackup: 'GettingJob.otherMessage' },
+    updateAcceptedOtherJob: { backup: 'GettingJob.otherMessage.backup', noBackup: 'GettingJob.otherMessage' },
+    updateRejectedThisJob: { backup: 'GettingJob.otherMessage.backup', noBackup: 'GettingJob.otherMessage' },
+    updateRejectedOtherJob: { backup: 'GettingJob.otherMessage.backup', noBackup: 'GettingJob.otherMessage' },
+    createAccepted: { backup: 'GettingJob.otherMessage.backup', noBackup: 'GettingJob.otherMessage' },
+    createRejected: { backup: 'GettingJob.otherMessage.backup', noBackup: 'GettingJob.otherMessage' },
+    commitAccepted: { backup: 'GettingJob.otherMessage.backup', noBackup: 'GettingJob.otherMessage' },
+    commitRejected: { backup: 'GettingJob.otherMessage.backup', noBackup: 'GettingJob.otherMessage' },
   },
   CommittingCertificate: {
     timeout: { backup: 'CommittingCertificate.timeout', noBackup: 'CommittingCertificate.timeout.noBackup' },
     commitAccepted: 'CommittingCertificate.commitAccepted',
     commitRejected: { backup: 'CommittingCertificate.commitRejected', noBackup: 'CommittingCertificate.commitRejected.noBackup' },
+  },
+  ReportingSuccess: {
+    timeout: 'ReportingSuccess.timeout',
+    updateAcceptedThisJob: 'ReportingSuccess.updateAccepted',
+    updateRejectedThisJob: 'ReportingSuccess.updateRejected',
+    notifyNextQueued: 'ReportingSuccess.notifyNext.queued',
   },
   Stopped: {},
 };

@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { initialState, transition } from './transition.js';
+import { initialState } from './transition.js';
 import { FAILURE_REASONS } from './actions.js';
-import { JOB, SAMPLES, THING, at, decide, effects, rotation } from '../../test/support/fsm-fixtures.js';
-import type { Action } from './types.js';
+import { JOB, SAMPLES, THING, at, decide, effects } from '../../test/support/fsm-fixtures.js';
 
-const UPDATE = `$aws/things/${THING}/jobs/${JOB}/update`;
-const IN_PROGRESS = '{"status":"IN_PROGRESS","statusDetails":{"CertificateRotator":true}}';
-const failed = (reason: string): Action => ({
-  type: 'publish',
-  topic: UPDATE,
-  payload: `{"status":"FAILED","statusDetails":{"CertificateRotator":true,"DeviceFailureReason":"${reason}"}}`,
-});
-const START_TIMER: Action = { type: 'startTimer', ms: 30_000 };
-const CANCEL_TIMER: Action = { type: 'cancelTimer' };
-const ROLLBACK: Action = { type: 'rollback' };
-const RESTART: Action = { type: 'restart' };
+import { CANCEL_TIMER, IN_PROGRESS, RESTART, ROLLBACK, START_TIMER, UPDATE, failed } from '../../test/support/fsm-actions.js';
 
 describe('start-up', () => {
   it('starts in Starting, waiting for start', () => {
@@ -150,135 +139,5 @@ describe('CreatingCertificate', () => {
     const run = decide(at('CreatingCertificate'), SAMPLES.timeout);
     expect(effects(run)).toEqual([CANCEL_TIMER, failed('Comms failure when creating new certificate.')]);
     expect(run.state).toEqual(at('Idle'));
-  });
-});
-
-describe('GettingJob', () => {
-  it('a queued rotation job: IN_PROGRESS', () => {
-    const run = decide(at('GettingJob'), SAMPLES.getAcceptedQueued, { backupExists: false });
-    expect(effects(run)).toEqual([CANCEL_TIMER, START_TIMER, { type: 'publish', topic: UPDATE, payload: IN_PROGRESS }]);
-    expect(run.state).toEqual(at('UpdatingJob'));
-  });
-
-  it('with a backup but no IN_PROGRESS rotation job (abandoned while away): roll back and restart', () => {
-    for (const sample of [SAMPLES.getAcceptedQueued, SAMPLES.getAcceptedEmpty, SAMPLES.getAcceptedOtherJob]) {
-      const run = decide(at('GettingJob'), sample, { backupExists: true });
-      expect(run.row).toBe('GettingJob.getAccepted.abandoned.backup');
-      expect(effects(run)).toEqual([CANCEL_TIMER, ROLLBACK, RESTART]);
-      expect(run.state.name).toBe('Stopped');
-    }
-  });
-
-  it('an in-progress rotation job with a backup: commit', () => {
-    const run = decide(at('GettingJob'), SAMPLES.getAcceptedInProgress, { backupExists: true });
-    expect(effects(run)).toEqual([
-      CANCEL_TIMER,
-      START_TIMER,
-      { type: 'publish', topic: `awslabs/things/${THING}/certificate/commit`, payload: `{"jobId":"${JOB}"}` },
-    ]);
-    expect(run.state).toEqual(at('CommittingCertificate'));
-  });
-
-  it('an in-progress rotation job without a backup: asks the backend whether it was committed', () => {
-    const run = decide(
-      at('GettingJob'),
-      { type: 'getAccepted', topicJobId: '$next', execution: rotation('IN_PROGRESS', 'other-9') },
-      { backupExists: false },
-    );
-    expect(effects(run)).toEqual([
-      CANCEL_TIMER,
-      START_TIMER,
-      { type: 'publish', topic: `awslabs/things/${THING}/certificate/commit`, payload: '{"jobId":"other-9"}' },
-    ]);
-    expect(run.state).toEqual({ ...at('CommittingCertificate'), jobId: 'other-9' });
-  });
-
-  it('get/rejected with a backup rolls back and restarts (issue #68), without one goes Idle', () => {
-    expect(effects(decide(at('GettingJob'), SAMPLES.getRejected, { backupExists: true }))).toEqual([CANCEL_TIMER, ROLLBACK, RESTART]);
-    expect(effects(decide(at('GettingJob'), SAMPLES.getRejected, { backupExists: false }))).toEqual([CANCEL_TIMER]);
-  });
-
-  it('no pending job, or another kind of job: Idle', () => {
-    expect(decide(at('GettingJob'), SAMPLES.getAcceptedEmpty, { backupExists: false }).state).toEqual(at('Idle'));
-    expect(decide(at('GettingJob'), SAMPLES.getAcceptedOtherJob, { backupExists: false }).state).toEqual(at('Idle'));
-  });
-
-  it('timeout with a backup rolls back and restarts, without one goes Idle', () => {
-    const withBackup = decide(at('GettingJob'), SAMPLES.timeout, { backupExists: true });
-    expect(effects(withBackup)).toEqual([CANCEL_TIMER, ROLLBACK, RESTART]);
-    expect(withBackup.state.name).toBe('Stopped');
-    const without = decide(at('GettingJob'), SAMPLES.timeout, { backupExists: false });
-    expect(effects(without)).toEqual([CANCEL_TIMER]);
-    expect(without.state).toEqual(at('Idle'));
-  });
-});
-
-describe('CommittingCertificate', () => {
-  it('commit/accepted deletes the backup, then reports SUCCEEDED', () => {
-    const run = decide(at('CommittingCertificate'), SAMPLES.commitAccepted);
-    expect(effects(run)).toEqual([
-      CANCEL_TIMER,
-      { type: 'deleteBackup' },
-      { type: 'publish', topic: UPDATE, payload: '{"status":"SUCCEEDED"}' },
-    ]);
-    expect(run.state).toEqual(at('Idle'));
-  });
-
-  it('commit/rejected fails the job, rolls back, restarts', () => {
-    const run = decide(at('CommittingCertificate'), SAMPLES.commitRejected, { backupExists: true });
-    expect(effects(run)).toEqual([CANCEL_TIMER, failed('Commit was rejected. Rollback and restart.'), ROLLBACK, RESTART]);
-    expect(run.state.name).toBe('Stopped');
-  });
-
-  it('timeout fails the job, rolls back, restarts', () => {
-    const run = decide(at('CommittingCertificate'), SAMPLES.timeout, { backupExists: true });
-    expect(effects(run)).toEqual([
-      CANCEL_TIMER,
-      failed('Comms failure when committing new certificate. Rollback and restart.'),
-      ROLLBACK,
-      RESTART,
-    ]);
-  });
-
-  it('without a backup (a commit asked after a restart), a rejection or a timeout fails the job, with nothing to roll back', () => {
-    for (const event of [SAMPLES.commitRejected, SAMPLES.timeout]) {
-      const run = decide(at('CommittingCertificate'), event, { backupExists: false });
-      expect(effects(run)).toEqual([CANCEL_TIMER, failed('Rollback completed after comms failure with new certificate.')]);
-      expect(run.state).toEqual(at('Idle'));
-    }
-  });
-});
-
-describe('purity', () => {
-  it('does not modify the state it is given and gives the same answer twice', () => {
-    const state = Object.freeze(at('GettingJob'));
-    const first = transition(state, SAMPLES.getAcceptedQueued);
-    expect(transition(state, SAMPLES.getAcceptedQueued)).toEqual(first);
-    expect(state).toEqual(at('GettingJob'));
-  });
-
-  it('a full rotation across a restart, driven by events alone', () => {
-    let state = initialState(THING);
-    const feed = (event: Parameters<typeof transition>[1], facts = {}) => {
-      const run = decide(state, event, facts);
-      state = run.state;
-      return effects(run);
-    };
-    feed(SAMPLES.start, { backupExists: false });
-    feed(SAMPLES.subscribed);
-    feed(SAMPLES.getAcceptedEmpty, { backupExists: false });
-    feed(SAMPLES.notifyNextQueued);
-    feed(SAMPLES.updateAcceptedThisJob);
-    feed(SAMPLES.csrCreated);
-    feed(SAMPLES.createAccepted);
-    expect(feed(SAMPLES.rotateDone)).toContainEqual(RESTART);
-    expect(state.name).toBe('Stopped');
-
-    state = initialState(THING);
-    feed(SAMPLES.start, { backupExists: true, credentialsMatch: true });
-    feed(SAMPLES.subscribed);
-    feed(SAMPLES.getAcceptedInProgress, { backupExists: true });
-    expect(feed(SAMPLES.commitAccepted)).toContainEqual({ type: 'publish', topic: UPDATE, payload: '{"status":"SUCCEEDED"}' });
-    expect(state).toEqual(at('Idle'));
   });
 });

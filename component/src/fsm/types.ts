@@ -2,8 +2,8 @@ import type { InboundMessage } from '../protocol/inbound.js';
 
 /**
  * The rotator's states: the original's five, plus `Starting` (start-up checks and subscribing,
- * which the original does outside its state classes) and `Stopped` (a Greengrass restart was
- * requested; nothing is handled any more).
+ * which the original does outside its state classes), `ReportingSuccess` (SUCCEEDED sent, its
+ * answer awaited) and `Stopped` (a Greengrass restart was requested; nothing is handled any more).
  */
 export const STATE_NAMES = [
   'Starting',
@@ -12,12 +12,19 @@ export const STATE_NAMES = [
   'CreatingCertificate',
   'GettingJob',
   'CommittingCertificate',
+  'ReportingSuccess',
   'Stopped',
 ] as const;
 export type StateName = (typeof STATE_NAMES)[number];
 
 /** States guarded by the state timer: entering one starts it, leaving one cancels it. */
-export const TIMED_STATES: ReadonlySet<StateName> = new Set(['UpdatingJob', 'CreatingCertificate', 'GettingJob', 'CommittingCertificate']);
+export const TIMED_STATES: ReadonlySet<StateName> = new Set([
+  'UpdatingJob',
+  'CreatingCertificate',
+  'GettingJob',
+  'CommittingCertificate',
+  'ReportingSuccess',
+]);
 export const STATE_TIMEOUT_MS = 30_000;
 export const RESUBSCRIBE_DELAY_MS = 10_000;
 
@@ -74,6 +81,11 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type Action =
   /** QoS 0 publish. */
   | { type: 'publish'; topic: string; payload: string }
+  /**
+   * QoS 0 publish of the FAILED update on `topic`, with `reason` and the id of the certificate the
+   * store keeps (the backend retires the other one of a rotation whose commit it had accepted).
+   */
+  | { type: 'publishFailed'; topic: string; reason: string }
   | { type: 'startTimer'; ms: number }
   | { type: 'cancelTimer' }
   /** Subscribe (QoS 1) to every reply topic not yet subscribed. Answers subscribed / subscribeFailed. */

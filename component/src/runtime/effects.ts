@@ -1,6 +1,6 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { CertificateRefusedError } from '../credentials/certificate-refusal.js';
-import { PUBLISH_QOS, SUBSCRIBE_QOS, subscriptionTopics } from '../../../shared/contract/index.js';
+import { failedPayload, PUBLISH_QOS, SUBSCRIBE_QOS, subscriptionTopics } from '../../../shared/contract/index.js';
 import type { Action, EffectResult } from '../fsm/types.js';
 import type { IotMessage } from '../transport/iot-mqtt.js';
 import type { Clock, RotatorDeps } from './rotator-deps.js';
@@ -32,13 +32,10 @@ export async function runEffect(ctx: EffectContext, action: EffectAction): Promi
       logger[action.level](action.message, { ...ctx.logFields(), ...action.fields });
       return undefined;
     case 'publish':
-      logger.info('Publishing', { ...ctx.logFields(), topic: action.topic });
-      try {
-        await deps.mqtt.publish(action.topic, action.payload, PUBLISH_QOS);
-      } catch (error) {
-        // As in the original, a lost publish is left to the state timer.
-        logger.error('Publish failed', { ...ctx.logFields(), topic: action.topic, error: message(error) });
-      }
+      await publish(ctx, action.topic, action.payload);
+      return undefined;
+    case 'publishFailed':
+      await publish(ctx, action.topic, failedPayload(action.reason, await keptCertificateId(ctx)));
       return undefined;
     case 'subscribe':
       return subscribeAll(ctx);
@@ -76,6 +73,27 @@ export async function runEffect(ctx: EffectContext, action: EffectAction): Promi
         logger.error('Deleting the backup failed', { ...ctx.logFields(), error: message(error) });
       }
       return undefined;
+  }
+}
+
+async function publish(ctx: EffectContext, topic: string, payload: string): Promise<void> {
+  const { logger } = ctx.deps;
+  logger.info('Publishing', { ...ctx.logFields(), topic });
+  try {
+    await ctx.deps.mqtt.publish(topic, payload, PUBLISH_QOS);
+  } catch (error) {
+    // As in the original, a lost publish is left to the state timer.
+    logger.error('Publish failed', { ...ctx.logFields(), topic, error: message(error) });
+  }
+}
+
+/** The certificate a failure leaves the core with; a store that cannot tell leaves it unsaid. */
+async function keptCertificateId(ctx: EffectContext): Promise<string | undefined> {
+  try {
+    return await ctx.deps.store.keptCertificateId();
+  } catch (error) {
+    ctx.deps.logger.warn('Cannot tell which certificate the core keeps', { ...ctx.logFields(), error: message(error) });
+    return undefined;
   }
 }
 

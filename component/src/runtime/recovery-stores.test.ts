@@ -20,13 +20,13 @@ interface Row {
   reason?: string;
 }
 
-const { rolledBack, commitRejected, commitTimeout } = FAILURE_REASONS;
+const { commitRejectedNoBackup, commitRejected, commitTimeout } = FAILURE_REASONS;
 
 /** Stops with a complete backup and the new pair installed: the restart must commit or roll back. */
 const withBackup = (stop: StopPoint): Row[] => [
   { stop, scenario: 'answer', credentials: 'new', job: 'SUCCEEDED' },
-  { stop, scenario: 'getRejected', credentials: 'old', job: 'FAILED', reason: rolledBack },
-  { stop, scenario: 'getTimeout', credentials: 'old', job: 'FAILED', reason: rolledBack },
+  { stop, scenario: 'getRejected', credentials: 'old', job: 'FAILED', reason: commitRejectedNoBackup },
+  { stop, scenario: 'getTimeout', credentials: 'old', job: 'FAILED', reason: commitRejectedNoBackup },
   { stop, scenario: 'commitRejected', credentials: 'old', job: 'FAILED', reason: commitRejected },
   { stop, scenario: 'commitTimeout', credentials: 'old', job: 'FAILED', reason: commitTimeout },
 ];
@@ -42,7 +42,7 @@ function rowsFor(kind: StoreKind): Row[] {
   }
   return [
     // The new key exists only as pending (in memory, or a pending token object): nothing to commit.
-    { stop: 'afterCreateCsr', scenario: 'answer', credentials: 'old', job: 'FAILED', reason: rolledBack },
+    { stop: 'afterCreateCsr', scenario: 'answer', credentials: 'old', job: 'FAILED', reason: commitRejectedNoBackup },
     { stop: 'afterCreateCsr', scenario: 'getRejected', credentials: 'old', job: 'IN_PROGRESS' },
     { stop: 'afterCreateCsr', scenario: 'getTimeout', credentials: 'old', job: 'IN_PROGRESS' },
     ...withBackup('afterRotate'),

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { FakeStore } from '../../test/support/fake-store.js';
-import { boot, cloud, until, world, type World } from '../../test/support/rotator-harness.js';
+import { boot, cloud, world, type World } from '../../test/support/rotator-harness.js';
 
 const JOB = 'job-7';
-const failed = (reason: string) => `{"status":"FAILED","statusDetails":{"CertificateRotator":true,"DeviceFailureReason":"${reason}"}}`;
+/** The FAILED update, naming the certificate the fake store keeps (its certificates are their own ids). */
+const failed = (reason: string, kept = 'old-certificate') =>
+  `{"status":"FAILED","statusDetails":{"CertificateRotator":true,"DeviceFailureReason":"${reason}","KeptCertificateId":"${kept}"}}`;
 const sent = (w: World, thing: string) => w.broker.from(thing).map((p) => `${p.topic} ${p.payload}`);
 
 /** Boots `thing` and takes it to the point where update/accepted has been handled. */
@@ -49,7 +51,7 @@ describe('credential store failures', () => {
     const { device, aws } = await accepted(w, 'core-3', store);
     aws.createAccepted('NEW-CERTIFICATE');
     await device.rotator.settled();
-    expect(store.calls.slice(-3)).toEqual(['rotate', 'backupExists', 'rollback']);
+    expect(store.calls.slice(-4)).toEqual(['rotate', 'backupExists', 'rollback', 'keptCertificateId']);
     expect(store.installed).toEqual({ certificate: 'old-certificate', key: 'old-key' });
     expect(sent(w, 'core-3').at(-1)).toBe(
       `$aws/things/core-3/jobs/${JOB}/update ${failed('Error rotating the certificate and private key.')}`,
@@ -108,7 +110,7 @@ describe('one event at a time', () => {
     aws.notifyNext(JOB);
     aws.updateAccepted(JOB);
     const busy = device.rotator.settled();
-    await until(() => store.calls.some((c) => c.startsWith('createCsr')));
+    await expect.poll(() => store.calls.some((c) => c.startsWith('createCsr'))).toBe(true);
     expect(w.clock.pending()).toBe(1);
     w.clock.advance(30_000); // UpdatingJob's timer fires while the key is being generated
     aws.createRejected();

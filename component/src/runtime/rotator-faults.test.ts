@@ -2,12 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { subscriptionTopics } from '../../../shared/contract/index.js';
 import { startRotator } from './rotator.js';
 import { FakeStore } from '../../test/support/fake-store.js';
-import { boot, cloud, prepare, until, world, type World } from '../../test/support/rotator-harness.js';
+import { boot, cloud, prepare, world, type World } from '../../test/support/rotator-harness.js';
 
 const THING = 'core-9';
 const JOB = 'job-1';
 const UPDATE = `$aws/things/${THING}/jobs/${JOB}/update`;
-const failed = (reason: string) => `{"status":"FAILED","statusDetails":{"CertificateRotator":true,"DeviceFailureReason":"${reason}"}}`;
+/** The FAILED update, naming the certificate the fake store keeps (its certificates are their own ids). */
+const failed = (reason: string, kept = 'old-certificate') =>
+  `{"status":"FAILED","statusDetails":{"CertificateRotator":true,"DeviceFailureReason":"${reason}","KeptCertificateId":"${kept}"}}`;
 const payloads = (w: World, topic = UPDATE) => w.broker.published.filter((p) => p.topic === topic).map((p) => p.payload);
 
 /** A device that has just published `create` for JOB. */
@@ -167,7 +169,7 @@ describe('start-up recovery', () => {
     w.broker.onSubscribe = () => (hang ? 'hang' : 'accept');
     const device = prepare(w, THING, new FakeStore());
     const starting = startRotator(device.deps);
-    await until(() => w.clock.pending() === 1);
+    await expect.poll(() => w.clock.pending() === 1).toBe(true);
     hang = false;
     w.clock.advance(30_000);
     const rotator = await starting;

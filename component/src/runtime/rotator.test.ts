@@ -106,6 +106,9 @@ describe('a rotation from job to commit, across a restart', () => {
     expect(second.rotator.state()).toBe('CommittingCertificate');
     aws.commitAccepted();
     await second.rotator.settled();
+    expect(second.rotator.state()).toBe('ReportingSuccess');
+    aws.updateAccepted(JOB);
+    await second.rotator.settled();
 
     expect(second.rotator.state()).toBe('Idle');
     expect(store.backup).toBeUndefined();

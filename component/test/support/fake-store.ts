@@ -76,6 +76,12 @@ export class FakeStore implements CredentialStore {
     return Promise.resolve(this.matching);
   }
 
+  /** Fake certificates are their own ids. */
+  keptCertificateId(): Promise<string> {
+    this.calls.push('keptCertificateId');
+    return Promise.resolve((this.backup ?? this.installed).certificate);
+  }
+
   deleteBackup(): Promise<void> {
     this.calls.push('deleteBackup');
     if (this.faults.has('deleteBackup')) return Promise.reject(new Error('permission denied'));

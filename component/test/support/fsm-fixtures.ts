@@ -50,7 +50,8 @@ export type SampleName = keyof typeof SAMPLES;
 
 /** A state at rest (not awaiting any answer), with the job id the state would have. */
 export function at(name: StateName): RotatorState {
-  const withJob = name === 'UpdatingJob' || name === 'CreatingCertificate' || name === 'CommittingCertificate';
+  const withJob =
+    name === 'UpdatingJob' || name === 'CreatingCertificate' || name === 'CommittingCertificate' || name === 'ReportingSuccess';
   return { thingName: THING, name, ...(withJob ? { jobId: JOB } : {}) };
 }
 

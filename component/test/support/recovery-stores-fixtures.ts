@@ -140,6 +140,11 @@ export class PoweredStore implements CredentialStore {
     return this.inner.installedCredentialsMatch();
   }
 
+  async keptCertificateId(): Promise<string> {
+    this.alive();
+    return this.inner.keptCertificateId();
+  }
+
   async deleteBackup(): Promise<void> {
     this.alive();
     if (this.stop === 'beforeDeleteBackup') {

@@ -58,15 +58,6 @@ export function prepare(w: World, thing: string, store: FakeStore, algorithms?: 
   return device;
 }
 
-/** Lets pending promise callbacks run until `condition` holds (fails after many turns). */
-export async function until(condition: () => boolean): Promise<void> {
-  for (let turn = 0; turn < 1000; turn++) {
-    if (condition()) return;
-    await new Promise<void>((resolve) => setImmediate(resolve));
-  }
-  throw new Error('condition never held');
-}
-
 /** What AWS IoT and the backend send to a thing. */
 export function cloud(w: World, thing: string) {
   const jobs = jobsTopicPrefix(thing);

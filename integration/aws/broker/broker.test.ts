@@ -141,4 +141,45 @@ describe('faults', () => {
     expect(reply.clientToken).toBe('two');
     expect(s.broker.faults.pending()).toBe(0);
   });
+
+  it('passes a matching inbound message on twice, after letting the first match through', async () => {
+    const s = await start();
+    const device = await provision(s, 'core-1');
+    const seen: string[] = [];
+    s.rules.addRule('Echo', "SELECT * FROM 'awslabs/things/+/certificate/create'", async (e) => void seen.push(String(e.n)));
+    const connection = await connect(s, device, 'core-1');
+    s.faults.duplicateNext('awslabs/things/+/certificate/create', {
+      direction: 'inbound',
+      match: (p) => p.toString().includes('"n":'),
+      skip: 1,
+    });
+    for (const n of [1, 2, 3]) await connection.publish('awslabs/things/core-1/certificate/create', { n });
+    await expect.poll(async () => (await s.rules.whenIdle(), [...seen].sort())).toEqual(['1', '2', '2', '3']);
+  });
+
+  it('delivers an outbound message twice, and hooks one on its way', async () => {
+    const s = await start();
+    const device = await provision(s, 'core-1');
+    const connection = await connect(s, device, 'core-1', ['demo/#']);
+    s.faults.duplicateNext('demo/twice', { direction: 'outbound' });
+    const hooked: string[] = [];
+    s.faults.hookNext('demo/hooked', (m) => hooked.push(m.topic), 'drop', { direction: 'outbound' });
+    await s.broker.publish('demo/twice', Buffer.from('{}'));
+    await s.broker.publish('demo/hooked', Buffer.from('{}'));
+    await s.broker.publish('demo/end', Buffer.from('{}'));
+    await connection.next('demo/end');
+    await expect.poll(() => connection.received.filter((m) => m.topic === 'demo/twice').length).toBe(2);
+    expect(connection.received.map((m) => m.topic)).not.toContain('demo/hooked');
+    expect(hooked).toEqual(['demo/hooked']);
+  });
+
+  it("drops one of AWS IoT's own messages before the rules engine sees it", async () => {
+    const s = await start();
+    const seen: string[] = [];
+    s.rules.addRule('Events', "SELECT * FROM '$aws/events/jobExecution/#'", async (e) => void seen.push(String(e.n)));
+    s.faults.dropNext('$aws/events/jobExecution/#', { direction: 'service' });
+    await s.broker.publish('$aws/events/jobExecution/j/SUCCEEDED', Buffer.from('{"n":1}'));
+    await s.broker.publish('$aws/events/jobExecution/j/SUCCEEDED', Buffer.from('{"n":2}'));
+    await expect.poll(async () => (await s.rules.whenIdle(), seen)).toEqual(['2']);
+  });
 });

@@ -7,7 +7,7 @@ import type { AwsModel } from '../model/aws-model.js';
 import { Listeners } from '../model/listeners.js';
 import { type ConnectionEvent, type ConnectionInfo, ConnectionTable } from './connections.js';
 import { DeliveryDedupe } from './delivery-dedupe.js';
-import { MessageFaults } from './faults.js';
+import { DROPPED, FaultInjection } from './fault-injection.js';
 import { BrokerAuthorization, type ConnectionIdentity } from '../policy/broker-authorization.js';
 import { PublishRateLimiter } from '../policy/publish-rate.js';
 
@@ -27,9 +27,6 @@ export interface BrokerOptions {
   port?: number;
 }
 
-/** Topic prefix that sidelines a dropped inbound message: nothing subscribes or reacts to it. */
-const DROPPED = '$stand-in/dropped/';
-
 const refusal = (message: string): AuthenticateError =>
   Object.assign(new Error(message), { returnCode: 5 as AuthenticateError['returnCode'] });
 
@@ -39,12 +36,11 @@ const refusal = (message: string): AuthenticateError =>
  * (otherwise CONNACK "not authorized"), and its connections close when it stops being ACTIVE.
  */
 export class IotBroker {
-  readonly faults = new MessageFaults();
+  private readonly injection = new FaultInjection();
+  readonly faults = this.injection.faults;
   private readonly listeners: Listeners<BrokerMessage>;
   private readonly connectionTable: ConnectionTable;
   private readonly dedupe = new DeliveryDedupe();
-  /** Delayed outbound deliveries waiting to pass authorizeForward once. */
-  private readonly released = new Set<string>();
   private readonly cleanups: Array<() => void> = [];
   private readonly authorization: BrokerAuthorization;
   private readonly publishRate = new PublishRateLimiter();
@@ -96,10 +92,24 @@ export class IotBroker {
     return this.listeners.add(listener);
   }
 
-  /** Publishes as AWS IoT (what the model's message bus feeds). */
-  publish(topic: string, payload: Buffer, qos: 0 | 1 = 0): Promise<void> {
-    const packet: PublishPacket = { cmd: 'publish', topic, payload, qos, retain: false, dup: false };
-    return new Promise((resolve, reject) => this.aedes.publish(packet, (error) => (error ? reject(error) : resolve())));
+  /** Publishes as AWS IoT (what the model's message bus feeds), after the faults set for AWS's own messages. */
+  async publish(topic: string, payload: Buffer, qos: 0 | 1 = 0): Promise<void> {
+    const send = (): Promise<void> => {
+      const packet: PublishPacket = { cmd: 'publish', topic, payload, qos, retain: false, dup: false };
+      return new Promise((resolve, reject) => this.aedes.publish(packet, (error) => (error ? reject(error) : resolve())));
+    };
+    const fault = this.faults.take('service', topic, undefined, payload);
+    if (fault?.kind === 'hook') fault.run({ topic, payload });
+    if (fault?.kind === 'drop' || (fault?.kind === 'hook' && fault.then === 'drop')) return;
+    if (fault?.kind === 'delay') {
+      setTimeout(
+        () => void send().catch((error: unknown) => this.logger.error('Delayed publish failed', { topic, error: String(error) })),
+        fault.delayMs,
+      );
+      return;
+    }
+    await send();
+    if (fault?.kind === 'duplicate') await send();
   }
 
   /** Publishes dropped because their connection exceeded AWS IoT's per-connection rate. */
@@ -180,10 +190,7 @@ export class IotBroker {
         done(null);
         return;
       }
-      const fault = this.faults.take('inbound', packet.topic, client?.id);
-      if (fault?.kind === 'drop') packet.topic = `${DROPPED}${packet.topic}`;
-      if (fault?.kind === 'delay') setTimeout(() => done(null), fault.delayMs);
-      else done(null);
+      this.injection.inbound(client?.id, packet, () => done(null));
     };
     aedes.authorizeSubscribe = (client, subscription, done) => {
       const identity = this.connectionTable.identityOf(client);
@@ -201,12 +208,15 @@ export class IotBroker {
     aedes.on('publish', (packet, client) => {
       if (packet.topic.startsWith('$SYS/') || packet.topic.startsWith(DROPPED)) return;
       const identity = client ? this.connectionTable.identityOf(client) : undefined;
-      this.listeners.emit({
+      const message: BrokerMessage = {
         topic: packet.topic,
         payload: Buffer.from(packet.payload),
         qos: packet.qos === 0 ? 0 : 1,
         ...(identity ? { origin: identity } : {}),
-      });
+      };
+      this.listeners.emit(message);
+      // A duplicated device publish reaches AWS IoT's services (jobs, rules) a second time.
+      if (this.injection.takeDuplicate(client?.id, packet.topic, packet.payload)) setImmediate(() => this.listeners.emit(message));
     });
 
     this.cleanups.push(
@@ -244,25 +254,6 @@ export class IotBroker {
     if (this.dedupe.isDuplicate(client, packet)) return null;
     const receiver = this.connectionTable.identityOf(client);
     if (!receiver || !this.authorization.mayReceive(receiver, packet.topic)) return null;
-    const key = `${client.id}\u0000${packet.topic}\u0000${Buffer.from(packet.payload).toString('base64')}`;
-    if (this.released.delete(key)) return packet;
-    const fault = this.faults.take('outbound', packet.topic, client.id);
-    if (!fault) return packet;
-    if (fault.kind === 'delay') {
-      const copy: PublishPacket = {
-        cmd: 'publish',
-        topic: packet.topic,
-        payload: Buffer.from(packet.payload),
-        qos: packet.qos,
-        retain: false,
-        dup: false,
-      };
-      setTimeout(() => {
-        if (client.closed) return;
-        this.released.add(key);
-        client.publish(copy, () => undefined);
-      }, fault.delayMs);
-    }
-    return null;
+    return this.injection.outbound(client, packet);
   }
 }

@@ -31,7 +31,11 @@ interface Rename {
  * the short `awsQueryError` names, which the SNS client maps back to its exception classes).
  */
 const RENAMES: Readonly<Record<ServiceName, Readonly<Record<string, Rename>>>> = {
-  iot: {},
+  // AWS IoT's control plane answers throttling with 400 (its API model's httpError), its data
+  // planes with 429; AWS Private CA with 400 (a common error, not in its model); SNS with Throttled, 429.
+  iot: {
+    ThrottlingException: { code: 'ThrottlingException', status: 400 },
+  },
   'iot-data': {
     VersionConflictException: { code: 'ConflictException', status: 409 },
     ResourceAlreadyExistsException: { code: 'ConflictException', status: 409 },
@@ -40,6 +44,7 @@ const RENAMES: Readonly<Record<ServiceName, Readonly<Record<string, Rename>>>> =
     VersionConflictException: { code: 'ConflictException', status: 409 },
   },
   'acm-pca': {
+    ThrottlingException: { code: 'ThrottlingException', status: 400 },
     DeleteConflictException: { code: 'InvalidStateException', status: 400 },
     CertificateStateException: { code: 'InvalidStateException', status: 400 },
     ResourceAlreadyExistsException: { code: 'InvalidRequestException', status: 400 },

@@ -4,6 +4,7 @@ import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { throttled, toWireError } from './errors.js';
 import { ThrottleFaults } from './faults.js';
+import type { ApiRateLimits } from './rate-limits.js';
 import type { HttpReply, ProtocolEndpoint, RawRequest } from './protocols/protocol.js';
 import { accessKeyOf, type OperationRef, type ServiceName, serviceOfRequest, signedFor } from './service-name.js';
 
@@ -31,6 +32,8 @@ export interface HttpServerOptions {
   authorize?: (call: CallToAuthorize) => void;
   /** Called with failures that are not AWS errors (they answer 500), e.g. to log them. */
   onInternalError?: (error: unknown, operation: string) => void;
+  /** AWS's request-rate quotas; absent: nothing is throttled but injected faults. */
+  rateLimits?: ApiRateLimits;
 }
 
 export interface RunningHttpServer {
@@ -101,7 +104,8 @@ export async function startHttpServer(
       const call = protocol.resolve(request);
       operation = call.operation;
       options.authorize?.({ service, operation, params: call.params, accessKeyId: accessKeyOf(incoming.headers) });
-      if (faults.take(`${service}:${operation}` as OperationRef)) throw throttled();
+      const ref = `${service}:${operation}` as OperationRef;
+      if (faults.take(ref) || options.rateLimits?.admit(ref, call.thingName) === false) throw throttled();
       return await call.invoke();
     } catch (error) {
       const wire = toWireError(error, service);

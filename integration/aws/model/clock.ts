@@ -74,3 +74,60 @@ export interface TimeScale {
 }
 
 export const REAL_TIME: TimeScale = { minuteMs: 60_000 };
+
+/**
+ * Real time that can be moved forward: tests of what happens days or months later (certificates
+ * that come due, audits that come round) run against a live system. Moving it fires every timer
+ * that falls due, in due order; the others keep their remaining time. Certificates are still
+ * checked against the real time by TLS, so only the model's view of "now" moves.
+ */
+export class OffsetClock implements Clock {
+  private offsetMs = 0;
+  private seq = 0;
+  private readonly timers = new Map<number, { at: number; callback: () => void; handle: NodeJS.Timeout }>();
+
+  constructor(private readonly realNow: () => number = Date.now) {}
+
+  now(): number {
+    return this.realNow() + this.offsetMs;
+  }
+
+  setTimer(delayMs: number, callback: () => void): Timer {
+    const id = this.seq++;
+    this.schedule(id, this.now() + Math.max(0, delayMs), callback);
+    return {
+      cancel: () => {
+        clearTimeout(this.timers.get(id)?.handle);
+        this.timers.delete(id);
+      },
+    };
+  }
+
+  /** Moves time forward by `ms` and fires the timers that fall due, earliest first. */
+  advance(ms: number): void {
+    if (!(ms >= 0)) throw new Error(`OffsetClock only moves forward; got ${ms} ms`);
+    this.offsetMs += ms;
+    const now = this.now();
+    const due = [...this.timers.entries()].filter(([, t]) => t.at <= now).sort(([a, x], [b, y]) => x.at - y.at || a - b);
+    for (const [id, timer] of this.timers) {
+      clearTimeout(timer.handle);
+      if (timer.at > now) this.schedule(id, timer.at, timer.callback);
+    }
+    for (const [id, timer] of due) {
+      this.timers.delete(id);
+      timer.callback();
+    }
+  }
+
+  private schedule(id: number, at: number, callback: () => void): void {
+    const handle = setTimeout(
+      () => {
+        this.timers.delete(id);
+        callback();
+      },
+      Math.max(0, at - this.now()),
+    );
+    handle.unref();
+    this.timers.set(id, { at, callback, handle });
+  }
+}

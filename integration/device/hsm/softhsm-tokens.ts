@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parsePkcs11ProviderConfig, type Pkcs11ProviderConfig } from '../../../component/src/credentials/pkcs11/index.js';
-import { findSoftHsmLibrary } from '../../../shared/softhsm/find-library.js';
+import { SOFTHSM_INSTALL_HINT, findSoftHsmLibrary } from '../../../shared/softhsm/find-library.js';
 
 /**
  * SoftHSM2 for a whole simulated fleet: ONE configuration file (one token directory) holding one
@@ -77,7 +77,7 @@ function softhsmUtil(args: string[], configPath: string): string {
     });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new Error('softhsm2-util not found on PATH. Install the Debian package softhsm2 (apt-get install softhsm2).');
+      throw new Error(`softhsm2-util not found on PATH. ${SOFTHSM_INSTALL_HINT}`);
     }
     const stderr = (error as { stderr?: string }).stderr ?? '';
     throw new Error(`softhsm2-util ${args[0] ?? ''} failed: ${stderr.trim() || String(error)}`);

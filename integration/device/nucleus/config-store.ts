@@ -1,4 +1,4 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
 
@@ -30,18 +30,32 @@ export function changedKeys(before: ConfigTree, after: ConfigTree): string[] {
   return [...keys].filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]));
 }
 
+/** The credential paths a core provisioned by claim has only in its transaction log. */
+const CLAIMED_KEYS = ['certificateFilePath', 'privateKeyPath'] as const;
+
+/** One line of the nucleus's transaction log (Tlogline: timestamp, topic path, what happened, value). */
+const tlogLine = (timestamp: number, key: string, value: string): string =>
+  `${JSON.stringify({ TS: timestamp, TP: ['system', key], W: 'changed', V: value })}\n`;
+
 /**
  * The nucleus's configuration: `system`, and `services.<name>.configuration` for the nucleus,
  * the deployed component and any other services (Pkcs11Provider), written out as
  * `config/effectiveConfig.yaml` whenever it changes, as Greengrass keeps it.
+ *
+ * A core provisioned by claim (AWS IoT fleet provisioning) is laid out as such a core is: its
+ * `effectiveConfig.yaml` leaves `system.certificateFilePath` and `system.privateKeyPath` empty,
+ * and `config/config.tlog` records them, first empty (the initial configuration) and then set by
+ * the provisioning plugin.
  */
 export class ConfigStore {
   private readonly services = new Map<string, { configuration: ConfigTree; componentType?: string; version?: string }>();
   private readonly changeListeners: Array<(component: string, keys: string[]) => void> = [];
+  private tlogWritten = false;
 
   constructor(
     readonly system: SystemConfiguration,
     private readonly effectiveConfigPath: string,
+    private readonly provisionedByClaim = false,
   ) {}
 
   hasService(name: string): boolean {
@@ -85,13 +99,26 @@ export class ConfigStore {
         configuration: service.configuration,
       };
     }
-    return { system: this.system, services };
+    const system = this.provisionedByClaim ? { ...this.system, ...Object.fromEntries(CLAIMED_KEYS.map((k) => [k, ''])) } : this.system;
+    return { system, services };
   }
 
   async write(): Promise<void> {
     await mkdir(path.dirname(this.effectiveConfigPath), { recursive: true });
+    if (this.provisionedByClaim && !this.tlogWritten) await this.writeClaimTlog();
     const temporary = `${this.effectiveConfigPath}.tmp`;
     await writeFile(temporary, stringify(this.toDocument()));
     await rename(temporary, this.effectiveConfigPath);
+  }
+
+  private async writeClaimTlog(): Promise<void> {
+    const provisionedAt = Date.now();
+    const lines = [
+      ...CLAIMED_KEYS.map((key) => tlogLine(provisionedAt - 1000, key, '')),
+      ...(['rootCaPath', 'rootpath', 'thingName'] as const).map((key) => tlogLine(provisionedAt - 1000, key, this.system[key])),
+      ...CLAIMED_KEYS.map((key) => tlogLine(provisionedAt, key, this.system[key])),
+    ];
+    await appendFile(path.join(path.dirname(this.effectiveConfigPath), 'config.tlog'), lines.join(''));
+    this.tlogWritten = true;
   }
 }

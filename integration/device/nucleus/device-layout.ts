@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { greengrassRootPaths } from '../greengrass-root.js';
 import { packagePaths } from './deployment/install-artifacts.js';
+import type { RecipeVariableContext } from './recipe-variables.js';
 
 /** Where the nucleus stand-in keeps one component's files under a Greengrass root. */
 export interface DeviceLayout {
@@ -82,5 +83,17 @@ export function componentEnvironment(options: {
     AWS_REGION: options.region,
     AWS_DEFAULT_REGION: options.region,
     GG_ROOT_CA_PATH: options.layout.rootCaPath,
+  };
+}
+
+/** The recipe variables of the component laid out in `layout` (its configuration added by the caller). */
+export function recipeVariables(layout: DeviceLayout, componentName: string, thingName: string): RecipeVariableContext {
+  return {
+    componentName,
+    thingName,
+    rootPath: layout.root,
+    artifactsPath: layout.artifactsPath,
+    decompressedPath: layout.decompressedPath,
+    workPath: layout.workPath,
   };
 }

@@ -34,6 +34,11 @@ export interface NucleusOptions {
   cloud?: CloudEndpoint;
   /** Where the device's certificate and key live, and so how the nucleus connects to AWS IoT. */
   credentials: NucleusCredentials;
+  /**
+   * Lay the core out as AWS IoT fleet provisioning leaves it: the credential paths empty in
+   * `effectiveConfig.yaml` and set in `config/config.tlog`.
+   */
+  provisionedByClaim?: boolean;
   /** The deployment's configuration MERGE over the recipe's DefaultConfiguration. */
   componentConfiguration?: ConfigTree;
   /** `aws.greengrass.Nucleus` configuration; interpolateComponentConfiguration defaults to true. */

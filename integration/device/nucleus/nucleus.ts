@@ -1,19 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import { readFileCredentials } from '../greengrass-root.js';
 import { ReconnectingIotMqtt, ReconnectingMqtt } from '../reconnecting-mqtt.js';
-import { MQTT_PROXY_SERVICE, policiesFor } from './access-control.js';
 import type { ConfigStore, ConfigTree } from './config-store.js';
 import { proposeConfiguration, validateProposal, type ConfigurationUpdate, type DeploymentResult } from './configuration-deployment.js';
 import { CloudDeployments } from './deployment/cloud-deployments.js';
 import { installArtifacts } from './deployment/install-artifacts.js';
 import type { PublishedComponent } from './deployment/publish.js';
 import { linuxManifest } from './deployment/recipe.js';
-import { componentEnvironment, deviceLayout, prepareRoot, type DeviceLayout } from './device-layout.js';
+import { componentEnvironment, deviceLayout, prepareRoot, recipeVariables, type DeviceLayout } from './device-layout.js';
 import type { NucleusOptions } from './nucleus-options.js';
-import { maxMessageSize, NUCLEUS_SERVICE, prepareDevice } from './prepare-device.js';
-import { IpcServer } from './ipc/ipc-server.js';
-import { configurationOperations } from './ipc/operations/configuration.js';
-import { mqttProxyOperations } from './ipc/operations/mqtt-proxy.js';
+import { NUCLEUS_SERVICE, prepareDevice } from './prepare-device.js';
+import type { IpcServer } from './ipc/ipc-server.js';
+import { startNucleusIpc } from './nucleus-ipc.js';
 import { ComponentLog } from './lifecycle/component-log.js';
 import { ComponentRunner, type ComponentState } from './lifecycle/component-runner.js';
 import type { RestartChannel } from './lifecycle/restart-channel.js';
@@ -132,17 +130,12 @@ export class Nucleus {
       if (this.statusValue !== 'running') this.channel.close();
       return;
     }
-    const ipc = await IpcServer.start({
+    const ipc = await startNucleusIpc({
       socketPath: layout.socketPath,
       logger: options.logger,
-      operations: [
-        ...mqttProxyOperations({
-          router: () => this.router,
-          policies: (name) => policiesFor(this.config.configuration(name), MQTT_PROXY_SERVICE).policies,
-          ...maxMessageSize(this.config.configuration(NUCLEUS_SERVICE)),
-        }),
-        ...configurationOperations({ config: this.config, validation: this.validation }),
-      ],
+      config: this.config,
+      validation: this.validation,
+      router: () => this.router,
     });
     if (generation !== this.generation) {
       // Stopped or powered off while IPC was coming up: nothing of this boot may outlive it.
@@ -235,13 +228,13 @@ export class Nucleus {
     await this.teardown();
   }
 
-  /** Power cut: every process of the component killed at once, the broker connection dropped. */
+  /** Power cut: every process of the component killed at once, the broker connection dropped; resolves once both are gone. */
   async powerCut(): Promise<void> {
     this.generation += 1;
     this.statusValue = 'off';
-    this.runner?.kill();
+    const runner = this.runner;
     this.runner = undefined;
-    await this.teardown();
+    await Promise.all([runner?.kill(), this.teardown()]);
   }
 
   /** `systemctl restart greengrass`: stop, then start again after `restartDelayMs`. */
@@ -254,7 +247,6 @@ export class Nucleus {
     const stopping = this.stop();
     const generation = this.generation;
     await stopping;
-    // A power cut or an explicit stop or start during the stop wins over this restart.
     if (generation !== this.generation) return;
     this.statusValue = 'restarting';
     for (const listener of [...this.restartListeners]) listener();
@@ -285,21 +277,14 @@ export class Nucleus {
     return { deploymentId, status: 'SUCCEEDED', message: 'Successfully deployed' };
   }
 
-  private variables(): RecipeVariableContext {
-    return {
-      componentName: this.component?.name ?? '',
-      thingName: this.options.thingName,
-      rootPath: this.options.root,
-      artifactsPath: this.layout.artifactsPath,
-      decompressedPath: this.layout.decompressedPath,
-      workPath: this.layout.workPath,
-    };
-  }
-
   /** Interpolates recipe variables in the configuration when the nucleus is set to. */
   private resolve(raw: ConfigTree): ConfigTree {
     const interpolate = this.config.configuration(NUCLEUS_SERVICE)?.interpolateComponentConfiguration === true;
     return interpolate ? (interpolateTree(raw, this.variables()) as ConfigTree) : raw;
+  }
+
+  private variables(): RecipeVariableContext {
+    return recipeVariables(this.layout, this.component?.name ?? '', this.options.thingName);
   }
 
   private async teardown(): Promise<void> {

@@ -50,6 +50,7 @@ export async function prepareDevice(options: NucleusOptions): Promise<PreparedDe
       thingName: options.thingName,
     },
     layout.effectiveConfigPath,
+    options.provisionedByClaim ?? false,
   );
   config.setService(
     NUCLEUS_SERVICE,

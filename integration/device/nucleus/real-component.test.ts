@@ -11,7 +11,6 @@ import { buildComponent, type BuildResult } from '../../../component/build/gdk-b
 import { backendResourceNames, COMPONENT_NAME, JOB_DOCUMENT, subscriptionTopics } from '../../../shared/contract/index.js';
 import { startAwsStandIn, type AwsStandIn } from '../../aws/index.js';
 import { startNucleus, type Nucleus } from './nucleus.js';
-import { eventually } from '../../test/support/nucleus/ipc-fixture.js';
 import { MemoryLogger } from '../../../shared/test/support/memory-logger.js';
 
 const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -66,23 +65,31 @@ describe('the built component under the nucleus stand-in', () => {
 
   it('subscribes to its nine topics through the IPC server and the broker, and takes the job', async () => {
     const nucleus = await device('core-nucleus-1');
-    await eventually(() => nucleus.componentSubscriptions().length === 9, 'nine subscriptions', 45_000);
+    await expect.poll(() => nucleus.componentSubscriptions().length === 9, { message: 'nine subscriptions', timeout: 45_000 }).toBe(true);
     expect(nucleus.componentSubscriptions().sort()).toEqual(nineTopics('core-nucleus-1'));
     expect(nucleus.connected).toBe(true);
     expect(aws.broker.connections().map((c) => c.clientId)).toContain('core-nucleus-1');
     // A job created while the component still asks for its next job can be missed (see report); wait for Idle.
-    await eventually(async () => (await nucleus.componentLog()).includes('No rotation job to resume'), 'the component to be idle', 45_000);
+    await expect
+      .poll(async () => (await nucleus.componentLog()).includes('No rotation job to resume'), {
+        message: 'the component to be idle',
+        timeout: 45_000,
+      })
+      .toBe(true);
     startJob('job-accepted', 'core-nucleus-1');
-    await eventually(
-      () => aws.model.jobs.describeJobExecution('job-accepted', 'core-nucleus-1').status !== 'QUEUED',
-      'the component to take the job',
-      45_000,
-    );
+    await expect
+      .poll(() => aws.model.jobs.describeJobExecution('job-accepted', 'core-nucleus-1').status, {
+        message: 'the component to take the job',
+        timeout: 45_000,
+      })
+      .not.toBe('QUEUED');
   });
 
   it('validates configuration deployments: RSA-1024 is rejected and changes nothing, ECDSA-P256 is accepted', async () => {
     const nucleus = await device('core-nucleus-2');
-    await eventually(() => nucleus.componentSubscriptions().length === 9, 'the component to start', 45_000);
+    await expect
+      .poll(() => nucleus.componentSubscriptions().length === 9, { message: 'the component to start', timeout: 45_000 })
+      .toBe(true);
     const rejected = await nucleus.deployConfiguration({ merge: { keyAlgorithm: 'RSA-1024' } });
     expect(rejected.status).toBe('FAILED');
     expect(rejected.message).toContain(`{ name = ${COMPONENT}, message = Invalid key algorithm`);
@@ -105,11 +112,11 @@ describe('the built component under the nucleus stand-in', () => {
           (line) =>
             line.includes('SubscribeToIoTCore $aws/things/core-nucleus-3/jobs/notify-next failed') && line.includes('Not Authorized'),
         ).length;
-    await eventually(async () => (await refusals()) >= 1, 'the refused subscription in the log', 45_000);
+    await expect.poll(async () => (await refusals()) >= 1, { message: 'the refused subscription in the log', timeout: 45_000 }).toBe(true);
     startJob('job-refused', 'core-nucleus-3');
     const seen = await refusals();
     // The component keeps retrying; one more refusal shows the job has had its chance.
-    await eventually(async () => (await refusals()) > seen, 'another refused attempt', 45_000);
+    await expect.poll(async () => (await refusals()) > seen, { message: 'another refused attempt', timeout: 45_000 }).toBe(true);
     expect(aws.model.jobs.describeJobExecution('job-refused', 'core-nucleus-3').status).toBe('QUEUED');
     expect(nucleus.componentSubscriptions()).toEqual([]);
     expect(nucleus.componentConfiguration()).toMatchObject({

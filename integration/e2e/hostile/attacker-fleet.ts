@@ -59,7 +59,7 @@ export async function startAttackerFleet(options: {
     nucleus: 'inline',
     hsm: false,
     algorithms,
-    timeScale: TIME_SCALE,
+    componentTimerScale: TIME_SCALE,
     projectRoot: process.cwd(),
     workDir,
     thingGroupName: GROUP,

@@ -32,6 +32,7 @@ export interface StubBehaviour {
   resolvesOnce(output: unknown): StubBehaviour;
   rejects(error: unknown): StubBehaviour;
   rejectsOnce(error: unknown): StubBehaviour;
+  callsFake(fake: (input: never) => unknown): StubBehaviour;
 }
 
 export interface Stub {

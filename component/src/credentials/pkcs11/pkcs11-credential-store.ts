@@ -44,6 +44,11 @@ export interface Pkcs11CredentialStoreOptions {
   /** The parsed configuration of `aws.greengrass.crypto.Pkcs11Provider` (see `parsePkcs11ProviderConfig`). */
   provider: Pkcs11ProviderConfig;
   logger: Logger;
+  /**
+   * Called before every change to the token (each step of a sequence, the key pair generation);
+   * throwing there stops the store before that change, as a power cut would. For tests.
+   */
+  beforeChange?: (change: string) => void;
 }
 
 /**
@@ -55,11 +60,13 @@ export class Pkcs11CredentialStore implements CredentialStore {
   readonly labels: ObjectLabels;
   private readonly provider: Pkcs11ProviderConfig;
   private readonly logger: Logger;
+  private readonly beforeChange: (change: string) => void;
 
   constructor(options: Pkcs11CredentialStoreOptions) {
     this.labels = objectLabels(hsmLabelFromPaths(options.paths));
     this.provider = options.provider;
     this.logger = options.logger;
+    this.beforeChange = options.beforeChange ?? (() => undefined);
   }
 
   private session<T>(access: 'read-only' | 'read-write', work: (token: TokenSession) => T): T {
@@ -67,7 +74,10 @@ export class Pkcs11CredentialStore implements CredentialStore {
   }
 
   private run(token: TokenSession, steps: readonly TokenStep[]): void {
-    runSteps(token.session, steps, (step) => this.logger.debug('PKCS#11 token change', { step: step.name }));
+    runSteps(token.session, steps, (step) => {
+      this.beforeChange(step.name);
+      this.logger.debug('PKCS#11 token change', { step: step.name });
+    });
   }
 
   async checkSupported(algorithms: AlgorithmConfig): Promise<void> {
@@ -90,9 +100,11 @@ export class Pkcs11CredentialStore implements CredentialStore {
         id: pendingId.toString('hex'),
         keyAlgorithm: algorithms.keyAlgorithm,
       });
+      this.beforeChange(`generate key pair "${this.labels.pending}"`);
       const pair = generateKeyPairInToken(session, algorithms.keyAlgorithm, this.labels.pending, pendingId);
       const publicKeySpki = spkiOfObject(pair.publicKey);
       // Only the private key is needed from now on; the CSR carries the public key.
+      this.beforeChange(`destroy public key "${this.labels.pending}"`);
       pair.publicKey.destroy();
       return { subject: certificateSubjectDer(certificate), spki: publicKeySpki };
     });
@@ -184,6 +196,13 @@ export class Pkcs11CredentialStore implements CredentialStore {
 
   async deleteBackup(): Promise<void> {
     this.session('read-write', (token) => this.run(token, deleteBackupSteps(this.labels)));
+  }
+
+  async keptCertificateId(): Promise<string> {
+    return this.session('read-only', (token) => {
+      const label = this.completeBackup(token) ? this.labels.backup : this.labels.current;
+      return certificateIdOf(certificateDer(requireObject(token.session, 'certificate', label)));
+    });
   }
 
   private completeBackup({ session }: TokenSession): boolean {

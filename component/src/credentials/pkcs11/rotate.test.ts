@@ -1,4 +1,4 @@
-import { generateKeyPairSync, X509Certificate } from 'node:crypto';
+import { createHash, generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AlgorithmConfig, KeyAlgorithm } from '../../config/algorithms.js';
 import { createHsmFixture, type HsmFixture } from '../../../test/support/softhsm/hsm-fixture.js';
@@ -72,6 +72,18 @@ describe('Pkcs11CredentialStore rotate / rollback / deleteBackup on a SoftHSM2 t
       expect(tokenKeySignsFor(fixture.token, LABEL, fixture.device.publicKey)).toBe(true);
       expect(await store.backupExists()).toBe(false);
       expect(await store.installedCredentialsMatch()).toBe(true);
+    });
+
+    it('keeps the backup certificate while a backup exists, the installed one otherwise', async () => {
+      fixture = await createHsmFixture({ device: { keyAlgorithm: device } });
+      const idOf = (der: Uint8Array) => createHash('sha256').update(der).digest('hex');
+      const store = fixture.newStore();
+      expect(await store.keptCertificateId()).toBe(idOf(fixture.device.certificateDer));
+      const newPem = await issueNewCertificate(fixture, next);
+      await fixture.newStore().rotate(newPem);
+      expect(await store.keptCertificateId()).toBe(idOf(fixture.device.certificateDer));
+      await store.deleteBackup();
+      expect(await store.keptCertificateId()).toBe(idOf(new X509Certificate(newPem).raw));
     });
 
     it('deleteBackup keeps the new pair and removes both backup objects', async () => {

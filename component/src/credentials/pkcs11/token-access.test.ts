@@ -103,15 +103,17 @@ describe('PKCS#11 token access', () => {
 });
 
 describe('SoftHSM2 test support', () => {
-  it('fails, naming the Debian package, when the library is missing', () => {
-    expect(() => findSoftHsmLibrary({ SOFTHSM2_LIB: '/nonexistent/libsofthsm2.so' })).toThrow(/Install the Debian package softhsm2/);
+  it('fails, saying how to install SoftHSM2, when the library is missing', () => {
+    expect(() => findSoftHsmLibrary({ SOFTHSM2_LIB: '/nonexistent/libsofthsm2.so' })).toThrow(
+      /Install SoftHSM2: apt-get install softhsm2 \(Debian, Ubuntu\), dnf install softhsm/,
+    );
   });
 
-  it('fails, naming the Debian package, when softhsm2-util is not on PATH', async () => {
+  it('fails, saying how to install SoftHSM2, when softhsm2-util is not on PATH', async () => {
     const path = process.env.PATH;
     process.env.PATH = '/nonexistent';
     try {
-      await expect(createSoftHsmToken()).rejects.toThrow(/softhsm2-util not found on PATH\. Install the Debian package softhsm2/);
+      await expect(createSoftHsmToken()).rejects.toThrow(/softhsm2-util not found on PATH\. Install SoftHSM2: apt-get install softhsm2/);
     } finally {
       process.env.PATH = path;
     }

@@ -1,4 +1,4 @@
-import { generateKeyPairSync, X509Certificate, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, X509Certificate, type KeyObject } from 'node:crypto';
 import * as graphene from 'graphene-pk11';
 import type { KeyAlgorithm } from '../../../src/config/algorithms.js';
 import { certificateTemplate } from '../../../src/credentials/pkcs11/certificate-object.js';
@@ -31,17 +31,37 @@ export interface DeviceCredentials {
 
 export const DEFAULT_DEVICE_SUBJECT = 'CN=hsm-thing-1, OU=Fleet A+L=Seattle, O=Example Corp, C=US';
 
+/**
+ * The pair comes out of key generation already encoded and is parsed back into fresh key objects.
+ * Node 20 can deadlock when a generated key is exported as JWK: the export holds the key's lock
+ * while it allocates, and a garbage collection at that moment frees the generation job, which takes
+ * the same lock. A key parsed from DER belongs to no generation job.
+ */
 function generate(keyAlgorithm: KeyAlgorithm): { publicKey: KeyObject; privateKey: KeyObject } {
+  const pair = generateDer(keyAlgorithm);
+  return {
+    publicKey: createPublicKey({ key: pair.publicKey, format: 'der', type: 'spki' }),
+    privateKey: createPrivateKey({ key: pair.privateKey, format: 'der', type: 'pkcs8' }),
+  };
+}
+
+function generateDer(keyAlgorithm: KeyAlgorithm): { publicKey: Buffer; privateKey: Buffer } {
+  const publicKeyEncoding = { type: 'spki', format: 'der' } as const;
+  const privateKeyEncoding = { type: 'pkcs8', format: 'der' } as const;
   switch (keyAlgorithm) {
     case 'RSA-2048':
     case 'RSA-3072':
-      return generateKeyPairSync('rsa', { modulusLength: keyAlgorithm === 'RSA-2048' ? 2048 : 3072 });
+      return generateKeyPairSync('rsa', {
+        modulusLength: keyAlgorithm === 'RSA-2048' ? 2048 : 3072,
+        publicKeyEncoding,
+        privateKeyEncoding,
+      });
     case 'ECDSA-P256':
-      return generateKeyPairSync('ec', { namedCurve: 'P-256' });
+      return generateKeyPairSync('ec', { namedCurve: 'P-256', publicKeyEncoding, privateKeyEncoding });
     case 'ECDSA-P384':
-      return generateKeyPairSync('ec', { namedCurve: 'P-384' });
+      return generateKeyPairSync('ec', { namedCurve: 'P-384', publicKeyEncoding, privateKeyEncoding });
     case 'ECDSA-P521':
-      return generateKeyPairSync('ec', { namedCurve: 'P-521' });
+      return generateKeyPairSync('ec', { namedCurve: 'P-521', publicKeyEncoding, privateKeyEncoding });
   }
 }
 

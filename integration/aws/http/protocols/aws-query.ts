@@ -1,3 +1,4 @@
+import { XMLBuilder } from 'fast-xml-parser';
 import { ProtocolError, type WireError } from '../errors.js';
 import type { HttpReply, ProtocolEndpoint, RawRequest, ResolvedCall } from './protocol.js';
 
@@ -9,19 +10,17 @@ export type QueryParams = ReadonlyMap<string, string>;
 
 export type QueryOperation = (params: QueryParams) => XmlValue | undefined | Promise<XmlValue | undefined>;
 
-const escapeXml = (text: string): string =>
-  text.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c] ?? c);
+/** Attributes are `@_`-prefixed keys (the xmlns of the response element); text is escaped. */
+const xml = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', processEntities: true, suppressEmptyNode: false });
 
-function toXml(name: string, value: XmlValue | undefined): string {
-  if (value === undefined) return '';
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
-    return `<${name}>${escapeXml(String(value))}</${name}>`;
-  }
-  if (Array.isArray(value)) {
-    return `<${name}>${value.map((v: XmlValue) => toXml('member', v)).join('')}</${name}>`;
-  }
+type XmlTree = string | number | boolean | { [name: string]: XmlTree | XmlTree[] };
+
+/** awsQuery's shape for the builder: a list is a `<member>` element per item. */
+function xmlTree(value: XmlValue): XmlTree {
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
+  if (Array.isArray(value)) return { member: value.map((v: XmlValue) => xmlTree(v)) };
   const fields = Object.entries(value as { readonly [name: string]: XmlValue | undefined });
-  return `<${name}>${fields.map(([k, v]) => toXml(k, v)).join('')}</${name}>`;
+  return Object.fromEntries(fields.flatMap(([k, v]) => (v === undefined ? [] : [[k, xmlTree(v)]])));
 }
 
 /**
@@ -54,18 +53,26 @@ export function awsQueryEndpoint(xmlNamespace: string, operations: Readonly<Reco
         params: Object.fromEntries(params),
         invoke: async () => {
           const result = await operation(params);
-          const body =
-            `<${action}Response xmlns="${xmlNamespace}">${toXml(`${action}Result`, result ?? {})}` +
-            `<ResponseMetadata><RequestId>${request.requestId}</RequestId></ResponseMetadata></${action}Response>`;
+          const body = xml.build({
+            [`${action}Response`]: {
+              '@_xmlns': xmlNamespace,
+              [`${action}Result`]: xmlTree(result ?? {}),
+              ResponseMetadata: { RequestId: request.requestId },
+            },
+          }) as string;
           return { status: 200, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': request.requestId }, body };
         },
       };
     },
     errorReply(error: WireError, request: RawRequest): HttpReply {
       const type = error.status >= 500 ? 'Receiver' : 'Sender';
-      const body =
-        `<ErrorResponse xmlns="${xmlNamespace}"><Error><Type>${type}</Type><Code>${escapeXml(error.code)}</Code>` +
-        `<Message>${escapeXml(error.message)}</Message></Error><RequestId>${request.requestId}</RequestId></ErrorResponse>`;
+      const body = xml.build({
+        ErrorResponse: {
+          '@_xmlns': xmlNamespace,
+          Error: { Type: type, Code: error.code, Message: error.message },
+          RequestId: request.requestId,
+        },
+      }) as string;
       return { status: error.status, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': request.requestId }, body };
     },
   };

@@ -97,6 +97,7 @@ export function restJsonEndpoint(routes: readonly RestRoute[]): ProtocolEndpoint
         return {
           operation: candidate.route.operation,
           params: { ...queryObject(restRequest), ...jsonFields(restRequest), ...labels },
+          ...(labels.thingName === undefined ? {} : { thingName: labels.thingName }),
           invoke: async () => reply(await candidate.route.handle(restRequest), request.requestId),
         };
       }

@@ -25,6 +25,24 @@ const ListExecutions = z.object({
   nextToken: z.string().optional(),
 });
 const DescribeExecution = z.object({ jobId: id, thingName, executionNumber: queryInt.optional() });
+const maxResults = queryInt.pipe(z.number().int().min(1).max(250)).optional();
+const ListForThing = z.object({
+  thingName,
+  status: z.enum(EXECUTION_STATUSES).optional(),
+  jobId: id.optional(),
+  namespaceId: z.string().optional(),
+  maxResults,
+  nextToken: z.string().optional(),
+});
+const ListJobs = z.object({
+  status: z.enum(['IN_PROGRESS', 'CANCELED', 'COMPLETED', 'DELETION_IN_PROGRESS']).optional(),
+  targetSelection: z.enum(['CONTINUOUS', 'SNAPSHOT']).optional(),
+  thingGroupName: z.string().min(1).max(128).optional(),
+  thingGroupId: z.string().optional(),
+  namespaceId: z.string().optional(),
+  maxResults,
+  nextToken: z.string().optional(),
+});
 
 const settings = (s: Pick<Job, 'jobExecutionsRolloutConfig' | 'timeoutConfig' | 'abortConfig' | 'jobExecutionsRetryConfig'>) => ({
   ...optional('jobExecutionsRolloutConfig', s.jobExecutionsRolloutConfig),
@@ -79,6 +97,26 @@ const executionJson = (e: JobExecution, now: number) => ({
   ),
 });
 
+/** JobExecutionSummary as ListJobExecutionsForThing and ListJobExecutionsForJob put it. */
+const executionSummary = (e: JobExecution) => ({
+  status: e.status,
+  queuedAt: epochSeconds(e.queuedAt),
+  ...optional('startedAt', e.startedAt === undefined ? undefined : epochSeconds(e.startedAt)),
+  lastUpdatedAt: epochSeconds(e.lastUpdatedAt),
+  executionNumber: e.executionNumber,
+});
+
+const jobSummary = (j: Job) => ({
+  jobArn: j.jobArn,
+  jobId: j.jobId,
+  targetSelection: j.targetSelection,
+  status: j.status,
+  createdAt: epochSeconds(j.createdAt),
+  lastUpdatedAt: epochSeconds(j.lastUpdatedAt),
+  ...optional('completedAt', j.completedAt === undefined ? undefined : epochSeconds(j.completedAt)),
+  isConcurrent: false,
+});
+
 /** AWS IoT Jobs control plane: job templates, jobs and their executions. */
 export function jobRoutes(model: { jobs: JobsService; jobTemplates: JobTemplateStore; now(): number }): RestRoute[] {
   const { jobs, jobTemplates } = model;
@@ -122,10 +160,28 @@ export function jobRoutes(model: { jobs: JobsService; jobTemplates: JobTemplateS
       const input = parseInput(ListExecutions, { ...queryObject(req), ...req.labels });
       const all = jobs.listJobExecutionsForJob(input.jobId).filter((e) => input.status === undefined || e.status === input.status);
       const result = page(all, input.nextToken, input.maxResults, 25);
-      const executionSummaries = result.items.map((e) => {
-        const { status, queuedAt, startedAt, lastUpdatedAt, executionNumber } = executionJson(e, model.now());
-        return { thingArn: e.thingArn, jobExecutionSummary: { status, queuedAt, startedAt, lastUpdatedAt, executionNumber } };
-      });
+      const executionSummaries = result.items.map((e) => ({ thingArn: e.thingArn, jobExecutionSummary: executionSummary(e) }));
+      return { json: { executionSummaries, ...optional('nextToken', result.next) } };
+    }),
+    route('/jobs', 'ListJobs', 'GET', async (req) => {
+      const input = parseInput(ListJobs, queryObject(req));
+      const groupArnSuffix = input.thingGroupName === undefined ? undefined : `:thinggroup/${input.thingGroupName}`;
+      const all = jobs
+        .listJobs()
+        .filter((j) => input.status === undefined || j.status === input.status)
+        .filter((j) => input.targetSelection === undefined || j.targetSelection === input.targetSelection)
+        .filter((j) => groupArnSuffix === undefined || j.targets.some((t) => t.endsWith(groupArnSuffix)));
+      const result = page(all, input.nextToken, input.maxResults, 25);
+      return { json: { jobs: result.items.map(jobSummary), ...optional('nextToken', result.next) } };
+    }),
+    route('/things/{thingName}/jobs', 'ListJobExecutionsForThing', 'GET', async (req) => {
+      const input = parseInput(ListForThing, { ...queryObject(req), ...req.labels });
+      const all = jobs
+        .listJobExecutionsForThing(input.thingName)
+        .filter((e) => input.status === undefined || e.status === input.status)
+        .filter((e) => input.jobId === undefined || e.jobId === input.jobId);
+      const result = page(all, input.nextToken, input.maxResults, 25);
+      const executionSummaries = result.items.map((e) => ({ jobId: e.jobId, jobExecutionSummary: executionSummary(e) }));
       return { json: { executionSummaries, ...optional('nextToken', result.next) } };
     }),
     route('/things/{thingName}/jobs/{jobId}', 'DescribeJobExecution', 'GET', async (req) => {

@@ -32,6 +32,13 @@ const AddToGroup = z.object({
   thingArn: z.string().optional(),
 });
 const ListInGroup = z.object({ thingGroupName: name, nextToken: z.string().optional(), maxResults });
+const ListGroupsOfThing = z.object({ thingName: name, nextToken: z.string().optional(), maxResults });
+const ListPrincipalThings = z.object({
+  principal: z.string().min(1),
+  nextToken: z.string().optional(),
+  maxResults,
+  thingPrincipalType: principalType.optional(),
+});
 
 /** The name in `name` or, failing that, the resource part of `arn` (`...:thing/<name>`). */
 function nameOrArn(field: string, value: string | undefined, arn: string | undefined, type: string): string {
@@ -121,6 +128,18 @@ export function thingRoutes(registry: IotRegistry): RestRoute[] {
       },
     },
     {
+      operation: 'ListPrincipalThingsV2',
+      method: 'GET',
+      path: '/principals/things-v2',
+      handle: async (req) => {
+        const input = parseInput(ListPrincipalThings, { ...queryObject(req), principal: header(req, 'x-amzn-principal') });
+        const all = registry.listPrincipalThingsV2(input.principal, input.thingPrincipalType);
+        const result = page(all, input.nextToken, input.maxResults, 25);
+        const principalThingObjects = result.items.map((p) => ({ thingName: p.thingName, thingPrincipalType: p.thingPrincipalType }));
+        return { json: { principalThingObjects, ...(result.next ? { nextToken: result.next } : {}) } };
+      },
+    },
+    {
       operation: 'AttachThingPrincipal',
       method: 'PUT',
       path: '/things/{thingName}/principals',
@@ -191,6 +210,17 @@ export function thingRoutes(registry: IotRegistry): RestRoute[] {
         const input = parseInput(ListInGroup, { ...req.labels, ...queryObject(req) });
         const result = page(registry.things.listThingsInThingGroup(input.thingGroupName), input.nextToken, input.maxResults, 25);
         return { json: { things: result.items, ...(result.next ? { nextToken: result.next } : {}) } };
+      },
+    },
+    {
+      operation: 'ListThingGroupsForThing',
+      method: 'GET',
+      path: '/things/{thingName}/thing-groups',
+      handle: async (req) => {
+        const input = parseInput(ListGroupsOfThing, { ...req.labels, ...queryObject(req) });
+        const result = page(registry.things.listThingGroupsForThing(input.thingName), input.nextToken, input.maxResults, 25);
+        const thingGroups = result.items.map((g) => ({ groupName: g.thingGroupName, groupArn: g.thingGroupArn }));
+        return { json: { thingGroups, ...(result.next ? { nextToken: result.next } : {}) } };
       },
     },
   ];

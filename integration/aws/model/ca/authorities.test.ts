@@ -58,8 +58,17 @@ describe('ACM Private CA', () => {
     expect(() => model.privateCa.getCertificate({ certificateAuthorityArn, certificateArn })).toThrow(
       expect.objectContaining({ code: 'RequestInProgressException' }),
     );
-    await vi_waitForSigning();
     clock.advance(1000);
+    // Signing runs on the event loop: the certificate is ready once it is signed and the delay has passed.
+    const ready = () => {
+      try {
+        return model.privateCa.getCertificate({ certificateAuthorityArn, certificateArn });
+      } catch (error) {
+        if (isAwsError(error, 'RequestInProgressException')) return undefined;
+        throw error;
+      }
+    };
+    await expect.poll(ready, { message: 'the certificate to be issued' }).toBeDefined();
     const { certificate, certificateChain } = model.privateCa.getCertificate({ certificateAuthorityArn, certificateArn });
     expect(signatureAlgorithmOf(certificate)).toEqual({ name, hash });
     const parsed = new X509Certificate(certificate);
@@ -104,8 +113,3 @@ describe('ACM Private CA', () => {
     ).toThrow(expect.objectContaining({ code: 'ResourceNotFoundException' }));
   });
 });
-
-/** Signing runs on the event loop; give it a few turns before the clock decides readiness. */
-async function vi_waitForSigning(): Promise<void> {
-  for (let i = 0; i < 50; i += 1) await new Promise((resolve) => setTimeout(resolve, 5));
-}

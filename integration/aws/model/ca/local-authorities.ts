@@ -26,6 +26,12 @@ export interface IssuedCredentials {
   privateKeyPem: string;
 }
 
+/** When a certificate is valid; epoch milliseconds. */
+export interface ValidityPeriod {
+  notBefore: number;
+  notAfter: number;
+}
+
 /**
  * The stand-in's fixed authorities: a root that signs the broker's TLS server certificate (what
  * devices trust, like Amazon Root CA 1), a device CA for initial device certificates, and the
@@ -61,14 +67,23 @@ export class LocalAuthorities {
     return new LocalAuthorities(serverRoot, deviceCa, awsIot, now);
   }
 
-  /** A device key pair and certificate signed by the device CA (initial provisioning). */
-  async issueDeviceCredentials(subject: string, keySpec: KeySpec = { kind: 'RSA', bits: 2048 }): Promise<IssuedCredentials> {
+  /**
+   * A device key pair and certificate signed by the device CA (initial provisioning). The
+   * certificate is valid from a day ago for ten years unless `validity` says otherwise, so that
+   * a fleet can hold certificates that come due at chosen times.
+   */
+  async issueDeviceCredentials(
+    subject: string,
+    keySpec: KeySpec = { kind: 'RSA', bits: 2048 },
+    validity: ValidityPeriod = { notBefore: this.now() - DAY_MS, notAfter: this.now() + 3650 * DAY_MS },
+  ): Promise<IssuedCredentials> {
+    if (!(validity.notBefore < validity.notAfter)) throw new Error('A certificate must become valid before it expires');
     const keys = await generateKeyPair(keySpec);
     const certificate = await this.deviceCa.issue({
       publicKey: keys.publicKey,
       subject,
-      notBefore: new Date(this.now() - DAY_MS),
-      notAfter: new Date(this.now() + 3650 * DAY_MS),
+      notBefore: new Date(validity.notBefore),
+      notAfter: new Date(validity.notAfter),
       scheme: { family: this.deviceCa.family, hash: 'SHA-256' },
       profile: 'client',
     });

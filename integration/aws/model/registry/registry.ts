@@ -1,7 +1,7 @@
 import type { AccountContext } from '../arn.js';
 import { certificateArn, parseIotArn } from '../arn.js';
 import type { KeySpec } from '../ca/keys.js';
-import type { LocalAuthorities } from '../ca/local-authorities.js';
+import type { LocalAuthorities, ValidityPeriod } from '../ca/local-authorities.js';
 import { notFound } from '../errors.js';
 import { type CertificateRecord, type CertificateStatus, CertificateStore } from './certificates.js';
 import { type Policy, PolicyStore } from './policies.js';
@@ -77,8 +77,9 @@ export class IotRegistry {
     setAsActive = false,
     keySpec?: KeySpec,
     subject = 'CN=AWS IoT Certificate',
+    validity?: ValidityPeriod,
   ): Promise<IssuedCertificate & { privateKeyPem: string }> {
-    const credentials = await this.authorities.issueDeviceCredentials(subject, keySpec);
+    const credentials = await this.authorities.issueDeviceCredentials(subject, keySpec, validity);
     const record = this.certificates.add(credentials.certificatePem, setAsActive ? 'ACTIVE' : 'INACTIVE');
     return { ...this.issued(record), privateKeyPem: credentials.privateKeyPem };
   }
@@ -152,17 +153,20 @@ export class IotRegistry {
 
   /**
    * Provisions a device as a fleet operator would: the thing, an ACTIVE device-CA certificate
-   * attached exclusively, the policy (created on first use) and thing group membership.
+   * attached exclusively, the policy (created on first use) and thing group membership. A
+   * `validity` gives the certificate chosen dates (a fleet whose certificates come due at
+   * different times).
    */
   async provisionDevice(params: {
     thingName: string;
     keySpec?: KeySpec;
+    validity?: ValidityPeriod;
     policyName?: string;
     policyDocument?: string;
     thingGroupName?: string;
   }): Promise<ProvisionedDevice> {
     const thing = this.things.createThing(params.thingName);
-    const cert = await this.createKeysAndCertificate(true, params.keySpec, `CN=${params.thingName}`);
+    const cert = await this.createKeysAndCertificate(true, params.keySpec, `CN=${params.thingName}`, params.validity);
     this.attachThingPrincipal(thing.thingName, cert.certificateArn, 'EXCLUSIVE_THING');
     if (params.policyName !== undefined) {
       const exists = this.policies.listPolicies().some((p) => p.policyName === params.policyName);

@@ -8,7 +8,6 @@ import path from 'node:path';
 import { CreateDeploymentCommand, GetCoreDeviceCommand, ListEffectiveDeploymentsCommand } from '@aws-sdk/client-greengrassv2';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually } from '../../../test/support/nucleus/ipc-fixture.js';
 import { PROBE as NAME, startCloudCores, type CloudCores } from '../../../test/support/nucleus/cloud-cores.js';
 
 describe('Greengrass deployments reaching nucleus stand-ins', () => {
@@ -24,11 +23,12 @@ describe('Greengrass deployments reaching nucleus stand-ins', () => {
     );
     const jobId = created.iotJobId!;
     const executions = () => fx.aws.model.jobs.listJobExecutionsForJob(jobId);
-    await eventually(
-      () => executions().length === 2 && executions().every((e) => e.status === 'SUCCEEDED' || e.status === 'FAILED'),
-      `deployment ${version} to end`,
-      60_000,
-    );
+    await expect
+      .poll(() => executions().length === 2 && executions().every((e) => e.status === 'SUCCEEDED' || e.status === 'FAILED'), {
+        message: `deployment ${version} to end`,
+        timeout: 60_000,
+      })
+      .toBe(true);
     return { jobId, executions: executions() };
   };
 
@@ -51,10 +51,11 @@ describe('Greengrass deployments reaching nucleus stand-ins', () => {
     ]);
     for (const nucleus of fx.nuclei) {
       expect(nucleus.componentState).toBe('RUNNING');
-      await eventually(
-        async () => (await readFile(path.join(nucleus.layout.workPath, 'out.txt'), 'utf8').catch(() => '')).includes('hello 1.0.0'),
-        'the Run script',
-      );
+      await expect
+        .poll(async () => (await readFile(path.join(nucleus.layout.workPath, 'out.txt'), 'utf8').catch(() => '')).includes('hello 1.0.0'), {
+          message: 'the Run script',
+        })
+        .toBe(true);
       expect(await readFile(path.join(nucleus.layout.workPath, 'out.txt'), 'utf8')).toBe('hello from the cloud hello 1.0.0\n');
     }
     const core = await fx.greengrass.send(new GetCoreDeviceCommand({ coreDeviceThingName: 'probe-1' }));
@@ -69,11 +70,14 @@ describe('Greengrass deployments reaching nucleus stand-ins', () => {
     expect(executions.map((e) => e.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
     for (const nucleus of fx.nuclei) {
       expect(nucleus.component?.version).toBe('1.0.1');
-      await eventually(
-        async () =>
-          (await readFile(path.join(nucleus.layout.workPath, 'out.txt'), 'utf8').catch(() => '')) === 'hello from the cloud hello 1.0.1\n',
-        'the new Run script',
-      );
+      await expect
+        .poll(
+          async () =>
+            (await readFile(path.join(nucleus.layout.workPath, 'out.txt'), 'utf8').catch(() => '')) ===
+            'hello from the cloud hello 1.0.1\n',
+          { message: 'the new Run script' },
+        )
+        .toBe(true);
     }
   });
 
@@ -109,9 +113,10 @@ describe('Greengrass deployments reaching nucleus stand-ins', () => {
       expect(e.status).toBe('FAILED');
       expect(e.statusDetails['deployment-failure-cause']).toBe(`Service ${NAME} in broken state after deployment`);
     }
-    await eventually(
-      async () => (await fx.greengrass.send(new GetCoreDeviceCommand({ coreDeviceThingName: 'probe-1' }))).status === 'UNHEALTHY',
-      'the core to report UNHEALTHY',
-    );
+    await expect
+      .poll(async () => (await fx.greengrass.send(new GetCoreDeviceCommand({ coreDeviceThingName: 'probe-1' }))).status === 'UNHEALTHY', {
+        message: 'the core to report UNHEALTHY',
+      })
+      .toBe(true);
   });
 });

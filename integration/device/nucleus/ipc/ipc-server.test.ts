@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IpcClient } from '../../../../component/src/transport/ipc-client.js';
-import { eventually, startIpcFixture, type IpcFixture } from '../../../test/support/nucleus/ipc-fixture.js';
+import { startIpcFixture, type IpcFixture } from '../../../test/support/nucleus/ipc-fixture.js';
 
 const COMPONENT = 'com.example.Rotator';
 const accessControl = {
@@ -81,7 +81,7 @@ describe('Greengrass IPC server with the real greengrasscoreipc client', () => {
     await operation.activate();
     fixture.mqtt.deliver('things/core-1/a/in', 'first');
     fixture.mqtt.deliver('things/core-1/b/other', 'not matching');
-    await eventually(() => received.length === 1, 'the first message');
+    await expect.poll(() => received.length === 1, { message: 'the first message' }).toBe(true);
     await operation.close();
     fixture.mqtt.deliver('things/core-1/a/in', 'after close');
     // A later subscription on the same filter proves the closed one would have had time to receive.
@@ -90,7 +90,7 @@ describe('Greengrass IPC server with the real greengrasscoreipc client', () => {
     again.on('message', (event) => second.push(Buffer.from(event.message!.payload as ArrayBuffer).toString()));
     await again.activate();
     fixture.mqtt.deliver('things/core-1/c/in', 'second');
-    await eventually(() => second.length === 1, 'the message on the new stream');
+    await expect.poll(() => second.length === 1, { message: 'the message on the new stream' }).toBe(true);
     expect(received).toEqual(['first']);
     expect(second).toEqual(['second']);
     expect(fixture.mqtt.brokerSubscriptions).toEqual(['things/core-1/+/in']);
@@ -136,7 +136,7 @@ describe('Greengrass IPC server with the real greengrasscoreipc client', () => {
     const report = await fixture.validation.validate(COMPONENT, { deploymentId: 'd-1', configuration: { keyAlgorithm: 'RSA-1024' } });
     expect(report).toEqual({ status: 'REJECTED', message: 'no RSA-1024' });
     await operation.close();
-    await eventually(() => !fixture.validation.hasValidator(COMPONENT), 'the validator to go');
+    await expect.poll(() => !fixture.validation.hasValidator(COMPONENT), { message: 'the validator to go' }).toBe(true);
   });
 
   it('refuses a validity report nothing waits for', async () => {

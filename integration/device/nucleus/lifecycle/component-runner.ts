@@ -69,12 +69,14 @@ export class ComponentRunner {
     this.setState('NEW');
   }
 
-  /** Power cut: SIGKILL to the process group, no grace. */
-  kill(): void {
+  /** Power cut: SIGKILL to the process group, no grace; resolves once the script has exited. */
+  async kill(): Promise<void> {
     this.stopped = true;
-    this.current?.kill('SIGKILL');
+    const process = this.current;
+    process?.kill('SIGKILL');
     this.current = undefined;
     this.setState('NEW');
+    await process?.exited;
   }
 
   private setState(state: ComponentState, exit?: ScriptExit): void {

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startNucleus, type Nucleus } from '../nucleus.js';
-import { eventually } from '../../../test/support/nucleus/ipc-fixture.js';
 import { MemoryLogger } from '../../../../shared/test/support/memory-logger.js';
 import { writeTestBuild } from '../../../test/support/nucleus/test-component.js';
 
@@ -70,10 +69,10 @@ describe('component lifecycle under the nucleus stand-in', () => {
         'sleep 600',
       ].join('\n'),
     });
-    await eventually(() => n.componentState === 'RUNNING', 'Run');
+    await expect.poll(() => n.componentState === 'RUNNING', { message: 'Run' }).toBe(true);
     const work = path.join(dir, 'greengrass', 'work', NAME);
     // The last echo's line in the log means env.txt and pwd.txt are complete, not just created.
-    await eventually(async () => (await n.componentLog()).includes('stdout. zip='), 'the Run script');
+    await expect.poll(async () => (await n.componentLog()).includes('stdout. zip='), { message: 'the Run script' }).toBe(true);
     const env = Object.fromEntries(
       (await readFile(path.join(work, 'env.txt'), 'utf8'))
         .split('\n')
@@ -110,7 +109,7 @@ describe('component lifecycle under the nucleus stand-in', () => {
     });
     const restarted = new Promise<void>((resolve) => n.onRestart(resolve));
     await restarted;
-    await eventually(() => n.status === 'running' && n.componentState === 'RUNNING', 'the restarted component');
+    await expect.poll(() => n.status === 'running' && n.componentState === 'RUNNING', { message: 'the restarted component' }).toBe(true);
     expect(n.restartCount).toBe(1);
     expect(await readFile(path.join(dir, 'greengrass', 'work', NAME, 'installs'), 'utf8')).toBe('x\nx\n');
     expect(await n.componentLog()).not.toContain('not restarted');
@@ -121,36 +120,36 @@ describe('component lifecycle under the nucleus stand-in', () => {
     const pidFile = path.join(dir, 'greengrass', 'work', NAME, 'child.pid');
     // The shell creates the file before echo writes to it: an empty read would be pid 0, our own group.
     const writtenPid = async () => Number((await readFile(pidFile, 'utf8').catch(() => '')).trim());
-    await eventually(async () => (await writtenPid()) > 0, 'the child');
+    await expect.poll(async () => (await writtenPid()) > 0, { message: 'the child' }).toBe(true);
     const child = await writtenPid();
     expect(processAlive(child)).toBe(true);
     await n.powerCut();
-    await eventually(() => !processAlive(child), 'the child to die');
+    await expect.poll(() => !processAlive(child), { message: 'the child to die' }).toBe(true);
     expect(n.status).toBe('off');
     await rm(pidFile);
     await n.start();
-    await eventually(() => exists(pidFile), 'the child after power is back');
+    await expect.poll(() => exists(pidFile), { message: 'the child after power is back' }).toBe(true);
     expect(n.componentState).toBe('RUNNING');
   });
 
   it('a power cut while a restart is stopping the component leaves the device off, not restarted', async () => {
     // The Run script takes its time to stop, so the cut falls inside the restart's stop.
     const n = await start({ Run: 'trap "sleep 2; exit 0" TERM\nwhile true; do sleep 0.1; done' });
-    await eventually(() => n.componentState === 'RUNNING', 'Run');
+    await expect.poll(() => n.componentState === 'RUNNING', { message: 'Run' }).toBe(true);
     const stopping = new Promise<void>((resolve) => n.onComponentState((state) => state === 'STOPPING' && resolve()));
     const restarting = n.restart();
     await stopping;
     await n.powerCut();
+    // restart() resolves once it has decided: after a cut during its stop, it starts nothing.
     await restarting;
-    await new Promise((resolve) => setTimeout(resolve, 300));
     expect(n.status).toBe('off');
     await n.start();
-    await eventually(() => n.componentState === 'RUNNING', 'Run after power is back');
+    await expect.poll(() => n.componentState === 'RUNNING', { message: 'Run after power is back' }).toBe(true);
   });
 
   it('marks a component whose Run keeps failing BROKEN after three errors', async () => {
     const n = await start({ Run: 'echo run >> runs; exit 4' });
-    await eventually(() => n.componentState === 'BROKEN', 'BROKEN');
+    await expect.poll(() => n.componentState === 'BROKEN', { message: 'BROKEN' }).toBe(true);
     expect(await readFile(path.join(dir, 'greengrass', 'work', NAME, 'runs'), 'utf8')).toBe('run\nrun\nrun\n');
     expect(await n.componentLog()).toContain('Run script exited with 4');
   });

@@ -5,6 +5,7 @@ import { cryptoProvider, generateKeyPair } from '../../../aws/model/ca/keys.js';
 import { type HttpApi, startHttpApi } from '../../../aws/http/api.js';
 import { sdkClientConfig, type SdkClientConfig } from '../../../aws/http/client-config.js';
 import type { TopicRulesPort, TopicRuleView } from '../../../aws/http/model-port.js';
+import type { ApiRateLimits } from '../../../aws/http/rate-limits.js';
 
 /** Shared by the HTTP API tests: a real model behind the real server, and SDK client settings. */
 export interface ApiFixture {
@@ -35,7 +36,7 @@ function fakeRules(rules: Map<string, TopicRuleView>, now: () => number): TopicR
   };
 }
 
-export async function startApiFixture(options: AwsModelOptions = {}): Promise<ApiFixture> {
+export async function startApiFixture(options: AwsModelOptions & { rateLimits?: ApiRateLimits } = {}): Promise<ApiFixture> {
   const model = await AwsModel.create({ pcaIssuanceDelayMs: 0, detachPropagationDelayMs: 0, ...options });
   const rules = new Map<string, TopicRuleView>();
   const published: ApiFixture['published'] = [];
@@ -43,6 +44,7 @@ export async function startApiFixture(options: AwsModelOptions = {}): Promise<Ap
     model,
     rules: fakeRules(rules, () => model.clock.now()),
     publish: (topic, payload, qos) => void published.push({ topic, payload: payload.toString('utf8'), qos }),
+    ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
   });
   return {
     model,

@@ -70,12 +70,3 @@ export async function startIpcFixture(services: Record<string, ConfigTree>): Pro
     },
   };
 }
-
-/** Resolves when `predicate` holds, polling; for waiting on another process or socket. */
-export async function eventually(predicate: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

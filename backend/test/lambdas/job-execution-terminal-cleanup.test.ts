@@ -1,0 +1,134 @@
+import {
+  DeleteCertificateCommand,
+  DescribeCertificateCommand,
+  DetachThingPrincipalCommand,
+  GetJobDocumentCommand,
+  ListThingPrincipalsV2Command,
+  UpdateCertificateCommand,
+} from '@aws-sdk/client-iot';
+import { DeleteThingShadowCommand } from '@aws-sdk/client-iot-data-plane';
+import { describe, expect, it } from 'vitest';
+import { awsError, certArn, commandOrder, JOB_DOCUMENT, NEW_ID, OLD_ID, OTHER_ID, REGION } from './support/harness.js';
+
+import {
+  arrangeShadow,
+  deletedIds,
+  event,
+  expectNothingDeleted,
+  handler,
+  MESSAGES,
+  mocks,
+  notifications,
+  PREFIX,
+  time,
+  useTerminalWorld,
+} from './support/terminal-world.js';
+
+useTerminalWorld();
+
+describe('job-execution-terminal certificate deletion', () => {
+  it.each([
+    ['one principal', [certArn(OLD_ID)]],
+    ['three principals', [certArn(OLD_ID), certArn(NEW_ID), certArn(OTHER_ID)]],
+    ['two principals without the certificate', [certArn(NEW_ID), certArn(OTHER_ID)]],
+    ['a principal that is not a certificate', [certArn(OLD_ID), `${REGION}:cognito-identity`]],
+  ])('leaves the certificate when the thing has %s', async (_name, arns) => {
+    mocks.iot.on(ListThingPrincipalsV2Command).resolves({ thingPrincipalObjects: arns.map((principal) => ({ principal })) });
+    arrangeShadow('committed');
+    await handler()(event('SUCCEEDED'), time.context);
+    expectNothingDeleted();
+    expect(mocks.iot.commandCalls(DescribeCertificateCommand)).toHaveLength(0);
+    expect(notifications()).toEqual([]);
+  });
+
+  it('does not deactivate a certificate that is already inactive', async () => {
+    mocks.iot
+      .on(DescribeCertificateCommand, { certificateId: NEW_ID })
+      .resolves({ certificateDescription: { certificateArn: certArn(NEW_ID), status: 'INACTIVE' } });
+    arrangeShadow('created');
+    await handler()(event('FAILED'), time.context);
+    expect(mocks.iot.commandCalls(UpdateCertificateCommand)).toHaveLength(0);
+    expect(deletedIds()).toEqual([NEW_ID]);
+  });
+
+  it('retries DeleteCertificate while the detach propagates', async () => {
+    mocks.iot
+      .on(DeleteCertificateCommand)
+      .rejectsOnce(awsError('DeleteConflictException', 409))
+      .rejectsOnce(awsError('DeleteConflictException', 409))
+      .resolves({});
+    arrangeShadow('committed');
+    await handler()(event('SUCCEEDED'), time.context);
+    expect(deletedIds()).toEqual([OLD_ID, OLD_ID, OLD_ID]);
+    expect(time.sleeps).toEqual([375, 750]);
+    expect(notifications()).toEqual([]);
+  });
+
+  it.each([UpdateCertificateCommand, DeleteCertificateCommand])(
+    'treats a certificate already deleted by someone else as deleted (%o)',
+    async (command) => {
+      mocks.iot.on(command as new (input: object) => unknown).rejects(awsError('ResourceNotFoundException', 404));
+      arrangeShadow('created');
+      await handler()(event('FAILED'), time.context);
+      expect(notifications()).toEqual([MESSAGES.failed]);
+    },
+  );
+
+  it('notifies the operator when the delete keeps conflicting until the budget runs out', async () => {
+    mocks.iot.on(DeleteCertificateCommand).rejects(awsError('DeleteConflictException', 409));
+    arrangeShadow('committed');
+    await handler()(event('SUCCEEDED'), time.context);
+    const messages = notifications();
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatch(
+      new RegExp(
+        `^${PREFIX} SUCCEEDED: certificate clean-up did not complete \\(DeleteCertificate still failed with DeleteConflictException after \\d+ attempts`,
+      ),
+    );
+  });
+});
+
+describe('job-execution-terminal under throttling', () => {
+  it('retries throttled calls and completes', async () => {
+    mocks.iot.on(GetJobDocumentCommand).rejectsOnce(awsError('ThrottlingException')).resolves({ document: JOB_DOCUMENT });
+    mocks.iot.on(DetachThingPrincipalCommand).rejectsOnce(awsError('ThrottlingException')).resolves({});
+    arrangeShadow('committed');
+    await handler()(event('SUCCEEDED'), time.context);
+    expect(deletedIds()).toEqual([OLD_ID]);
+    expect(time.sleeps).toEqual([75, 75]);
+  });
+
+  it('notifies the operator when throttling outlasts the budget', async () => {
+    mocks.iot.on(ListThingPrincipalsV2Command).rejects(awsError('ThrottlingException'));
+    arrangeShadow('created');
+    await handler()(event('FAILED'), time.context);
+    const messages = notifications();
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatch(
+      new RegExp(`^${PREFIX} FAILED: certificate clean-up did not complete \\(AWS throttling: ListThingPrincipalsV2`),
+    );
+  });
+});
+
+describe('job-execution-terminal shadow handling', () => {
+  it('still cleans up when the shadow was read but could not be deleted', async () => {
+    mocks.data.on(DeleteThingShadowCommand).rejects(awsError('UnauthorizedException', 401));
+    arrangeShadow('created');
+    await handler()(event('FAILED'), time.context);
+    expect(deletedIds()).toEqual([NEW_ID]);
+    expect(notifications()).toEqual([MESSAGES.failed]);
+  });
+});
+
+describe('job-execution-terminal event validation', () => {
+  it.each([
+    ['no thingArn', event('FAILED', { thingArn: undefined })],
+    ['a thingArn that names no thing', event('FAILED', { thingArn: 'arn:aws:iot:eu-west-1:123456789012:cert/abc' })],
+    ['no jobId', event('FAILED', { jobId: undefined })],
+    ['no status', event('FAILED', { status: undefined })],
+    ['not an object', 'FAILED'],
+  ])('logs and drops an event with %s', async (_name, bad) => {
+    await handler()(bad, time.context);
+    expect(commandOrder(mocks.iot, mocks.data, mocks.sns)).toEqual([]);
+  });
+});

@@ -1,0 +1,126 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { build, type Metafile } from 'esbuild';
+import { HANDLER_BUNDLING, HANDLER_ENTRY_FILES, handlerEntry, PROJECT_ROOT, type HandlerName } from '../backend/lib/handler-bundling.js';
+import { summarize, type Summary } from './stats.js';
+import type { Benchmark, BenchContext, BenchResult } from './types.js';
+
+const run = promisify(execFile);
+const IMPORTS = { full: 7, quick: 3 };
+
+/**
+ * `construct`: the settings the CDK construct deploys (the AWS SDK bundled). `sdk-from-runtime`: the
+ * same with @aws-sdk/* left to the Lambda runtime's copy; its import loads the SDK from this
+ * repository's node_modules, standing in for the runtime's.
+ */
+type Variant = 'construct' | 'sdk-from-runtime';
+const VARIANTS: readonly Variant[] = ['construct', 'sdk-from-runtime'];
+
+export interface BundleFigure {
+  handler: HandlerName;
+  variant: Variant;
+  bytes: number;
+  /** Importing the bundle in a fresh Node.js process, ms: what a cold Lambda start spends on module init. */
+  importMs: Summary;
+  /** The largest packages in the bundle, bytes of output. */
+  largest: Array<{ name: string; bytes: number }>;
+}
+
+/** Bundles a handler with the construct's esbuild settings (as NodejsFunction passes them). */
+async function bundle(name: HandlerName, variant: Variant, outDir: string): Promise<{ file: string; metafile: Metafile }> {
+  const file = path.join(outDir, `${name}-${variant}.mjs`);
+  const result = await build({
+    entryPoints: [handlerEntry(name)],
+    outfile: file,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: HANDLER_BUNDLING.target ?? 'node22',
+    minify: HANDLER_BUNDLING.minify ?? false,
+    mainFields: HANDLER_BUNDLING.mainFields ?? ['module', 'main'],
+    external: variant === 'construct' ? (HANDLER_BUNDLING.externalModules ?? []) : ['@aws-sdk/*'],
+    banner: { js: HANDLER_BUNDLING.banner ?? '' },
+    logLevel: 'error',
+    metafile: true,
+  });
+  return { file, metafile: result.metafile };
+}
+
+/** Output bytes per package (node_modules/<name>, or "our code"). */
+function largestPackages(metafile: Metafile, file: string): Array<{ name: string; bytes: number }> {
+  const output = Object.entries(metafile.outputs).find(([out]) => path.resolve(out) === file)?.[1];
+  const sizes = new Map<string, number>();
+  for (const [input, { bytesInOutput }] of Object.entries(output?.inputs ?? {})) {
+    const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
+    const name = match?.[1] ?? 'our code';
+    sizes.set(name, (sizes.get(name) ?? 0) + bytesInOutput);
+  }
+  return [...sizes]
+    .map(([name, bytes]) => ({ name, bytes }))
+    .sort((a, b) => b.bytes - a.bytes)
+    .slice(0, 4);
+}
+
+/** Milliseconds to import `file` in a new process, as the Lambda runtime does on a cold start. */
+async function importMs(file: string): Promise<number> {
+  const script = `const t=performance.now();await import(${JSON.stringify(pathToFileURL(file).href)});process.stdout.write(String(performance.now()-t));`;
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { env: { PATH: process.env.PATH ?? '' } });
+  return Number(stdout);
+}
+
+async function runBench(context: BenchContext): Promise<BenchResult> {
+  // Inside the repository, so that a bundle's external imports resolve from its node_modules.
+  const outDir = await mkdtemp(path.join(PROJECT_ROOT, 'node_modules', '.bench-bundles-'));
+  const figures: BundleFigure[] = [];
+  try {
+    for (const variant of VARIANTS) {
+      for (const handler of Object.keys(HANDLER_ENTRY_FILES) as HandlerName[]) {
+        context.progress(`lambda-bundles: ${handler} (${variant})`);
+        const { file, metafile } = await bundle(handler, variant, outDir);
+        const samples: number[] = [];
+        for (let i = 0; i < IMPORTS[context.quick ? 'quick' : 'full']; i++) samples.push(await importMs(file));
+        figures.push({
+          handler,
+          variant,
+          bytes: (await stat(file)).size,
+          importMs: summarize(samples),
+          largest: largestPackages(metafile, file),
+        });
+      }
+    }
+  } finally {
+    await rm(outDir, { recursive: true, force: true });
+  }
+  const kb = (bytes: number): string => (bytes / 1000).toFixed(0);
+  return {
+    name: 'lambda-bundles',
+    tables: [
+      {
+        title: "Lambda bundles (esbuild with the construct's settings) and their cold import",
+        columns: ['handler', 'AWS SDK', 'KB', 'import median ms', 'import p95 ms', 'largest parts (KB)'],
+        rows: figures.map((f) => [
+          f.handler,
+          f.variant === 'construct' ? 'bundled (deployed)' : 'from runtime',
+          kb(f.bytes),
+          f.importMs.median.toFixed(0),
+          f.importMs.p95.toFixed(0),
+          f.largest.map((p) => `${p.name} ${kb(p.bytes)}`).join(', '),
+        ]),
+        notes: [
+          `import: a fresh Node.js ${process.version} process per sample, ${IMPORTS[context.quick ? 'quick' : 'full']} samples; the handler itself is built on its first invocation`,
+        ],
+      },
+    ],
+    data: figures,
+    alerts: [],
+  };
+}
+
+export const lambdaBundles: Benchmark = {
+  name: 'lambda-bundles',
+  description: 'each Lambda bundle: size, cold import time, largest packages',
+  run: runBench,
+};

@@ -1,0 +1,3 @@
+import { claimedCoreSuite } from './claimed-core-suite.js';
+
+claimedCoreSuite({ hsm: true, what: 'token objects', jobPrefix: 'claimed-hsm' });
