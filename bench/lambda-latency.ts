@@ -1,3 +1,4 @@
+import { ACCOUNT_CONCURRENCY_LIMIT } from '../integration/aws/index.js';
 import { runFleetInChild } from './fleet/spawn.js';
 import { FLEET_CLOCK_SCALE, fleetAlerts } from './fleet-rotation.js';
 import { ms } from './report.js';
@@ -40,7 +41,7 @@ async function run(context: BenchContext): Promise<BenchResult> {
         rows,
         notes: [
           'timed from the rule action invoking the function to its invocation ending, queueing for an environment included (bundled code, HTTPS to the stand-in)',
-          `at most 4 environments per function, each a process of its own, on the machine that also runs ${devices} cores and the stand-in`,
+          `environments started on demand up to the account's concurrency limit (${ACCOUNT_CONCURRENCY_LIMIT}), each a process of its own, on the machine that also runs ${devices} cores and the stand-in`,
           ...(child.sdkSocketPoolWarnings > 0
             ? [`AWS SDK socket pool full (${child.sdkSocketPoolWarnings} warnings): calls queued inside the handlers`]
             : []),

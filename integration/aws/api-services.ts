@@ -27,7 +27,7 @@ export interface HttpEndpoint {
 export interface ApiServiceOptions {
   port?: number;
   host?: string;
-  /** Execution environments one Lambda function may run at once (default 4). */
+  /** The account's Lambda concurrency limit (default ACCOUNT_CONCURRENCY_LIMIT in lambda/concurrency.ts). */
   lambdaConcurrency?: number;
   /** AWS's request-rate quotas; absent: nothing is throttled but injected faults. */
   rateLimits?: ApiRateLimits;
@@ -68,7 +68,7 @@ export async function startApiServices(
     endpointUrl: endpoint,
     caFile,
     logger,
-    ...(lambdaConcurrency === undefined ? {} : { maxEnvironmentsPerFunction: lambdaConcurrency }),
+    ...(lambdaConcurrency === undefined ? {} : { accountConcurrency: lambdaConcurrency }),
   });
   return {
     http: {

@@ -11,6 +11,7 @@ export { stderrLogger, type LogLevel } from './logger.js';
 export { certificateIdOf } from './model/registry/certificates.js';
 export { ALLOW_ALL_POLICY } from './model/registry/registry.js';
 export { CloudFormationStack, type Template } from './cloudformation/stack.js';
+export { ACCOUNT_CONCURRENCY_LIMIT } from './lambda/concurrency.js';
 export type { SdkClientConfig } from './http/client-config.js';
 export type { LogGroups } from './lambda/log-groups.js';
 export { OffsetClock, type Clock } from './model/clock.js';

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { SessionCredentials } from '../iam/iam-service.js';
 import { ExecutionEnvironment, type InvokeOutcome } from './execution-environment.js';
+import type { ConcurrencyLimit } from './concurrency.js';
 import type { LogGroups } from './log-groups.js';
 
 /** A function's configuration, as CreateFunction takes it (the parts the stand-in runs). */
@@ -41,32 +42,47 @@ export interface PlatformSettings {
 
 const today = (): string => new Date().toISOString().slice(0, 10).replace(/-/g, '/');
 
+/** Environments of one function that may be starting at once: each start loads the bundle, a burst of them would take the machine. */
+const STARTS_AT_ONCE = 2;
+/** An idle environment beyond the first is stopped after this long, as Lambda reclaims environments it no longer needs. */
+const IDLE_RETIREMENT_MS = 60_000;
+
 /**
  * The environments of one function and the variables its processes see: Lambda's reserved
  * variables, the role session's credentials, the function's own variables, and the two the
- * stand-in adds (AWS_ENDPOINT_URL and NODE_EXTRA_CA_CERTS).
+ * stand-in adds (AWS_ENDPOINT_URL and NODE_EXTRA_CA_CERTS). As Lambda, it scales with demand: an
+ * invocation takes an idle environment, or a new one when every environment is busy, as long as
+ * the function's concurrency limit (its reserved concurrency, else the account's) has room; beyond
+ * it the invocation waits.
  */
 export class LambdaFunction {
   private readonly idle: ExecutionEnvironment[] = [];
   private readonly all = new Set<ExecutionEnvironment>();
   /** Whether each environment's role session may write its log stream (decided when it starts). */
   private readonly logging = new WeakMap<ExecutionEnvironment, boolean>();
-  private running = 0;
-  private readonly waiting: Array<() => void> = [];
+  /** Invocations holding a unit of concurrency and waiting for an environment, first come first served. */
+  private readonly waiting: Array<{ resolve: (environment: ExecutionEnvironment) => void; reject: (error: Error) => void }> = [];
+  private readonly retirements = new WeakMap<ExecutionEnvironment, NodeJS.Timeout>();
+  private starting = 0;
   private closed = false;
-  private warming: Promise<void> | undefined;
 
   constructor(
     public configuration: FunctionConfiguration,
     private readonly credentials: SessionCredentials,
     private readonly platform: PlatformSettings,
     private readonly logs: LogGroups,
-    private readonly maxEnvironments: number,
+    /** The limit this function's invocations count against, looked up per invocation (reserved concurrency may change). */
+    private readonly concurrency: () => ConcurrencyLimit,
   ) {}
 
-  /** Runs one invocation in a free environment (a warm one if any), waiting for one when all are busy. */
+  /** Environments running, idle or busy (not those still starting). */
+  get environments(): number {
+    return this.all.size;
+  }
+
+  /** Runs one invocation once there is room under the concurrency limit, in an idle environment or a new one. */
   async invoke(event: unknown): Promise<InvokeOutcome> {
-    await this.slot();
+    const release = await this.concurrency().acquire();
     const requestId = randomUUID();
     const { logGroupName, timeoutSeconds } = this.configuration;
     let environment: ExecutionEnvironment | undefined;
@@ -95,45 +111,20 @@ export class LambdaFunction {
       this.logs.append(logGroupName, `INIT_REPORT Status: error\tError Type: ${failure.name}`);
       return { ok: false, error: { errorType: failure.name, errorMessage: failure.message } };
     } finally {
-      if (environment?.alive && !this.closed) this.idle.push(environment);
-      else if (environment) {
-        // A retired function lets its running invocations finish, then stops their environments.
-        environment.kill();
-        this.all.delete(environment);
-      }
-      this.release();
+      if (environment) this.giveBack(environment);
+      release();
     }
   }
 
   /**
-   * Starts an environment in the background when none is idle, up to the function's limit. Lambda
-   * starts a process in well under a second; on a loaded machine here it can take longer than a
-   * core's time-scaled wait for the reply, so the stand-in keeps one environment ready ahead of
-   * need (as provisioned concurrency would) rather than bill cold starts to the device's timeouts.
+   * Starts an environment in the background when none is idle or starting. Lambda starts one in
+   * well under a second; on a loaded machine here it can take longer than a core's wait for the
+   * reply, so the stand-in keeps one ready ahead of need (as provisioned concurrency would)
+   * rather than bill every cold start to the device's timeouts.
    */
   keepOneWarm(): void {
-    if (this.closed || this.warming || this.idle.length > 0 || this.all.size >= this.maxEnvironments) return;
-    this.warming = this.start()
-      .then((environment) => {
-        this.idle.push(environment);
-      })
-      // An init failure shows again, and is reported, when an invocation starts an environment.
-      .catch(() => undefined)
-      .finally(() => {
-        this.warming = undefined;
-      });
-  }
-
-  /** A warm environment if there is one (or one about to be), else a fresh one. */
-  private async acquire(): Promise<ExecutionEnvironment> {
-    const ready = this.idle.pop();
-    if (ready) return ready;
-    if (this.warming) {
-      await this.warming;
-      const warmed = this.idle.pop();
-      if (warmed) return warmed;
-    }
-    return this.start();
+    if (this.closed || this.idle.length > 0 || this.starting > 0 || this.all.size >= this.concurrency().limit) return;
+    this.startOne();
   }
 
   /**
@@ -142,13 +133,85 @@ export class LambdaFunction {
    */
   shutdown(now = true): void {
     this.closed = true;
-    for (const environment of this.idle.splice(0)) {
-      environment.kill();
-      this.all.delete(environment);
+    for (const environment of this.idle.splice(0)) this.stop(environment);
+    for (const waiter of this.waiting.splice(0)) {
+      waiter.reject(
+        Object.assign(new Error(`Function not found: ${this.configuration.functionArn}`), { name: 'ResourceNotFoundException' }),
+      );
     }
     if (!now) return;
     for (const environment of this.all) environment.kill();
     this.all.clear();
+  }
+
+  /** An idle environment, else the first to become free or to finish starting; starts one when every environment is busy. */
+  private acquire(): Promise<ExecutionEnvironment> {
+    const ready = this.takeIdle();
+    if (ready) return Promise.resolve(ready);
+    return new Promise<ExecutionEnvironment>((resolve, reject) => {
+      this.waiting.push({ resolve, reject });
+      this.scale();
+    });
+  }
+
+  /** Starts environments for the invocations waiting beyond those already starting, a few at a time. */
+  private scale(): void {
+    while (!this.closed && this.starting < STARTS_AT_ONCE && this.waiting.length > this.starting) this.startOne();
+  }
+
+  private startOne(): void {
+    this.starting += 1;
+    this.start().then(
+      (environment) => {
+        this.starting -= 1;
+        this.giveBack(environment);
+        this.scale();
+      },
+      (error: Error) => {
+        this.starting -= 1;
+        // The invocation that waits longest reports the init failure; the others try again.
+        this.waiting.shift()?.reject(error);
+        this.scale();
+      },
+    );
+  }
+
+  /** A free environment goes to the invocation that waits longest, else it waits idle (and is retired if unused). */
+  private giveBack(environment: ExecutionEnvironment): void {
+    if (!environment.alive || this.closed) {
+      this.stop(environment);
+      this.scale();
+      return;
+    }
+    const waiter = this.waiting.shift();
+    if (waiter) {
+      waiter.resolve(environment);
+      return;
+    }
+    this.idle.push(environment);
+    const timer = setTimeout(() => this.retire(environment), IDLE_RETIREMENT_MS);
+    timer.unref();
+    this.retirements.set(environment, timer);
+  }
+
+  /** The most recently used idle environment (the warmest), as Lambda reuses them. */
+  private takeIdle(): ExecutionEnvironment | undefined {
+    const environment = this.idle.pop();
+    if (environment) clearTimeout(this.retirements.get(environment));
+    return environment;
+  }
+
+  private retire(environment: ExecutionEnvironment): void {
+    const index = this.idle.indexOf(environment);
+    if (index < 0 || this.idle.length <= 1) return;
+    this.idle.splice(index, 1);
+    this.stop(environment);
+  }
+
+  private stop(environment: ExecutionEnvironment): void {
+    clearTimeout(this.retirements.get(environment));
+    environment.kill();
+    this.all.delete(environment);
   }
 
   private async start(): Promise<ExecutionEnvironment> {
@@ -197,19 +260,5 @@ export class LambdaFunction {
     this.all.add(environment);
     this.logging.set(environment, logged);
     return environment;
-  }
-
-  private async slot(): Promise<void> {
-    if (this.running < this.maxEnvironments) {
-      this.running += 1;
-      return;
-    }
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
-  }
-
-  private release(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.running -= 1;
   }
 }

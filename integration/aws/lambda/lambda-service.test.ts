@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Logger } from '../../../shared/logging/logger.js';
@@ -37,12 +40,12 @@ describe('Lambda in the stand-in', () => {
     });
 
   beforeAll(async () => {
-    // An AWS minute of 100 ms, so that Lambda's retry delays pass quickly.
+    // An AWS minute of 100 ms, so that Lambda's retry delays pass quickly; an account of 4 concurrent invocations.
     standIn = await startAwsStandIn({
       authorities: await LocalAuthorities.create(() => Date.now()),
       logger: silent,
       minuteMs: 100,
-      http: { lambdaConcurrency: 2 },
+      http: { lambdaConcurrency: 4 },
     });
     lambda = standIn.lambda!;
     const iam = standIn.model.iam;
@@ -218,5 +221,49 @@ describe('Lambda in the stand-in', () => {
     lambda.putFunctionEventInvokeConfig('Retried', { maximumRetryAttempts: 1 });
     await expect(lambda.invokeAsync('Retried', { thingName: 'core-1' })).rejects.toThrow('RotationError: cannot rotate core-1');
     expect(lambda.logs.lines('/aws/lambda/Retried').filter((line) => line.startsWith('START RequestId:'))).toHaveLength(2);
+  });
+
+  describe('scaling', () => {
+    type Reached = { pid: number; invocations: number; met: boolean };
+    const barrier = async (functionName: string, count: number, waitMs: number, invocations = count): Promise<Reached[]> => {
+      const dir = await mkdtemp(path.join(tmpdir(), 'barrier-'));
+      try {
+        return await Promise.all(
+          Array.from({ length: invocations }, () => lambda.invoke(functionName, { dir, count, waitMs }) as Promise<Reached>),
+        );
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    };
+
+    it('starts a new environment for an invocation that finds every environment busy, and reuses idle ones', async () => {
+      fn('Scaled', 'barrier.handler', { timeoutSeconds: 120 });
+      // Three invocations can all reach the barrier only when each runs in an environment of its own.
+      const together = await barrier('Scaled', 3, 90_000);
+      expect(together.map((r) => r.met)).toEqual([true, true, true]);
+      expect(new Set(together.map((r) => r.pid)).size).toBe(3);
+      const pids = together.map((r) => r.pid);
+      const next = (await barrier('Scaled', 1, 0))[0];
+      expect(pids).toContain(next?.pid);
+      // A reused environment keeps its module state, as a warm Lambda environment does.
+      expect(next?.invocations).toBe(2);
+    }, 180_000);
+
+    it('runs at most the reserved concurrency of a function at once, which leaves the rest of the account to the others', async () => {
+      fn('Capped', 'barrier.handler', { timeoutSeconds: 30 });
+      lambda.putFunctionConcurrency('Capped', 2);
+      expect(lambda.concurrencyOf('Capped').limit).toBe(2);
+      expect(lambda.concurrencyOf('Scaled').limit).toBe(2);
+      // A third invocation waits for one of the first two: the barrier of three is never met.
+      const reached = await barrier('Capped', 3, 1_000);
+      expect(reached.map((r) => r.met)).toEqual([false, false, false]);
+      expect(new Set(reached.map((r) => r.pid)).size).toBeLessThanOrEqual(2);
+      expect(() => lambda.putFunctionConcurrency('Capped', 4)).toThrow(
+        "Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [1].",
+      );
+      lambda.deleteFunctionConcurrency('Capped');
+      expect(lambda.concurrencyOf('Scaled').limit).toBe(4);
+      expect(lambda.concurrencyOf('Capped').limit).toBe(4);
+    }, 120_000);
   });
 });

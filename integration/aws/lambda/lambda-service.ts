@@ -6,6 +6,7 @@ import type { IamService } from '../iam/iam-service.js';
 import type { AccountContext } from '../model/arn.js';
 import type { Clock, TimeScale } from '../model/clock.js';
 import { AwsError } from '../model/errors.js';
+import { AccountConcurrency } from './concurrency.js';
 import type { FunctionError } from './execution-environment.js';
 import { type FunctionConfiguration, LambdaFunction } from './lambda-function.js';
 import { LogGroups } from './log-groups.js';
@@ -43,8 +44,8 @@ export interface LambdaServiceOptions {
   endpointUrl: string;
   caFile: string;
   logger: Logger;
-  /** Environments one function may run at once; more invocations wait. Default 4. */
-  maxEnvironmentsPerFunction?: number;
+  /** The account's concurrency limit; default ACCOUNT_CONCURRENCY_LIMIT (see there why it is below AWS's 1,000). */
+  accountConcurrency?: number;
 }
 
 type CreateInput = Omit<FunctionConfiguration, 'functionArn' | 'logGroupName'> & { logGroupName?: string };
@@ -67,11 +68,14 @@ export class LambdaService {
   readonly logs = new LogGroups();
   private readonly functions = new Map<string, Deployed>();
   private readonly running = new Set<Promise<unknown>>();
+  private readonly concurrency: AccountConcurrency;
 
   private constructor(
     private readonly options: LambdaServiceOptions,
     private readonly scratch: string,
-  ) {}
+  ) {
+    this.concurrency = new AccountConcurrency(options.accountConcurrency);
+  }
 
   static async create(options: LambdaServiceOptions): Promise<LambdaService> {
     return new LambdaService(options, await mkdtemp(path.join(os.tmpdir(), 'lambda-stand-in-')));
@@ -124,6 +128,25 @@ export class LambdaService {
     const deployed = this.deployed(functionName);
     deployed.fn.shutdown();
     this.functions.delete(deployed.fn.configuration.functionName);
+    this.concurrency.deleteReserved(deployed.fn.configuration.functionName);
+  }
+
+  /** PutFunctionConcurrency: the function's own limit, which also caps it, taken out of the account's pool. */
+  putFunctionConcurrency(functionName: string, reservedConcurrentExecutions: number): void {
+    const name = this.deployed(functionName).fn.configuration.functionName;
+    this.concurrency.putReserved(name, reservedConcurrentExecutions);
+  }
+
+  /** DeleteFunctionConcurrency: the function shares the account's unreserved pool again. */
+  deleteFunctionConcurrency(functionName: string): void {
+    this.concurrency.deleteReserved(this.deployed(functionName).fn.configuration.functionName);
+  }
+
+  /** The function's concurrency limit and the invocations running against it; its environments, idle or busy. */
+  concurrencyOf(functionName: string): { limit: number; running: number; environments: number } {
+    const { fn } = this.deployed(functionName);
+    const limit = this.concurrency.limitOf(fn.configuration.functionName);
+    return { limit: limit.limit, running: limit.running, environments: fn.environments };
   }
 
   private instantiate(configuration: FunctionConfiguration): LambdaFunction {
@@ -153,7 +176,9 @@ export class LambdaService {
         return allowed;
       },
     };
-    const fn = new LambdaFunction(configuration, credentials, platform, this.logs, this.options.maxEnvironmentsPerFunction ?? 4);
+    const fn = new LambdaFunction(configuration, credentials, platform, this.logs, () =>
+      this.concurrency.limitOf(configuration.functionName),
+    );
     fn.keepOneWarm();
     return fn;
   }

@@ -48,10 +48,18 @@ async function configuration(
   };
 }
 
+/** ReservedConcurrentExecutions, as PutFunctionConcurrency sets it; absent: the account's unreserved pool. */
+function applyReservedConcurrency(props: Record<string, unknown>, functionName: string, ctx: ResourceContext): void {
+  const reserved = optionalNumber(props, 'ReservedConcurrentExecutions');
+  if (reserved === undefined) ctx.target.lambda.deleteFunctionConcurrency(functionName);
+  else ctx.target.lambda.putFunctionConcurrency(functionName, reserved);
+}
+
 export const lambdaFunction: ResourceHandler = {
   async create(props, ctx) {
     const functionName = optionalString(props, 'FunctionName') ?? generatedName(ctx);
     const created = ctx.target.lambda.createFunction(await configuration(props, functionName, ctx));
+    applyReservedConcurrency(props, functionName, ctx);
     return {
       physicalId: functionName,
       attributes: { Arn: created.functionArn },
@@ -64,6 +72,7 @@ export const lambdaFunction: ResourceHandler = {
     }
     const { functionName: _same, ...changes } = await configuration(props, current.physicalId, ctx);
     ctx.target.lambda.updateFunctionConfiguration(current.physicalId, changes);
+    applyReservedConcurrency(props, current.physicalId, ctx);
     return { physicalId: current.physicalId, attributes: current.attributes, ...(current.remove ? { remove: current.remove } : {}) };
   },
 };
