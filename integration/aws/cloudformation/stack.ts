@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { references, resolve, TemplateError, type ResolveContext } from './intrinsics.js';
 import type { DeployedResource, ResourceContext, ResourceHandler, StackTarget } from './resource-handler.js';
+import { cloudWatchAlarm, cloudWatchDashboard } from './resources/cloudwatch.js';
 import { customResource } from './resources/custom-resources.js';
 import { iamPolicy, iamRole } from './resources/iam-resources.js';
 import { jobTemplate, snsTopic, snsTopicPolicy, topicRule } from './resources/iot-sns-resources.js';
@@ -35,6 +36,8 @@ const HANDLERS: Readonly<Record<string, ResourceHandler>> = {
   'AWS::Events::Rule': eventsRule,
   'AWS::Scheduler::Schedule': schedulerSchedule,
   'AWS::CloudFormation::CustomResource': customResource,
+  'AWS::CloudWatch::Alarm': cloudWatchAlarm,
+  'AWS::CloudWatch::Dashboard': cloudWatchDashboard,
 };
 
 const handlerOf = (type: string): ResourceHandler | undefined => (type.startsWith('Custom::') ? customResource : HANDLERS[type]);

@@ -17,10 +17,15 @@ export const ACCOUNT_CONCURRENCY_LIMIT = 32;
  */
 export const MIN_UNRESERVED_SHARE = 0.1;
 
-/** A count of invocations running at once, with a queue of those waiting for room, first come first served. */
+/**
+ * A count of invocations running at once. Each function has its own queue of invocations waiting
+ * for room, as each has its own asynchronous event queue in Lambda; room that frees up goes to the
+ * functions in turn, first come first served within a function, so that one function's backlog
+ * does not hold up another's invocations.
+ */
 export class ConcurrencyLimit {
   private inUse = 0;
-  private readonly waiting: Array<() => void> = [];
+  private readonly waiting = new Map<string, Array<() => void>>();
 
   constructor(private limitValue: number) {}
 
@@ -39,9 +44,15 @@ export class ConcurrencyLimit {
   }
 
   /** Waits for room, then holds one unit until the returned release is called (once). */
-  async acquire(): Promise<() => void> {
-    if (this.inUse < this.limitValue && this.waiting.length === 0) this.inUse += 1;
-    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+  async acquire(functionName: string): Promise<() => void> {
+    if (this.inUse < this.limitValue && this.waiting.size === 0) this.inUse += 1;
+    else {
+      await new Promise<void>((resolve) => {
+        const queue = this.waiting.get(functionName);
+        if (queue) queue.push(resolve);
+        else this.waiting.set(functionName, [resolve]);
+      });
+    }
     let released = false;
     return () => {
       if (released) return;
@@ -52,9 +63,14 @@ export class ConcurrencyLimit {
   }
 
   private admit(): void {
-    while (this.inUse < this.limitValue && this.waiting.length > 0) {
+    while (this.inUse < this.limitValue && this.waiting.size > 0) {
+      // The function that has waited longest for its turn: the first in the map, which goes to the back.
+      const [functionName, queue] = this.waiting.entries().next().value as [string, Array<() => void>];
+      this.waiting.delete(functionName);
+      const next = queue.shift();
+      if (queue.length > 0) this.waiting.set(functionName, queue);
       this.inUse += 1;
-      this.waiting.shift()?.();
+      next?.();
     }
   }
 }

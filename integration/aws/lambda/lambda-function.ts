@@ -43,7 +43,7 @@ export interface PlatformSettings {
 const today = (): string => new Date().toISOString().slice(0, 10).replace(/-/g, '/');
 
 /** Environments of one function that may be starting at once: each start loads the bundle, a burst of them would take the machine. */
-const STARTS_AT_ONCE = 2;
+const STARTS_AT_ONCE = 4;
 /** An idle environment beyond the first is stopped after this long, as Lambda reclaims environments it no longer needs. */
 const IDLE_RETIREMENT_MS = 60_000;
 
@@ -82,7 +82,7 @@ export class LambdaFunction {
 
   /** Runs one invocation once there is room under the concurrency limit, in an idle environment or a new one. */
   async invoke(event: unknown): Promise<InvokeOutcome> {
-    const release = await this.concurrency().acquire();
+    const release = await this.concurrency().acquire(this.configuration.functionName);
     const requestId = randomUUID();
     const { logGroupName, timeoutSeconds } = this.configuration;
     let environment: ExecutionEnvironment | undefined;
