@@ -93,7 +93,7 @@ describe('the backend deployed from its synthesized CloudFormation template', ()
       PCA_SIGNING_ALGORITHM: 'SHA256WITHRSA',
       SHADOW_NAME: names.shadow,
     });
-    expect(fn(names.functions.commitCertificate).timeoutSeconds).toBe(10);
+    expect(fn(names.functions.commitCertificate).timeoutSeconds).toBe(25);
     expect(fn(names.functions.jobExecutionTerminal)).toMatchObject({
       timeoutSeconds: 30,
       environment: { SNS_TOPIC_ARN: backend.snsTopicArn },
