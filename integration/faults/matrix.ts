@@ -86,6 +86,7 @@ function timingOf(options: Pick<MatrixOptions, 'mode' | 'timeScale'>): CaseTimin
 
 /** Stops a core, or says so and moves on when its component does not stop: the run must end either way. */
 async function stopCore(core: FaultCore, withinMs: number, log: (line: string) => void): Promise<void> {
+  const state = core.running.componentState();
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), withinMs)));
   const stopped = core.running.stop().then(
@@ -93,7 +94,7 @@ async function stopCore(core: FaultCore, withinMs: number, log: (line: string) =
     () => 'stopped' as const,
   );
   if ((await Promise.race([stopped, late])) === 'late')
-    log(`${core.thingName}: did not stop within ${Math.round(withinMs / 1000)} s; its component was in ${core.running.componentState()}`);
+    log(`${core.thingName}: did not stop within ${Math.round(withinMs / 1000)} s; its component was in ${state}`);
   clearTimeout(timer);
 }
 
