@@ -53,7 +53,9 @@ function arrangeCommit(): void {
   mocks.data.on(UpdateThingShadowCommand).resolves({});
   mocks.iot
     .on(ListThingPrincipalsV2Command)
-    .resolves({ thingPrincipalObjects: [OLD_ID, NEW_ID].map((id) => ({ principal: certArn(id) })) });
+    .resolves({
+      thingPrincipalObjects: [OLD_ID, NEW_ID].map((id) => ({ principal: certArn(id), thingPrincipalType: 'EXCLUSIVE_THING' as const })),
+    });
   mocks.jobs.on(DescribeJobExecutionCommand).resolves({ execution: { status: 'IN_PROGRESS', jobDocument: JOB_DOCUMENT } });
 }
 

@@ -100,8 +100,9 @@ export async function startHttpServer(
       },
     );
   });
-  // SDK clients keep connections alive; close() must not wait for them.
-  server.keepAliveTimeout = 1_000;
+  // Node's HTTP agent reuses a connection only when the server's Keep-Alive hint is over 1 s; with
+  // reuse, a fleet's handlers do not open a connection per call. close() ends them all.
+  server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => {
