@@ -160,14 +160,12 @@ describe('create-certificate pre-conditions (each failing on its own)', () => {
     [
       'two principals',
       () => (
-        mocks.iot
-          .on(ListThingPrincipalsV2Command)
-          .resolves({
-            thingPrincipalObjects: [OLD_ID, OTHER_ID].map((id) => ({
-              principal: certArn(id),
-              thingPrincipalType: 'EXCLUSIVE_THING' as const,
-            })),
-          }),
+        mocks.iot.on(ListThingPrincipalsV2Command).resolves({
+          thingPrincipalObjects: [OLD_ID, OTHER_ID].map((id) => ({
+            principal: certArn(id),
+            thingPrincipalType: 'EXCLUSIVE_THING' as const,
+          })),
+        }),
         request()
       ),
     ],
