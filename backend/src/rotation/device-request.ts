@@ -117,7 +117,9 @@ function answer<T extends RuleProjections>(base: HandlerBase, spec: DeviceReques
     invocation.logger.info(`${label} request`, { principal: request.principal, clientId: request.clientId });
     let reply: DeviceReply;
     try {
-      reply = await spec.handle(request, invocation, start, sender.principals);
+      // The listing is of the thing the rule named, which the request names too (both are `topic(3)`).
+      const listed = sender.sender.thingName === request.thingName ? sender.principals : undefined;
+      reply = await spec.handle(request, invocation, start, listed);
     } catch (error) {
       invocation.logger.error(`${label} failed`, { error });
       reply = rejectedWith(describeError(error));
