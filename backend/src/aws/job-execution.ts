@@ -44,3 +44,26 @@ export async function isRotationJob(iot: IoTClient, jobId: string, jobDocument: 
     return false;
   }
 }
+
+/**
+ * `isRotationJob` with the answers "yes" kept for a while by one handler instance. A job's document
+ * cannot change once the job exists (UpdateJob does not touch it), so a fleet's thousand terminal
+ * events of one job cost a GetJobDocument call (10 a second per account) each TTL, not each. The
+ * TTL bounds how long a deleted job's id, reused for another job, could be mistaken for it.
+ */
+export function rotationJobCheck(
+  iot: IoTClient,
+  jobDocument: string,
+  ttlMs = 60_000,
+  now: () => number = Date.now,
+): (jobId: string, invocation: Invocation) => Promise<boolean> {
+  const confirmed = new Map<string, number>();
+  return async (jobId, invocation) => {
+    const until = confirmed.get(jobId);
+    if (until !== undefined && until > now()) return true;
+    const rotation = await isRotationJob(iot, jobId, jobDocument, invocation);
+    if (confirmed.size >= 1_000) confirmed.clear();
+    if (rotation) confirmed.set(jobId, now() + ttlMs);
+    return rotation;
+  };
+}

@@ -93,7 +93,9 @@ describe('the exported Lambda handler', () => {
   });
 
   it('is built from the environment on first use and issues with the Private CA it names', async () => {
-    mocks.iot.on(ListThingPrincipalsV2Command).resolves({ thingPrincipalObjects: [{ principal: certArn(OLD_ID) }] });
+    mocks.iot
+      .on(ListThingPrincipalsV2Command)
+      .resolves({ thingPrincipalObjects: [{ principal: certArn(OLD_ID), thingPrincipalType: 'EXCLUSIVE_THING' }] });
     mocks.jobs.on(DescribeJobExecutionCommand).resolves({ execution: { status: 'IN_PROGRESS', jobDocument: JOB_DOCUMENT } });
     mocks.pca.on(IssueCertificateCommand).resolves({ CertificateArn: `${PCA_ARN}/certificate/1` });
     mocks.pca.on(GetCertificateCommand).resolves({ Certificate: NEW_PEM });

@@ -78,13 +78,12 @@ describe('handlers against a local endpoint', () => {
       `GET /things/${THING}/principals-v2`,
       'GET /endpoint',
       `GET /things/${THING}/shadow`,
-      `GET /things/${THING}/principals-v2`,
       'GET /endpoint',
       `GET /things/${THING}/jobs/${JOB_ID}`,
       `POST /topics/awslabs/things/${THING}/certificate/commit/rejected`,
     ]);
     expect(seen[1]?.path).toContain('endpointType=iot:Data-ATS');
-    expect(seen[4]?.path).toContain('endpointType=iot:Jobs');
+    expect(seen[3]?.path).toContain('endpointType=iot:Jobs');
     expect(seen.at(-1)?.path).toContain('qos=0');
     expect(JSON.parse(seen.at(-1)?.body ?? '')).toEqual({ errorMsg: 'Pre-conditions not met' });
   });
