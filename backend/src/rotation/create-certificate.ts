@@ -4,7 +4,7 @@ import { rotationInProgress } from '../aws/job-execution.js';
 import { exclusivePrincipals, soleCertificate, type CertificatePrincipal } from '../aws/thing-principals.js';
 import { createRequestSchema, type CreateRequest } from '../events/device-requests.js';
 import type { CertificateIssuerFactory } from '../issuers/certificate-issuer.js';
-import { IOT_CORE_ISSUER, selectIssuer, type IssuerSettings } from '../issuers/select-issuer.js';
+import { IOT_CORE_ISSUER, type IssuerSelector, type IssuerSettings } from '../issuers/issuer-settings.js';
 import type { Invocation } from '../runtime/invocation.js';
 import { reserving } from '../runtime/time-budget.js';
 import { deviceRequestHandler, rejectedWith, type DeviceReply, type RotationHandler } from './device-request.js';
@@ -32,7 +32,8 @@ export interface CreateCertificateSettings extends HandlerSettings {
   cleanupReserveMs?: number;
 }
 
-export function createCreateCertificateHandler(settings: CreateCertificateSettings): RotationHandler {
+/** The create handler with the issuers `selectIssuer` knows; create-certificate-handler.ts binds all of them. */
+export function createCertificateHandlerWith(selectIssuer: IssuerSelector, settings: CreateCertificateSettings): RotationHandler {
   const base = prepareHandler(settings, {
     label: 'create-certificate',
     serviceName: backendResourceNames().functions.createCertificate,
