@@ -34,11 +34,30 @@ function startTable(r: OneCoreResult): BenchTable {
   const rss = summarize(r.starts.map((s) => s.idleRssBytes));
   return {
     title: "The component's start-up and idle memory in process mode (its own Node.js process)",
-    columns: ['samples', 'start-up p50 ms', 'start-up p95 ms', 'start-up min ms', 'idle RSS p50 MiB', 'idle RSS max MiB'],
-    rows: [[r.starts.length, ms(startup.median), ms(startup.p95), ms(startup.min), mebibytes(rss.median), mebibytes(rss.max)]],
+    columns: [
+      'samples',
+      'start-up p50 ms',
+      'start-up p95 ms',
+      'start-up min ms',
+      'idle RSS p50 MiB',
+      'idle RSS max MiB',
+      'bare node RSS MiB',
+    ],
+    rows: [
+      [
+        r.starts.length,
+        ms(startup.median),
+        ms(startup.p95),
+        ms(startup.min),
+        mebibytes(rss.median),
+        mebibytes(rss.max),
+        r.bareNodeRssBytes === undefined ? '-' : mebibytes(r.bareNodeRssBytes),
+      ],
+    ],
     notes: [
       'start-up: the node process start (/proc/<pid>/stat, 10 ms ticks) to the line the component logs on reaching Idle',
       '  (subscribed to its nine topics, its next-job request answered, nothing to do); each sample a power cut and boot of the core',
+      `bare node RSS: a Node.js ${process.version} process that loads nothing, for comparison`,
       `idle RSS: VmRSS of the component's node process ${IDLE_SETTLE_MS / 1000} s after it logged Idle (the sh of the Run script not counted); aim under 60 MiB`,
     ],
   };

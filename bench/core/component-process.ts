@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { pollUntil } from '../../shared/wait/poll.js';
 
@@ -80,4 +81,19 @@ export async function idleLoggedAtMs(logPath: string, sinceMs: number): Promise<
     if (at >= sinceMs - 20) return at;
   }
   return undefined;
+}
+
+/**
+ * VmRSS of a Node.js process of the same binary that loads nothing and waits: the floor under
+ * the component's figure, for reading it.
+ */
+export async function bareNodeRssBytes(settleMs: number): Promise<number> {
+  const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 60_000)'], { stdio: 'ignore' });
+  try {
+    await new Promise((resolve) => setTimeout(resolve, settleMs));
+    if (child.pid === undefined) throw new Error('the bare Node.js process did not start');
+    return await residentBytes(child.pid);
+  } finally {
+    child.kill('SIGKILL');
+  }
 }

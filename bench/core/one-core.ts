@@ -10,7 +10,7 @@ import type { RunningCore } from '../../integration/local/fleet-runner.js';
 import { startFleet, type NucleusMode } from '../../integration/local/start-fleet.js';
 import { verifyCore } from '../../integration/local/verify-fleet.js';
 import { waitForJobEnd } from '../fleet/job-wait.js';
-import { awaitComponentProcess, idleLoggedAtMs, residentBytes } from './component-process.js';
+import { awaitComponentProcess, bareNodeRssBytes, idleLoggedAtMs, residentBytes } from './component-process.js';
 import { pollUntil, waitFor } from '../../shared/wait/poll.js';
 
 const THING_GROUP = 'CertificateRotatorBenchCore';
@@ -44,6 +44,8 @@ export interface OneCoreResult {
   /** CreateJob sent to the execution's last update (SUCCEEDED or another terminal status), ms, per job. */
   rotations: Array<{ ms: number; status: string; reason?: string }>;
   starts: ComponentStart[];
+  /** Process mode: VmRSS of a Node.js process that loads nothing, for comparison. */
+  bareNodeRssBytes?: number;
   /** After the last rotation the core still connects with what it has installed. */
   bricked: boolean;
   setupMs: number;
@@ -149,7 +151,8 @@ export async function runOneCore(spec: OneCoreSpec, progress: (line: string) => 
     fleet = [];
     await standIn.rules.whenIdle();
     const outcome = await verifyCore(standIn, core.core, core.probe);
-    return { spec, rotations, starts, bricked: outcome.bricked, setupMs };
+    const bare = spec.mode === 'process' ? { bareNodeRssBytes: await bareNodeRssBytes(IDLE_SETTLE_MS) } : {};
+    return { spec, rotations, starts, ...bare, bricked: outcome.bricked, setupMs };
   } finally {
     for (const core of fleet) await core.stop().catch(() => undefined);
     await standIn.close();
