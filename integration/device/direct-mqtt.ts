@@ -26,12 +26,21 @@ interface Subscription {
  */
 export class DirectMqtt implements IotMqtt {
   private readonly subscriptions: Subscription[] = [];
+  /** Publishes not yet answered, failed when the connection closes. */
+  private readonly unanswered = new Set<(error: Error) => void>();
 
   private constructor(private readonly client: MqttClient) {
     client.on('message', (topic, payload) => {
       for (const s of this.subscriptions) {
         if (topicMatches(s.filter, topic)) s.onMessage({ topic, payload: Buffer.from(payload) });
       }
+    });
+    // mqtt.js never reconnects this client (reconnectPeriod 0), and so never answers a publish the
+    // connection closed under: a QoS 1 publish still waiting for its PUBACK, or one waiting for the
+    // socket to drain. Greengrass answers every PublishToIoTCore, with an error when it could not
+    // publish, so these fail here.
+    client.on('close', () => {
+      for (const fail of [...this.unanswered]) fail(new Error('the connection closed before the publish was answered'));
     });
   }
 
@@ -90,7 +99,17 @@ export class DirectMqtt implements IotMqtt {
       if (qos === 0) return;
       throw new Error(`cannot publish to ${topic}: not connected`);
     }
-    await this.client.publishAsync(topic, payload, { qos });
+    await new Promise<void>((resolve, reject) => {
+      const fail = (error: Error): void => {
+        this.unanswered.delete(fail);
+        reject(error);
+      };
+      this.unanswered.add(fail);
+      this.client.publishAsync(topic, payload, { qos }).then(() => {
+        this.unanswered.delete(fail);
+        resolve();
+      }, fail);
+    });
   }
 
   async close(): Promise<void> {

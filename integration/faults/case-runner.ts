@@ -39,6 +39,17 @@ export interface CaseEnv {
 
 let jobCounter = 0;
 
+/**
+ * A case whose job never settled: the matrix stops at once and names the core, the job, the fault
+ * and where the component was, rather than running on with a core that may be lost.
+ */
+export class CaseUnsettledError extends Error {
+  constructor(thing: string, jobId: string, fault: string, why: string) {
+    super(`${thing}: job ${jobId} with fault ${fault} did not settle: ${why}`);
+    this.name = 'CaseUnsettledError';
+  }
+}
+
 export function caseId(fault: FaultCase): string {
   return `${fault.scenario === 'rollback' ? '[rollback] ' : ''}${pointId(fault.point)} × ${fault.kind}`;
 }
@@ -101,6 +112,7 @@ export async function runCase(env: CaseEnv, core: FaultCore, fault: FaultCase, o
     // A late message is waited for: what it does when it finally arrives counts too.
     const delayed = (): boolean => fault.kind === 'late' && appliedAt !== undefined && Date.now() < appliedAt + lateMs + 1_000;
     const settle = await untilSettled(standIn, core, jobId, env.timing, () => comebacks > 0 || delayed());
+    if (settle.unsettled !== undefined) throw new CaseUnsettledError(thing, jobId, caseId(fault), settle.unsettled);
     disarm();
     disarmScenario();
     const terminalEventLost =
@@ -126,7 +138,6 @@ export async function runCase(env: CaseEnv, core: FaultCore, fault: FaultCase, o
     if (report.outcome === 'unsettled' || report.outcome === 'eventLost')
       result.settledByNextRotation = await nextRotationSettles(env, core);
     if (report.violations.length > 0) await repair(standIn, thing, report.facts.installedCertificateId);
-    if (settle.timedOut) result.violations.push('the job did not settle in time');
     result.seconds = (Date.now() - started) / 1000;
     return result;
   } finally {
@@ -184,7 +195,9 @@ async function nextRotationSettles(env: CaseEnv, core: FaultCore): Promise<boole
     targets: [thingArn(standIn.model, core.thingName)],
     targetSelection: 'SNAPSHOT',
   });
-  await untilSettled(standIn, core, jobId, env.timing, () => false);
+  const settle = await untilSettled(standIn, core, jobId, env.timing, () => false);
+  if (settle.unsettled !== undefined)
+    throw new CaseUnsettledError(core.thingName, jobId, 'none (the rotation after an unsettled case)', settle.unsettled);
   const status = standIn.model.jobs.describeJobExecution(jobId, core.thingName).status;
   return status === 'SUCCEEDED' && attachedCertificates(standIn, core.thingName).length === 1;
 }

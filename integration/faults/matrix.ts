@@ -13,6 +13,7 @@ import { startFaultCores, type CoreMode, type FaultCore, type StoreKind } from '
 import { kindsAt, type FaultKind } from './inject.js';
 import { pointId, type ProtocolPoint } from './protocol-points.js';
 import { recordTrace } from './protocol-trace.js';
+import type { CaseTiming } from './settle.js';
 
 export type Issuer = 'iot' | 'pca';
 
@@ -62,20 +63,49 @@ export function cellsOf(points: readonly ProtocolPoint[], scenario: FaultCase['s
 }
 
 /**
- * Runs the fault matrix for one credential store and one kind of core, for each issuer: records a
- * clean rotation and a rolled-back one, derives every point of the protocol from them, and runs
- * one job per point and fault kind, checking the invariants after each.
- */
-/**
  * A process-mode core runs the built component with its real 30 s timeouts, so AWS IoT's job
  * minutes may be shortened only so far: 5 in-progress minutes must stay well above those steps.
  */
 const PROCESS_MODE_MAX_TIME_SCALE = 2;
 
+/** AWS IoT's minute as the matrix runs it. */
+function minuteMsOf(options: Pick<MatrixOptions, 'mode' | 'timeScale'>): number {
+  return 60_000 / (options.mode === 'process' ? Math.min(options.timeScale, PROCESS_MODE_MAX_TIME_SCALE) : options.timeScale);
+}
+
+/** How long a core's steps take as the matrix runs them. */
+function timingOf(options: Pick<MatrixOptions, 'mode' | 'timeScale'>): CaseTiming {
+  const componentTimeoutMs = options.mode === 'process' ? 30_000 : 30_000 / options.timeScale;
+  return {
+    componentTimeoutMs,
+    inProgressTimeoutMs: 5 * minuteMsOf(options),
+    downtimeMs: options.mode === 'process' ? 2_000 : 1_000,
+    stuckAfterMs: 6 * componentTimeoutMs + 30_000,
+  };
+}
+
+/** Stops a core, or says so and moves on when its component does not stop: the run must end either way. */
+async function stopCore(core: FaultCore, withinMs: number, log: (line: string) => void): Promise<void> {
+  const state = core.running.componentState();
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), withinMs)));
+  const stopped = core.running.stop().then(
+    () => 'stopped' as const,
+    () => 'stopped' as const,
+  );
+  if ((await Promise.race([stopped, late])) === 'late')
+    log(`${core.thingName}: did not stop within ${Math.round(withinMs / 1000)} s; its component was in ${state}`);
+  clearTimeout(timer);
+}
+
+/**
+ * Runs the fault matrix for one credential store and one kind of core, for each issuer: records a
+ * clean rotation and a rolled-back one, derives every point of the protocol from them, and runs
+ * one job per point and fault kind, checking the invariants after each.
+ */
 export async function runMatrix(options: MatrixOptions): Promise<MatrixRun> {
   const started = Date.now();
-  const awsScale = options.mode === 'process' ? Math.min(options.timeScale, PROCESS_MODE_MAX_TIME_SCALE) : options.timeScale;
-  const minuteMs = 60_000 / awsScale;
+  const minuteMs = minuteMsOf(options);
   const workDir = await mkdtemp(path.join(os.tmpdir(), `fault-matrix-${options.store}-${options.mode}-`));
   const standIn = await startAwsStandIn({ minuteMs, logger: stderrLogger('error') });
   const results: MatrixRun['results'] = [];
@@ -105,13 +135,7 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixRun> {
       timeScale: options.timeScale,
       ...(build ? { build, projectRoot: process.cwd(), thingGroupName: GROUP } : {}),
     });
-    const componentTimeoutMs = options.mode === 'process' ? 30_000 : 30_000 / options.timeScale;
-    const env: CaseEnv = {
-      standIn,
-      jobTemplateArn: backend.jobTemplateArn,
-      timing: { componentTimeoutMs, inProgressTimeoutMs: 5 * minuteMs, downtimeMs: options.mode === 'process' ? 2_000 : 1_000 },
-      log: options.log,
-    };
+    const env: CaseEnv = { standIn, jobTemplateArn: backend.jobTemplateArn, timing: timingOf(options), log: options.log };
     const [first] = cores;
     if (first === undefined) throw new Error('the matrix needs at least one core');
     for (const issuer of options.issuers) {
@@ -127,18 +151,25 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixRun> {
       options.log(
         `${options.store}/${options.mode}/${issuer}: ${points[issuer].length} points, ${queue.length} cases on ${cores.length} cores`,
       );
+      // A case that cannot settle ends the run: the other cores finish the case they are on and take no more.
+      let failure: Error | undefined;
       await Promise.all(
         cores.map(async (core) => {
-          for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
-            const result = { ...(await runCase(env, core, next)), store: options.store, issuer };
-            results.push(result);
-            options.onCase?.(result);
+          for (let next = queue.shift(); next !== undefined && failure === undefined; next = queue.shift()) {
+            try {
+              const result = { ...(await runCase(env, core, next)), store: options.store, issuer };
+              results.push(result);
+              options.onCase?.(result);
+            } catch (error) {
+              failure ??= error as Error;
+            }
           }
         }),
       );
+      if (failure !== undefined) throw failure;
     }
   } finally {
-    for (const core of cores) await core.running.stop().catch(() => undefined);
+    for (const core of cores) await stopCore(core, timingOf(options).stuckAfterMs, options.log);
     await standIn.close();
     await rm(workDir, { recursive: true, force: true });
   }

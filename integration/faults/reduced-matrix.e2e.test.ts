@@ -24,11 +24,7 @@ const PROTOCOL = [
 ];
 
 describe('the reduced fault matrix (file store, AWS IoT Core, inline cores)', () => {
-  // Skipped in npm test until a case is understood: in one run of three on a quiet machine a core
-  // whose connection dropped as it published its commit never timed out and rolled back, and could
-  // no longer connect ("Not authorized"), so the run waited out its 40 minutes. `npm run faults --
-  // --reduced` runs the same matrix.
-  it.skip(
+  it(
     'passes every point with every fault kind and leaves no core bricked, no registry inconsistent, no certificate orphaned',
     async () => {
       const run = await runMatrix({
@@ -66,6 +62,7 @@ describe('the reduced fault matrix (file store, AWS IoT Core, inline cores)', ()
       // Nearly every fault happened; a point some faulty run does not pass (a reply to a request the fault held back) may leave one unused.
       expect(summary.notApplied).toBeLessThanOrEqual(Math.ceil(run.results.length * 0.05));
     },
-    40 * 60_000,
+    // About 3.5 minutes on a loaded 2-core machine; a case that cannot settle ends the run within minutes.
+    30 * 60_000,
   );
 });

@@ -10,6 +10,12 @@ export interface CaseTiming {
   inProgressTimeoutMs: number;
   /** How long a core stays off after a power cut. */
   downtimeMs: number;
+  /**
+   * How long a running component may stay in one state before it counts as stuck: every state but
+   * Idle is left within its 30 s timer plus one publish's 30 s limit; the rest is headroom for a
+   * loaded machine.
+   */
+  stuckAfterMs: number;
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -26,6 +32,10 @@ export interface SettleReport {
   bootedAfterLostRestart: boolean;
   /** The job did not settle before the deadline. */
   timedOut: boolean;
+  /** Why waiting stopped before the job settled: the deadline, or a component stuck in one state. */
+  unsettled?: string;
+  /** The component's state when waiting ended. */
+  lastState: string;
 }
 
 /**
@@ -41,21 +51,32 @@ export async function untilSettled(
   timing: CaseTiming,
   busy: () => boolean,
 ): Promise<SettleReport> {
-  const report: SettleReport = { resumedByRestart: false, bootedAfterLostRestart: false, timedOut: false };
+  const report: SettleReport = { resumedByRestart: false, bootedAfterLostRestart: false, timedOut: false, lastState: 'unknown' };
   const stallMs = 2 * timing.componentTimeoutMs + timing.downtimeMs;
-  const deadline = Date.now() + 3 * timing.inProgressTimeoutMs + 12 * timing.componentTimeoutMs + 60_000;
+  const waitMs = 3 * timing.inProgressTimeoutMs + 12 * timing.componentTimeoutMs + 60_000;
+  const deadline = Date.now() + waitMs;
   let idleSince: number | undefined;
   let downSince: number | undefined;
+  // The state the running component is in, with its restart count, and since when.
+  let held: { key: string; since: number } | undefined;
   while (Date.now() < deadline) {
     await sleep(100);
     if (busy()) {
       idleSince = undefined;
       downSince = undefined;
+      held = undefined;
       continue;
     }
     const execution = standIn.model.jobs.describeJobExecution(jobId, core.thingName);
     const state = await core.rotatorState();
+    report.lastState = state;
     const terminal = isTerminal(execution.status);
+    const key = `${state}#${core.running.restarts()}`;
+    if (DOWN.has(state) || state === 'Idle' || held?.key !== key) held = { key, since: Date.now() };
+    else if (Date.now() - held.since > timing.stuckAfterMs) {
+      report.unsettled = `the component stayed in ${state} for ${Math.round((Date.now() - held.since) / 1000)} s, past its state timer; execution ${execution.status}`;
+      return report;
+    }
     if (DOWN.has(state)) {
       idleSince = undefined;
       downSince ??= Date.now();
@@ -87,5 +108,8 @@ export async function untilSettled(
     }
   }
   report.timedOut = true;
+  report.unsettled = `not settled within ${Math.round(waitMs / 1000)} s; the component was in ${report.lastState}, execution ${
+    standIn.model.jobs.describeJobExecution(jobId, core.thingName).status
+  }`;
   return report;
 }

@@ -8,6 +8,15 @@ import type { Clock, RotatorDeps } from './rotator-deps.js';
 /** How long one subscription may take before it counts as failed (the original waits 30 s too). */
 export const SUBSCRIBE_TIMEOUT_MS = 30_000;
 
+/**
+ * How long the state machine waits for one publish to be taken. Events are handled one at a time,
+ * so a publish that never answers (its connection dropped under it, or Greengrass stalls) would
+ * hold back the state timer's timeout behind it: a core that restarted on the new certificate
+ * would then never roll back, and lose its only working credential once the job timed out.
+ * Greengrass answers PublishToIoTCore within its MQTT operation timeout, 30 s by default.
+ */
+export const PUBLISH_TIMEOUT_MS = 30_000;
+
 /** Per-instance context the effects need. */
 export interface EffectContext {
   readonly deps: RotatorDeps;
@@ -80,7 +89,7 @@ async function publish(ctx: EffectContext, topic: string, payload: string): Prom
   const { logger } = ctx.deps;
   logger.info('Publishing', { ...ctx.logFields(), topic });
   try {
-    await ctx.deps.mqtt.publish(topic, payload, PUBLISH_QOS);
+    await withTimeout(ctx.deps.clock, ctx.deps.mqtt.publish(topic, payload, PUBLISH_QOS), PUBLISH_TIMEOUT_MS);
   } catch (error) {
     // As in the original, a lost publish is left to the state timer.
     logger.error('Publish failed', { ...ctx.logFields(), topic, error: message(error) });

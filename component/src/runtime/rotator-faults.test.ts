@@ -116,6 +116,41 @@ describe('timeouts (30 s per state)', () => {
     expect(device.restarts).toBe(1);
   });
 
+  // The fault matrix's stranded core: restarted on the new certificate with a backup, it published its
+  // commit and its connection dropped under that publish, which then never returned. The state
+  // timer's timeout must not wait behind it, or the core stays on a certificate the backend retires
+  // once the job times out.
+  it('a commit publish that never returns still times out after 30 s, fails the job, rolls back and restarts', async () => {
+    const w = world();
+    const store = new FakeStore();
+    store.backup = { certificate: 'old-certificate', key: 'old-key' };
+    store.installed = { certificate: 'new-certificate', key: 'new-key' };
+    const commitTopic = `awslabs/things/${THING}/certificate/commit`;
+    w.broker.onPublish = (_, topic) => (topic === commitTopic ? 'hang' : 'accept');
+    const device = prepare(w, THING, store);
+    const starting = startRotator(device.deps);
+    await expect.poll(() => payloads(w, `$aws/things/${THING}/jobs/$next/get`)).toEqual(['{}']);
+    cloud(w, THING).pendingJob(JOB, 'IN_PROGRESS');
+    await expect.poll(() => payloads(w, commitTopic)).toHaveLength(1);
+    expect(device.logger.entries).toContainEqual(
+      expect.objectContaining({ message: 'State changed', fields: expect.objectContaining({ to: 'CommittingCertificate' }) }),
+    );
+
+    w.clock.advance(29_999);
+    expect(device.restarts).toBe(0);
+    w.clock.advance(1);
+    const rotator = await starting;
+    await rotator.settled();
+    expect(device.logger.entries).toContainEqual(
+      expect.objectContaining({ message: 'Publish failed', fields: expect.objectContaining({ topic: commitTopic }) }),
+    );
+    expect(payloads(w)).toEqual([failed('Comms failure when committing new certificate. Rollback and restart.')]);
+    expect(store.installed).toEqual({ certificate: 'old-certificate', key: 'old-key' });
+    expect(store.backup).toBeUndefined();
+    expect(device.restarts).toBe(1);
+    expect(rotator.state()).toBe('Stopped');
+  });
+
   it('no $next/get reply: with a backup rolls back and restarts, without goes Idle', async () => {
     const withBackup = world();
     const store = new FakeStore();

@@ -18,12 +18,17 @@ interface Subscription {
 /** What the broker does with a subscribe request: accept, reject with an error, or never answer. */
 export type SubscribeOutcome = 'accept' | 'hang' | Error;
 
+/** What the client's publish call does: return once taken, or never return (its connection dropped under it). */
+export type PublishOutcome = 'accept' | 'hang';
+
 /** An in-memory stand-in for AWS IoT Core messaging shared by any number of clients. */
 export class FakeBroker {
   readonly published: Published[] = [];
   readonly subscriptions: Subscription[] = [];
   /** Decides each subscribe request; accepts all by default. */
   onSubscribe: (client: string, filter: string) => SubscribeOutcome = () => 'accept';
+  /** Decides each publish call; every one returns by default. A hung publish is still recorded as published. */
+  onPublish: (client: string, topic: string) => PublishOutcome = () => 'accept';
 
   client(name: string): IotMqtt {
     return {
@@ -36,7 +41,7 @@ export class FakeBroker {
       },
       publish: (topic, payload, qos) => {
         this.published.push({ client: name, topic, payload, qos });
-        return Promise.resolve();
+        return this.onPublish(name, topic) === 'hang' ? new Promise<void>(() => undefined) : Promise.resolve();
       },
       close: () => {
         for (let i = this.subscriptions.length - 1; i >= 0; i--) {
