@@ -1,4 +1,4 @@
-import { DescribeJobExecutionCommand } from '@aws-sdk/client-iot-jobs-data-plane';
+import { DescribeJobExecutionCommand, IoTJobsDataPlaneClient } from '@aws-sdk/client-iot-jobs-data-plane';
 import { GetJobDocumentCommand, type IoTClient } from '@aws-sdk/client-iot';
 import { RetryBudgetExhaustedError } from '../runtime/retry.js';
 import type { Invocation } from '../runtime/invocation.js';
@@ -15,7 +15,7 @@ export async function rotationInProgress(
   invocation: Invocation,
 ): Promise<boolean> {
   try {
-    const jobs = await clients.iotJobsData(invocation);
+    const jobs = await clients.endpointClient('iot:Jobs', (config) => new IoTJobsDataPlaneClient(config), invocation);
     const answer = await invocation.call('DescribeJobExecution', () =>
       jobs.send(new DescribeJobExecutionCommand({ jobId: request.jobId, thingName: request.thingName, includeJobDocument: true })),
     );

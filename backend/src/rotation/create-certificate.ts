@@ -10,7 +10,7 @@ import {
 } from '../aws/thing-principals.js';
 import { createRequestSchema, type CreateRequest } from '../events/device-requests.js';
 import type { CertificateIssuerFactory } from '../issuers/certificate-issuer.js';
-import { IOT_CORE_ISSUER, selectIssuer, type IssuerSettings } from '../issuers/select-issuer.js';
+import { IOT_CORE_ISSUER, type IssuerSelector, type IssuerSettings } from '../issuers/issuer-settings.js';
 import type { Invocation } from '../runtime/invocation.js';
 import { atMost, reserving } from '../runtime/time-budget.js';
 import { DEVICE_WAIT_MS, deviceRequestHandler, rejectedWith, type DeviceReply, type RotationHandler } from './device-request.js';
@@ -38,7 +38,8 @@ export interface CreateCertificateSettings extends HandlerSettings {
   cleanupReserveMs?: number;
 }
 
-export function createCreateCertificateHandler(settings: CreateCertificateSettings): RotationHandler {
+/** The create handler with the issuers `selectIssuer` knows; create-certificate-handler.ts binds all of them. */
+export function createCertificateHandlerWith(selectIssuer: IssuerSelector, settings: CreateCertificateSettings): RotationHandler {
   const base = prepareHandler(settings, {
     label: 'create-certificate',
     serviceName: backendResourceNames().functions.createCertificate,
