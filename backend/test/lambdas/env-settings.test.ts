@@ -150,7 +150,9 @@ describe('the Lambda handler bundled for AWS IoT Core issuing', () => {
 
   it('issues with AWS IoT Core when PCA_CA_ARN is empty', async () => {
     vi.stubEnv('PCA_CA_ARN', '');
-    mocks.iot.on(ListThingPrincipalsV2Command).resolves({ thingPrincipalObjects: [{ principal: certArn(OLD_ID) }] });
+    mocks.iot
+      .on(ListThingPrincipalsV2Command)
+      .resolves({ thingPrincipalObjects: [{ principal: certArn(OLD_ID), thingPrincipalType: 'EXCLUSIVE_THING' }] });
     mocks.jobs.on(DescribeJobExecutionCommand).resolves({ execution: { status: 'IN_PROGRESS', jobDocument: JOB_DOCUMENT } });
     mocks.iot
       .on(CreateCertificateFromCsrCommand)
