@@ -10,8 +10,9 @@ import { createStandInTarget, type StandInTarget } from './standin-target.js';
 // so the core must roll back; the original went Idle on the new certificate and was stranded as
 // soon as the terminal function removed it. The terminal rule is off here so that the core does
 // see its new certificate still working when it returns: the decision must come from the job.
-const TIME_SCALE = 20; // in-progress timeout 15 s, component timeouts 1.5 s
-const RESTART_MS = 18_000;
+// The component's timeouts must leave a busy machine room for a rotation's steps.
+const TIME_SCALE = 5; // in-progress timeout 60 s, component timeouts 6 s
+const RESTART_MS = 72_000;
 
 describe('a rotation abandoned while the core restarts', () => {
   let target: StandInTarget;
@@ -40,5 +41,5 @@ describe('a rotation abandoned while the core restarts', () => {
     } finally {
       await target.iot.send(new EnableTopicRuleCommand({ ruleName: backendResourceNames().rules.jobExecutionTerminal }));
     }
-  }, 120_000);
+  }, 420_000);
 });

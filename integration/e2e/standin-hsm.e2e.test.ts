@@ -19,7 +19,7 @@ describe('end to end through the stand-in with keys in SoftHSM2 (inline cores)',
   let things: string[];
 
   beforeAll(async () => {
-    target = await createStandInTarget({ devices: 2, timeScale: 10, hsm: true });
+    target = await createStandInTarget({ devices: 2, hsm: true });
     things = await target.things();
   });
   afterAll(async () => {

@@ -4,5 +4,5 @@ import { defineRotationSuites } from './suites.js';
 
 // The original's integration suites through the local stand-in, cores running inline.
 describe('end to end through the stand-in (inline cores)', () => {
-  defineRotationSuites(() => createStandInTarget({ devices: 2, timeScale: 10 }));
+  defineRotationSuites(() => createStandInTarget({ devices: 2 }));
 });
