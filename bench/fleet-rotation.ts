@@ -175,6 +175,9 @@ function floorNotes(results: readonly FleetResult[]): string[] {
       const quota = q
         ? `${q.operations} at ${q.ratePerSecond}/s: ${q.calls} calls (${q.callsPerRotation.toFixed(2)} a rotation) need ${(q.ms / 1000).toFixed(1)} s`
         : 'no quota-bound call';
-      return `AWS floor (${r.spec.devices} x ${r.spec.keyAlgorithm}) = max(rollout ${(f.rolloutMs / 1000).toFixed(1)} s, tightest quota: ${quota})`;
+      const bound = f.exact
+        ? 'every rotation succeeded: the floor of this run'
+        : `only ${r.statuses.SUCCEEDED ?? 0} of ${r.spec.devices} succeeded: a lower bound, failed rotations make fewer calls`;
+      return `AWS floor (${r.spec.devices} x ${r.spec.keyAlgorithm}) = max(rollout ${(f.rolloutMs / 1000).toFixed(1)} s, tightest quota: ${quota}); ${bound}`;
     });
 }

@@ -104,6 +104,7 @@ export class CertificateRotatorBackend extends Construct {
       functionName: names.functions.createCertificate,
       description: 'AWS Labs Certificate Rotator: CreateCertificate',
       handler: 'create-certificate',
+      issuer: settings.issuer,
       // Private CA issuance alone may wait up to 30 s; the rest is a handful of IoT calls
       // with throttling retries. The device waits about 30 s, so more would only widen the
       // window in which a late certificate races the terminal function.

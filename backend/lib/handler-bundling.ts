@@ -22,9 +22,19 @@ export const HANDLER_ENTRY_FILES: Readonly<Record<HandlerName, string>> = {
   'rotation-scheduler': 'handlers/rotation-scheduler-lambda.ts',
 };
 
-/** Absolute path of a handler's TypeScript entry point. */
-export function handlerEntry(name: HandlerName): string {
-  return fileURLToPath(new URL(`../src/${HANDLER_ENTRY_FILES[name]}`, import.meta.url));
+/**
+ * create-certificate for a backend that issues with AWS IoT Core: the same handler without the AWS
+ * Private CA client, which esbuild cannot leave out of a one-file bundle that might select it.
+ */
+export const IOT_CORE_CREATE_ENTRY_FILE = 'handlers/create-certificate-iot-core-lambda.ts';
+
+/**
+ * Absolute path of a handler's TypeScript entry point. Given the backend's issuer, create-certificate
+ * is the entry for that issuer; without it, the entry that knows every issuer.
+ */
+export function handlerEntry(name: HandlerName, issuer?: 'iot' | 'pca'): string {
+  const file = name === 'create-certificate' && issuer === 'iot' ? IOT_CORE_CREATE_ENTRY_FILE : HANDLER_ENTRY_FILES[name];
+  return fileURLToPath(new URL(`../src/${file}`, import.meta.url));
 }
 
 /**

@@ -12,6 +12,8 @@ export interface RotatorFunctionProps {
   readonly functionName: string;
   readonly description: string;
   readonly handler: HandlerName;
+  /** The backend's issuer: create-certificate is then bundled with that issuer only (see handlerEntry). */
+  readonly issuer?: 'iot' | 'pca';
   readonly timeout: Duration;
   readonly environment: Readonly<Record<string, string>>;
   /** What the function may do besides writing its own logs. */
@@ -62,7 +64,7 @@ export class RotatorFunction extends Construct {
     this.function = new NodejsFunction(this, 'Function', {
       functionName: props.functionName,
       description: props.description,
-      entry: handlerEntry(props.handler),
+      entry: handlerEntry(props.handler, props.issuer),
       handler: 'handler',
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: DEPS_LOCK_FILE,

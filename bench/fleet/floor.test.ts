@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { awsFloor } from './floor.js';
 import type { FleetResult } from './result.js';
 
-function result(devices: number, apiCalls: Record<string, number>, minuteMs = 60_000): FleetResult {
+function result(devices: number, apiCalls: Record<string, number>, minuteMs = 60_000, succeeded = devices): FleetResult {
   return {
     spec: {
       devices,
@@ -17,7 +17,7 @@ function result(devices: number, apiCalls: Record<string, number>, minuteMs = 60
     setupMs: 0,
     wallMs: 0,
     rotationsPerSecond: 0,
-    statuses: {},
+    statuses: { SUCCEEDED: succeeded },
     unfinished: 0,
     bricked: 0,
     brickedReasons: [],
@@ -61,5 +61,10 @@ describe('awsFloor', () => {
     const floor = awsFloor(result(100, { 'iot-data:GetThingShadow': 100_000, 'iot:DeleteCertificate': 100 }, 6_000));
     expect(floor.tightestQuota?.operations).toBe('iot:DeleteCertificate');
     expect(floor.floorMs).toBe(1_000);
+  });
+
+  it('is exact only when every rotation succeeded, since a rotation that ended early made fewer calls', () => {
+    expect(awsFloor(result(10, { 'iot:DeleteCertificate': 10 })).exact).toBe(true);
+    expect(awsFloor(result(10, { 'iot:DeleteCertificate': 4 }, 60_000, 4)).exact).toBe(false);
   });
 });

@@ -8,13 +8,20 @@ export interface AwsFloor {
   tightestQuota?: { operations: string; ratePerSecond: number; calls: number; callsPerRotation: number; ms: number };
   /** The longer of the two: no run against real AWS with these quotas can be faster. */
   floorMs: number;
+  /**
+   * True when every rotation succeeded, so that the calls counted are those successful rotations
+   * make. Otherwise rotations that ended early made fewer, and the floor is a lower bound of the
+   * floor of a run that succeeds.
+   */
+  exact: boolean;
 }
 
 /**
- * The least time AWS itself allows for a run: the rollout hands out executions at its rate, and
- * each account-wide request-rate quota passes at most its rate. The calls counted are those the
- * run actually made (retries of throttled calls excluded, since AWS refused them); per-thing quotas
- * (the shadow's) do not bind a fleet and are left out.
+ * The least time AWS itself allows for a run in which every rotation succeeds: the rollout hands
+ * out executions at its rate, and each account-wide request-rate quota passes at most its rate, so
+ * it needs (calls a rotation makes x cores) / rate. The calls a rotation makes are those the run
+ * made (retries of throttled calls excluded, since AWS refused them) over its cores; per-thing
+ * quotas (the shadow's) do not bind a fleet and are left out.
  */
 export function awsFloor(result: FleetResult, quotas: readonly ApiQuota[] = AWS_API_QUOTAS): AwsFloor {
   const speed = 60_000 / result.minuteMs;
@@ -38,5 +45,6 @@ export function awsFloor(result: FleetResult, quotas: readonly ApiQuota[] = AWS_
       };
     }
   }
-  return { rolloutMs, ...(tightest ? { tightestQuota: tightest } : {}), floorMs: Math.max(rolloutMs, tightest?.ms ?? 0) };
+  const exact = (result.statuses['SUCCEEDED'] ?? 0) === result.spec.devices;
+  return { rolloutMs, ...(tightest ? { tightestQuota: tightest } : {}), floorMs: Math.max(rolloutMs, tightest?.ms ?? 0), exact };
 }

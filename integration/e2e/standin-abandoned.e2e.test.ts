@@ -10,7 +10,8 @@ import { createStandInTarget, STAND_IN_SETUP_TIMEOUT_MS, type StandInTarget } fr
 // so the core must roll back; the original went Idle on the new certificate and was stranded as
 // soon as the terminal function removed it. The terminal rule is off here so that the core does
 // see its new certificate still working when it returns: the decision must come from the job.
-// The backend's functions take real time, so the component's timeouts must leave them room.
+// The backend's functions take real time and a busy machine slows every step, so the component's
+// timeouts must leave them room.
 const TIME_SCALE = 5; // in-progress timeout 60 s, component timeouts 6 s
 const RESTART_MS = 72_000;
 

@@ -50,12 +50,17 @@ export async function retireCertificate(
   if (certificate.status === undefined || certificate.status === 'ACTIVE') {
     try {
       await invocation.call('UpdateCertificate', () => iot.send(new UpdateCertificateCommand({ certificateId, newStatus: 'INACTIVE' })));
+      log.info('Certificate deactivated', { certificateId });
     } catch (error) {
-      if (!isNamed(error, 'ResourceNotFoundException')) throw error;
-      log.info('Certificate already deleted', { certificateId });
-      return;
+      if (isNamed(error, 'ResourceNotFoundException')) {
+        log.info('Certificate already deleted', { certificateId });
+        return;
+      }
+      // Of a status not known beforehand: REVOKED or PENDING_TRANSFER, which cannot be set INACTIVE
+      // and are not ACTIVE either; the original went on to detach and delete such a certificate.
+      if (certificate.status !== undefined || !isNamed(error, 'CertificateStateException')) throw error;
+      log.info('Certificate is not active and cannot be deactivated', { certificateId });
     }
-    log.info('Certificate deactivated', { certificateId });
   }
   if (options.thingName !== undefined) {
     const thingName = options.thingName;

@@ -1,6 +1,5 @@
 import { DescribeEndpointCommand, IoTClient } from '@aws-sdk/client-iot';
 import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
-import { IoTJobsDataPlaneClient } from '@aws-sdk/client-iot-jobs-data-plane';
 import { asyncCache } from '../runtime/async-cache.js';
 import type { Invocation } from '../runtime/invocation.js';
 
@@ -33,27 +32,39 @@ export function endpointUrl(address: string): string {
 
 type EndpointType = 'iot:Data-ATS' | 'iot:Jobs';
 
+/** What a data-plane client is built from: the base settings and the endpoint DescribeEndpoint named. */
+export type EndpointClientConfig = ReturnType<typeof baseClientConfig> & { endpoint: string };
+
 /**
  * The AWS clients of one handler instance. The data-plane clients are built on first use from
  * DescribeEndpoint and kept for the instance's life; a failed lookup is forgotten so the next
- * invocation asks again.
+ * invocation asks again. The jobs data-plane client is made by the module that calls it
+ * (`endpointClient`), so that a handler which never calls it does not bundle it.
  */
 export class HandlerClients {
   readonly iot: IoTClient;
   readonly iotData: (invocation: Invocation) => Promise<IoTDataPlaneClient>;
-  readonly iotJobsData: (invocation: Invocation) => Promise<IoTJobsDataPlaneClient>;
+  private readonly endpointClients = new Map<EndpointType, (invocation: Invocation) => Promise<unknown>>();
 
-  constructor(config: ClientConfig) {
+  constructor(private readonly config: ClientConfig) {
     const iot = new IoTClient(controlPlaneConfig(config));
     this.iot = iot;
     this.iotData = asyncCache(
       async (invocation: Invocation) =>
         new IoTDataPlaneClient({ ...baseClientConfig(config), endpoint: await lookUp(iot, 'iot:Data-ATS', invocation) }),
     );
-    this.iotJobsData = asyncCache(
-      async (invocation: Invocation) =>
-        new IoTJobsDataPlaneClient({ ...baseClientConfig(config), endpoint: await lookUp(iot, 'iot:Jobs', invocation) }),
-    );
+  }
+
+  /** The instance's client of `endpointType`, made by `make` on first use; one per endpoint type. */
+  endpointClient<T>(endpointType: EndpointType, make: (config: EndpointClientConfig) => T, invocation: Invocation): Promise<T> {
+    let cached = this.endpointClients.get(endpointType);
+    if (cached === undefined) {
+      cached = asyncCache(async (first: Invocation) =>
+        make({ ...baseClientConfig(this.config), endpoint: await lookUp(this.iot, endpointType, first) }),
+      );
+      this.endpointClients.set(endpointType, cached);
+    }
+    return cached(invocation) as Promise<T>;
   }
 }
 

@@ -26,27 +26,45 @@ export async function exclusivePrincipals(iot: IoTClient, thingName: string, inv
   }
 }
 
-/** Whether the certificate is attached to the thing, exclusively or not. A missing thing has none. */
-export async function isAttachedToThing(
-  iot: IoTClient,
-  thingName: string,
-  certificateId: string,
-  invocation: Invocation,
-): Promise<boolean> {
+/** One principal attached to a thing, and whether it is attached to that thing alone. */
+export interface ThingPrincipal {
+  readonly arn: string;
+  readonly exclusive: boolean;
+}
+
+/**
+ * Every principal attached to the thing, exclusively or not (all pages). A missing thing has none.
+ * One listing answers both who may speak for the thing and what the rotation's pre-conditions
+ * need, so a request costs one call of the account-wide ListThingPrincipalsV2 quota, not two.
+ */
+export async function thingPrincipals(iot: IoTClient, thingName: string, invocation: Invocation): Promise<ThingPrincipal[]> {
+  const found: ThingPrincipal[] = [];
   let nextToken: string | undefined;
   try {
     do {
       const page = await invocation.call('ListThingPrincipalsV2', () =>
         iot.send(new ListThingPrincipalsV2Command({ thingName, ...(nextToken === undefined ? {} : { nextToken }) })),
       );
-      if ((page.thingPrincipalObjects ?? []).some((object) => certificateIdOf(object.principal ?? '') === certificateId)) return true;
+      for (const object of page.thingPrincipalObjects ?? []) {
+        found.push({ arn: object.principal ?? '', exclusive: object.thingPrincipalType === 'EXCLUSIVE_THING' });
+      }
       nextToken = page.nextToken;
     } while (nextToken !== undefined && nextToken !== '');
   } catch (error) {
-    if (error instanceof ResourceNotFoundException) return false;
+    if (error instanceof ResourceNotFoundException) return [];
     throw error;
   }
-  return false;
+  return found;
+}
+
+/** The ARNs of the principals attached to the thing alone, as `exclusivePrincipals` lists them. */
+export function exclusiveArns(principals: readonly ThingPrincipal[]): string[] {
+  return principals.filter((principal) => principal.exclusive).map((principal) => principal.arn);
+}
+
+/** Whether the certificate is among the thing's principals. */
+export function includesCertificate(principals: readonly ThingPrincipal[], certificateId: string): boolean {
+  return principals.some((principal) => certificateIdOf(principal.arn) === certificateId);
 }
 
 /** A principal that is a certificate: its ARN and id. */

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { parseEnv, type Env } from '../config/env-settings.js';
 import { PCA_SIGNING_ALGORITHMS } from './pca-signing-algorithms.js';
-import { IOT_CORE_ISSUER, type IssuerSettings } from './select-issuer.js';
+import { IOT_CORE_ISSUER, type IssuerSettings } from './issuer-settings.js';
 
 const pcaSchema = z.object({
   PCA_CA_ARN: z.string().regex(/^arn:[^:]+:acm-pca:[^:]+:\d{12}:certificate-authority\/.+$/, 'must be an AWS Private CA ARN'),

@@ -1,7 +1,7 @@
 import { HandlerClients } from '../aws/clients.js';
 import { rotationInProgress } from '../aws/job-execution.js';
 import { createdAtOf, readShadow, reportProgress, rotationRecordOf, type RotationRecord } from '../aws/rotation-shadow.js';
-import { certificateIds, exclusivePrincipals } from '../aws/thing-principals.js';
+import { certificateIds, exclusiveArns, exclusivePrincipals, type ThingPrincipal } from '../aws/thing-principals.js';
 import { commitRequestSchema, type CommitRequest } from '../events/device-requests.js';
 import type { Invocation } from '../runtime/invocation.js';
 import { RetryBudgetExhaustedError } from '../runtime/retry.js';
@@ -22,8 +22,8 @@ export function createCommitCertificateHandler(settings: CommitCertificateSettin
   return deviceRequestHandler(base, {
     kind: 'commit',
     schema: commitRequestSchema,
-    handle: async (request, invocation) => {
-      const problem = await commitCertificate(request, base.clients, settings, invocation, base);
+    handle: async (request, invocation, _start, listed) => {
+      const problem = await commitCertificate(request, base.clients, settings, invocation, base, listed);
       return problem === undefined ? { accepted: true, body: {} } : rejectedWith(PRECONDITIONS_NOT_MET, rejectionReason(problem));
     },
   });
@@ -36,10 +36,12 @@ async function commitCertificate(
   settings: CommitCertificateSettings,
   invocation: Invocation,
   measure: { metrics: RotationMetrics; now: () => number },
+  /** The thing's principals as the sender check listed them, when it did. */
+  listed?: readonly ThingPrincipal[],
 ): Promise<string | undefined> {
   const shadow = { thingName: request.thingName, shadowName: settings.shadowName };
   const { record, createdAt } = await readRecord(clients, shadow, invocation);
-  const principals = await exclusivePrincipals(clients.iot, request.thingName, invocation);
+  const principals = listed === undefined ? await exclusivePrincipals(clients.iot, request.thingName, invocation) : exclusiveArns(listed);
   const problem = await unmetPrecondition(request, record, principals, clients, settings, invocation);
   if (problem !== undefined) {
     invocation.logger.warn(PRECONDITIONS_NOT_MET, { problem });

@@ -1,13 +1,19 @@
 import { HandlerClients } from '../aws/clients.js';
 import { describeError } from '../aws/errors.js';
 import { rotationInProgress } from '../aws/job-execution.js';
-import { exclusivePrincipals, soleCertificate, type CertificatePrincipal } from '../aws/thing-principals.js';
+import {
+  exclusiveArns,
+  exclusivePrincipals,
+  soleCertificate,
+  type CertificatePrincipal,
+  type ThingPrincipal,
+} from '../aws/thing-principals.js';
 import { createRequestSchema, type CreateRequest } from '../events/device-requests.js';
 import type { CertificateIssuerFactory } from '../issuers/certificate-issuer.js';
-import { IOT_CORE_ISSUER, selectIssuer, type IssuerSettings } from '../issuers/select-issuer.js';
+import { IOT_CORE_ISSUER, type IssuerSelector, type IssuerSettings } from '../issuers/issuer-settings.js';
 import type { Invocation } from '../runtime/invocation.js';
-import { reserving } from '../runtime/time-budget.js';
-import { deviceRequestHandler, rejectedWith, type DeviceReply, type RotationHandler } from './device-request.js';
+import { atMost, reserving } from '../runtime/time-budget.js';
+import { DEVICE_WAIT_MS, deviceRequestHandler, rejectedWith, type DeviceReply, type RotationHandler } from './device-request.js';
 import { backendResourceNames } from '../../../shared/contract/index.js';
 import { prepareHandler, type HandlerSettings } from './handler-settings.js';
 import { installCertificate } from './install-certificate.js';
@@ -32,7 +38,8 @@ export interface CreateCertificateSettings extends HandlerSettings {
   cleanupReserveMs?: number;
 }
 
-export function createCreateCertificateHandler(settings: CreateCertificateSettings): RotationHandler {
+/** The create handler with the issuers `selectIssuer` knows; create-certificate-handler.ts binds all of them. */
+export function createCertificateHandlerWith(selectIssuer: IssuerSelector, settings: CreateCertificateSettings): RotationHandler {
   const base = prepareHandler(settings, {
     label: 'create-certificate',
     serviceName: backendResourceNames().functions.createCertificate,
@@ -45,9 +52,10 @@ export function createCreateCertificateHandler(settings: CreateCertificateSettin
   return deviceRequestHandler(base, {
     kind: 'create',
     schema: createRequestSchema,
-    handle: async (request, full, start) => {
+    handle: async (request, full, start, listed) => {
       const work = full.withBudget(reserving(start.budget, cleanupReserveMs));
-      return createCertificate(request, { clients, issuer, settings, work, full });
+      const checks = full.withBudget(atMost(work.budget, DEVICE_WAIT_MS, base.now));
+      return createCertificate(request, { clients, issuer, settings, work, checks, full }, listed);
     },
   });
 }
@@ -58,32 +66,32 @@ interface CreateContext {
   settings: CreateCertificateSettings;
   /** For the main path; leaves a reserve. */
   work: Invocation;
+  /** For the checks before the certificate is issued: they end while the device still waits. */
+  checks: Invocation;
   /** The whole budget, for clean-up and the reply. */
   full: Invocation;
 }
 
-async function createCertificate(request: CreateRequest, ctx: CreateContext): Promise<DeviceReply> {
-  const { clients, work } = ctx;
-  const principals = await settleEarlierRotation(request, await exclusivePrincipals(clients.iot, request.thingName, work), {
-    ...ctx,
-    work,
-  });
+async function createCertificate(request: CreateRequest, ctx: CreateContext, listed?: readonly ThingPrincipal[]): Promise<DeviceReply> {
+  const { clients, work, checks } = ctx;
+  const exclusive = listed === undefined ? await exclusivePrincipals(clients.iot, request.thingName, checks) : exclusiveArns(listed);
+  const principals = await settleEarlierRotation(request, exclusive, { ...ctx, work });
   const checked = await checkPreconditions(request, principals, ctx);
   if (!checked.met) {
     work.logger.warn(PRECONDITIONS_NOT_MET, { problem: checked.problem });
     return rejectedWith(PRECONDITIONS_NOT_MET, rejectionReason(checked.problem));
   }
-  const verdict = inspectCsr(request.csr, await certificatePemOf(clients.iot, request.principal, work));
+  const verdict = inspectCsr(request.csr, await certificatePemOf(clients.iot, request.principal, checks));
   if (!verdict.ok) {
     work.logger.warn('CSR refused', { problem: verdict.problem });
     return rejectedWith(verdict.problem, 'CsrRefused');
   }
   const shadow = { thingName: request.thingName, shadowName: ctx.settings.shadowName };
   const claim = await claimRotation(
-    await clients.iotData(work),
+    await clients.iotData(checks),
     shadow,
     { jobId: request.jobId, oldCertificateId: request.principal },
-    work,
+    checks,
   );
   if (!claim.ok) {
     work.logger.warn('Refused a second certificate for this job execution', { problem: claim.reason });
@@ -115,7 +123,7 @@ type Preconditions = { met: true; oldCertificate: CertificatePrincipal } | { met
 /** The original's checks, in its order; the first that fails is named in the log. */
 async function checkPreconditions(request: CreateRequest, principals: string[], ctx: CreateContext): Promise<Preconditions> {
   const unmet = (problem: string): Preconditions => ({ met: false, problem });
-  if (!(await rotationInProgress(ctx.clients, request, ctx.settings.jobDocument, ctx.work))) {
+  if (!(await rotationInProgress(ctx.clients, request, ctx.settings.jobDocument, ctx.checks))) {
     return unmet('no IN_PROGRESS rotation job execution');
   }
   const attached = soleCertificate(principals);

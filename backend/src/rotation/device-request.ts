@@ -4,7 +4,8 @@ import { rejectionReason } from '../metrics/rotation-metrics.js';
 import { publishReply } from '../aws/replies.js';
 import { parseRequest } from '../events/device-requests.js';
 import type { Invocation } from '../runtime/invocation.js';
-import type { InvocationContext } from '../runtime/time-budget.js';
+import type { ThingPrincipal } from '../aws/thing-principals.js';
+import { atMost, type InvocationContext } from '../runtime/time-budget.js';
 import { replyTopic, type RequestKind } from '../../../shared/contract/index.js';
 import type { HandlerBase, InvocationStart } from './handler-settings.js';
 import { InvalidReplyBudget, rejectInvalidRequest } from './invalid-request.js';
@@ -18,6 +19,13 @@ export type RotationHandler = (event: unknown, context?: InvocationContext) => P
  * rejection's metric dimension (the device is not told it); without one it is read from `errorMsg`.
  */
 export type DeviceReply = { accepted: true; body: Record<string, unknown> } | { accepted: false; errorMsg: string; reason?: string };
+
+/**
+ * How long the work before a reply may take. The component waits 30 s for each reply; a request it
+ * has given up on should stop drawing on the account's request quotas, which every other core's
+ * rotation shares, and a reply sent a little before its timer ends still reaches it.
+ */
+export const DEVICE_WAIT_MS = 25_000;
 
 export const rejectedWith = (errorMsg: string, reason?: string): DeviceReply => ({
   accepted: false,
@@ -36,8 +44,11 @@ interface RuleProjections {
 export interface DeviceRequestSpec<T extends RuleProjections> {
   kind: RequestKind;
   schema: z.ZodType<T>;
-  /** Does the request's work. A throw becomes a rejection naming the error. */
-  handle(request: T, invocation: Invocation, start: InvocationStart): Promise<DeviceReply>;
+  /**
+   * Does the request's work. A throw becomes a rejection naming the error. `principals`: the
+   * thing's principals as the sender check listed them moments ago, when it did.
+   */
+  handle(request: T, invocation: Invocation, start: InvocationStart, principals?: readonly ThingPrincipal[]): Promise<DeviceReply>;
 }
 
 /**
@@ -73,7 +84,14 @@ function answer<T extends RuleProjections>(base: HandlerBase, spec: DeviceReques
     // Who sent it is settled before the payload is read: nobody else gets an answer on the thing's topics.
     let sender;
     try {
-      sender = await checkSender(spec.kind, event, clients, start.invocation({}), attachments);
+      const checking = start.invocation({});
+      sender = await checkSender(
+        spec.kind,
+        event,
+        clients,
+        checking.withBudget(atMost(start.budget, DEVICE_WAIT_MS, base.now)),
+        attachments,
+      );
     } catch (error) {
       start.invocation({}).logger.error('Could not check who sent the request; dropped it unanswered', { error, ...claimedSender(event) });
       return;
@@ -99,7 +117,9 @@ function answer<T extends RuleProjections>(base: HandlerBase, spec: DeviceReques
     invocation.logger.info(`${label} request`, { principal: request.principal, clientId: request.clientId });
     let reply: DeviceReply;
     try {
-      reply = await spec.handle(request, invocation, start);
+      // The listing is of the thing the rule named, which the request names too (both are `topic(3)`).
+      const listed = sender.sender.thingName === request.thingName ? sender.principals : undefined;
+      reply = await spec.handle(request, invocation, start, listed);
     } catch (error) {
       invocation.logger.error(`${label} failed`, { error });
       reply = rejectedWith(describeError(error));

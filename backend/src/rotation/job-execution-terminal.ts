@@ -2,7 +2,7 @@ import { DescribeCertificateCommand, DescribeJobCommand } from '@aws-sdk/client-
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { controlPlaneConfig, HandlerClients } from '../aws/clients.js';
 import { describeError } from '../aws/errors.js';
-import { isRotationJob } from '../aws/job-execution.js';
+import { rotationJobCheck } from '../aws/job-execution.js';
 import {
   deleteShadow,
   readShadow,
@@ -36,6 +36,7 @@ interface TerminalContext {
   notify: (message: string, invocation: Invocation) => Promise<void>;
   settings: JobExecutionTerminalSettings;
   metrics: RotationMetrics;
+  isRotationJob: (jobId: string, invocation: Invocation) => Promise<boolean>;
 }
 
 /** Rotation outcomes by the status a rotation job execution ended with. */
@@ -61,7 +62,13 @@ export function createJobExecutionTerminalHandler(settings: JobExecutionTerminal
       sns.send(new PublishCommand({ TopicArn: settings.snsTopicArn, Message: message, Subject: NOTIFICATION_SUBJECT })),
     );
   };
-  const ctx: TerminalContext = { clients, notify, settings, metrics: base.metrics };
+  const ctx: TerminalContext = {
+    clients,
+    notify,
+    settings,
+    metrics: base.metrics,
+    isRotationJob: rotationJobCheck(clients.iot, settings.jobDocument, undefined, base.now),
+  };
 
   return async (event, context) => {
     try {
@@ -105,7 +112,7 @@ async function handleTerminal(event: JobExecutionEvent, thingName: string, ctx: 
   const dropRecord = async (): Promise<void> => {
     if (ours) await discardShadow(clients, shadow, invocation);
   };
-  if (!(await isRotationJob(clients.iot, event.jobId, settings.jobDocument, invocation))) {
+  if (!(await ctx.isRotationJob(event.jobId, invocation))) {
     await dropRecord();
     await notify(notifications.invalidJob(prefix), invocation);
     return;

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import type { HandlerClients } from '../aws/clients.js';
-import { isAttachedToThing } from '../aws/thing-principals.js';
+import { includesCertificate, thingPrincipals, type ThingPrincipal } from '../aws/thing-principals.js';
 import type { Invocation } from '../runtime/invocation.js';
 import { certificateIdSchema, requestTopic, thingNameSchema, type RequestKind } from '../../../shared/contract/index.js';
 
@@ -14,7 +14,11 @@ const senderSchema = z.object({
 
 export type Sender = z.infer<typeof senderSchema>;
 
-export type SenderCheck = { ok: true; sender: Sender } | { ok: false; reason: string };
+/**
+ * `principals`: the thing's principals, when the check listed them just now (not from the cache),
+ * so that the request's pre-conditions can use that listing instead of making another.
+ */
+export type SenderCheck = { ok: true; sender: Sender; principals?: ThingPrincipal[] } | { ok: false; reason: string };
 
 /**
  * The Greengrass nucleus connects with the thing name as client id, and names any further
@@ -26,11 +30,6 @@ export function isClientIdOfThing(clientId: string, thingName: string): boolean 
   return /^[1-9][0-9]{0,8}$/.test(suffix) && Number(suffix) >= 2;
 }
 
-/**
- * Whether the request came from the thing named in its topic: the connection's certificate is
- * attached to that thing and its client id is one the thing's nucleus uses. Reads only what the
- * rule projected, never the device's payload.
- */
 /**
  * Recent answers to "is this certificate attached to this thing", kept by one handler instance.
  * A connection that floods its requests then costs one ListThingPrincipalsV2 call per TTL rather
@@ -45,17 +44,25 @@ export class AttachmentCache {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async attached(thingName: string, certificateId: string, lookUp: () => Promise<boolean>): Promise<boolean> {
-    const key = `${thingName}\u0000${certificateId}`;
-    const known = this.entries.get(key);
-    if (known !== undefined && known.until > this.now()) return known.attached;
-    const attached = await lookUp();
+  /** The cached answer, or undefined when there is none (or it has expired). */
+  known(thingName: string, certificateId: string): boolean | undefined {
+    const known = this.entries.get(key(thingName, certificateId));
+    return known !== undefined && known.until > this.now() ? known.attached : undefined;
+  }
+
+  remember(thingName: string, certificateId: string, attached: boolean): void {
     if (this.entries.size >= this.maxEntries) this.entries.clear();
-    this.entries.set(key, { attached, until: this.now() + this.ttlMs });
-    return attached;
+    this.entries.set(key(thingName, certificateId), { attached, until: this.now() + this.ttlMs });
   }
 }
 
+const key = (thingName: string, certificateId: string): string => `${thingName}\u0000${certificateId}`;
+
+/**
+ * Whether the request came from the thing named in its topic: the connection's certificate is
+ * attached to that thing and its client id is one the thing's nucleus uses. Reads only what the
+ * rule projected, never the device's payload.
+ */
 export async function checkSender(
   kind: RequestKind,
   event: unknown,
@@ -68,13 +75,14 @@ export async function checkSender(
   const sender = parsed.data;
   if (sender.topic !== requestTopic(kind, sender.thingName)) return { ok: false, reason: `published on ${sender.topic}` };
   if (!isClientIdOfThing(sender.clientId, sender.thingName)) return { ok: false, reason: 'the client id is not the thing name' };
-  const attached = await cache.attached(sender.thingName, sender.principal, () =>
-    isAttachedToThing(clients.iot, sender.thingName, sender.principal, invocation),
-  );
-  if (!attached) {
-    return { ok: false, reason: 'the certificate is not attached to the thing' };
-  }
-  return { ok: true, sender };
+  const notAttached = { ok: false, reason: 'the certificate is not attached to the thing' } as const;
+  const known = cache.known(sender.thingName, sender.principal);
+  if (known === false) return notAttached;
+  if (known === true) return { ok: true, sender };
+  const principals = await thingPrincipals(clients.iot, sender.thingName, invocation);
+  const attached = includesCertificate(principals, sender.principal);
+  cache.remember(sender.thingName, sender.principal, attached);
+  return attached ? { ok: true, sender, principals } : notAttached;
 }
 
 /** The sender fields of an event, as given (for the security log when the event is not trusted). */

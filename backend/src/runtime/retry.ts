@@ -28,6 +28,26 @@ export function isThrottlingError(error: unknown): boolean {
   return false;
 }
 
+/** Socket errors of a connection that broke (the peer closed an idle kept-alive one, say). */
+const CONNECTION_ERROR_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'ETIMEDOUT']);
+
+export function isConnectionError(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const code = 'code' in error ? error.code : undefined;
+  if (typeof code === 'string' && CONNECTION_ERROR_CODES.has(code)) return true;
+  return error instanceof Error && error.message === 'socket hang up';
+}
+
+/**
+ * Reads change nothing, so a read whose connection broke is asked again: the SDK's own retries,
+ * which would do that, are off. A write is not, since it may have been carried out before the
+ * connection broke.
+ */
+export function isRetryableFor(operation: string): (error: unknown) => boolean {
+  const read = /^(List|Describe|Get)/.test(operation);
+  return (error) => isThrottlingError(error) || (read && isConnectionError(error));
+}
+
 export interface BackoffTuning {
   /** First delay ceiling; doubles per attempt. */
   baseDelayMs: number;
@@ -42,7 +62,7 @@ export interface RetryEnvironment {
 }
 
 export interface RetryOptions extends Partial<BackoffTuning> {
-  /** Which failures are worth another attempt; throttling by default. */
+  /** Which failures are worth another attempt; by default throttling, and a broken connection of a read. */
   isRetryable?: (error: unknown) => boolean;
 }
 
@@ -76,7 +96,7 @@ export async function withRetry<T>(
   env: RetryEnvironment,
   options: RetryOptions = {},
 ): Promise<T> {
-  const isRetryable = options.isRetryable ?? isThrottlingError;
+  const isRetryable = options.isRetryable ?? isRetryableFor(operation);
   const base = options.baseDelayMs ?? DEFAULT_BACKOFF.baseDelayMs;
   const cap = options.maxDelayMs ?? DEFAULT_BACKOFF.maxDelayMs;
   for (let attempt = 1; ; attempt += 1) {

@@ -34,3 +34,9 @@ export function timeBudget(context: InvocationContext | undefined, options: Time
 export function reserving(budget: TimeBudget, reserveMs: number): TimeBudget {
   return { remainingMs: () => budget.remainingMs() - reserveMs };
 }
+
+/** The given budget, ending no later than `limitMs` from now. */
+export function atMost(budget: TimeBudget, limitMs: number, now: () => number = Date.now): TimeBudget {
+  const deadline = now() + limitMs;
+  return { remainingMs: () => Math.min(budget.remainingMs(), deadline - now()) };
+}

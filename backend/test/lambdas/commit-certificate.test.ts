@@ -41,7 +41,9 @@ const request = (overrides: Record<string, unknown> = {}): Record<string, unknow
 let time: FakeTime;
 const handler = () => createCommitCertificateHandler(handlerSettings(time));
 
-const principals = (...ids: string[]) => ({ thingPrincipalObjects: ids.map((id) => ({ principal: certArn(id) })) });
+const principals = (...ids: string[]) => ({
+  thingPrincipalObjects: ids.map((id) => ({ principal: certArn(id), thingPrincipalType: 'EXCLUSIVE_THING' as const })),
+});
 const rejected = (errorMsg: string) => [{ topic: `${TOPIC}/rejected`, qos: 0, payload: { errorMsg } }];
 
 beforeEach(() => {
@@ -65,7 +67,6 @@ describe('commit-certificate', () => {
     expect(commandOrder(mocks.iot, mocks.jobs, mocks.data).filter((name) => name !== 'DescribeEndpoint')).toEqual([
       'ListThingPrincipalsV2',
       'GetThingShadow',
-      'ListThingPrincipalsV2',
       'DescribeJobExecution',
       'UpdateThingShadow',
       'Publish',

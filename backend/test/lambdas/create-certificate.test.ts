@@ -43,10 +43,7 @@ describe('create-certificate with AWS IoT Core issuing', () => {
     await createHandler(time)(request(), time.context);
 
     expect(published(mocks)).toEqual([{ topic: `${TOPIC}/accepted`, qos: 0, payload: { certificatePem: NEW_PEM } }]);
-    expect(mocks.iot.commandCalls(ListThingPrincipalsV2Command).map((c) => c.args[0].input)).toEqual([
-      { thingName: THING },
-      { thingName: THING, thingPrincipalType: 'EXCLUSIVE_THING' },
-    ]);
+    expect(mocks.iot.commandCalls(ListThingPrincipalsV2Command).map((c) => c.args[0].input)).toEqual([{ thingName: THING }]);
     expect(mocks.jobs.commandCalls(DescribeJobExecutionCommand)[0]?.args[0].input).toEqual({
       jobId: JOB_ID,
       thingName: THING,
@@ -78,7 +75,6 @@ describe('create-certificate with AWS IoT Core issuing', () => {
       version: 4,
     });
     expect(commandOrder(mocks.iot, mocks.jobs, mocks.data)).toEqual([
-      'ListThingPrincipalsV2',
       'ListThingPrincipalsV2',
       'DescribeEndpoint',
       'DescribeJobExecution',
@@ -155,25 +151,33 @@ describe('create-certificate pre-conditions (each failing on its own)', () => {
     [
       'the certificate is attached, but not exclusively',
       () => (
-        mocks.iot.on(ListThingPrincipalsV2Command, { thingPrincipalType: 'EXCLUSIVE_THING' }).resolves({ thingPrincipalObjects: [] }),
+        mocks.iot
+          .on(ListThingPrincipalsV2Command)
+          .resolves({ thingPrincipalObjects: [{ principal: certArn(OLD_ID), thingPrincipalType: 'NON_EXCLUSIVE_THING' }] }),
         request()
       ),
     ],
     [
       'two principals',
       () => (
-        mocks.iot
-          .on(ListThingPrincipalsV2Command)
-          .resolves({ thingPrincipalObjects: [{ principal: certArn(OLD_ID) }, { principal: certArn(OTHER_ID) }] }),
+        mocks.iot.on(ListThingPrincipalsV2Command).resolves({
+          thingPrincipalObjects: [OLD_ID, OTHER_ID].map((id) => ({
+            principal: certArn(id),
+            thingPrincipalType: 'EXCLUSIVE_THING' as const,
+          })),
+        }),
         request()
       ),
     ],
     [
       'another principal is not a certificate',
       () => (
-        mocks.iot
-          .on(ListThingPrincipalsV2Command)
-          .resolves({ thingPrincipalObjects: [{ principal: certArn(OLD_ID) }, { principal: `${REGION}:0e1f-cognito-identity` }] }),
+        mocks.iot.on(ListThingPrincipalsV2Command).resolves({
+          thingPrincipalObjects: [certArn(OLD_ID), `${REGION}:0e1f-cognito-identity`].map((principal) => ({
+            principal,
+            thingPrincipalType: 'EXCLUSIVE_THING' as const,
+          })),
+        }),
         request()
       ),
     ],

@@ -13,6 +13,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { commonSettingsFromEnv, snsTopicArnFromEnv } from '../../src/config/env-settings.js';
 import { issuerSettingsFromEnv } from '../../src/issuers/issuer-env.js';
 import { handler as createHandler } from '../../src/handlers/create-certificate-lambda.js';
+import { handler as iotCoreCreateHandler } from '../../src/handlers/create-certificate-iot-core-lambda.js';
 import {
   certArn,
   createMocks,
@@ -93,7 +94,9 @@ describe('the exported Lambda handler', () => {
   });
 
   it('is built from the environment on first use and issues with the Private CA it names', async () => {
-    mocks.iot.on(ListThingPrincipalsV2Command).resolves({ thingPrincipalObjects: [{ principal: certArn(OLD_ID) }] });
+    mocks.iot
+      .on(ListThingPrincipalsV2Command)
+      .resolves({ thingPrincipalObjects: [{ principal: certArn(OLD_ID), thingPrincipalType: 'EXCLUSIVE_THING' }] });
     mocks.jobs.on(DescribeJobExecutionCommand).resolves({ execution: { status: 'IN_PROGRESS', jobDocument: JOB_DOCUMENT } });
     mocks.pca.on(IssueCertificateCommand).resolves({ CertificateArn: `${PCA_ARN}/certificate/1` });
     mocks.pca.on(GetCertificateCommand).resolves({ Certificate: NEW_PEM });
@@ -112,6 +115,56 @@ describe('the exported Lambda handler', () => {
     expect(issue?.SigningAlgorithm).toBe('SHA512WITHRSA');
     expect(issue?.Validity).toEqual({ Value: 3, Type: 'DAYS' });
     expect(mocks.iot.commandCalls(CreateCertificateFromCsrCommand)).toHaveLength(0);
+    expect(published(mocks)).toEqual([{ topic: `${topic}/accepted`, qos: 0, payload: { certificatePem: NEW_PEM } }]);
+  });
+});
+
+describe('the Lambda handler bundled for AWS IoT Core issuing', () => {
+  const mocks = createMocks();
+  const topic = `awslabs/things/${THING}/certificate/create`;
+  const create = () =>
+    iotCoreCreateHandler(
+      { jobId: JOB_ID, csr: CSR, thingName: THING, topic, clientId: THING, principal: OLD_ID },
+      { getRemainingTimeInMillis: () => 60_000 },
+    );
+
+  beforeEach(() => {
+    resetMocks(mocks);
+    vi.stubEnv('AWS_REGION', 'eu-west-1');
+    vi.stubEnv('JOB_DOCUMENT', JOB_DOCUMENT);
+    vi.stubEnv('SHADOW_NAME', 'AWSLabsCertificateRotator');
+    vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
+  });
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  it('refuses a Private CA it was not built with, saying how to deploy one, and issues nothing', async () => {
+    vi.stubEnv('PCA_CA_ARN', PCA_ARN);
+    vi.stubEnv('PCA_VALIDITY_IN_DAYS', '3');
+    vi.stubEnv('PCA_SIGNING_ALGORITHM', 'SHA512WITHRSA');
+    await expect(async () => create()).rejects.toThrow(/AWS IoT Core issuing only.*privateCaArn/);
+    expect(mocks.pca.commandCalls(IssueCertificateCommand)).toHaveLength(0);
+    expect(mocks.iot.commandCalls(CreateCertificateFromCsrCommand)).toHaveLength(0);
+  });
+
+  it('issues with AWS IoT Core when PCA_CA_ARN is empty', async () => {
+    vi.stubEnv('PCA_CA_ARN', '');
+    mocks.iot
+      .on(ListThingPrincipalsV2Command)
+      .resolves({ thingPrincipalObjects: [{ principal: certArn(OLD_ID), thingPrincipalType: 'EXCLUSIVE_THING' }] });
+    mocks.jobs.on(DescribeJobExecutionCommand).resolves({ execution: { status: 'IN_PROGRESS', jobDocument: JOB_DOCUMENT } });
+    mocks.iot
+      .on(CreateCertificateFromCsrCommand)
+      .resolves({ certificateId: NEW_ID, certificateArn: certArn(NEW_ID), certificatePem: NEW_PEM });
+    mocks.iot.on(ListPrincipalPoliciesCommand).resolves({ policies: [] });
+    mocks.iot.on(AttachThingPrincipalCommand).resolves({});
+    mocks.data.on(UpdateThingShadowCommand).resolves({});
+    mocks.data.on(GetThingShadowCommand).resolves(shadowDocument({}));
+    mocks.iot.on(DescribeCertificateCommand).resolves({ certificateDescription: { certificatePem: OLD_PEM } });
+    await create();
+    expect(mocks.iot.commandCalls(CreateCertificateFromCsrCommand)).toHaveLength(1);
+    expect(mocks.pca.commandCalls(IssueCertificateCommand)).toHaveLength(0);
     expect(published(mocks)).toEqual([{ topic: `${topic}/accepted`, qos: 0, payload: { certificatePem: NEW_PEM } }]);
   });
 });

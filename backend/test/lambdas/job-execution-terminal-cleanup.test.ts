@@ -41,14 +41,14 @@ describe('job-execution-terminal certificate deletion', () => {
     expect(notifications()).toEqual([]);
   });
 
-  it('does not deactivate a certificate that is already inactive', async () => {
-    mocks.iot
-      .on(DescribeCertificateCommand, { certificateId: NEW_ID })
-      .resolves({ certificateDescription: { certificateArn: certArn(NEW_ID), status: 'INACTIVE' } });
+  it('detaches and deletes a certificate that cannot be set inactive (revoked), without asking for its status first', async () => {
+    mocks.iot.on(UpdateCertificateCommand).rejects(awsError('CertificateStateException', 406));
     arrangeShadow('created');
     await handler()(event('FAILED'), time.context);
-    expect(mocks.iot.commandCalls(UpdateCertificateCommand)).toHaveLength(0);
+    expect(mocks.iot.commandCalls(DescribeCertificateCommand)).toHaveLength(0);
+    expect(mocks.iot.commandCalls(DetachThingPrincipalCommand).map((c) => c.args[0].input.principal)).toEqual([certArn(NEW_ID)]);
     expect(deletedIds()).toEqual([NEW_ID]);
+    expect(notifications()).toEqual([MESSAGES.failed]);
   });
 
   it('retries DeleteCertificate while the detach propagates', async () => {

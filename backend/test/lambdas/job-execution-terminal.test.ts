@@ -183,4 +183,17 @@ describe('job-execution-terminal job validation', () => {
       'DeleteThingShadow',
     ]);
   });
+
+  it("asks for a rotation job's document once for the events of its many executions, and for a job that is not one each time", async () => {
+    const terminal = handler();
+    for (const thing of ['core-1', 'core-2', 'core-3']) {
+      await terminal(event('FAILED', { thingArn: `arn:aws:iot:eu-west-1:123456789012:thing/${thing}` }), time.context);
+    }
+    expect(mocks.iot.commandCalls(GetJobDocumentCommand)).toHaveLength(1);
+    mocks.iot.on(GetJobDocumentCommand).resolves({ document: '{"operation":"OTHER"}' });
+    await terminal(event('FAILED', { jobId: 'other-job' }), time.context);
+    await terminal(event('FAILED', { jobId: 'other-job' }), time.context);
+    expect(mocks.iot.commandCalls(GetJobDocumentCommand)).toHaveLength(3);
+    expect(notifications().filter((n) => n === MESSAGES.invalidJob)).toHaveLength(2);
+  });
 });

@@ -41,6 +41,16 @@ describe('withRetry', () => {
     expect(env.sleeps).toEqual([75, 150, 300]);
   });
 
+  it('asks a read again after its connection broke, but not a write, which may have been carried out', async () => {
+    const reset = (): Error => Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+    const read = failing(reset(), new Error('socket hang up'));
+    await expect(withRetry('ListThingPrincipalsV2', read.call, environment(10_000))).resolves.toBe('done');
+    expect(read.attempts()).toBe(3);
+    const write = failing(reset());
+    await expect(withRetry('CreateCertificateFromCsr', write.call, environment(10_000))).rejects.toThrow('read ECONNRESET');
+    expect(write.attempts()).toBe(1);
+  });
+
   it('spreads delays with the random source', async () => {
     const low = { ...environment(10_000), random: () => 0 };
     const high = { ...environment(10_000), random: () => 0.999 };

@@ -51,9 +51,9 @@ function arrangeCommit(): void {
   resetMocks(mocks);
   mocks.data.on(GetThingShadowCommand).resolves(createdShadow(42));
   mocks.data.on(UpdateThingShadowCommand).resolves({});
-  mocks.iot
-    .on(ListThingPrincipalsV2Command)
-    .resolves({ thingPrincipalObjects: [OLD_ID, NEW_ID].map((id) => ({ principal: certArn(id) })) });
+  mocks.iot.on(ListThingPrincipalsV2Command).resolves({
+    thingPrincipalObjects: [OLD_ID, NEW_ID].map((id) => ({ principal: certArn(id), thingPrincipalType: 'EXCLUSIVE_THING' as const })),
+  });
   mocks.jobs.on(DescribeJobExecutionCommand).resolves({ execution: { status: 'IN_PROGRESS', jobDocument: JOB_DOCUMENT } });
 }
 

@@ -124,8 +124,10 @@ export async function startHttpServer(
       },
     );
   });
-  // SDK clients keep connections alive; close() must not wait for them.
-  server.keepAliveTimeout = 1_000;
+  // Node's HTTP agent reuses a connection only when the server's Keep-Alive hint is over 1 s, and
+  // keeps an idle one without a timeout of its own: a server that closes idle connections soon
+  // races the client reusing one (ECONNRESET), which a busy fleet run meets. close() ends them all.
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => {

@@ -98,9 +98,11 @@ describe('the built component under the nucleus stand-in', () => {
     const accepted = await nucleus.deployConfiguration({ merge: { keyAlgorithm: 'ECDSA-P256', signingAlgorithm: 'ECDSA-WITH-SHA256' } });
     expect(accepted).toMatchObject({ status: 'SUCCEEDED' });
     expect(nucleus.componentConfiguration()).toMatchObject({ keyAlgorithm: 'ECDSA-P256', signingAlgorithm: 'ECDSA-WITH-SHA256' });
-    const log = await nucleus.componentLog();
-    expect(log).toContain('"status":"REJECTED"');
-    expect(log).toContain('"status":"ACCEPTED"');
+    // The component logs each report once it is sent, and its output reaches the log through the
+    // nucleus's copier, so the lines may land after the deployment's status.
+    const logged = { message: 'the component to log its validity reports', timeout: 30_000 };
+    await expect.poll(() => nucleus.componentLog(), logged).toContain('"status":"REJECTED"');
+    await expect.poll(() => nucleus.componentLog(), logged).toContain('"status":"ACCEPTED"');
   });
 
   it('without interpolateComponentConfiguration its subscriptions are refused, its log says why, and the job stays QUEUED', async () => {

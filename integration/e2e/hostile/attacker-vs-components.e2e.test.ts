@@ -46,7 +46,9 @@ describe('an attacking thing under the permissive policy', () => {
         .listCertificates()
         .find((c) => new X509Certificate(c.certificatePem).subject === 'CN=attacker')?.certificatePem;
       // victim-1: a create/accepted with a certificate for another key; victim-2: create/rejected;
-      // victim-3: commit/rejected; victim-4: commit/accepted. Each answered before the backend can.
+      // victim-3: commit/rejected; victim-4: commit/accepted. The attacker answers as soon as it sees
+      // the request, and the backend's genuine replies to victim-2 and victim-3 are held back so that
+      // the forged rejections reach them first whatever the machine's pace.
       const forgeries: Record<string, [string, unknown]> = {
         'victim-1/create': ['create/accepted', { certificatePem: attackerPem }],
         'victim-2/create': ['create/rejected', { errorMsg: 'Pre-conditions not met' }],
@@ -59,7 +61,11 @@ describe('an attacking thing under the permissive policy', () => {
         const forged = match ? forgeries[`${match[1]}/${match[2]}`] : undefined;
         if (match && forged) attacker.publish(`awslabs/things/${match[1]}/certificate/${forged[0]}`, JSON.stringify(forged[1]), { qos: 0 });
       });
+      // The backend publishes its genuine reply (acceptance, or rejection once the job has failed) as AWS IoT.
+      for (const request of ['victim-2/certificate/create', 'victim-3/certificate/commit'])
+        world.standIn.faults.delayNext(`awslabs/things/${request}/+`, 10_000, { direction: 'service' });
       const endings = await world.rotate();
+      expect(world.standIn.broker.faults.pending(), 'both genuine replies were held back').toBe(0);
       const byThing = Object.fromEntries(endings.map((e) => [e.thingName, e]));
       for (const ending of endings) expect([ending.thingName, ending.connects, ending.registered]).toEqual([ending.thingName, true, true]);
       // The forged create/accepted is ignored: the backend's own reply completes the rotation.

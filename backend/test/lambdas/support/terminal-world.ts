@@ -92,7 +92,6 @@ export function expectRetired(id: string): void {
   expect(deletedIds()).toEqual([id]);
   expect(commandOrder(mocks.iot).filter((name) => name !== 'DescribeEndpoint' && name !== 'GetJobDocument')).toEqual([
     'ListThingPrincipalsV2',
-    'DescribeCertificate',
     'UpdateCertificate',
     'DetachThingPrincipal',
     'ListPrincipalPolicies',
