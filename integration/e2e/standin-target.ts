@@ -69,13 +69,6 @@ export const STAND_IN_SUITE_TIMEOUTS = { setupMs: STAND_IN_SETUP_TIMEOUT_MS, rot
  */
 const PROCESS_MODE_MAX_MINUTE_SCALE = 2;
 
-/**
- * Inline cores' default speed-up: x5 leaves a core 6 s where it has 30 s, room for an RSA key in
- * SoftHSM2, a TLS reconnect and a dozen AWS calls on a busy machine (x10 left 3 s, and rotations
- * failed on a loaded one).
- */
-export const INLINE_TEST_TIME_SCALE = 5;
-
 /** The local stand-in as a target: a fresh account, backend and fleet on this machine. */
 export async function createStandInTarget(options: StandInTargetOptions = {}): Promise<StandInTarget> {
   const timeScale = options.timeScale ?? INLINE_TEST_TIME_SCALE;
