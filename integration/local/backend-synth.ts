@@ -116,18 +116,21 @@ const functionCode = (template: Template): Map<string, string> =>
 
 /**
  * The backend stack's template for `context`, as `cdk synth` produces it, and the bundled code of
- * its functions. Bundling the handlers is the slow part and does not depend on the context, so it
- * runs once per change of the sources (cached under node_modules/.cache); a template for another
- * context is synthesized without bundling and its functions take the bundles of the same logical
- * ids. Scratch output is removed, so no cdk.out folder is left behind.
+ * its functions. Bundling the handlers is the slow part and depends only on the kind of issuer, so
+ * it runs once per kind and change of the sources (cached under node_modules/.cache); a template
+ * for another context is synthesized without bundling and its functions take the bundles of the
+ * same logical ids. Scratch output is removed, so no cdk.out folder is left behind.
  */
 export async function synthesizeBackend(context: BackendContext = DEFAULT_CONTEXT): Promise<SynthesizedBackend> {
   await mkdir(CACHE, { recursive: true });
   const key = await sourceKey();
-  const bundled = path.join(CACHE, `bundle-${key}`);
+  // The create function bundles the Private CA client only for a Private CA issuer, so each kind
+  // of issuer has bundles of its own; within a kind the code does not depend on the context.
+  const issuerKind = context.PcaCaId.trim() === '' ? 'iot' : 'pca';
+  const bundled = path.join(CACHE, `bundle-${key}-${issuerKind}`);
   await once(bundled, async () => {
     await synthesizeInto(bundled, async (outdir) => {
-      const template = await synthesize(outdir, DEFAULT_CONTEXT, true);
+      const template = await synthesize(outdir, context, true);
       await writeFile(path.join(outdir, 'stand-in-template.json'), JSON.stringify(template));
     });
     await pruneOtherSources(key);
