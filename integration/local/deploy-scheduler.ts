@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import { IoTClient } from '@aws-sdk/client-iot';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
-import { createRotationSchedulerHandler, type RunReport } from '../../backend/src/index.js';
+import { createRotationSchedulerHandler, type RunReport, type SchedulerSettings } from '../../backend/src/index.js';
 import { DEFAULT_NAME_PREFIX, JOB_DOCUMENT } from '../../shared/contract/index.js';
 import type { AwsStandIn } from '../aws/index.js';
 import { standInClientConfig, type BackendDeployment } from './deploy-backend.js';
@@ -30,6 +30,15 @@ export interface SchedulerDeployment {
 }
 
 /**
+ * How a scheduler run in this process (not in a Lambda environment, so that a test can move its
+ * calendar forward) reaches the stand-in: clients of this process, with the administrator's credentials.
+ */
+export function schedulerClients(standIn: AwsStandIn): Pick<SchedulerSettings, 'clientConfig' | 'clients'> {
+  const config = standInClientConfig(standIn);
+  return { clientConfig: { region: config.region }, clients: { iot: new IoTClient(config), sns: new SNSClient(config) } };
+}
+
+/**
  * Runs the rotation scheduler against the stand-in as the construct's `schedule` prop deploys it:
  * the real handler code, in this process rather than a Lambda environment, with the stand-in's
  * clock as the calendar (so a test can move time forward) and the account administrator's
@@ -43,10 +52,7 @@ export async function deployScheduler(
 ): Promise<SchedulerDeployment> {
   const clientConfig = standInClientConfig(standIn);
   const handler = createRotationSchedulerHandler({
-    clientConfig: { region: clientConfig.region },
-    // This process's clients, with the administrator's credentials: the scheduler's code runs here
-    // (not in a Lambda environment) so that a test can move its calendar forward.
-    clients: { iot: new IoTClient(clientConfig), sns: new SNSClient(clientConfig) },
+    ...schedulerClients(standIn),
     thingGroups: options.thingGroups,
     policy: {
       ...(options.renewBeforeDays === undefined ? {} : { renewBeforeDays: options.renewBeforeDays }),

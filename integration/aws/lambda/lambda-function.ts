@@ -44,6 +44,17 @@ const today = (): string => new Date().toISOString().slice(0, 10).replace(/-/g, 
 
 /** Environments of one function that may be starting at once: each start loads the bundle, a burst of them would take the machine. */
 const STARTS_AT_ONCE = 4;
+/**
+ * The least time invocations wait for a busy environment before more are started; the wait grows
+ * to what a start takes here. Lambda starts environments on machines of their own; here each start
+ * takes a second or more of this machine's CPU, so a burst of short invocations is better served
+ * by the environments already running than by dozens of new ones competing with them for it. A
+ * queue that drains more slowly than an environment starts (long invocations, sustained demand)
+ * still gets its environments, up to the concurrency limit.
+ */
+const SCALE_OUT_AFTER_MS = 250;
+/** A spare environment is kept ready only while the function has fewer than this many. */
+const SPARE_BELOW = 4;
 /** An idle environment beyond the first is stopped after this long, as Lambda reclaims environments it no longer needs. */
 const IDLE_RETIREMENT_MS = 60_000;
 
@@ -61,10 +72,17 @@ export class LambdaFunction {
   /** Whether each environment's role session may write its log stream (decided when it starts). */
   private readonly logging = new WeakMap<ExecutionEnvironment, boolean>();
   /** Invocations holding a unit of concurrency and waiting for an environment, first come first served. */
-  private readonly waiting: Array<{ resolve: (environment: ExecutionEnvironment) => void; reject: (error: Error) => void }> = [];
+  private readonly waiting: Array<{
+    since: number;
+    resolve: (environment: ExecutionEnvironment) => void;
+    reject: (error: Error) => void;
+  }> = [];
   private readonly retirements = new WeakMap<ExecutionEnvironment, NodeJS.Timeout>();
   private starting = 0;
   private closed = false;
+  private scaleOutTimer: NodeJS.Timeout | undefined;
+  /** How long an environment of this function took to start, lately (a moving average). */
+  private startMs: number | undefined;
 
   constructor(
     public configuration: FunctionConfiguration,
@@ -123,7 +141,8 @@ export class LambdaFunction {
    * rather than bill every cold start to the device's timeouts.
    */
   keepOneWarm(): void {
-    if (this.closed || this.idle.length > 0 || this.starting > 0 || this.all.size >= this.concurrency().limit) return;
+    if (this.closed || this.idle.length > 0 || this.starting > 0 || this.all.size >= Math.min(SPARE_BELOW, this.concurrency().limit))
+      return;
     this.startOne();
   }
 
@@ -133,6 +152,7 @@ export class LambdaFunction {
    */
   shutdown(now = true): void {
     this.closed = true;
+    clearTimeout(this.scaleOutTimer);
     for (const environment of this.idle.splice(0)) this.stop(environment);
     for (const waiter of this.waiting.splice(0)) {
       waiter.reject(
@@ -149,21 +169,45 @@ export class LambdaFunction {
     const ready = this.takeIdle();
     if (ready) return Promise.resolve(ready);
     return new Promise<ExecutionEnvironment>((resolve, reject) => {
-      this.waiting.push({ resolve, reject });
+      this.waiting.push({ since: Date.now(), resolve, reject });
       this.scale();
     });
   }
 
-  /** Starts environments for the invocations waiting beyond those already starting, a few at a time. */
+  /**
+   * Starts environments for the invocations waiting beyond those already starting, a few at a
+   * time: at once when the function has none, else once the longest waiting invocation has waited
+   * SCALE_OUT_AFTER_MS.
+   */
   private scale(): void {
-    while (!this.closed && this.starting < STARTS_AT_ONCE && this.waiting.length > this.starting) this.startOne();
+    if (this.closed || this.waiting.length <= this.starting) return;
+    if (this.all.size + this.starting === 0) {
+      this.startOne();
+      return;
+    }
+    const waitedMs = Date.now() - (this.waiting[0]?.since ?? Date.now());
+    const patienceMs = Math.max(SCALE_OUT_AFTER_MS, this.startMs ?? 0);
+    if (waitedMs >= patienceMs) {
+      // The environments running cannot keep up.
+      while (!this.closed && this.starting < STARTS_AT_ONCE && this.waiting.length > this.starting) this.startOne();
+      return;
+    }
+    if (this.scaleOutTimer !== undefined) return;
+    this.scaleOutTimer = setTimeout(() => {
+      this.scaleOutTimer = undefined;
+      this.scale();
+    }, patienceMs - waitedMs);
+    this.scaleOutTimer.unref();
   }
 
   private startOne(): void {
     this.starting += 1;
+    const began = Date.now();
     this.start().then(
       (environment) => {
         this.starting -= 1;
+        const tookMs = Date.now() - began;
+        this.startMs = this.startMs === undefined ? tookMs : 0.7 * this.startMs + 0.3 * tookMs;
         this.giveBack(environment);
         this.scale();
       },
