@@ -7,7 +7,7 @@ import AdmZip from 'adm-zip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { COMPONENT_NAME, publishTopicPatterns, subscriptionTopicPatterns } from '../../shared/contract/index.js';
-import { buildComponent, type BuildResult } from './gdk-build.js';
+import { buildComponent, escapeNonAscii, type BuildResult } from './gdk-build.js';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const COMPONENT = COMPONENT_NAME;
@@ -72,6 +72,12 @@ describe('component build', () => {
       ]),
     );
     expect(entries.filter((entry) => entry.endsWith('.js') || entry.endsWith('.cjs'))).toEqual(['main.cjs']);
+  });
+
+  it('ships the bundle ASCII-only, so V8 holds its source at one byte a character', () => {
+    const bundle = new AdmZip(result.artifactPath).readFile('main.cjs')!;
+    expect(bundle.findIndex((byte) => byte > 0x7f)).toBe(-1);
+    expect(escapeNonAscii('// a \u2014 b, \u00e9')).toBe('// a \\u2014 b, \\u00e9');
   });
 
   it("fills name, version and publisher and keeps GDK's artifact URI form", () => {
