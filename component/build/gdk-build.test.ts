@@ -71,12 +71,17 @@ describe('component build', () => {
         'scripts/install.cmd',
       ]),
     );
-    expect(entries.filter((entry) => entry.endsWith('.js') || entry.endsWith('.cjs'))).toEqual(['main.cjs']);
+    expect(entries.filter((entry) => entry.endsWith('.js') || entry.endsWith('.cjs')).sort()).toEqual(['csr.cjs', 'main.cjs']);
   });
 
-  it('ships the bundle ASCII-only, so V8 holds its source at one byte a character', () => {
-    const bundle = new AdmZip(result.artifactPath).readFile('main.cjs')!;
-    expect(bundle.findIndex((byte) => byte > 0x7f)).toBe(-1);
+  it('ships the bundles ASCII-only, so V8 holds their source at one byte a character', () => {
+    for (const name of ['main.cjs', 'csr.cjs']) {
+      const bundle = new AdmZip(result.artifactPath).readFile(name)!;
+      expect(
+        bundle.findIndex((byte) => byte > 0x7f),
+        name,
+      ).toBe(-1);
+    }
     expect(escapeNonAscii('// a \u2014 b, \u00e9')).toBe('// a \\u2014 b, \\u00e9');
   });
 
@@ -134,6 +139,21 @@ describe('component build', () => {
 });
 
 describe('the bundle from the unzipped artifact', () => {
+  it('leaves the CSR builder and its X.509 library to csr.cjs, which main.cjs requires when a rotation needs it', () => {
+    const main = readFileSync(path.join(unzipped, 'main.cjs'), 'utf8');
+    expect(main).toContain('require("./csr.cjs")');
+    expect(main).not.toContain('Pkcs10CertificateRequestGenerator');
+    const child = spawnSync(
+      process.execPath,
+      [
+        '-e',
+        `const csr = require(${JSON.stringify(path.join(unzipped, 'csr.cjs'))}); console.log(typeof csr.createKeyAndCsr, typeof csr.buildCsr)`,
+      ],
+      { encoding: 'utf8', timeout: 30_000 },
+    );
+    expect(child.stdout.trim()).toBe('function function');
+  });
+
   it('exits non-zero with a clear message outside Greengrass', () => {
     const run = runBundle(unzipped);
     expect(run.status).toBe(1);

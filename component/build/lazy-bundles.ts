@@ -1,0 +1,42 @@
+import path from 'node:path';
+import type { Plugin } from 'esbuild';
+
+/**
+ * Modules the component needs only once a rotation is under way, each bundled on its own beside
+ * `main.cjs` and loaded by the `await import(...)` that asks for it. Left in `main.cjs`, an idle
+ * component would hold their source (V8 keeps a script's whole source) and parse it at every
+ * start, though most devices rotate once a year. What a lazy bundle exports must be plain
+ * functions and data: it has its own copies of the modules it imports, so a class it shares with
+ * `main.cjs` would not be the same class (`instanceof` across the two would fail).
+ */
+export interface LazyBundle {
+  /** The module, relative to the project root. */
+  source: string;
+  /** Its bundle's file name, beside main.cjs. */
+  bundle: string;
+}
+
+export const LAZY_BUNDLES: readonly LazyBundle[] = [
+  // Key pair and CSR generation, with @peculiar/x509, its ASN.1 schemas and reflect-metadata.
+  { source: 'component/src/crypto/csr.ts', bundle: 'csr.cjs' },
+];
+
+/** esbuild plugin: a dynamic import of a lazy bundle's module becomes a `require` of its bundle, at run time. */
+export function lazyBundlesPlugin(projectRoot: string): Plugin {
+  const byModule = new Map(LAZY_BUNDLES.map((lazy) => [path.join(projectRoot, lazy.source).replace(/\.ts$/, ''), lazy.bundle]));
+  return {
+    name: 'lazy-bundles',
+    setup(build) {
+      build.onResolve({ filter: /\.js$/ }, (args) => {
+        const bundle = byModule.get(path.join(args.resolveDir, args.path).replace(/\.js$/, ''));
+        if (bundle === undefined) return undefined;
+        if (args.kind !== 'dynamic-import') {
+          return {
+            errors: [{ text: `${args.path} is bundled on its own (${bundle}); ${args.importer} must load it with await import()` }],
+          };
+        }
+        return { path: `./${bundle}`, external: true };
+      });
+    },
+  };
+}
