@@ -65,6 +65,8 @@ async function bundleOne(projectRoot: string, entry: string, name: string, plugi
     target: 'node20',
     format: 'cjs',
     charset: 'ascii',
+    // Without comments and indentation V8 holds a quarter less source; names stay, for stack traces.
+    minifyWhitespace: true,
     // A lazy bundle's `await import()` becomes `require()`: the CommonJS loader, not the ES module one.
     supported: { 'dynamic-import': false },
     outfile: name,
