@@ -127,14 +127,16 @@ describe('component build', () => {
 
   it('restarts Greengrass on exit 0 only: systemctl on Linux, the rebooting run.cmd on Windows', () => {
     const [linux, windows] = recipe.Manifests;
-    expect(linux!.Lifecycle.Run!.Script).toContain('node {artifacts:decompressedPath}/certificate-rotator/main.cjs');
+    expect(linux!.Lifecycle.Run!.Script).toContain(
+      'node --max-semi-space-size=1 {artifacts:decompressedPath}/certificate-rotator/main.cjs',
+    );
     expect(linux!.Lifecycle.Run!.Script).toMatch(
       /if \[ \$EC -eq 0 \]; then[\s\S]*sudo systemctl restart greengrass\.service[\s\S]*fi\nexit \$EC$/,
     );
     expect(windows!.Lifecycle.Run!.Script).toBe('{artifacts:decompressedPath}\\certificate-rotator\\scripts\\run.cmd');
     const runCmd = new AdmZip(result.artifactPath).readAsText('scripts/run.cmd');
     expect(runCmd).toMatch(/IF %EC% EQU 0 \(\r\n\s+echo Rebooting the device \.\.\.\r\n\s+shutdown \/r\r\n\)/);
-    expect(runCmd).toContain('node "%~dp0..\\main.cjs"');
+    expect(runCmd).toContain('node --max-semi-space-size=1 "%~dp0..\\main.cjs"');
   });
 });
 
