@@ -71,11 +71,15 @@ describe('component build', () => {
         'scripts/install.cmd',
       ]),
     );
-    expect(entries.filter((entry) => entry.endsWith('.js') || entry.endsWith('.cjs')).sort()).toEqual(['csr.cjs', 'main.cjs']);
+    expect(entries.filter((entry) => entry.endsWith('.js') || entry.endsWith('.cjs')).sort()).toEqual([
+      'csr.cjs',
+      'main.cjs',
+      'pkcs11.cjs',
+    ]);
   });
 
   it('ships the bundles ASCII-only, so V8 holds their source at one byte a character', () => {
-    for (const name of ['main.cjs', 'csr.cjs']) {
+    for (const name of ['main.cjs', 'csr.cjs', 'pkcs11.cjs']) {
       const bundle = new AdmZip(result.artifactPath).readFile(name)!;
       expect(
         bundle.findIndex((byte) => byte > 0x7f),
@@ -141,10 +145,12 @@ describe('component build', () => {
 });
 
 describe('the bundle from the unzipped artifact', () => {
-  it('leaves the CSR builder and its X.509 library to csr.cjs, which main.cjs requires when a rotation needs it', () => {
+  it('leaves the CSR builder to csr.cjs and the PKCS#11 store to pkcs11.cjs, which main.cjs requires when it needs them', () => {
     const main = readFileSync(path.join(unzipped, 'main.cjs'), 'utf8');
     expect(main).toContain('require("./csr.cjs")');
     expect(main).not.toContain('Pkcs10CertificateRequestGenerator');
+    expect(main).toContain('require("./pkcs11.cjs")');
+    expect(main).not.toContain('graphene');
     const child = spawnSync(
       process.execPath,
       [

@@ -19,6 +19,8 @@ export interface LazyBundle {
 export const LAZY_BUNDLES: readonly LazyBundle[] = [
   // Key pair and CSR generation, with @peculiar/x509, its ASN.1 schemas and reflect-metadata.
   { source: 'component/src/crypto/csr.ts', bundle: 'csr.cjs' },
+  // The PKCS#11 store with graphene-pk11 and pkcs11js: a file-store device never loads it.
+  { source: 'component/src/credentials/pkcs11/index.ts', bundle: 'pkcs11.cjs' },
 ];
 
 /** esbuild plugin: a dynamic import of a lazy bundle's module becomes a `require` of its bundle, at run time. */
