@@ -40,7 +40,7 @@ export interface TimingSettings {
 }
 
 const settingsSchema = z.object({
-  clientConfig: z.object({ region: z.string().min(1), endpoint: z.url().optional() }),
+  clientConfig: z.object({ region: z.string().min(1) }),
   jobDocument: z.string().min(1),
   shadowName: z.string().regex(/^[a-zA-Z0-9:_-]{1,64}$/, 'must be a shadow name'),
   timing: z

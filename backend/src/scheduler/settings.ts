@@ -1,6 +1,8 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import * as z from 'zod';
 import type { ClientConfig } from '../aws/clients.js';
+import type { IoTClient } from '@aws-sdk/client-iot';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import type { RotationMetrics } from '../metrics/rotation-metrics.js';
 import { describeIssues } from '../events/issues.js';
 
@@ -15,6 +17,11 @@ export interface RotationPolicy {
 /** What the rotation scheduler needs; nothing is read from the environment here. */
 export interface SchedulerSettings {
   clientConfig: ClientConfig;
+  /**
+   * Clients to call AWS with, for a caller that runs the scheduler in its own process with
+   * credentials of its own; by default they are made from `clientConfig` with the function's.
+   */
+  clients?: { iot: IoTClient; sns: SNSClient };
   /** Thing groups whose members are watched. */
   thingGroups: string[];
   policy: RotationPolicy;
@@ -57,7 +64,7 @@ const days = z.number().int().min(1).max(36_500);
 
 const settingsSchema = z
   .object({
-    clientConfig: z.object({ region: z.string().min(1), endpoint: z.url().optional() }),
+    clientConfig: z.object({ region: z.string().min(1) }),
     thingGroups: z.array(z.string().regex(NAME, 'must be thing group names')).min(1).max(10),
     policy: z.object({ renewBeforeDays: days.optional(), maxAgeDays: days.optional() }),
     maxRotationsPerRun: z.number().int().min(1).max(1000),
