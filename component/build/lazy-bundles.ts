@@ -2,12 +2,12 @@ import path from 'node:path';
 import type { Plugin } from 'esbuild';
 
 /**
- * Modules the component needs only once a rotation is under way, each bundled on its own beside
- * `main.cjs` and loaded by the `await import(...)` that asks for it. Left in `main.cjs`, an idle
- * component would hold their source (V8 keeps a script's whole source) and parse it at every
- * start, though most devices rotate once a year. What a lazy bundle exports must be plain
- * functions and data: it has its own copies of the modules it imports, so a class it shares with
- * `main.cjs` would not be the same class (`instanceof` across the two would fail).
+ * Modules that not every component process needs, each bundled on its own beside `main.cjs` and
+ * loaded by the `await import(...)` that asks for it. Left in `main.cjs`, an idle component would
+ * hold their source (V8 keeps a script's whole source) and parse it at every start, though most
+ * devices rotate once a year. A module that a lazy bundle and `main.cjs` both import is copied
+ * into each, so a class both use is two classes: `instanceof` across the two fails unless the
+ * class recognises its other copy (CertificateRefusedError does).
  */
 export interface LazyBundle {
   /** The module, relative to the project root. */
@@ -19,7 +19,8 @@ export interface LazyBundle {
 export const LAZY_BUNDLES: readonly LazyBundle[] = [
   // Key pair and CSR generation, with @peculiar/x509, its ASN.1 schemas and reflect-metadata.
   { source: 'component/src/crypto/csr.ts', bundle: 'csr.cjs' },
-  // The PKCS#11 store with graphene-pk11 and pkcs11js: a file-store device never loads it.
+  // The PKCS#11 store with graphene-pk11 and pkcs11js: a file-store device never loads it (a
+  // PKCS#11 device loads it at start-up, whose checks read the token).
   { source: 'component/src/credentials/pkcs11/index.ts', bundle: 'pkcs11.cjs' },
 ];
 
