@@ -123,7 +123,8 @@ async function runStarts(context: BenchContext): Promise<BenchResult> {
 
 export const coreStart: Benchmark = {
   name: 'core-start',
-  description: "the component's start-up and idle RSS alone (core-rotation's second table, without the rotations)",
+  description: "the component's start-up and idle RSS alone (core-rotation's second table, without the rotations; only with --only)",
+  onlyWhenNamed: true,
   run: runStarts,
 };
 

@@ -26,7 +26,7 @@ function machine(): Record<string, unknown> {
 }
 
 async function runBenchmarks(options: BenchOptions): Promise<number> {
-  const selected = BENCHMARKS.filter((b) => !options.only || options.only.includes(b.name));
+  const selected = BENCHMARKS.filter((b) => (options.only ? options.only.includes(b.name) : !b.onlyWhenNamed));
   const context = {
     quick: options.quick,
     minuteScale: options.minuteScale,
