@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
-import { build, type Metafile } from 'esbuild';
+import type { Metafile } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { HANDLER_BUNDLING, handlerEntry, PROJECT_ROOT, RUNTIME_ONLY_SDK_MODULES, type HandlerName } from '../../lib/handler-bundling.js';
+import { buildHandler, handlerEntry, PROJECT_ROOT, RUNTIME_ONLY_SDK_MODULES, type HandlerName } from '../../lib/handler-bundling.js';
 
 /**
  * What goes into the deployed bundles. Two things have made them several times larger than they
@@ -33,23 +33,9 @@ interface BundleGraph {
   externals: Array<{ path: string; kind: string }>;
 }
 
-/** The bundle's inputs, as NodejsFunction builds it (same entry, format, target, resolution and externals). */
+/** The bundle's inputs and what it leaves out, as the construct builds it. */
 async function bundleGraph(handler: HandlerName): Promise<BundleGraph> {
-  const result = await build({
-    entryPoints: [handlerEntry(handler)],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: HANDLER_BUNDLING.target ?? 'node22',
-    mainFields: HANDLER_BUNDLING.mainFields ?? ['module', 'main'],
-    minify: true,
-    external: [...(HANDLER_BUNDLING.externalModules ?? [])],
-    write: false,
-    metafile: true,
-    outfile: 'index.mjs',
-    absWorkingDir: PROJECT_ROOT,
-    logLevel: 'silent',
-  });
+  const result = await buildHandler(handlerEntry(handler), 'index.mjs', { write: false });
   const output: Metafile['outputs'][string] | undefined = Object.values(result.metafile.outputs)[0];
   if (output === undefined) throw new Error(`esbuild produced no output for ${handler}`);
   return {
