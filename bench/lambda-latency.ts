@@ -1,3 +1,4 @@
+import { ACCOUNT_CONCURRENCY_LIMIT } from '../integration/aws/index.js';
 import { runFleetInChild } from './fleet/spawn.js';
 import { FLEET_CLOCK_SCALE, fleetAlerts } from './fleet-rotation.js';
 import { ms } from './report.js';
@@ -35,12 +36,12 @@ async function run(context: BenchContext): Promise<BenchResult> {
     name: 'lambda-latency',
     tables: [
       {
-        title: `Backend handler latency, in process against the stand-in's HTTP API (${devices} rotations), ms`,
+        title: `Backend function latency, in the stand-in's Lambda execution environments (${devices} rotations), ms`,
         columns: ['handler', 'invocations', 'failed', 'median', 'p95', 'min', 'max'],
         rows,
         notes: [
-          'timed from the rule action invoking the handler to its promise settling (real SDK clients, HTTP to the stand-in)',
-          `handlers share the event loop with ${devices} cores and the stand-in; the rollout releases up to 100 executions at once`,
+          'timed from the rule action invoking the function to its invocation ending, queueing for an environment included (bundled code, HTTPS to the stand-in)',
+          `environments started on demand up to the account's concurrency limit (${ACCOUNT_CONCURRENCY_LIMIT}), each a process of its own, on the machine that also runs ${devices} cores and the stand-in`,
           ...(child.sdkSocketPoolWarnings > 0
             ? [`AWS SDK socket pool full (${child.sdkSocketPoolWarnings} warnings): calls queued inside the handlers`]
             : []),

@@ -57,7 +57,17 @@ export const AREAS = [
   },
   {
     path: 'integration/local',
-    code: ['integration/local', 'integration/device', AWS_FACADE, 'component/src', 'component/build', 'backend/src', 'shared'],
+    // backend/lib: the backend is deployed into the stand-in from the CDK app's synthesized template.
+    code: [
+      'integration/local',
+      'integration/device',
+      AWS_FACADE,
+      'component/src',
+      'component/build',
+      'backend/src',
+      'backend/lib',
+      'shared',
+    ],
     tests: ['integration/test'],
     why: `local/ reaches the AWS side through ${AWS_FACADE}`,
   },

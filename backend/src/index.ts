@@ -1,4 +1,4 @@
-/** Public surface of the backend's Lambda code, for the local stand-in and other in-process callers. */
+/** Public surface of the backend's Lambda code, for callers in the same process (tests, tools). */
 export {
   createCreateCertificateHandler,
   type CreateCertificateSettings,

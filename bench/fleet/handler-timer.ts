@@ -22,11 +22,11 @@ export function timeRuleFunctions(rules: RulesEngine): HandlerTimer {
   const register = rules.registerFunction.bind(rules);
   rules.registerFunction = (functionArn: string, handler: RuleFunction): void => {
     const functionName = functionArn.slice(functionArn.lastIndexOf(':') + 1);
-    register(functionArn, async (event) => {
+    register(functionArn, async (event, rule) => {
       const start = process.hrtime.bigint();
       let failed = true;
       try {
-        const result = await handler(event);
+        const result = await handler(event, rule);
         failed = false;
         return result;
       } finally {

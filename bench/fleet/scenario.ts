@@ -14,7 +14,7 @@ import { provisionFleet } from '../../integration/local/fleet.js';
 import type { FleetResult, FleetSpec } from './result.js';
 
 const THING_GROUP = 'CertificateRotatorBenchFleet';
-/** The template's in-progress timeout (deployBackend's default, as the CDK construct's). */
+/** The template's in-progress timeout: the CDK construct's default, which the deployed template carries. */
 const IN_PROGRESS_TIMEOUT_MINUTES = 5;
 /** Verification connects once per core; a few at a time keeps it short without a handshake storm. */
 const VERIFY_CONCURRENCY = 8;

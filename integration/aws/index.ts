@@ -10,6 +10,10 @@ export { isTerminal, type JobExecution } from './model/jobs/types.js';
 export { stderrLogger, type LogLevel } from './logger.js';
 export { certificateIdOf } from './model/registry/certificates.js';
 export { ALLOW_ALL_POLICY } from './model/registry/registry.js';
+export { CloudFormationStack, type Template } from './cloudformation/stack.js';
+export { ACCOUNT_CONCURRENCY_LIMIT } from './lambda/concurrency.js';
+export type { SdkClientConfig } from './http/client-config.js';
+export type { LogGroups } from './lambda/log-groups.js';
 export { OffsetClock, type Clock } from './model/clock.js';
 export type { ValidityPeriod } from './model/ca/local-authorities.js';
 // The HTTP APIs' fault hooks (throttling), which standIn.http.api carries untyped.

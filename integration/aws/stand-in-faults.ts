@@ -2,6 +2,7 @@ import type { IotBroker } from './broker/iot-broker.js';
 import type { HookOutcome, MessageFaultOptions } from './broker/faults.js';
 import type { AwsModel } from './model/aws-model.js';
 import type { CertificateRecord } from './model/registry/certificates.js';
+import { fixedDetachPropagation } from './model/registry/detach-propagation.js';
 import type { RulesEngine } from './rules/rules-engine.js';
 
 /** The faults a test or demo can inject into the AWS side. */
@@ -66,6 +67,20 @@ export class StandInFaults {
       if (options.delayMs === undefined) queueMicrotask(deactivate);
       else setTimeout(deactivate, options.delayMs).unref();
     });
+  }
+
+  /**
+   * Makes every DetachThingPrincipal from now on take `delayMs` to propagate, far longer than AWS
+   * usually takes, so DeleteCertificate keeps answering DeleteConflictException meanwhile. Returns
+   * the function that restores the previous behaviour.
+   */
+  slowDetachPropagation(delayMs: number): () => void {
+    const registry = this.model.registry;
+    const previous = registry.detachPropagation;
+    registry.detachPropagation = fixedDetachPropagation(delayMs);
+    return () => {
+      registry.detachPropagation = previous;
+    };
   }
 
   disableRule(ruleName: string): void {

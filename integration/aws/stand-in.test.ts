@@ -27,8 +27,8 @@ describe('startAwsStandIn', () => {
   it('wires device publishes through a rule to a function that answers with the SDK over HTTP', async () => {
     const s = await startAwsStandIn({ authorities, logger: silent });
     standIn = s;
-    expect(s.http?.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    const config = { region: s.model.region, endpoint: s.http?.endpoint ?? '', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } };
+    expect(s.http?.endpoint).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    const config = s.http!.clientConfig();
     const credentials = await s.model.registry.provisionDevice({
       thingName: 'core-1',
       keySpec: { kind: 'EC', curve: 'P-256' },

@@ -1,5 +1,7 @@
 import type { Logger } from '../../shared/logging/logger.js';
+import type { ApiServiceOptions, ApiServices, HttpEndpoint } from './api-services.js';
 import { IotBroker } from './broker/iot-broker.js';
+import type { LambdaService } from './lambda/lambda-service.js';
 import { JobsMqttApi } from './jobs-mqtt/jobs-mqtt.js';
 import { stderrLogger } from './logger.js';
 import { AwsModel, type AwsModelOptions } from './model/aws-model.js';
@@ -16,10 +18,10 @@ export interface AwsStandInOptions extends AwsModelOptions {
   mqttHost?: string;
   mqttPort?: number;
   /**
-   * Serve the AWS HTTP APIs (IoT, IoT data, IoT jobs data, ACM PCA, SNS, Greengrass V2, S3) for SDK clients.
-   * Default true; `false` runs MQTT only.
+   * Serve the AWS HTTP APIs (IoT, IoT data, IoT jobs data, ACM PCA, SNS, Greengrass V2, S3) over
+   * HTTPS for SDK clients, with AWS Lambda behind them. Default true; `false` runs MQTT only.
    */
-  http?: boolean | { port?: number; host?: string };
+  http?: boolean | ApiServiceOptions;
   /**
    * Throttle the HTTP APIs at AWS's default request-rate quotas (see http/api-quotas.ts), scaled
    * with the AWS minute. Default true.
@@ -27,12 +29,7 @@ export interface AwsStandInOptions extends AwsModelOptions {
   apiQuotas?: boolean;
 }
 
-export interface HttpEndpoint {
-  /** `http://127.0.0.1:<port>`: the endpoint override for every AWS SDK client. */
-  endpoint: string;
-  /** The HTTP API's own fault hooks (throttling), as it exposes them. */
-  api: unknown;
-}
+export type { HttpEndpoint } from './api-services.js';
 
 export interface AwsStandIn {
   /** What a device needs to connect: the broker address and the root certificate to trust. */
@@ -43,6 +40,8 @@ export interface AwsStandIn {
   jobsMqtt: JobsMqttApi;
   faults: StandInFaults;
   http?: HttpEndpoint;
+  /** AWS Lambda, where the HTTP APIs are served: functions deployed from a template run here. */
+  lambda?: LambdaService;
   /** The request-rate quotas in force, unless switched off. */
   rateLimits?: ApiRateLimits;
   close(): Promise<void>;
@@ -85,20 +84,13 @@ export async function startAwsStandIn(options: AwsStandInOptions = {}): Promise<
     });
   });
 
-  let http: (HttpEndpoint & { close(): Promise<void> }) | undefined;
+  let services: ApiServices | undefined;
   const rateLimits = options.apiQuotas === false ? undefined : new ApiRateLimits({ now, minuteMs: model.timeScale.minuteMs });
   if (options.http !== false) {
-    const settings = typeof options.http === 'object' ? options.http : {};
     // Loaded on demand so that an MQTT-only stand-in does not depend on the HTTP layer.
-    const { startHttpApi } = await import('./http/api.js');
-    const api = await startHttpApi({
-      model,
-      rules,
-      ...settings,
-      ...(rateLimits ? { rateLimits } : {}),
-      onInternalError: (error, operation) => logger.error('HTTP operation failed', { operation, error: String(error) }),
-    });
-    http = { endpoint: api.endpoint, api, close: () => api.close() };
+    const { startApiServices } = await import('./api-services.js');
+    const settings = typeof options.http === 'object' ? options.http : {};
+    services = await startApiServices(model, rules, logger, { ...settings, ...(rateLimits ? { rateLimits } : {}) });
   }
 
   return {
@@ -108,13 +100,13 @@ export async function startAwsStandIn(options: AwsStandInOptions = {}): Promise<
     broker,
     jobsMqtt,
     faults: new StandInFaults(model, broker, rules),
-    ...(http ? { http: { endpoint: http.endpoint, api: http.api } } : {}),
+    ...(services ? { http: services.http, lambda: services.lambda } : {}),
     ...(rateLimits ? { rateLimits } : {}),
     async close() {
       // Lambdas still running would otherwise call an API that is gone and log errors after the
       // test; a device that keeps publishing must not hold the close up for long, though.
       await Promise.race([rules.whenIdle(), new Promise((resolve) => setTimeout(resolve, CLOSE_DRAIN_MS).unref())]);
-      await http?.close();
+      await services?.close();
       await broker.close();
       model.close();
     },

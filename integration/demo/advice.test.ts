@@ -11,6 +11,7 @@ function summary(rotations: DemoRotation[], overrides: Partial<DemoSummary> = {}
     keyAlgorithm: 'RSA-2048',
     signingAlgorithm: 'SHA256WITHRSA',
     hsm: false,
+    backendDeployment: 'template',
     minuteScale: 2,
     rolloutPerMinute: 10,
     componentTimerScale: 1,

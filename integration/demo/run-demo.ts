@@ -70,7 +70,7 @@ export async function runDemo(options: DemoOptions, say: (line: string) => void)
       progress: (step) => say(`  deploying the backend: ${step}`),
     });
     say(
-      `Backend deployed: job template ${backendResourceNames().jobTemplate}, 3 rules, SNS topic${backend.pcaCaArn() ? `, Private CA ${backend.pcaCaArn()}` : ''}`,
+      `Backend deployed from its synthesized CloudFormation template (stack ${backend.stack.stackName}): job template ${backendResourceNames().jobTemplate}, 3 rules, ${standIn.lambda?.listFunctions().length ?? 0} functions with their roles, SNS topic${backend.pcaCaArn() ? `, Private CA ${backend.pcaCaArn()}` : ''}`,
     );
     const provision = options.hsm ? provisionHsmFleet : provisionFleet;
     const provisioning = countedStep('cores provisioned', options.devices);
@@ -199,6 +199,7 @@ export async function runDemo(options: DemoOptions, say: (line: string) => void)
       minuteScale: options.minuteScale,
       rolloutPerMinute: perMinute,
       componentTimerScale: options.componentTimerScale,
+      backendDeployment: backend.kind,
       componentDeployment: componentDeployment(options.nucleus),
       jobId: jobIds.join(','),
       ...countOutcomes(

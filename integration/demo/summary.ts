@@ -18,6 +18,8 @@ export interface DemoSummary {
   keyAlgorithm: string;
   signingAlgorithm: string;
   hsm: boolean;
+  /** How the backend was deployed into the stand-in: from its synthesized CloudFormation template. */
+  backendDeployment: 'template';
   minuteScale: number;
   /** Cores the job notified per AWS minute. */
   rolloutPerMinute: number;

@@ -22,6 +22,8 @@ async function run(fx: CloudCores, version: string) {
     PROBE,
     '--endpoint',
     fx.aws.http!.endpoint,
+    '--ca-bundle',
+    fx.aws.http!.caFile,
     '--region',
     fx.aws.model.region,
     '--poll-interval',

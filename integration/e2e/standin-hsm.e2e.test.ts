@@ -4,7 +4,7 @@ import { readHsmCoreSettings } from '../device/hsm/hsm-core.js';
 import { privateKeyFlags, tokenObjectLabels } from '../device/hsm/token-credentials.js';
 import { certificateFacts, certificateId } from './certificate-facts.js';
 import { attachedCertificates, runRotationJob } from './fleet-facts.js';
-import { createStandInTarget, type StandInTarget } from './standin-target.js';
+import { createStandInTarget, STAND_IN_SETUP_TIMEOUT_MS, type StandInTarget } from './standin-target.js';
 
 const PAIRS: AlgorithmConfig[] = [
   { keyAlgorithm: 'RSA-2048', signingAlgorithm: 'SHA256WITHRSA' },
@@ -21,7 +21,7 @@ describe('end to end through the stand-in with keys in SoftHSM2 (inline cores)',
   beforeAll(async () => {
     target = await createStandInTarget({ devices: 2, hsm: true });
     things = await target.things();
-  });
+  }, STAND_IN_SETUP_TIMEOUT_MS);
   afterAll(async () => {
     await target?.close();
   });

@@ -4,7 +4,7 @@ import { GetThingShadowCommand } from '@aws-sdk/client-iot-data-plane';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { certificateId } from './certificate-facts.js';
 import { attachedCertificates, runRotationJob } from './fleet-facts.js';
-import { createStandInTarget, type StandInTarget } from './standin-target.js';
+import { createStandInTarget, STAND_IN_SETUP_TIMEOUT_MS, type StandInTarget } from './standin-target.js';
 
 // Power cuts in the middle of a rotation, on a core that runs the built component as a process
 // under the nucleus stand-in. Whatever the moment, the core must end with a certificate that AWS
@@ -26,7 +26,7 @@ describe('power cuts during a rotation (process mode)', () => {
   let target: StandInTarget;
   beforeAll(async () => {
     target = await createStandInTarget({ devices: 1, nucleus: 'process' });
-  });
+  }, STAND_IN_SETUP_TIMEOUT_MS);
   afterAll(async () => {
     await target?.close();
   });

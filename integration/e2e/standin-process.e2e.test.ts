@@ -1,5 +1,5 @@
 import { describe } from 'vitest';
-import { createStandInTarget } from './standin-target.js';
+import { createStandInTarget, STAND_IN_SUITE_TIMEOUTS } from './standin-target.js';
 import { defineRotationSuites } from './suites.js';
 
 // The path a real device takes: each core is a nucleus stand-in that deploys the built artifact
@@ -10,5 +10,6 @@ describe('end to end through the stand-in (process mode: the built component ove
   defineRotationSuites(() => createStandInTarget({ devices: 2, nucleus: 'process' }), {
     iotPairs: [{ keyAlgorithm: 'ECDSA-P256', signingAlgorithm: 'ECDSA-WITH-SHA256' }],
     pcaSigningAlgorithms: ['SHA256WITHRSA'],
+    timeouts: STAND_IN_SUITE_TIMEOUTS,
   });
 });

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRotationSchedulerHandler, type SchedulerSettings } from '../../backend/src/index.js';
 import { DEFAULT_NAME_PREFIX, JOB_DOCUMENT } from '../../shared/contract/index.js';
 import { startAwsStandIn, stderrLogger, type AwsStandIn, type HttpApi } from '../aws/index.js';
-import { deployBackend, standInClientConfig, type BackendDeployment } from '../local/deploy-backend.js';
+import { deployBackend, type BackendDeployment } from '../local/deploy-backend.js';
+import { schedulerClients } from '../local/deploy-scheduler.js';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { captureEmf, emfValue } from '../../shared/test/support/emf.js';
 
@@ -28,7 +29,7 @@ describe('the rotation scheduler at its limits', () => {
       });
     }
     settings = {
-      clientConfig: standInClientConfig(standIn),
+      ...schedulerClients(standIn),
       thingGroups: ['Fleet', 'Gone'],
       policy: { renewBeforeDays: 30 },
       maxRotationsPerRun: 10,

@@ -11,7 +11,7 @@ import { deployBackend, standInClientConfig, type BackendDeployment } from '../l
 import { provisionFleet } from '../local/fleet.js';
 import type { RunningCore } from '../local/fleet-runner.js';
 import { provisionHsmFleet } from '../local/hsm-fleet.js';
-import { startFleet, type NucleusMode } from '../local/start-fleet.js';
+import { INLINE_TEST_TIME_SCALE, startFleet, type NucleusMode } from '../local/start-fleet.js';
 import { deployConfiguration } from './aws-deployment.js';
 import { componentValidationMessage } from './validation-failure.js';
 import type { RotationTarget } from './target.js';
@@ -51,17 +51,23 @@ export interface StandInTarget extends RotationTarget {
 const THING_GROUP = 'CertificateRotatorTestFleet';
 
 /**
+ * How long setting up a stand-in target may take: the first synthesis after a change to the
+ * backend bundles its handlers, which takes a minute or more on a busy machine.
+ */
+export const STAND_IN_SETUP_TIMEOUT_MS = 300_000;
+
+/**
+ * The stand-in suites' timeouts: a rotation test waits for a job, and the failure cases also for
+ * the component's own timeouts (30 s in process mode) and restarts; each job is bounded by the
+ * target's jobTimeoutMs anyway.
+ */
+export const STAND_IN_SUITE_TIMEOUTS = { setupMs: STAND_IN_SETUP_TIMEOUT_MS, rotationMs: 300_000 };
+
+/**
  * Process-mode cores keep the component's real 30 s timeouts, so AWS IoT's job minutes may be
  * shortened only so far: 5 in-progress minutes must stay well above a rotation's 30 s steps.
  */
 const PROCESS_MODE_MAX_MINUTE_SCALE = 2;
-
-/**
- * Inline cores' default speed-up: x5 leaves a core 6 s where it has 30 s, room for an RSA key in
- * SoftHSM2, a TLS reconnect and a dozen AWS calls on a busy machine (x10 left 3 s, and rotations
- * failed on a loaded one).
- */
-export const INLINE_TEST_TIME_SCALE = 5;
 
 /** The local stand-in as a target: a fresh account, backend and fleet on this machine. */
 export async function createStandInTarget(options: StandInTargetOptions = {}): Promise<StandInTarget> {

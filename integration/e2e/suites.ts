@@ -19,6 +19,11 @@ export interface SuiteOptions {
    * does not run the Private CA suite, as the original's suite did not.
    */
   privateCa?: boolean;
+  /**
+   * Timeouts of the set-up and of each rotation test, when the run's defaults are too short for
+   * this target (unset: the run's own, as for a real account, where they are in hours).
+   */
+  timeouts?: { setupMs: number; rotationMs: number };
 }
 
 const BASELINE: AlgorithmConfig = { keyAlgorithm: 'RSA-2048', signingAlgorithm: 'SHA256WITHRSA' };
@@ -111,7 +116,7 @@ export function defineRotationSuites(createTarget: () => Promise<RotationTarget>
   beforeAll(async () => {
     target = await createTarget();
     things = await target.things();
-  });
+  }, options.timeouts?.setupMs);
   afterAll(async () => {
     await target?.close();
   });
@@ -132,17 +137,21 @@ export function defineRotationSuites(createTarget: () => Promise<RotationTarget>
 
   describe('rotation with AWS IoT Core as issuer', () => {
     beforeAll(async () => target.useIssuer({ kind: 'iot' }));
-    it.each((options.iotPairs ?? VALID_ALGORITHM_PAIRS).map((p) => ({ ...p })))('$keyAlgorithm / $signingAlgorithm', async (pair) => {
-      await expectDeployed(target, pair);
-      const before = await certificatesByThing(target);
-      const job = await runRotationJob(target, `iot-${pair.keyAlgorithm}-${pair.signingAlgorithm}`);
-      expectAll(job, things, 'SUCCEEDED');
-      for (const facts of await expectRotated(target, before)) {
-        expect(facts.amazonIssued).toBe(true);
-        expect(facts.signatureAlgorithm).toBe('SHA256WITHRSA');
-        expect(facts.keyAlgorithm).toBe(pair.keyAlgorithm);
-      }
-    });
+    it.each((options.iotPairs ?? VALID_ALGORITHM_PAIRS).map((p) => ({ ...p })))(
+      '$keyAlgorithm / $signingAlgorithm',
+      async (pair) => {
+        await expectDeployed(target, pair);
+        const before = await certificatesByThing(target);
+        const job = await runRotationJob(target, `iot-${pair.keyAlgorithm}-${pair.signingAlgorithm}`);
+        expectAll(job, things, 'SUCCEEDED');
+        for (const facts of await expectRotated(target, before)) {
+          expect(facts.amazonIssued).toBe(true);
+          expect(facts.signatureAlgorithm).toBe('SHA256WITHRSA');
+          expect(facts.keyAlgorithm).toBe(pair.keyAlgorithm);
+        }
+      },
+      options.timeouts?.rotationMs,
+    );
   });
 
   describe.runIf(options.privateCa ?? true)('rotation with AWS Private CA as issuer', () => {
@@ -152,20 +161,25 @@ export function defineRotationSuites(createTarget: () => Promise<RotationTarget>
       await expectDeployed(target, BASELINE);
     });
     afterAll(async () => target.useIssuer({ kind: 'iot' }));
-    it('issues with every signing algorithm the CA supports', async () => {
-      expect(algorithms.length).toBeGreaterThan(0);
-      for (const signingAlgorithm of algorithms) {
-        await target.useIssuer({ kind: 'pca', signingAlgorithm: signingAlgorithm as never });
-        const before = await certificatesByThing(target);
-        const job = await runRotationJob(target, `pca-${signingAlgorithm}`);
-        expectAll(job, things, 'SUCCEEDED');
-        for (const facts of await expectRotated(target, before)) {
-          expect(facts.amazonIssued).toBe(false);
-          expect(facts.signatureAlgorithm).toBe(signingAlgorithm);
-          expect(facts.keyAlgorithm).toBe('RSA-2048');
+    it(
+      'issues with every signing algorithm the CA supports',
+      async () => {
+        expect(algorithms.length).toBeGreaterThan(0);
+        for (const signingAlgorithm of algorithms) {
+          await target.useIssuer({ kind: 'pca', signingAlgorithm: signingAlgorithm as never });
+          const before = await certificatesByThing(target);
+          const job = await runRotationJob(target, `pca-${signingAlgorithm}`);
+          expectAll(job, things, 'SUCCEEDED');
+          for (const facts of await expectRotated(target, before)) {
+            expect(facts.amazonIssued).toBe(false);
+            expect(facts.signatureAlgorithm).toBe(signingAlgorithm);
+            expect(facts.keyAlgorithm).toBe('RSA-2048');
+          }
         }
-      }
-    });
+        // One job per algorithm, each after a redeployment of the create function.
+      },
+      options.timeouts && 3 * options.timeouts.rotationMs,
+    );
   });
 
   describe('rotation failures roll back', () => {
@@ -174,52 +188,64 @@ export function defineRotationSuites(createTarget: () => Promise<RotationTarget>
       await expectDeployed(target, BASELINE);
     });
 
-    it('create disabled: every execution FAILED, old certificate in place', async () => {
-      const before = await certificatesByThing(target);
-      await target.iot.send(new DisableTopicRuleCommand({ ruleName: RULES.createCertificate }));
-      try {
-        const job = await runRotationJob(target, 'create-disabled');
-        expectAll(job, things, 'FAILED');
-        for (const thing of things) expect(job.reasons[thing]).toBe('Comms failure when creating new certificate.');
-      } finally {
-        await target.iot.send(new EnableTopicRuleCommand({ ruleName: RULES.createCertificate }));
-      }
-      await expectOldCertificatesKept(target, before);
-    });
-
-    it('new certificates deactivated: every core rolls back, the new certificates are deleted', async () => {
-      const before = await certificatesByThing(target);
-      const stop = deactivateNewCertificates(target, things);
-      let job: JobResult;
-      try {
-        job = await runRotationJob(target, 'new-deactivated');
-      } finally {
-        await stop();
-      }
-      expectAll(job, things, 'FAILED');
-      // After rolling back, the core asks again without a backup and is refused: it says what it knows.
-      for (const thing of things)
-        expect(job.reasons[thing]).toBe('Commit was rejected. No backup to roll back to: the core keeps the certificate it uses.');
-      await expectOldCertificatesKept(target, before);
-      if (target.notifications) {
-        const messages = (await target.notifications()).map((n) => n.message);
-        for (const thing of things) expect(messages.some((m) => m.includes(`for ${thing} FAILED`))).toBe(true);
-      }
-    });
-
-    it('commit disabled: every core rolls back, old certificate kept', async () => {
-      const before = await certificatesByThing(target);
-      await target.iot.send(new DisableTopicRuleCommand({ ruleName: RULES.commitCertificate }));
-      try {
-        const job = await runRotationJob(target, 'commit-disabled');
-        expectAll(job, things, 'FAILED');
-        for (const thing of things) {
-          expect(job.reasons[thing]).toBe('Comms failure when committing new certificate. Rollback and restart.');
+    it(
+      'create disabled: every execution FAILED, old certificate in place',
+      async () => {
+        const before = await certificatesByThing(target);
+        await target.iot.send(new DisableTopicRuleCommand({ ruleName: RULES.createCertificate }));
+        try {
+          const job = await runRotationJob(target, 'create-disabled');
+          expectAll(job, things, 'FAILED');
+          for (const thing of things) expect(job.reasons[thing]).toBe('Comms failure when creating new certificate.');
+        } finally {
+          await target.iot.send(new EnableTopicRuleCommand({ ruleName: RULES.createCertificate }));
         }
-      } finally {
-        await target.iot.send(new EnableTopicRuleCommand({ ruleName: RULES.commitCertificate }));
-      }
-      await expectOldCertificatesKept(target, before);
-    });
+        await expectOldCertificatesKept(target, before);
+      },
+      options.timeouts?.rotationMs,
+    );
+
+    it(
+      'new certificates deactivated: every core rolls back, the new certificates are deleted',
+      async () => {
+        const before = await certificatesByThing(target);
+        const stop = deactivateNewCertificates(target, things);
+        let job: JobResult;
+        try {
+          job = await runRotationJob(target, 'new-deactivated');
+        } finally {
+          await stop();
+        }
+        expectAll(job, things, 'FAILED');
+        // After rolling back, the core asks again without a backup and is refused: it says what it knows.
+        for (const thing of things)
+          expect(job.reasons[thing]).toBe('Commit was rejected. No backup to roll back to: the core keeps the certificate it uses.');
+        await expectOldCertificatesKept(target, before);
+        if (target.notifications) {
+          const messages = (await target.notifications()).map((n) => n.message);
+          for (const thing of things) expect(messages.some((m) => m.includes(`for ${thing} FAILED`))).toBe(true);
+        }
+      },
+      options.timeouts?.rotationMs,
+    );
+
+    it(
+      'commit disabled: every core rolls back, old certificate kept',
+      async () => {
+        const before = await certificatesByThing(target);
+        await target.iot.send(new DisableTopicRuleCommand({ ruleName: RULES.commitCertificate }));
+        try {
+          const job = await runRotationJob(target, 'commit-disabled');
+          expectAll(job, things, 'FAILED');
+          for (const thing of things) {
+            expect(job.reasons[thing]).toBe('Comms failure when committing new certificate. Rollback and restart.');
+          }
+        } finally {
+          await target.iot.send(new EnableTopicRuleCommand({ ruleName: RULES.commitCertificate }));
+        }
+        await expectOldCertificatesKept(target, before);
+      },
+      options.timeouts?.rotationMs,
+    );
   });
 }

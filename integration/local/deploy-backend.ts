@@ -1,29 +1,15 @@
-import { CreateJobTemplateCommand, CreateTopicRuleCommand, IoTClient } from '@aws-sdk/client-iot';
-import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
-import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
-import {
-  createCommitCertificateHandler,
-  createCreateCertificateHandler,
-  createJobExecutionEventsHandler,
-  createJobExecutionTerminalHandler,
-  type ClientConfig,
-  type IssuerSettings,
-  type PcaSigningAlgorithm,
-  type RotationHandler,
-} from '../../backend/src/index.js';
-import {
-  backendResourceNames,
-  JOB_DOCUMENT,
-  NOTIFICATION_SUBJECT,
-  renderRuleSql,
-  RULE_SQL_VERSION,
-  SHADOW_NAME,
-} from '../../shared/contract/index.js';
-import type { AwsStandIn } from '../aws/index.js';
+import type { PcaSigningAlgorithm } from '../../backend/src/index.js';
+import { backendResourceNames } from '../../shared/contract/index.js';
+import { CloudFormationStack, stderrLogger, type AwsStandIn, type SdkClientConfig, type Template } from '../aws/index.js';
+import { countSecurityEvents, echoFunctionLogs, type LogLevel } from './function-log-echo.js';
+import { synthesizeBackend, type BackendContext } from './backend-synth.js';
 
 export type IssuerChoice = { kind: 'iot' } | { kind: 'pca'; signingAlgorithm: PcaSigningAlgorithm };
 
 export interface BackendDeployment {
+  /** How the backend got into the stand-in: its synthesized CloudFormation template. */
+  kind: 'template';
+  stack: CloudFormationStack;
   jobTemplateArn: string;
   snsTopicArn: string;
   ruleNames: { createCertificate: string; commitCertificate: string; jobExecutionTerminal: string };
@@ -32,10 +18,13 @@ export interface BackendDeployment {
   /** Requests the create and commit functions dropped because they did not come from the thing they name. */
   securityEvents(): number;
   /**
-   * Changes the create function's issuer, as changing its PCA_* environment variables does in an
-   * account; the stand-in keeps one Private CA per key family.
+   * Redeploys the stack with the CDK context of another issuer (`cdk deploy -c PcaCaId=...`): the
+   * create function's environment and its role change together. The stand-in keeps one Private
+   * CA per key family.
    */
   useIssuer(issuer: IssuerChoice): Promise<void>;
+  /** Updates the stack to another template (a test that edits the synthesized one). */
+  updateTemplate(edit: (template: Template) => Template): Promise<void>;
 }
 
 export interface DeployBackendOptions {
@@ -44,134 +33,107 @@ export interface DeployBackendOptions {
   pcaKey?: 'RSA_2048' | 'EC_prime256v1' | 'EC_secp384r1';
   pcaSigningAlgorithm?: PcaSigningAlgorithm;
   pcaValidityInDays?: number;
-  /** Job template rollout and timeout, as the CDK construct's defaults. */
+  /** Function log lines at or above this level are echoed on stderr; all are kept in the stand-in's log groups. */
+  logLevel?: LogLevel;
+  /** The job template's in-progress timeout, as the construct's `inProgressTimeoutMinutes` prop sets it. */
   inProgressTimeoutMinutes?: number;
-  /** A flat rollout of this many executions a minute instead of the construct's exponential one. */
+  /** A flat rollout of this many executions a minute instead of the construct's exponential one (its `rollout` prop). */
   rolloutPerMinute?: number;
-  /** Lambda log level; the demo keeps the handlers quiet. */
-  logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
-  /** Told what is being deployed as each resource starts, as `cdk deploy` shows it. */
+  /** Told what is being deployed as each step starts, as `cdk deploy` shows it. */
   progress?: (step: string) => void;
 }
 
-/** SDK client settings that point every AWS SDK client at the stand-in's HTTP endpoint. */
-export function standInClientConfig(standIn: AwsStandIn): ClientConfig & { credentials: { accessKeyId: string; secretAccessKey: string } } {
+/** SDK client settings that point an AWS SDK client of this process at the stand-in, as the account's administrator. */
+export function standInClientConfig(standIn: AwsStandIn): SdkClientConfig {
   if (!standIn.http) throw new Error('the stand-in was started without its HTTP APIs');
-  return {
-    region: standIn.model.region,
-    endpoint: standIn.http.endpoint,
-    credentials: { accessKeyId: 'stand-in', secretAccessKey: 'stand-in' },
-  };
+  return standIn.http.clientConfig();
 }
 
 /**
- * Deploys the backend into the stand-in as the CDK app deploys it into an account: the SNS
- * topic, the job template, the three Lambda functions (the real handler code, with the stand-in
- * as their AWS endpoint), the three topic rules with the original's SQL, and the custom resource
- * that turns on job execution events. Everything goes through the real AWS SDK clients.
+ * Deploys the backend into the stand-in as `cdk deploy` deploys it into an account: the CDK app is
+ * synthesized (see backend-synth.ts) and the stack's template is created as written, so the
+ * functions run their bundled code with their own roles, and every AWS call they make is checked
+ * against those roles.
  */
 export async function deployBackend(standIn: AwsStandIn, options: DeployBackendOptions): Promise<BackendDeployment> {
-  const clientConfig = standInClientConfig(standIn);
-  const { region, accountId } = standIn.model;
-  const names = backendResourceNames();
-  const iot = new IoTClient(clientConfig);
-  const sns = new SNSClient(clientConfig);
-  const logger = (serviceName: string): PowertoolsLogger => new PowertoolsLogger({ serviceName, logLevel: options.logLevel ?? 'WARN' });
-
-  const progress = options.progress ?? (() => undefined);
-  progress(`SNS topic ${names.notificationTopic}`);
-  const topic = await sns.send(
-    new CreateTopicCommand({ Name: names.notificationTopic, Attributes: { DisplayName: NOTIFICATION_SUBJECT } }),
-  );
-  const snsTopicArn = topic.TopicArn ?? '';
-
-  progress(`job template ${names.jobTemplate}`);
-  const template = await iot.send(
-    new CreateJobTemplateCommand({
-      jobTemplateId: names.jobTemplate,
-      description: 'Rotates the certificate and private key of AWS IoT Greengrass core devices',
-      document: JOB_DOCUMENT,
-      jobExecutionsRolloutConfig:
-        options.rolloutPerMinute === undefined
-          ? {
-              maximumPerMinute: 100,
-              exponentialRate: { baseRatePerMinute: 100, incrementFactor: 1.2, rateIncreaseCriteria: { numberOfSucceededThings: 100 } },
-            }
-          : { maximumPerMinute: options.rolloutPerMinute },
-      timeoutConfig: { inProgressTimeoutInMinutes: options.inProgressTimeoutMinutes ?? 5 },
-    }),
-  );
-
-  let securityEvents = 0;
-  const common = { clientConfig, jobDocument: JOB_DOCUMENT, shadowName: SHADOW_NAME, onSecurityEvent: () => void (securityEvents += 1) };
+  const { lambda, model, rules } = standIn;
+  if (!lambda) throw new Error('the stand-in was started without its HTTP APIs, so it has no Lambda to run the backend');
   const caByFamily = new Map<'RSA' | 'EC', string>();
   const privateCa = async (signingAlgorithm: PcaSigningAlgorithm): Promise<string> => {
     const family = signingAlgorithm.endsWith('ECDSA') ? 'EC' : 'RSA';
     let arn = caByFamily.get(family);
     if (!arn) {
       const keyAlgorithm = family === 'EC' ? 'EC_prime256v1' : (options.pcaKey ?? 'RSA_2048');
-      arn = (await standIn.model.privateCa.createCertificateAuthority({ keyAlgorithm })).certificateAuthorityArn;
+      arn = (await model.privateCa.createCertificateAuthority({ keyAlgorithm })).certificateAuthorityArn;
       caByFamily.set(family, arn);
     }
     return arn;
   };
   let pcaInUse: string | undefined;
-  const createFunction = async (issuer: IssuerChoice): Promise<RotationHandler> => {
+  const contextFor = async (issuer: IssuerChoice): Promise<BackendContext> => {
     pcaInUse = issuer.kind === 'pca' ? await privateCa(issuer.signingAlgorithm) : undefined;
-    const settings: IssuerSettings =
-      issuer.kind === 'pca' && pcaInUse
-        ? { kind: 'private-ca', caArn: pcaInUse, validityInDays: options.pcaValidityInDays ?? 7, signingAlgorithm: issuer.signingAlgorithm }
-        : { kind: 'iot-core' };
-    return createCreateCertificateHandler({ ...common, logger: logger(names.functions.createCertificate), issuer: settings });
+    return {
+      PcaCaId: pcaInUse?.split('/').at(-1) ?? '',
+      PcaValidityInDays: String(options.pcaValidityInDays ?? 7),
+      PcaSigningAlgorithm: issuer.kind === 'pca' ? issuer.signingAlgorithm : 'SHA256WITHRSA',
+    };
   };
-  const initialIssuer: IssuerChoice =
+  const initial: IssuerChoice =
     options.issuer === 'pca' ? { kind: 'pca', signingAlgorithm: options.pcaSigningAlgorithm ?? 'SHA256WITHRSA' } : { kind: 'iot' };
-
-  progress(`three Lambda functions${initialIssuer.kind === 'pca' ? ' and a Private CA for them' : ''}`);
-  const functions = {
-    createCertificate: await createFunction(initialIssuer),
-    commitCertificate: createCommitCertificateHandler({ ...common, logger: logger(names.functions.commitCertificate) }),
-    jobExecutionTerminal: createJobExecutionTerminalHandler({
-      ...common,
-      snsTopicArn,
-      logger: logger(names.functions.jobExecutionTerminal),
-    }),
+  const progress = options.progress ?? (() => undefined);
+  progress('synthesizing the CDK app, bundling its handlers');
+  let synthesized = await synthesizeBackend(await contextFor(initial));
+  const asConfigured = (template: Template): Template => withJobTemplateSettings(template, options);
+  const target = {
+    model,
+    rules,
+    lambda,
+    logger: stderrLogger('warn', 'cloudformation'),
+    code: (bucket: string, key: string) => synthesized.code(bucket, key),
   };
-  const ruleNames = names.rules;
-  const ruleSql = renderRuleSql();
-  const functionArn = (name: string): string => `arn:aws:lambda:${region}:${accountId}:function:${name}`;
-  progress('three topic rules');
-  for (const key of Object.keys(functions) as Array<keyof typeof functions>) {
-    const handler: RotationHandler = functions[key];
-    standIn.rules.registerFunction(functionArn(names.functions[key]), (event) => handler(event));
-    await iot.send(
-      new CreateTopicRuleCommand({
-        ruleName: ruleNames[key],
-        topicRulePayload: {
-          sql: ruleSql[key],
-          awsIotSqlVersion: RULE_SQL_VERSION,
-          ruleDisabled: false,
-          actions: [{ lambda: { functionArn: functionArn(names.functions[key]) } }],
-        },
-      }),
-    );
-  }
+  echoFunctionLogs(lambda.logs, options.logLevel ?? 'WARN');
+  const securityEvents = countSecurityEvents(lambda.logs);
+  progress(`stack ${synthesized.stackName}: ${Object.keys(synthesized.template.Resources).length} resources from its template`);
+  const stack = await CloudFormationStack.create(target, synthesized.stackName, asConfigured(synthesized.template));
 
-  progress('custom resource: job execution events on');
-  const enableEvents = createJobExecutionEventsHandler({ clientConfig, logger: logger(names.jobExecutionEventsFunction) });
-  await enableEvents({ RequestType: 'Create' });
-
-  iot.destroy();
-  sns.destroy();
+  const jobTemplateId = stack.physicalId(onlyOf(stack, 'AWS::IoT::JobTemplate'));
   return {
-    jobTemplateArn: template.jobTemplateArn ?? '',
-    snsTopicArn,
-    ruleNames,
+    kind: 'template',
+    stack,
+    jobTemplateArn: model.jobTemplates.describeJobTemplate(jobTemplateId).jobTemplateArn,
+    snsTopicArn: stack.physicalId(onlyOf(stack, 'AWS::SNS::Topic')),
+    ruleNames: { ...backendResourceNames().rules },
     pcaCaArn: () => pcaInUse,
-    securityEvents: () => securityEvents,
+    securityEvents: () => securityEvents.count,
     useIssuer: async (issuer) => {
-      const handler = await createFunction(issuer);
-      standIn.rules.registerFunction(functionArn(names.functions.createCertificate), (event) => handler(event));
+      synthesized = await synthesizeBackend(await contextFor(issuer));
+      await stack.update(asConfigured(synthesized.template));
+    },
+    updateTemplate: async (edit) => {
+      await stack.update(edit(asConfigured(synthesized.template)));
     },
   };
+}
+
+/**
+ * The job template as the construct's `rollout` and `inProgressTimeoutMinutes` props would have
+ * synthesized it; the template itself is left alone when neither is given.
+ */
+function withJobTemplateSettings(template: Template, options: DeployBackendOptions): Template {
+  const copy = structuredClone(template);
+  if (options.rolloutPerMinute === undefined && options.inProgressTimeoutMinutes === undefined) return copy;
+  for (const resource of Object.values(copy.Resources)) {
+    if (resource.Type !== 'AWS::IoT::JobTemplate' || !resource.Properties) continue;
+    if (options.rolloutPerMinute !== undefined)
+      resource.Properties['JobExecutionsRolloutConfig'] = { MaximumPerMinute: options.rolloutPerMinute };
+    if (options.inProgressTimeoutMinutes !== undefined)
+      resource.Properties['TimeoutConfig'] = { InProgressTimeoutInMinutes: options.inProgressTimeoutMinutes };
+  }
+  return copy;
+}
+
+function onlyOf(stack: CloudFormationStack, type: string): string {
+  const ids = stack.logicalIdsOf(type);
+  if (ids.length !== 1 || ids[0] === undefined) throw new Error(`the backend stack declares ${ids.length} ${type}, expected one`);
+  return ids[0];
 }

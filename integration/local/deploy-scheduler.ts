@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
+import { IoTClient } from '@aws-sdk/client-iot';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
-import { createRotationSchedulerHandler, type RunReport } from '../../backend/src/index.js';
+import { createRotationSchedulerHandler, type RunReport, type SchedulerSettings } from '../../backend/src/index.js';
 import { DEFAULT_NAME_PREFIX, JOB_DOCUMENT } from '../../shared/contract/index.js';
 import type { AwsStandIn } from '../aws/index.js';
 import { standInClientConfig, type BackendDeployment } from './deploy-backend.js';
@@ -29,9 +30,20 @@ export interface SchedulerDeployment {
 }
 
 /**
- * Deploys the rotation scheduler into the stand-in as the construct's `schedule` prop does: the
- * real handler code, with the stand-in's AWS endpoint and its clock as the calendar (so a test can
- * move time forward), and, for Device Defender, a findings topic that delivers to it as SNS does.
+ * How a scheduler run in this process (not in a Lambda environment, so that a test can move its
+ * calendar forward) reaches the stand-in: clients of this process, with the administrator's credentials.
+ */
+export function schedulerClients(standIn: AwsStandIn): Pick<SchedulerSettings, 'clientConfig' | 'clients'> {
+  const config = standInClientConfig(standIn);
+  return { clientConfig: { region: config.region }, clients: { iot: new IoTClient(config), sns: new SNSClient(config) } };
+}
+
+/**
+ * Runs the rotation scheduler against the stand-in as the construct's `schedule` prop deploys it:
+ * the real handler code, in this process rather than a Lambda environment, with the stand-in's
+ * clock as the calendar (so a test can move time forward) and the account administrator's
+ * credentials (so its role's policy is not what is checked here), and, for Device Defender, a
+ * findings topic that delivers to it as SNS does.
  */
 export async function deployScheduler(
   standIn: AwsStandIn,
@@ -40,7 +52,7 @@ export async function deployScheduler(
 ): Promise<SchedulerDeployment> {
   const clientConfig = standInClientConfig(standIn);
   const handler = createRotationSchedulerHandler({
-    clientConfig,
+    ...schedulerClients(standIn),
     thingGroups: options.thingGroups,
     policy: {
       ...(options.renewBeforeDays === undefined ? {} : { renewBeforeDays: options.renewBeforeDays }),

@@ -94,7 +94,7 @@ export async function startProcessFleet(
   const broker = { host: standIn.mqtt.host, port: standIn.mqtt.port, caPem: standIn.mqtt.caCertificatePem };
   if (!standIn.http)
     throw new Error("process mode deploys the component through the stand-in's Greengrass API: start it with its HTTP APIs");
-  const cloud = { endpoint: standIn.http.endpoint, region: standIn.model.region };
+  const cloud = { endpoint: standIn.http.endpoint, region: standIn.model.region, rootCaPem: standIn.mqtt.caCertificatePem };
   const credentials = await coreCredentials(standIn, cores, options.hsm ?? false);
   const nuclei: Array<{ core: ProvisionedCore; nucleus: Nucleus; logger: ReturnType<typeof fileLogger>; access: CoreCredentials }> = [];
   for (const [i, core] of cores.entries()) {

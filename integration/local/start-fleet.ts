@@ -32,6 +32,14 @@ export interface StartFleetOptions {
   say: (line: string) => void;
 }
 
+/**
+ * The fastest the tests run inline cores' timers: the backend's functions run at real speed, each
+ * in an execution environment of its own, and x3 leaves a core 10 s where it has 30 s, room for a
+ * cold start, an RSA key in SoftHSM2, a TLS reconnect and a dozen AWS calls on a busy machine
+ * (x10 left 3 s, and rotations failed on a loaded one).
+ */
+export const INLINE_TEST_TIME_SCALE = 3;
+
 /** Starts the fleet's cores in the chosen mode. */
 export async function startFleet(standIn: AwsStandIn, cores: ProvisionedCore[], options: StartFleetOptions): Promise<RunningCore[]> {
   const runner = {

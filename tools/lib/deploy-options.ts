@@ -2,7 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { readGdkConfig } from '../../component/build/gdk-config.js';
-import { COMMON_FLAGS, COMMON_HELP, endpointSchema, regionSchema } from './cli.js';
+import { caBundleSchema, COMMON_FLAGS, COMMON_HELP, endpointSchema, regionSchema } from './cli.js';
 import { UsageError, numberRange, parseFlags, readCommandLine, secondsFlag } from '../../shared/cli/command-line.js';
 
 const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -50,6 +50,7 @@ export interface DeployOptions {
   pollIntervalMs: number;
   region?: string;
   endpoint?: string;
+  caBundle?: string;
 }
 
 const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
@@ -70,6 +71,7 @@ const schema = z.object({
   'poll-interval': secondsFlag('--poll-interval', MAX_POLL_S),
   region: regionSchema,
   endpoint: endpointSchema,
+  'ca-bundle': caBundleSchema,
 });
 
 /** Parses the command line; `help` when --help was given, else the options. Throws UsageError. */
@@ -89,6 +91,7 @@ export function parseDeployArgs(argv: string[]): { help: true } | { help: false;
       pollIntervalMs: f['poll-interval'],
       ...(f.region === undefined ? {} : { region: f.region }),
       ...(f.endpoint === undefined ? {} : { endpoint: f.endpoint }),
+      ...(f['ca-bundle'] === undefined ? {} : { caBundle: f['ca-bundle'] }),
     },
   };
 }

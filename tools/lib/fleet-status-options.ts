@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { COMMON_FLAGS, COMMON_HELP, endpointSchema, regionSchema } from './cli.js';
+import { caBundleSchema, COMMON_FLAGS, COMMON_HELP, endpointSchema, regionSchema } from './cli.js';
 import { UsageError, numberRange, parseFlags, readCommandLine } from '../../shared/cli/command-line.js';
 
 export const FLEET_STATUS_USAGE = `Usage: npm run fleet-status -- --thing-group NAME [options]
@@ -27,6 +27,7 @@ export interface FleetStatusOptions {
   json: boolean;
   region?: string;
   endpoint?: string;
+  caBundle?: string;
 }
 
 /** Every flag of the command; each is described in FLEET_STATUS_USAGE. */
@@ -49,6 +50,7 @@ const flagsSchema = z.object({
   json: z.boolean(),
   region: regionSchema,
   endpoint: endpointSchema,
+  'ca-bundle': caBundleSchema,
 });
 
 /** Parses the command line; `help` when --help was given, else the options. Throws UsageError. */
@@ -65,6 +67,7 @@ export function parseFleetStatusArgs(argv: string[]): { help: true } | { help: f
       json: f.json,
       ...(f.region === undefined ? {} : { region: f.region }),
       ...(f.endpoint === undefined ? {} : { endpoint: f.endpoint }),
+      ...(f['ca-bundle'] === undefined ? {} : { caBundle: f['ca-bundle'] }),
     },
   };
 }

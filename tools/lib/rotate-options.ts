@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { COMMON_FLAGS, COMMON_HELP, endpointSchema, regionSchema } from './cli.js';
+import { caBundleSchema, COMMON_FLAGS, COMMON_HELP, endpointSchema, regionSchema } from './cli.js';
 import { UsageError, numberRange, parseFlags, readCommandLine, secondsFlag } from '../../shared/cli/command-line.js';
 import { backendResourceNames } from '../../shared/contract/index.js';
 
@@ -38,6 +38,7 @@ export interface RotateOptions {
   json: boolean;
   region?: string;
   endpoint?: string;
+  caBundle?: string;
 }
 
 const NAME = /^[a-zA-Z0-9:_-]{1,128}$/;
@@ -85,6 +86,7 @@ const flagsSchema = z
     json: z.boolean(),
     region: regionSchema,
     endpoint: endpointSchema,
+    'ca-bundle': caBundleSchema,
   })
   .refine((f) => (f['thing-group'] === undefined) !== (f.things === undefined), {
     message: 'give exactly one target: --thing-group NAME or --things A,B,C',
@@ -110,6 +112,7 @@ export function parseRotateArgs(argv: string[]): { help: true } | { help: false;
       json: f.json,
       ...(f.region === undefined ? {} : { region: f.region }),
       ...(f.endpoint === undefined ? {} : { endpoint: f.endpoint }),
+      ...(f['ca-bundle'] === undefined ? {} : { caBundle: f['ca-bundle'] }),
     },
   };
 }

@@ -1,41 +1,33 @@
-import { DescribeEndpointCommand, IoTClient, type IoTClientConfig } from '@aws-sdk/client-iot';
+import { DescribeEndpointCommand, IoTClient } from '@aws-sdk/client-iot';
 import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 import { asyncCache } from '../runtime/async-cache.js';
 import type { Invocation } from '../runtime/invocation.js';
 
 /**
- * How the handlers reach AWS. `endpoint` overrides the control-plane endpoints (AWS IoT, AWS Private
- * CA, SNS); the data-plane and jobs endpoints always come from IoT DescribeEndpoint.
+ * How the handlers reach AWS: the region's standard control-plane endpoints (AWS IoT, AWS Private
+ * CA, SNS) and the function's own credentials, both as the SDK resolves them; the data-plane and
+ * jobs endpoints come from IoT DescribeEndpoint.
  */
 export interface ClientConfig {
   region: string;
-  endpoint?: string;
-  credentials?: IoTClientConfig['credentials'];
 }
 
 /**
  * Our own retry layer owns every retry (it knows the invocation's time budget), so the SDK's is
  * switched off: two layers would multiply attempts past the budget.
  */
-export function baseClientConfig(config: ClientConfig): {
-  region: string;
-  credentials?: IoTClientConfig['credentials'];
-  maxAttempts: number;
-} {
-  return {
-    region: config.region,
-    maxAttempts: 1,
-    ...(config.credentials === undefined ? {} : { credentials: config.credentials }),
-  };
+export function baseClientConfig(config: ClientConfig): { region: string; maxAttempts: number } {
+  return { region: config.region, maxAttempts: 1 };
 }
 
-export function controlPlaneConfig(config: ClientConfig): ReturnType<typeof baseClientConfig> & { endpoint?: string } {
-  return { ...baseClientConfig(config), ...(config.endpoint === undefined ? {} : { endpoint: config.endpoint }) };
+/** Settings of the control-plane clients (AWS IoT, AWS Private CA, SNS). */
+export function controlPlaneConfig(config: ClientConfig): ReturnType<typeof baseClientConfig> {
+  return baseClientConfig(config);
 }
 
-/** DescribeEndpoint answers a host name; a local stand-in may answer a whole URL. */
+/** DescribeEndpoint answers an address (`<prefix>-ats.iot.<region>.amazonaws.com`); the API is HTTPS there. */
 export function endpointUrl(address: string): string {
-  return address.includes('://') ? address : `https://${address}`;
+  return `https://${address}`;
 }
 
 type EndpointType = 'iot:Data-ATS' | 'iot:Jobs';

@@ -41,7 +41,7 @@ export interface TimingSettings {
 }
 
 const settingsSchema = z.object({
-  clientConfig: z.object({ region: z.string().check(z.minLength(1)), endpoint: z.optional(z.url()) }),
+  clientConfig: z.object({ region: z.string().check(z.minLength(1)) }),
   jobDocument: z.string().check(z.minLength(1)),
   shadowName: z.string().check(z.regex(/^[a-zA-Z0-9:_-]{1,64}$/, 'must be a shadow name')),
   timing: z.optional(

@@ -1,5 +1,5 @@
 /**
- * The part of a Lambda context the handlers rely on. A local caller (the stand-in, a test) may pass
+ * The part of a Lambda context the handlers rely on. A caller in the same process (a test) may pass
  * nothing at all, and the handler then works against a default budget.
  */
 export interface InvocationContext {

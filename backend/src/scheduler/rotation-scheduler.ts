@@ -39,8 +39,8 @@ export function createRotationSchedulerHandler(settings: SchedulerSettings): Rot
   checkSchedulerSettings(settings);
   const timing: SchedulerTiming = { ...DEFAULT_TIMING, ...settings.timing };
   const logger = settings.logger ?? new Logger({ serviceName: 'AWSLabsCertificateRotatorRotationScheduler' });
-  const iot = new IoTClient(controlPlaneConfig(settings.clientConfig));
-  const sns = new SNSClient(controlPlaneConfig(settings.clientConfig));
+  const iot = settings.clients?.iot ?? new IoTClient(controlPlaneConfig(settings.clientConfig));
+  const sns = settings.clients?.sns ?? new SNSClient(controlPlaneConfig(settings.clientConfig));
   const calendar = settings.now ?? Date.now;
   const metrics = settings.metrics ?? createRotationMetrics('AWSLabsCertificateRotatorRotationScheduler');
 

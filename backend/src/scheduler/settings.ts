@@ -2,6 +2,8 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import * as z from 'zod/mini';
 import '../../../shared/contract/zod-english.js';
 import type { ClientConfig } from '../aws/clients.js';
+import type { IoTClient } from '@aws-sdk/client-iot';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import type { RotationMetrics } from '../metrics/rotation-metrics.js';
 import { describeIssues } from '../events/issues.js';
 
@@ -16,6 +18,11 @@ export interface RotationPolicy {
 /** What the rotation scheduler needs; nothing is read from the environment here. */
 export interface SchedulerSettings {
   clientConfig: ClientConfig;
+  /**
+   * Clients to call AWS with, for a caller that runs the scheduler in its own process with
+   * credentials of its own; by default they are made from `clientConfig` with the function's.
+   */
+  clients?: { iot: IoTClient; sns: SNSClient };
   /** Thing groups whose members are watched. */
   thingGroups: string[];
   policy: RotationPolicy;
@@ -58,7 +65,7 @@ const days = z.number().check(z.int(), z.gte(1), z.lte(36_500));
 
 const settingsSchema = z
   .object({
-    clientConfig: z.object({ region: z.string().check(z.minLength(1)), endpoint: z.optional(z.url()) }),
+    clientConfig: z.object({ region: z.string().check(z.minLength(1)) }),
     thingGroups: z.array(z.string().check(z.regex(NAME, 'must be thing group names'))).check(z.minLength(1), z.maxLength(10)),
     policy: z.object({ renewBeforeDays: z.optional(days), maxAgeDays: z.optional(days) }),
     maxRotationsPerRun: z.number().check(z.int(), z.gte(1), z.lte(1000)),

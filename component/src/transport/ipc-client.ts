@@ -23,15 +23,13 @@ export interface IpcEndpoint {
 export function ipcEndpointFromEnv(env: NodeJS.ProcessEnv): IpcEndpoint {
   const socketPath = env[IPC_SOCKET_ENV];
   if (socketPath === undefined || socketPath === '') {
-    throw new Error(
-      `${IPC_SOCKET_ENV} is not set: this process must be started by Greengrass (or a nucleus stand-in) to reach Greengrass IPC`,
-    );
+    throw new Error(`${IPC_SOCKET_ENV} is not set: this process must be started by a Greengrass nucleus to reach Greengrass IPC`);
   }
   const authToken = env[IPC_AUTH_TOKEN_ENV];
   return authToken === undefined || authToken === '' ? { socketPath } : { socketPath, authToken };
 }
 
-/** Client configuration for an explicit endpoint, so tests and stand-ins can point it at any socket. */
+/** Client configuration for an explicit endpoint, so a caller can point it at any socket. */
 export function ipcClientConfig(endpoint: IpcEndpoint): RpcClientConfig {
   // The SDK's default supplies the local-domain socket options; endpoint and token are ours.
   const base = sdkIpc.createDefaultClientConfig();

@@ -61,6 +61,7 @@ const RENAMES: Readonly<Record<ServiceName, Readonly<Record<string, Rename>>>> =
     InvalidRequestException: { code: 'InvalidParameter', status: 400 },
     InvalidParameterException: { code: 'InvalidParameter', status: 400 },
     ThrottlingException: { code: 'Throttled', status: 429 },
+    AccessDeniedException: { code: 'AuthorizationError', status: 403 },
   },
 };
 

@@ -19,6 +19,7 @@ import {
 } from '@aws-sdk/client-greengrassv2';
 import { CreateBucketCommand, GetObjectCommand, HeadBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { LocalAuthorities } from '../model/ca/local-authorities.js';
 import { ManualClock } from '../model/clock.js';
 import { type ApiFixture, startApiFixture } from '../../test/support/aws/http.js';
 
@@ -36,14 +37,15 @@ function recipe(version: string, uri = 's3://artifacts-bucket/com.example.Probe/
   );
 }
 
-describe('Greengrass V2 control plane and S3 over HTTP', () => {
+describe('Greengrass V2 control plane and S3 over HTTPS', () => {
   let fx: ApiFixture;
   let greengrass: GreengrassV2Client;
   let s3: S3Client;
   const clock = new ManualClock();
 
   beforeAll(async () => {
-    fx = await startApiFixture({ clock });
+    // The HTTPS certificate is checked against the real time, so it is dated by the system clock.
+    fx = await startApiFixture({ clock, authorities: await LocalAuthorities.create(() => Date.now()) });
     greengrass = new GreengrassV2Client(fx.clientConfig);
     s3 = new S3Client({ ...fx.clientConfig, forcePathStyle: true });
     fx.model.registry.things.createThingGroup('fleet');

@@ -38,13 +38,16 @@ describe('AWS IoT data plane, endpoint discovery, topic rules and throttling ove
     await iot.send(new CreateThingCommand({ thingName: 'core-1' }));
     // As the backend does: the data-plane endpoint comes from DescribeEndpoint.
     const { endpointAddress } = await iot.send(new DescribeEndpointCommand({ endpointType: 'iot:Data-ATS' }));
-    data = new IoTDataPlaneClient({ ...fx.clientConfig, endpoint: endpointAddress, maxAttempts: 1 });
+    data = new IoTDataPlaneClient({ ...fx.clientConfig, endpoint: `https://${endpointAddress}`, maxAttempts: 1 });
   });
   afterAll(() => fx.close());
 
-  it('answers every endpoint type with its own URL and refuses unknown types', async () => {
+  it('answers every endpoint type with its address as AWS gives one, host and port without a scheme', async () => {
     for (const endpointType of ['iot:Data-ATS', 'iot:Jobs', 'iot:CredentialProvider']) {
-      expect((await iot.send(new DescribeEndpointCommand({ endpointType }))).endpointAddress).toBe(fx.api.endpoint);
+      const { endpointAddress } = await iot.send(new DescribeEndpointCommand({ endpointType }));
+      expect(endpointAddress).toBe(fx.api.address);
+      expect(endpointAddress).toMatch(/^127\.0\.0\.1:\d+$/);
+      expect(`https://${endpointAddress}`).toBe(fx.api.endpoint);
     }
     await expect(iot.send(new DescribeEndpointCommand({ endpointType: 'iot:Other' }))).rejects.toBeInstanceOf(InvalidRequestException);
   });

@@ -1,17 +1,35 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { throttled, toWireError } from './errors.js';
 import { ThrottleFaults } from './faults.js';
 import type { ApiRateLimits } from './rate-limits.js';
 import type { HttpReply, ProtocolEndpoint, RawRequest } from './protocols/protocol.js';
-import { type OperationRef, type ServiceName, serviceOfRequest, signedFor } from './service-name.js';
+import { accessKeyOf, type OperationRef, type ServiceName, serviceOfRequest, signedFor } from './service-name.js';
+
+/** One resolved call, as IAM sees it. */
+export interface CallToAuthorize {
+  service: ServiceName;
+  operation: string;
+  params: Readonly<Record<string, unknown>>;
+  /** From the SigV4 credential scope; undefined for an unsigned request. */
+  accessKeyId: string | undefined;
+}
+
+/** The server's TLS certificate chain and key, PEM. */
+export interface ServerTls {
+  certificatePem: string;
+  privateKeyPem: string;
+}
 
 export interface HttpServerOptions {
   /** Default 127.0.0.1. */
   host?: string;
   /** Default 0: an ephemeral port. */
   port?: number;
+  /** Throws an AWS error (AccessDeniedException) when the caller may not make the call. */
+  authorize?: (call: CallToAuthorize) => void;
   /** Called with failures that are not AWS errors (they answer 500), e.g. to log them. */
   onInternalError?: (error: unknown, operation: string) => void;
   /** AWS's request-rate quotas; absent: nothing is throttled but injected faults. */
@@ -19,8 +37,10 @@ export interface HttpServerOptions {
 }
 
 export interface RunningHttpServer {
-  /** `http://host:port`, usable as an SDK `endpoint`. */
+  /** `https://host:port`, usable as an SDK `endpoint`. */
   endpoint: string;
+  /** `host:port`: the endpoint as DescribeEndpoint gives it (AWS gives a host name; the port is local). */
+  address: string;
   faults: ThrottleFaults;
   close(): Promise<void>;
 }
@@ -50,17 +70,20 @@ function send(response: ServerResponse, reply: HttpReply): void {
 }
 
 /**
- * Serves several AWS APIs on one plain-HTTP port. Each request goes to the protocol endpoint of
- * the service it was signed for; injected throttling is applied before the operation runs.
+ * Serves several AWS APIs on one HTTPS port, as AWS serves its APIs only over TLS. Each request
+ * goes to the protocol endpoint of the service it was signed for; injected throttling is applied
+ * before the operation runs.
  */
 export async function startHttpServer(
-  endpoints: (self: { endpoint(): string }) => Readonly<Record<ServiceName, ProtocolEndpoint>>,
+  endpoints: (self: { address(): string }) => Readonly<Record<ServiceName, ProtocolEndpoint>>,
+  tls: ServerTls,
   options: HttpServerOptions = {},
 ): Promise<RunningHttpServer> {
   const faults = new ThrottleFaults();
   const host = options.host ?? '127.0.0.1';
   let endpoint = '';
-  const services = endpoints({ endpoint: () => endpoint });
+  let address = '';
+  const services = endpoints({ address: () => address });
 
   async function handle(incoming: IncomingMessage): Promise<HttpReply> {
     const body = await readBody(incoming);
@@ -80,6 +103,7 @@ export async function startHttpServer(
     try {
       const call = protocol.resolve(request);
       operation = call.operation;
+      options.authorize?.({ service, operation, params: call.params, accessKeyId: accessKeyOf(incoming.headers) });
       const ref = `${service}:${operation}` as OperationRef;
       if (faults.take(ref) || options.rateLimits?.admit(ref, call.thingName) === false) throw throttled();
       return await call.invoke();
@@ -90,7 +114,7 @@ export async function startHttpServer(
     }
   }
 
-  const server = createServer((incoming, response) => {
+  const server = createServer({ cert: tls.certificatePem, key: tls.privateKeyPem }, (incoming, response) => {
     handle(incoming).then(
       (reply) => send(response, reply),
       (error: unknown) => {
@@ -112,9 +136,11 @@ export async function startHttpServer(
     });
   });
   const { port } = server.address() as AddressInfo;
-  endpoint = `http://${host}:${port}`;
+  address = `${host}:${port}`;
+  endpoint = `https://${address}`;
   return {
     endpoint,
+    address,
     faults,
     close: () =>
       new Promise<void>((resolve, reject) => {

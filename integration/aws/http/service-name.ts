@@ -16,6 +16,12 @@ const BY_SIGNING_NAME: Readonly<Record<string, ServiceName>> = {
   s3: 's3',
 };
 
+/** The access key id a SigV4-signed request names in its credential scope. */
+export function accessKeyOf(headers: IncomingHttpHeaders): string | undefined {
+  const authorization = headers.authorization;
+  return authorization ? /Credential=([^/,\s]+)\//.exec(authorization)?.[1] : undefined;
+}
+
 const CREDENTIAL_SCOPE = /Credential=[^/,\s]+\/\d{8}\/[^/,\s]+\/([^/,\s]+)\/aws4_request/;
 
 /**

@@ -1,3 +1,4 @@
+import { IamService } from '../iam/iam-service.js';
 import type { AccountContext } from './arn.js';
 import { type Clock, REAL_TIME, systemClock, type TimeScale } from './clock.js';
 import { LocalAuthorities } from './ca/local-authorities.js';
@@ -10,6 +11,7 @@ import { type ExecutionChange, ExecutionLifecycle } from './jobs/lifecycle.js';
 import { JobState } from './jobs/state.js';
 import { JobTemplateStore } from './jobs/templates.js';
 import { MessageBus } from './message-bus.js';
+import type { DetachPropagation } from './registry/detach-propagation.js';
 import { IotRegistry } from './registry/registry.js';
 import { S3Buckets } from './s3-buckets.js';
 import { ShadowStore } from './shadows.js';
@@ -22,8 +24,12 @@ export interface AwsModelOptions {
   clock?: Clock;
   /** Length of an AWS minute in ms (in-progress timeouts, rollout windows). Default 60000. */
   minuteMs?: number;
-  /** How long DetachThingPrincipal takes to propagate (default 100 ms); changeable later on the registry. */
-  detachPropagationDelayMs?: number;
+  /**
+   * How long DetachThingPrincipal takes to propagate: ms, or a function drawing a delay per detach.
+   * Default: as AWS behaves (most often at once or within a few hundred ms); changeable later on
+   * the registry.
+   */
+  detachPropagationDelayMs?: number | DetachPropagation;
   /** How long ACM PCA's GetCertificate answers RequestInProgressException (default 200 ms). */
   pcaIssuanceDelayMs?: number;
   /**
@@ -37,11 +43,13 @@ export interface AwsModelOptions {
 
 /**
  * One AWS account and region as the certificate rotator sees it: IoT, Jobs, shadows, ACM PCA, SNS,
- * and the Greengrass V2 control plane with the S3 buckets its components' artifacts are kept in.
+ * IAM, and the Greengrass V2 control plane with the S3 buckets its components' artifacts are kept in.
  */
 export class AwsModel implements AccountContext {
   /** Changeable at run time (ms). */
   pcaIssuanceDelayMs: number;
+  /** Roles and the role sessions of the account's Lambda functions. */
+  readonly iam: IamService;
   readonly s3: S3Buckets;
   readonly greengrass: GreengrassService;
 
@@ -64,6 +72,7 @@ export class AwsModel implements AccountContext {
     pcaIssuanceDelayMs: number,
   ) {
     this.pcaIssuanceDelayMs = pcaIssuanceDelayMs;
+    this.iam = new IamService({ accountId, region });
     this.s3 = new S3Buckets(() => clock.now());
     this.greengrass = new GreengrassService({ accountId, region }, clock, { jobs, things: registry.things, s3: this.s3 });
   }

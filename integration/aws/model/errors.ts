@@ -18,6 +18,11 @@ export const AWS_ERROR_STATUS = {
   LimitExceededException: 410,
   ThrottlingException: 429,
   UnauthorizedException: 401,
+  // IAM refusing a signed request
+  AccessDeniedException: 403,
+  // Lambda
+  InvalidParameterValueException: 400,
+  ResourceConflictException: 409,
   SqlParseException: 400,
   // ACM PCA
   ValidationException: 400,
@@ -29,8 +34,7 @@ export const AWS_ERROR_STATUS = {
   // SNS
   NotFoundException: 404,
   InvalidParameterException: 400,
-  // Greengrass V2
-  AccessDeniedException: 403,
+  // Greengrass V2: AccessDeniedException, as above
   // S3
   NoSuchBucket: 404,
   NoSuchKey: 404,

@@ -8,8 +8,14 @@ import { type MessageContext, runSelect } from './sql-eval.js';
 import { parseSql, SqlParseError } from './sql-parser.js';
 import { isValidTopicFilter, topicMatches } from './topic-filter.js';
 
+/** The rule whose action invokes a function: Lambda checks the function's policy against it. */
+export interface RuleSource {
+  ruleName: string;
+  ruleArn: string;
+}
+
 /** A Lambda handler as a rule action invokes it (asynchronous invocation: the result is dropped). */
-export type RuleFunction = (event: Record<string, unknown>) => Promise<unknown>;
+export type RuleFunction = (event: Record<string, unknown>, rule: RuleSource) => Promise<unknown>;
 
 export interface TopicRule {
   ruleName: string;
@@ -162,7 +168,7 @@ export class RulesEngine {
       // Like an asynchronous Lambda invoke: the handler runs after the publish has returned.
       await new Promise<void>((resolve) => setImmediate(resolve));
       try {
-        await handler(structuredClone(event));
+        await handler(structuredClone(event), { ruleName, ruleArn: iotArn(this.ctx, `rule/${ruleName}`) });
         this.history.push({ ruleName, functionArn, event, outcome: 'succeeded' });
       } catch (error) {
         this.history.push({ ruleName, functionArn, event, outcome: 'failed', error: (error as Error).message });

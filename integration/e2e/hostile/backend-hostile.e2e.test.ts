@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STAND_IN_SETUP_TIMEOUT_MS } from '../standin-target.js';
 import { hostileCsrs } from './hostile-csrs.js';
 import { HostileWorld, type Thing } from './hostile-world.js';
 
@@ -218,7 +219,7 @@ describe.each(['iot', 'pca'] as const)('hostile requests to the create and commi
   beforeAll(async () => {
     world = await HostileWorld.start(issuer);
     csrs = await hostileCsrs(world.things.victim);
-  }, 60_000);
+  }, STAND_IN_SETUP_TIMEOUT_MS);
   afterAll(() => world.close());
 
   it.each([...CREATE_CASES, ...COMMIT_CASES].map((c) => [`${c.kind}: ${c.name}`, c] as const))(

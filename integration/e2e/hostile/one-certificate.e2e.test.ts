@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STAND_IN_SETUP_TIMEOUT_MS } from '../standin-target.js';
 import { makeCsr } from '../../test/support/aws/csr.js';
 import { HostileWorld } from './hostile-world.js';
 
@@ -8,7 +9,7 @@ describe.each(['iot', 'pca'] as const)('concurrent creates for one job execution
   let world: HostileWorld;
   beforeAll(async () => {
     world = await HostileWorld.start(issuer);
-  }, 60_000);
+  }, STAND_IN_SETUP_TIMEOUT_MS);
   afterAll(() => world.close());
 
   it(`${N} creates at once get exactly one new certificate; the others are refused and leave nothing`, async () => {

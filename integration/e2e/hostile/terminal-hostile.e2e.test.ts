@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STAND_IN_SETUP_TIMEOUT_MS } from '../standin-target.js';
 import { HostileWorld } from './hostile-world.js';
 
 /**
@@ -22,7 +23,7 @@ describe('hostile input to the job-execution-terminal function', () => {
   let world: HostileWorld;
   beforeAll(async () => {
     world = await HostileWorld.start('iot');
-  }, 60_000);
+  }, STAND_IN_SETUP_TIMEOUT_MS);
   afterAll(() => world.close());
 
   it('a device publishing a job execution event is disconnected and nothing runs', async () => {

@@ -29,8 +29,16 @@ export function awsJsonEndpoint(targetPrefix: string, operations: Readonly<Recor
       if (request.method !== 'POST' || !operation) {
         throw new ProtocolError('UnknownOperationException', 400, `Unknown operation ${String(target)}`);
       }
+      let params: Record<string, unknown> = {};
+      try {
+        const body = parseBody(request.body);
+        if (typeof body === 'object' && body !== null) params = body as Record<string, unknown>;
+      } catch {
+        // The operation itself reports the unreadable body.
+      }
       return {
         operation: name,
+        params,
         invoke: async () => ({
           status: 200,
           headers: { 'content-type': CONTENT_TYPE, 'x-amzn-requestid': request.requestId },

@@ -50,6 +50,7 @@ export function awsQueryEndpoint(xmlNamespace: string, operations: Readonly<Reco
       }
       return {
         operation: action,
+        params: Object.fromEntries(params),
         invoke: async () => {
           const result = await operation(params);
           const body = xml.build({

@@ -19,6 +19,8 @@ export interface HttpReply {
 /** A request resolved to the operation it names; `invoke` runs the operation. */
 export interface ResolvedCall {
   operation: string;
+  /** The request's parameters (path labels, query, body fields), for IAM to find the resources. */
+  params: Readonly<Record<string, unknown>>;
   /** The thing the request names, for quotas that apply per thing. */
   thingName?: string;
   invoke(): Promise<HttpReply>;

@@ -96,6 +96,7 @@ export function restJsonEndpoint(routes: readonly RestRoute[]): ProtocolEndpoint
         };
         return {
           operation: candidate.route.operation,
+          params: { ...queryObject(restRequest), ...jsonFields(restRequest), ...labels },
           ...(labels.thingName === undefined ? {} : { thingName: labels.thingName }),
           invoke: async () => reply(await candidate.route.handle(restRequest), request.requestId),
         };
@@ -123,6 +124,16 @@ export function jsonBody(request: RestRequest): unknown {
     return JSON.parse(request.body.toString('utf8')) as unknown;
   } catch {
     throw invalidRequest('request body: not valid JSON');
+  }
+}
+
+/** The body's fields when it is a JSON object, else none (a raw payload, or not JSON). */
+function jsonFields(request: RestRequest): Record<string, unknown> {
+  try {
+    const body = jsonBody(request);
+    return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+  } catch {
+    return {};
   }
 }
 

@@ -10,11 +10,12 @@ const UpdateEvents = z.object({
 });
 
 /**
- * Account-level AWS IoT operations. DescribeEndpoint answers this server's own URL for every
- * endpoint type, since the data plane and the Jobs data plane are served here too; it is a full
- * `http://` URL, so a caller must use it as is rather than prefix `https://`.
+ * Account-level AWS IoT operations. DescribeEndpoint answers, for every endpoint type, this
+ * server's address in AWS's form (a host, here with its port, no scheme): the data plane and the
+ * Jobs data plane are served here too, and callers build `https://<address>` from it as they do
+ * with AWS's `<prefix>-ats.iot.<region>.amazonaws.com`.
  */
-export function accountRoutes(events: EventConfigurations, self: { endpoint(): string }): RestRoute[] {
+export function accountRoutes(events: EventConfigurations, self: { address(): string }): RestRoute[] {
   return [
     {
       operation: 'DescribeEndpoint',
@@ -22,7 +23,7 @@ export function accountRoutes(events: EventConfigurations, self: { endpoint(): s
       path: '/endpoint',
       handle: (req) => {
         parseInput(z.object({ endpointType: z.enum(ENDPOINT_TYPES).optional() }), queryObject(req));
-        return { json: { endpointAddress: self.endpoint() } };
+        return { json: { endpointAddress: self.address() } };
       },
     },
     {

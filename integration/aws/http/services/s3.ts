@@ -26,7 +26,11 @@ export function s3Endpoint(buckets: S3Buckets): ProtocolEndpoint {
   return {
     resolve(request: RawRequest): ResolvedCall {
       const { bucket, key } = bucketAndKey(request.url);
-      const ok = (operation: string, run: () => HttpReply): ResolvedCall => ({ operation, invoke: async () => run() });
+      const ok = (operation: string, run: () => HttpReply): ResolvedCall => ({
+        operation,
+        params: key === undefined ? { Bucket: bucket } : { Bucket: bucket, Key: key },
+        invoke: async () => run(),
+      });
       if (key === undefined) {
         if (request.method === 'PUT') {
           return ok('CreateBucket', () => {

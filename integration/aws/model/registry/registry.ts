@@ -5,6 +5,7 @@ import type { LocalAuthorities, ValidityPeriod } from '../ca/local-authorities.j
 import { notFound } from '../errors.js';
 import { type CertificateRecord, type CertificateStatus, CertificateStore } from './certificates.js';
 import { type Policy, PolicyStore } from './policies.js';
+import { type DetachPropagation, detachPropagationOf } from './detach-propagation.js';
 import { type ThingPrincipal, ThingPrincipals, type ThingPrincipalType } from './principals.js';
 import { ThingStore } from './things.js';
 
@@ -21,8 +22,11 @@ export interface ProvisionedDevice extends IssuedCertificate {
 }
 
 export interface RegistryOptions {
-  /** How long a detached thing principal keeps counting as attached (default 100 ms). */
-  detachPropagationDelayMs?: number;
+  /**
+   * How long a detached thing principal keeps counting as attached: a fixed delay in ms, or a
+   * function drawing one per detach. Default: AWS's behaviour (awsDetachPropagation).
+   */
+  detachPropagationDelayMs?: number | DetachPropagation;
   onListenerError?: (error: unknown) => void;
 }
 
@@ -35,8 +39,8 @@ export class IotRegistry {
   readonly certificates: CertificateStore;
   readonly policies: PolicyStore;
   readonly thingPrincipals: ThingPrincipals;
-  /** Changeable at run time so a test can widen the window in which DeleteCertificate conflicts. */
-  detachPropagationDelayMs: number;
+  /** Changeable at run time, so a fault can widen the window in which DeleteCertificate conflicts. */
+  detachPropagation: DetachPropagation;
 
   constructor(
     private readonly ctx: AccountContext,
@@ -44,10 +48,10 @@ export class IotRegistry {
     private readonly authorities: LocalAuthorities,
     options: RegistryOptions = {},
   ) {
-    this.detachPropagationDelayMs = options.detachPropagationDelayMs ?? 100;
+    this.detachPropagation = detachPropagationOf(options.detachPropagationDelayMs);
     this.things = new ThingStore(ctx, now);
     this.policies = new PolicyStore(ctx, now);
-    this.thingPrincipals = new ThingPrincipals(now, () => this.detachPropagationDelayMs);
+    this.thingPrincipals = new ThingPrincipals(now, () => this.detachPropagation());
     this.certificates = new CertificateStore(
       ctx,
       now,

@@ -1,4 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
+import { Agent } from 'node:https';
 import path from 'node:path';
 import { GreengrassV2Client, ResolveComponentCandidatesCommand } from '@aws-sdk/client-greengrassv2';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -11,6 +12,11 @@ export interface CloudEndpoint {
   /** The endpoint override of the stand-in's APIs (AWS: the regional endpoints). */
   endpoint: string;
   region: string;
+  /**
+   * The root certificate the core trusts for HTTPS: the nucleus's rootCaPath, the same root it
+   * trusts for MQTT.
+   */
+  rootCaPem: string;
 }
 
 /**
@@ -31,7 +37,12 @@ export async function downloadComponent(
   root: string,
   component: { name: string; version: string },
 ): Promise<PublishedComponent> {
-  const settings = { endpoint: cloud.endpoint, region: cloud.region, credentials: PLACEHOLDER_CREDENTIALS };
+  const settings = {
+    endpoint: cloud.endpoint,
+    region: cloud.region,
+    credentials: PLACEHOLDER_CREDENTIALS,
+    requestHandler: { httpsAgent: new Agent({ ca: cloud.rootCaPem }) },
+  };
   const greengrass = new GreengrassV2Client(settings);
   const s3 = new S3Client({ ...settings, forcePathStyle: true });
   try {

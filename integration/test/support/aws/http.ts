@@ -3,6 +3,7 @@ import { AwsError, notFound } from '../../../aws/model/errors.js';
 import { AwsModel, type AwsModelOptions } from '../../../aws/model/aws-model.js';
 import { cryptoProvider, generateKeyPair } from '../../../aws/model/ca/keys.js';
 import { type HttpApi, startHttpApi } from '../../../aws/http/api.js';
+import { sdkClientConfig, type SdkClientConfig } from '../../../aws/http/client-config.js';
 import type { TopicRulesPort, TopicRuleView } from '../../../aws/http/model-port.js';
 import type { ApiRateLimits } from '../../../aws/http/rate-limits.js';
 
@@ -13,7 +14,7 @@ export interface ApiFixture {
   rules: Map<string, TopicRuleView>;
   published: { topic: string; payload: string; qos: 0 | 1 }[];
   /** Spread into any SDK client's constructor. */
-  clientConfig: { region: string; endpoint: string; credentials: { accessKeyId: string; secretAccessKey: string } };
+  clientConfig: SdkClientConfig;
   close(): Promise<void>;
 }
 
@@ -50,7 +51,7 @@ export async function startApiFixture(options: AwsModelOptions & { rateLimits?: 
     api,
     rules,
     published,
-    clientConfig: { region: model.region, endpoint: api.endpoint, credentials: { accessKeyId: 'x', secretAccessKey: 'y' } },
+    clientConfig: sdkClientConfig({ region: model.region, endpoint: api.endpoint, caCertificatePem: api.caCertificatePem }),
     close: async () => {
       await api.close();
       model.close();

@@ -44,7 +44,7 @@ export async function startCloudCores(group: string, things: string[]): Promise<
         root: path.join(dir, thingName),
         thingName,
         broker: { host: aws.mqtt.host, port: aws.mqtt.port, caPem: aws.mqtt.caCertificatePem },
-        cloud: { endpoint: aws.http!.endpoint, region: aws.model.region },
+        cloud: { endpoint: aws.http!.endpoint, region: aws.model.region, rootCaPem: aws.mqtt.caCertificatePem },
         credentials: { kind: 'files', certificatePem: device.certificatePem, privateKeyPem: device.privateKeyPem },
         logger: new MemoryLogger(),
       }),
