@@ -102,6 +102,32 @@ async function run(context: BenchContext): Promise<BenchResult> {
   };
 }
 
+/** Only the component's start-up and idle memory: one process-mode core booted again and again, no rotation. */
+async function runStarts(context: BenchContext): Promise<BenchResult> {
+  const spec: OneCoreSpec = {
+    mode: 'process',
+    rotations: 0,
+    starts: STARTS[context.quick ? 'quick' : 'full'],
+    minuteScale: context.minuteScale,
+    algorithms: ALGORITHMS,
+  };
+  context.progress(`core-start: one process core, ${spec.starts} starts`);
+  const result = await runOneCore(spec, context.progress);
+  return {
+    name: 'core-start',
+    tables: result.starts.length > 0 ? [startTable(result)] : [],
+    data: result,
+    alerts: result.bricked ? ['core-start: the core no longer connects with what it has installed'] : [],
+  };
+}
+
+export const coreStart: Benchmark = {
+  name: 'core-start',
+  description: "the component's start-up and idle RSS alone (core-rotation's second table, without the rotations; only with --only)",
+  onlyWhenNamed: true,
+  run: runStarts,
+};
+
 export const coreRotation: Benchmark = {
   name: 'core-rotation',
   description: "one core's rotation p50/p95 (inline and process mode); the component's start-up and idle RSS",

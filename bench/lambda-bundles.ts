@@ -5,8 +5,14 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { build, type Metafile } from 'esbuild';
-import { HANDLER_BUNDLING, HANDLER_ENTRY_FILES, handlerEntry, PROJECT_ROOT, type HandlerName } from '../backend/lib/handler-bundling.js';
-import { literalSchemaKeys } from './literal-schema-keys.js';
+import {
+  HANDLER_ENTRY_FILES,
+  handlerBuildOptions,
+  handlerEntry,
+  PROJECT_ROOT,
+  RUNTIME_ONLY_SDK_MODULES,
+  type HandlerName,
+} from '../backend/lib/handler-bundling.js';
 import { summarize, type Summary } from './stats.js';
 import type { Benchmark, BenchContext, BenchResult } from './types.js';
 
@@ -14,16 +20,15 @@ const run = promisify(execFile);
 const IMPORTS = { full: 9, quick: 3 };
 
 /**
- * `construct`: the settings the CDK construct deploys (the AWS SDK bundled). `sdk-from-runtime`: the
- * same with @aws-sdk/* left to the Lambda runtime's copy; its import loads the SDK from this
- * repository's node_modules, standing in for the runtime's. `literal-schema-keys`: not deployed, a
- * measure of what the SDK's own fix would save (see literal-schema-keys.ts).
+ * `construct`: what the CDK construct deploys (handlerBuildOptions: the AWS SDK bundled, its schema
+ * files with literal keys). `sdk-from-runtime`: the same with all of @aws-sdk/* left to the Lambda
+ * runtime's copy; its import loads the SDK from this repository's node_modules, standing in for
+ * the runtime's.
  */
-type Variant = 'construct' | 'sdk-from-runtime' | 'literal-schema-keys';
-const VARIANTS: readonly Variant[] = ['construct', 'literal-schema-keys', 'sdk-from-runtime'];
+type Variant = 'construct' | 'sdk-from-runtime';
+const VARIANTS: readonly Variant[] = ['construct', 'sdk-from-runtime'];
 const VARIANT_LABELS: Record<Variant, string> = {
   construct: 'bundled (deployed)',
-  'literal-schema-keys': 'bundled, schema keys literal (not deployed)',
   'sdk-from-runtime': 'from runtime (not deployed)',
 };
 
@@ -49,11 +54,13 @@ export interface BundleFigure {
   bytes: number;
   /** Importing the bundle in a fresh Node.js process, ms: what a cold Lambda start spends on module init. */
   importMs: Summary;
+  /** CPU time of the same imports (user + system, all threads), ms: less at the mercy of a busy machine than the wall time. */
+  importCpuMs: Summary;
   /** The largest packages in the bundle, bytes of output. */
   largest: Array<{ name: string; bytes: number }>;
 }
 
-/** Bundles a handler with the construct's esbuild settings (as NodejsFunction passes them). */
+/** Bundles a handler as the construct does (handlerBuildOptions), or with the whole SDK left out. */
 async function bundle(
   name: HandlerName,
   issuer: 'iot' | 'pca' | undefined,
@@ -61,18 +68,10 @@ async function bundle(
   outDir: string,
 ): Promise<{ file: string; metafile: Metafile }> {
   const file = path.join(outDir, `${name}${issuer ? `-${issuer}` : ''}-${variant}.mjs`);
+  const options = handlerBuildOptions(handlerEntry(name, issuer), file);
   const result = await build({
-    entryPoints: [handlerEntry(name, issuer)],
-    outfile: file,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: HANDLER_BUNDLING.target ?? 'node22',
-    minify: HANDLER_BUNDLING.minify ?? false,
-    mainFields: HANDLER_BUNDLING.mainFields ?? ['module', 'main'],
-    external: variant === 'sdk-from-runtime' ? ['@aws-sdk/*'] : (HANDLER_BUNDLING.externalModules ?? []),
-    plugins: variant === 'literal-schema-keys' ? [literalSchemaKeys] : [],
-    banner: { js: HANDLER_BUNDLING.banner ?? '' },
+    ...options,
+    ...(variant === 'sdk-from-runtime' ? { external: ['@aws-sdk/*', ...(options.external ?? [])] } : {}),
     logLevel: 'error',
     metafile: true,
   });
@@ -94,11 +93,11 @@ function largestPackages(metafile: Metafile, file: string): Array<{ name: string
     .slice(0, 4);
 }
 
-/** Milliseconds to import `file` in a new process, as the Lambda runtime does on a cold start. */
-async function importMs(file: string): Promise<number> {
-  const script = `const t=performance.now();await import(${JSON.stringify(pathToFileURL(file).href)});process.stdout.write(String(performance.now()-t));`;
+/** Wall and CPU milliseconds to import `file` in a new process, as the Lambda runtime does on a cold start. */
+async function importTimes(file: string): Promise<{ wall: number; cpu: number }> {
+  const script = `const c=process.cpuUsage(),t=performance.now();await import(${JSON.stringify(pathToFileURL(file).href)});const w=performance.now()-t,u=process.cpuUsage(c);process.stdout.write(JSON.stringify({wall:w,cpu:(u.user+u.system)/1000}));`;
   const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { env: { PATH: process.env.PATH ?? '' } });
-  return Number(stdout);
+  return JSON.parse(stdout) as { wall: number; cpu: number };
 }
 
 async function runBench(context: BenchContext): Promise<BenchResult> {
@@ -107,10 +106,10 @@ async function runBench(context: BenchContext): Promise<BenchResult> {
   const outDir = await mkdtemp(path.join(PROJECT_ROOT, 'node_modules', '.bench-bundles-'));
   const figures: BundleFigure[] = [];
   try {
-    const built: Array<Target & { variant: Variant; file: string; metafile: Metafile; samples: number[] }> = [];
+    const built: Array<Target & { variant: Variant; file: string; metafile: Metafile; samples: number[]; cpu: number[] }> = [];
     for (const variant of VARIANTS) {
       for (const target of TARGETS) {
-        built.push({ ...target, variant, ...(await bundle(target.handler, target.issuer, variant, outDir)), samples: [] });
+        built.push({ ...target, variant, ...(await bundle(target.handler, target.issuer, variant, outDir)), samples: [], cpu: [] });
       }
     }
     // Round after round, one import of every bundle each: a change in the machine's load then
@@ -118,15 +117,20 @@ async function runBench(context: BenchContext): Promise<BenchResult> {
     const rounds = IMPORTS[context.quick ? 'quick' : 'full'];
     for (let round = 1; round <= rounds; round++) {
       context.progress(`lambda-bundles: import round ${round} of ${rounds} (${built.length} bundles)`);
-      for (const b of built) b.samples.push(await importMs(b.file));
+      for (const b of built) {
+        const { wall, cpu } = await importTimes(b.file);
+        b.samples.push(wall);
+        b.cpu.push(cpu);
+      }
     }
-    for (const { handler, issuer, variant, file, metafile, samples } of built) {
+    for (const { handler, issuer, variant, file, metafile, samples, cpu } of built) {
       figures.push({
         handler,
         ...(issuer ? { issuer } : {}),
         variant,
         bytes: (await stat(file)).size,
         importMs: summarize(samples),
+        importCpuMs: summarize(cpu),
         largest: largestPackages(metafile, file),
       });
     }
@@ -142,17 +146,21 @@ async function runBench(context: BenchContext): Promise<BenchResult> {
     tables: [
       {
         title: "Lambda bundles (esbuild with the construct's settings) and their cold import",
-        columns: ['handler', 'AWS SDK', 'KB', 'import median ms', 'import p95 ms', 'largest parts (KB)'],
+        columns: ['handler', 'AWS SDK', 'KB', 'import median ms', 'import p95 ms', 'import CPU median ms', 'largest parts (KB)'],
         rows: figures.map((f) => [
           `${f.handler}${issuerLabel(f.issuer)}`,
           VARIANT_LABELS[f.variant],
           kb(f.bytes),
           f.importMs.median.toFixed(0),
           f.importMs.p95.toFixed(0),
+          f.importCpuMs.median.toFixed(0),
           f.largest.map((p) => `${p.name} ${kb(p.bytes)}`).join(', '),
         ]),
         notes: [
           `import: a fresh Node.js ${process.version} process per sample, ${IMPORTS[context.quick ? 'quick' : 'full']} rounds importing every bundle once; the handler itself is built on its first invocation`,
+          "import CPU: the same imports' CPU time (user + system, process.cpuUsage), which a busy machine inflates less than the wall time",
+          `deployed bundles leave out only ${RUNTIME_ONLY_SDK_MODULES.join(', ')}: imported dynamically, on paths a handler never takes on Lambda, so no import loads them and the import time has nothing of them to count`,
+          'from runtime: every @aws-sdk/* package is loaded from node_modules on import, and that loading is in its import time',
           `load average (1, 5, 15 min) ${loadBefore.map((l) => l.toFixed(1)).join(' ')} before these bundles, ${loadAfter.map((l) => l.toFixed(1)).join(' ')} after`,
           'aims: under 300 KB and under 150 ms each',
         ],

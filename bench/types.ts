@@ -34,5 +34,7 @@ export interface BenchResult {
 export interface Benchmark {
   name: string;
   description: string;
+  /** Runs only when `--only` names it: it repeats part of another benchmark, for a quicker look. */
+  onlyWhenNamed?: boolean;
   run(context: BenchContext): Promise<BenchResult>;
 }

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { Runtime } from 'aws-cdk-lib/aws-lambda';
-import { LogLevel, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { build, type BuildOptions, type BuildResult } from 'esbuild';
+import { literalSchemaKeys } from './literal-schema-keys.js';
 
 /** The Lambda handlers this construct deploys. */
 export type HandlerName =
@@ -42,28 +43,69 @@ export function handlerEntry(name: HandlerName, issuer?: 'iot' | 'pca'): string 
  * resolves imports from its node_modules.
  */
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const DEPS_LOCK_FILE = fileURLToPath(new URL('../../package-lock.json', import.meta.url));
 
 /**
- * esbuild settings shared by every handler.
+ * Parts of the AWS SDK that the bundled SDK reaches only through a dynamic `import()`, on paths a
+ * handler never takes on Lambda, left to the copy of the SDK v3 that the Lambda Node.js runtime
+ * ships. Bundled, they were 100 KB of every handler (190 KB of those with the jobs data-plane
+ * client, which brings its own copy of them):
+ * - the default credential chain's links after the environment: SSO, shared config files, a
+ *   credential process, a web identity token file, and the nested STS, SSO and sign-in clients
+ *   they use. Lambda gives a function its role's credentials in AWS_ACCESS_KEY_ID,
+ *   AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN, which the chain's first link (bundled) reads;
+ *   the container and instance-metadata links stay bundled too.
+ * - the event stream serde: none of the operations the handlers call has an event stream.
+ * handler-bundles.test.ts checks that nothing else is left out and that the bundle imports these
+ * only dynamically, so loading a handler never needs them.
+ */
+export const RUNTIME_ONLY_SDK_MODULES: readonly string[] = [
+  '@aws-sdk/credential-provider-ini',
+  '@aws-sdk/credential-provider-process',
+  '@aws-sdk/credential-provider-sso',
+  '@aws-sdk/credential-provider-web-identity',
+  '@smithy/core/event-streams',
+];
+
+/**
+ * esbuild settings of a handler's bundle, one ES module file.
  *
- * - Local esbuild only (it is a dev dependency), so synthesis works offline and without Docker.
  * - The AWS SDK v3 is bundled rather than taken from the runtime: the deployed code then runs
- *   exactly the SDK version that package-lock.json pins and the tests ran against.
+ *   exactly the SDK version that package-lock.json pins and the tests ran against. Only the
+ *   RUNTIME_ONLY_SDK_MODULES, which a handler never loads on Lambda, are left out.
+ * - The SDK's schema files are bundled with literal keys (literal-schema-keys.ts), so that only
+ *   the shapes of the operations a handler calls remain.
  * - ES module output, because the handlers are ES modules (top-level await is allowed). Some
  *   bundled CommonJS dependencies call `require` for Node built-ins, which an ES module lacks;
  *   the banner provides one.
+ * - `module` before `main`: the SDK's ES modules tree-shake, its CommonJS files do not.
  * - Target node22: the bundle stays valid if the runtime is ever lowered to Node.js 22.
  */
-export const HANDLER_BUNDLING: BundlingOptions = {
-  forceDockerBundling: false,
-  bundleAwsSDK: true,
-  externalModules: [],
-  format: OutputFormat.ESM,
-  mainFields: ['module', 'main'],
-  target: 'node22',
-  minify: true,
-  sourceMap: false,
-  banner: "import{createRequire as __rotatorCreateRequire}from'node:module';const require=__rotatorCreateRequire(import.meta.url);",
-  logLevel: LogLevel.WARNING,
-};
+export function handlerBuildOptions(entry: string, outfile: string): BuildOptions {
+  return {
+    entryPoints: [entry],
+    outfile,
+    absWorkingDir: PROJECT_ROOT,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    mainFields: ['module', 'main'],
+    minify: true,
+    sourcemap: false,
+    external: [...RUNTIME_ONLY_SDK_MODULES],
+    plugins: [literalSchemaKeys],
+    banner: {
+      js: "import{createRequire as __rotatorCreateRequire}from'node:module';const require=__rotatorCreateRequire(import.meta.url);",
+    },
+    logLevel: 'warning',
+  };
+}
+
+/** Bundles the handler at `entry` into `outfile`, with its metafile (what went in, and how large). */
+export function buildHandler(
+  entry: string,
+  outfile: string,
+  options: Pick<BuildOptions, 'write'> = {},
+): Promise<BuildResult<{ metafile: true }>> {
+  return build({ ...handlerBuildOptions(entry, outfile), ...options, metafile: true });
+}

@@ -1,10 +1,10 @@
 import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Architecture } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Architecture, Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { HANDLER_BUNDLING, HANDLER_RUNTIME, handlerEntry, PROJECT_ROOT, DEPS_LOCK_FILE, type HandlerName } from './handler-bundling.js';
+import { HANDLER_RUNTIME, handlerEntry, type HandlerName } from './handler-bundling.js';
+import { handlerCode, LAMBDA_HANDLER } from './handler-code.js';
 
 /** Properties of {@link RotatorFunction}. */
 export interface RotatorFunctionProps {
@@ -33,7 +33,7 @@ export interface RotatorFunctionProps {
  * role that can write only to that log group and do only what `statements` allow.
  */
 export class RotatorFunction extends Construct {
-  public readonly function: NodejsFunction;
+  public readonly function: LambdaFunction;
   public readonly role: iam.Role;
   public readonly logGroup: logs.LogGroup;
 
@@ -61,14 +61,11 @@ export class RotatorFunction extends Construct {
       },
     });
 
-    this.function = new NodejsFunction(this, 'Function', {
+    this.function = new LambdaFunction(this, 'Function', {
       functionName: props.functionName,
       description: props.description,
-      entry: handlerEntry(props.handler, props.issuer),
-      handler: 'handler',
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: DEPS_LOCK_FILE,
-      bundling: HANDLER_BUNDLING,
+      code: handlerCode(handlerEntry(props.handler, props.issuer)),
+      handler: LAMBDA_HANDLER,
       runtime: HANDLER_RUNTIME,
       // The bundle is plain JavaScript, so the cheaper Graviton architecture costs nothing.
       architecture: Architecture.ARM_64,

@@ -7,7 +7,7 @@ import AdmZip from 'adm-zip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { COMPONENT_NAME, publishTopicPatterns, subscriptionTopicPatterns } from '../../shared/contract/index.js';
-import { buildComponent, type BuildResult } from './gdk-build.js';
+import { buildComponent, escapeNonAscii, type BuildResult } from './gdk-build.js';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const COMPONENT = COMPONENT_NAME;
@@ -71,7 +71,22 @@ describe('component build', () => {
         'scripts/install.cmd',
       ]),
     );
-    expect(entries.filter((entry) => entry.endsWith('.js') || entry.endsWith('.cjs'))).toEqual(['main.cjs']);
+    expect(entries.filter((entry) => entry.endsWith('.js') || entry.endsWith('.cjs')).sort()).toEqual([
+      'csr.cjs',
+      'main.cjs',
+      'pkcs11.cjs',
+    ]);
+  });
+
+  it('ships the bundles ASCII-only, so V8 holds their source at one byte a character', () => {
+    for (const name of ['main.cjs', 'csr.cjs', 'pkcs11.cjs']) {
+      const bundle = new AdmZip(result.artifactPath).readFile(name)!;
+      expect(
+        bundle.findIndex((byte) => byte > 0x7f),
+        name,
+      ).toBe(-1);
+    }
+    expect(escapeNonAscii('// a \u2014 b, \u00e9')).toBe('// a \\u2014 b, \\u00e9');
   });
 
   it("fills name, version and publisher and keeps GDK's artifact URI form", () => {
@@ -116,18 +131,37 @@ describe('component build', () => {
 
   it('restarts Greengrass on exit 0 only: systemctl on Linux, the rebooting run.cmd on Windows', () => {
     const [linux, windows] = recipe.Manifests;
-    expect(linux!.Lifecycle.Run!.Script).toContain('node {artifacts:decompressedPath}/certificate-rotator/main.cjs');
+    expect(linux!.Lifecycle.Run!.Script).toContain(
+      'node --max-semi-space-size=1 {artifacts:decompressedPath}/certificate-rotator/main.cjs',
+    );
     expect(linux!.Lifecycle.Run!.Script).toMatch(
       /if \[ \$EC -eq 0 \]; then[\s\S]*sudo systemctl restart greengrass\.service[\s\S]*fi\nexit \$EC$/,
     );
     expect(windows!.Lifecycle.Run!.Script).toBe('{artifacts:decompressedPath}\\certificate-rotator\\scripts\\run.cmd');
     const runCmd = new AdmZip(result.artifactPath).readAsText('scripts/run.cmd');
     expect(runCmd).toMatch(/IF %EC% EQU 0 \(\r\n\s+echo Rebooting the device \.\.\.\r\n\s+shutdown \/r\r\n\)/);
-    expect(runCmd).toContain('node "%~dp0..\\main.cjs"');
+    expect(runCmd).toContain('node --max-semi-space-size=1 "%~dp0..\\main.cjs"');
   });
 });
 
 describe('the bundle from the unzipped artifact', () => {
+  it('leaves the CSR builder to csr.cjs and the PKCS#11 store to pkcs11.cjs, which main.cjs requires when it needs them', () => {
+    const main = readFileSync(path.join(unzipped, 'main.cjs'), 'utf8');
+    expect(main).toContain('require("./csr.cjs")');
+    expect(main).not.toContain('Pkcs10CertificateRequestGenerator');
+    expect(main).toContain('require("./pkcs11.cjs")');
+    expect(main).not.toContain('graphene');
+    const child = spawnSync(
+      process.execPath,
+      [
+        '-e',
+        `const csr = require(${JSON.stringify(path.join(unzipped, 'csr.cjs'))}); console.log(typeof csr.createKeyAndCsr, typeof csr.buildCsr)`,
+      ],
+      { encoding: 'utf8', timeout: 30_000 },
+    );
+    expect(child.stdout.trim()).toBe('function function');
+  });
+
   it('exits non-zero with a clear message outside Greengrass', () => {
     const run = runBundle(unzipped);
     expect(run.status).toBe(1);

@@ -12,8 +12,8 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BACKEND = path.join(ROOT, 'backend');
 /** Tool caches live under node_modules/.cache by convention; nothing here is named cdk.out. */
 const CACHE = path.join(ROOT, 'node_modules', '.cache', 'certificate-rotator-synth');
-/** What synthesis reads: the app and its handlers, the CDK context, and the locked dependencies. */
-const SOURCES = ['backend/bin', 'backend/lib', 'backend/src', 'backend/cdk.json', 'package-lock.json'];
+/** What synthesis reads: the app and its handlers (with the wire contract they bundle), the CDK context, and the locked dependencies. */
+const SOURCES = ['backend/bin', 'backend/lib', 'backend/src', 'shared/contract', 'backend/cdk.json', 'package-lock.json'];
 
 /** The stack's CDK context variables (see CONTEXT_VARIABLES in backend/lib/certificate-rotator-stack.ts). */
 export interface BackendContext {

@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import './zod-english.js';
 import { jobIdSchema } from './identifiers.js';
 
 /**
@@ -7,34 +8,34 @@ import { jobIdSchema } from './identifiers.js';
  * when present and anything else is kept, so that AWS adding fields breaks nothing.
  */
 
-const timestamp = z.number().optional();
-const clientToken = z.string().optional();
+const timestamp = z.optional(z.number());
+const clientToken = z.optional(z.string());
 
 /** A job execution as carried by `get/accepted` and `notify-next`. */
 export const jobExecutionSchema = z.looseObject({
   jobId: jobIdSchema,
-  status: z.string().min(1),
-  jobDocument: z.record(z.string(), z.unknown()).optional(),
-  thingName: z.string().optional(),
-  statusDetails: z.record(z.string(), z.unknown()).optional(),
-  queuedAt: z.number().optional(),
-  startedAt: z.number().optional(),
-  lastUpdatedAt: z.number().optional(),
-  versionNumber: z.number().optional(),
-  executionNumber: z.number().optional(),
+  status: z.string().check(z.minLength(1)),
+  jobDocument: z.optional(z.record(z.string(), z.unknown())),
+  thingName: z.optional(z.string()),
+  statusDetails: z.optional(z.record(z.string(), z.unknown())),
+  queuedAt: z.optional(z.number()),
+  startedAt: z.optional(z.number()),
+  lastUpdatedAt: z.optional(z.number()),
+  versionNumber: z.optional(z.number()),
+  executionNumber: z.optional(z.number()),
 });
 export type JobExecution = z.infer<typeof jobExecutionSchema>;
 
 /** `jobs/notify-next`: no `execution` once no execution is pending. */
-export const notifyNextSchema = z.looseObject({ timestamp, execution: jobExecutionSchema.optional() });
+export const notifyNextSchema = z.looseObject({ timestamp, execution: z.optional(jobExecutionSchema) });
 
 /** `jobs/<id>/get/accepted`: no `execution` when nothing is pending. */
-export const getAcceptedSchema = z.looseObject({ timestamp, clientToken, execution: jobExecutionSchema.optional() });
+export const getAcceptedSchema = z.looseObject({ timestamp, clientToken, execution: z.optional(jobExecutionSchema) });
 
 /** `jobs/<id>/get/rejected` and `jobs/<id>/update/rejected`. */
 export const jobRejectedSchema = z.looseObject({
-  code: z.string().optional(),
-  message: z.string().optional(),
+  code: z.optional(z.string()),
+  message: z.optional(z.string()),
   timestamp,
   clientToken,
 });
@@ -43,20 +44,20 @@ export const jobRejectedSchema = z.looseObject({
 export const updateAcceptedSchema = z.looseObject({
   timestamp,
   clientToken,
-  executionState: z
-    .looseObject({
-      status: z.string().optional(),
-      statusDetails: z.record(z.string(), z.unknown()).optional(),
-      versionNumber: z.number().optional(),
-    })
-    .optional(),
+  executionState: z.optional(
+    z.looseObject({
+      status: z.optional(z.string()),
+      statusDetails: z.optional(z.record(z.string(), z.unknown())),
+      versionNumber: z.optional(z.number()),
+    }),
+  ),
 });
 
 /** `certificate/create/accepted`. */
-export const createAcceptedSchema = z.looseObject({ certificatePem: z.string().min(1) });
+export const createAcceptedSchema = z.looseObject({ certificatePem: z.string().check(z.minLength(1)) });
 
 /** `certificate/create/rejected` and `certificate/commit/rejected`. */
-export const certificateRejectedSchema = z.looseObject({ errorMsg: z.string().optional() });
+export const certificateRejectedSchema = z.looseObject({ errorMsg: z.optional(z.string()) });
 
 /** `certificate/commit/accepted`: `{}`. */
 export const commitAcceptedSchema = z.looseObject({});

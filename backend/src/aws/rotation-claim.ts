@@ -1,5 +1,6 @@
 import { UpdateThingShadowCommand, type IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../../../shared/contract/zod-english.js';
 import type { Invocation } from '../runtime/invocation.js';
 import { isNamed } from './errors.js';
 import { readShadow, reportProgress, versionOf, type ShadowRef } from './rotation-shadow.js';
@@ -12,7 +13,7 @@ import { readShadow, reportProgress, versionOf, type ShadowRef } from './rotatio
  */
 export type Claim = { ok: true; version: number } | { ok: false; reason: string };
 
-const claimedSchema = z.object({ state: z.object({ reported: z.object({ jobId: z.string(), progress: z.string().optional() }) }) });
+const claimedSchema = z.object({ state: z.object({ reported: z.object({ jobId: z.string(), progress: z.optional(z.string()) }) }) });
 
 async function readOrUndefined(iotData: IoTDataPlaneClient, ref: ShadowRef, invocation: Invocation): Promise<unknown> {
   try {

@@ -4,7 +4,8 @@ import {
   UpdateThingShadowCommand,
   type IoTDataPlaneClient,
 } from '@aws-sdk/client-iot-data-plane';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../../../shared/contract/zod-english.js';
 import type { Invocation } from '../runtime/invocation.js';
 
 /**
@@ -30,7 +31,7 @@ const reportedSchema = z.object({
       progress: z.string(),
       oldCertificateId: z.string(),
       newCertificateId: z.string(),
-      jobId: z.string().min(1).optional(),
+      jobId: z.optional(z.string().check(z.minLength(1))),
     }),
   }),
 });
@@ -46,7 +47,7 @@ export function rotationRecordOf(document: unknown): RotationRecord | undefined 
   return { progress: progress as RotationProgress, oldCertificateId, newCertificateId, ...(jobId === undefined ? {} : { jobId }) };
 }
 
-const claimSchema = z.object({ state: z.object({ reported: z.object({ jobId: z.string().min(1) }) }) });
+const claimSchema = z.object({ state: z.object({ reported: z.object({ jobId: z.string().check(z.minLength(1)) }) }) });
 
 /** The job a shadow document names, whatever its progress (a claim under way names one too). */
 export function recordedJobOf(document: unknown): string | undefined {
@@ -103,7 +104,7 @@ function parseJson(bytes: Uint8Array): unknown {
 
 /** The `version` of a shadow document, when it has one. */
 export function versionOf(document: unknown): number | undefined {
-  const parsed = z.object({ version: z.number().int() }).safeParse(document);
+  const parsed = z.object({ version: z.number().check(z.int()) }).safeParse(document);
   return parsed.success ? parsed.data.version : undefined;
 }
 

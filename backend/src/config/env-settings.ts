@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../../../shared/contract/zod-english.js';
 import type { ClientConfig } from '../aws/clients.js';
 import { describeIssues } from '../events/issues.js';
 
@@ -8,20 +9,20 @@ import { describeIssues } from '../events/issues.js';
  */
 export type Env = Record<string, string | undefined>;
 
-export function parseEnv<S extends z.ZodType>(schema: S, env: Env, label: string): z.infer<S> {
+export function parseEnv<S extends z.ZodMiniType>(schema: S, env: Env, label: string): z.infer<S> {
   const parsed = schema.safeParse(env);
   if (!parsed.success) throw new Error(`Invalid ${label} environment: ${describeIssues(parsed.error)}`);
   return parsed.data;
 }
 
 const commonSchema = z.object({
-  AWS_REGION: z.string().min(1),
-  JOB_DOCUMENT: z.string().min(1),
-  SHADOW_NAME: z.string().min(1),
+  AWS_REGION: z.string().check(z.minLength(1)),
+  JOB_DOCUMENT: z.string().check(z.minLength(1)),
+  SHADOW_NAME: z.string().check(z.minLength(1)),
 });
 
 export function clientConfigFromEnv(env: Env): ClientConfig {
-  return { region: parseEnv(z.object({ AWS_REGION: z.string().min(1) }), env, 'AWS').AWS_REGION };
+  return { region: parseEnv(z.object({ AWS_REGION: z.string().check(z.minLength(1)) }), env, 'AWS').AWS_REGION };
 }
 
 export function commonSettingsFromEnv(env: Env, label: string): { clientConfig: ClientConfig; jobDocument: string; shadowName: string } {
@@ -30,6 +31,9 @@ export function commonSettingsFromEnv(env: Env, label: string): { clientConfig: 
 }
 
 export function snsTopicArnFromEnv(env: Env): string {
-  return parseEnv(z.object({ SNS_TOPIC_ARN: z.string().regex(/^arn:[^:]+:sns:/, 'must be an SNS topic ARN') }), env, 'notification')
-    .SNS_TOPIC_ARN;
+  return parseEnv(
+    z.object({ SNS_TOPIC_ARN: z.string().check(z.regex(/^arn:[^:]+:sns:/, 'must be an SNS topic ARN')) }),
+    env,
+    'notification',
+  ).SNS_TOPIC_ARN;
 }

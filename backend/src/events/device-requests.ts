@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { thingNameSchema } from '../../../shared/contract/index.js';
 import { describeIssues } from './issues.js';
 
@@ -9,7 +9,7 @@ export type ParsedRequest<T> =
   /** `thingName` is set when the event names a valid thing, so the device can still be told. */
   | { ok: false; problem: string; thingName?: string };
 
-export function parseRequest<T>(schema: z.ZodType<T>, event: unknown): ParsedRequest<T> {
+export function parseRequest<T>(schema: z.ZodMiniType<T>, event: unknown): ParsedRequest<T> {
   const parsed = schema.safeParse(event);
   if (parsed.success) return { ok: true, request: parsed.data };
   const problem = `Invalid request: ${describeIssues(parsed.error)}`;

@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { IoTClient, UpdateEventConfigurationsCommand } from '@aws-sdk/client-iot';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../../../shared/contract/zod-english.js';
 import { backendResourceNames, DEFAULT_NAME_PREFIX } from '../../../shared/contract/index.js';
 import { controlPlaneConfig, type ClientConfig } from '../aws/clients.js';
 import { clientConfigFromEnv } from '../config/env-settings.js';
@@ -16,7 +17,7 @@ export const JOB_EXECUTION_EVENTS_RESOURCE_ID = `${DEFAULT_NAME_PREFIX}JobExecut
 
 const eventSchema = z.object({
   RequestType: z.enum(['Create', 'Update', 'Delete']),
-  PhysicalResourceId: z.string().optional(),
+  PhysicalResourceId: z.optional(z.string()),
 });
 
 export interface JobExecutionEventsSettings {

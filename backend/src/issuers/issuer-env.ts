@@ -1,11 +1,12 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../../../shared/contract/zod-english.js';
 import { parseEnv, type Env } from '../config/env-settings.js';
 import { PCA_SIGNING_ALGORITHMS } from './pca-signing-algorithms.js';
 import { IOT_CORE_ISSUER, type IssuerSettings } from './issuer-settings.js';
 
 const pcaSchema = z.object({
-  PCA_CA_ARN: z.string().regex(/^arn:[^:]+:acm-pca:[^:]+:\d{12}:certificate-authority\/.+$/, 'must be an AWS Private CA ARN'),
-  PCA_VALIDITY_IN_DAYS: z.coerce.number().int().positive(),
+  PCA_CA_ARN: z.string().check(z.regex(/^arn:[^:]+:acm-pca:[^:]+:\d{12}:certificate-authority\/.+$/, 'must be an AWS Private CA ARN')),
+  PCA_VALIDITY_IN_DAYS: z.coerce.number().check(z.int(), z.positive()),
   PCA_SIGNING_ALGORITHM: z.enum(PCA_SIGNING_ALGORITHMS),
 });
 

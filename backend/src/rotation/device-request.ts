@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { describeError } from '../aws/errors.js';
 import { rejectionReason } from '../metrics/rotation-metrics.js';
 import { publishReply } from '../aws/replies.js';
@@ -43,7 +43,7 @@ interface RuleProjections {
 
 export interface DeviceRequestSpec<T extends RuleProjections> {
   kind: RequestKind;
-  schema: z.ZodType<T>;
+  schema: z.ZodMiniType<T>;
   /**
    * Does the request's work. A throw becomes a rejection naming the error. `principals`: the
    * thing's principals as the sender check listed them moments ago, when it did.

@@ -1,5 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../../../shared/contract/zod-english.js';
 import { HandlerClients, type ClientConfig } from '../aws/clients.js';
 import { describeIssues } from '../events/issues.js';
 import { createRotationMetrics, type RotationMetrics } from '../metrics/rotation-metrics.js';
@@ -40,17 +41,17 @@ export interface TimingSettings {
 }
 
 const settingsSchema = z.object({
-  clientConfig: z.object({ region: z.string().min(1) }),
-  jobDocument: z.string().min(1),
-  shadowName: z.string().regex(/^[a-zA-Z0-9:_-]{1,64}$/, 'must be a shadow name'),
-  timing: z
-    .object({
-      defaultBudgetMs: z.number().positive().optional(),
-      safetyMarginMs: z.number().nonnegative().optional(),
-      baseDelayMs: z.number().positive().optional(),
-      maxDelayMs: z.number().positive().optional(),
-    })
-    .optional(),
+  clientConfig: z.object({ region: z.string().check(z.minLength(1)) }),
+  jobDocument: z.string().check(z.minLength(1)),
+  shadowName: z.string().check(z.regex(/^[a-zA-Z0-9:_-]{1,64}$/, 'must be a shadow name')),
+  timing: z.optional(
+    z.object({
+      defaultBudgetMs: z.optional(z.number().check(z.positive())),
+      safetyMarginMs: z.optional(z.number().check(z.nonnegative())),
+      baseDelayMs: z.optional(z.number().check(z.positive())),
+      maxDelayMs: z.optional(z.number().check(z.positive())),
+    }),
+  ),
 });
 
 /** How a rotation handler is set up: what its settings are called in errors, and its defaults. */

@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../../../shared/contract/zod-english.js';
 import type { HandlerClients } from '../aws/clients.js';
 import { includesCertificate, thingPrincipals, type ThingPrincipal } from '../aws/thing-principals.js';
 import type { Invocation } from '../runtime/invocation.js';

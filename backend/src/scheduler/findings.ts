@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../../../shared/contract/zod-english.js';
 
 /** The Device Defender audit checks whose findings start a rotation. */
 export const ROTATION_AUDIT_CHECKS = ['DEVICE_CERTIFICATE_EXPIRING_CHECK', 'DEVICE_CERTIFICATE_AGE_CHECK'] as const;
@@ -12,19 +13,25 @@ export interface CertificateFinding {
 
 /** The AuditFinding structure of the AWS IoT API, as far as a rotation needs it. */
 const auditFindingSchema = z.object({
-  findingId: z.string().optional(),
+  findingId: z.optional(z.string()),
   checkName: z.string(),
   nonCompliantResource: z.object({
-    resourceType: z.string().optional(),
-    resourceIdentifier: z.object({ deviceCertificateId: z.string().regex(/^[0-9a-f]{64}$/, 'must be a certificate id') }),
+    resourceType: z.optional(z.string()),
+    resourceIdentifier: z.object({ deviceCertificateId: z.string().check(z.regex(/^[0-9a-f]{64}$/, 'must be a certificate id')) }),
   }),
 });
 
 /** A PUBLISH_FINDING_TO_SNS message carries the finding under `finding`; a bare finding is taken too. */
-const messageSchema = z.union([z.object({ finding: auditFindingSchema }).transform((m) => m.finding), auditFindingSchema]);
+const messageSchema = z.union([
+  z.pipe(
+    z.object({ finding: auditFindingSchema }),
+    z.transform((m: { finding: z.infer<typeof auditFindingSchema> }) => m.finding),
+  ),
+  auditFindingSchema,
+]);
 
 const snsEventSchema = z.object({
-  Records: z.array(z.object({ EventSource: z.literal('aws:sns'), Sns: z.object({ Message: z.string() }) })).min(1),
+  Records: z.array(z.object({ EventSource: z.literal('aws:sns'), Sns: z.object({ Message: z.string() }) })).check(z.minLength(1)),
 });
 
 export type FindingParse = { ok: true; finding: CertificateFinding } | { ok: false; problem: string };

@@ -1,5 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../../../shared/contract/zod-english.js';
 import type { ClientConfig } from '../aws/clients.js';
 import type { IoTClient } from '@aws-sdk/client-iot';
 import type { SNSClient } from '@aws-sdk/client-sns';
@@ -60,25 +61,27 @@ export interface SchedulerTiming {
 }
 
 const NAME = /^[a-zA-Z0-9:_-]{1,128}$/;
-const days = z.number().int().min(1).max(36_500);
+const days = z.number().check(z.int(), z.gte(1), z.lte(36_500));
 
 const settingsSchema = z
   .object({
-    clientConfig: z.object({ region: z.string().min(1) }),
-    thingGroups: z.array(z.string().regex(NAME, 'must be thing group names')).min(1).max(10),
-    policy: z.object({ renewBeforeDays: days.optional(), maxAgeDays: days.optional() }),
-    maxRotationsPerRun: z.number().int().min(1).max(1000),
-    thingsPerJob: z.number().int().min(1).max(100),
-    jobTemplateArn: z.string().regex(/^arn:[^:]+:iot:[^:]+:\d{12}:jobtemplate\/.+$/, 'must be a job template ARN'),
-    jobDocument: z.string().min(1),
-    jobIdPrefix: z.string().regex(/^[a-zA-Z0-9_-]{1,36}$/, 'must be 1-36 letters, digits, - or _'),
-    snsTopicArn: z.string().regex(/^arn:[^:]+:sns:/, 'must be an SNS topic ARN'),
-    callsPerSecond: z.number().positive().max(100),
+    clientConfig: z.object({ region: z.string().check(z.minLength(1)) }),
+    thingGroups: z.array(z.string().check(z.regex(NAME, 'must be thing group names'))).check(z.minLength(1), z.maxLength(10)),
+    policy: z.object({ renewBeforeDays: z.optional(days), maxAgeDays: z.optional(days) }),
+    maxRotationsPerRun: z.number().check(z.int(), z.gte(1), z.lte(1000)),
+    thingsPerJob: z.number().check(z.int(), z.gte(1), z.lte(100)),
+    jobTemplateArn: z.string().check(z.regex(/^arn:[^:]+:iot:[^:]+:\d{12}:jobtemplate\/.+$/, 'must be a job template ARN')),
+    jobDocument: z.string().check(z.minLength(1)),
+    jobIdPrefix: z.string().check(z.regex(/^[a-zA-Z0-9_-]{1,36}$/, 'must be 1-36 letters, digits, - or _')),
+    snsTopicArn: z.string().check(z.regex(/^arn:[^:]+:sns:/, 'must be an SNS topic ARN')),
+    callsPerSecond: z.number().check(z.positive(), z.lte(100)),
   })
-  .refine((s) => s.policy.renewBeforeDays !== undefined || s.policy.maxAgeDays !== undefined, {
-    message: 'give renewBeforeDays, maxAgeDays or both',
-    path: ['policy'],
-  });
+  .check(
+    z.refine((s) => s.policy.renewBeforeDays !== undefined || s.policy.maxAgeDays !== undefined, {
+      message: 'give renewBeforeDays, maxAgeDays or both',
+      path: ['policy'],
+    }),
+  );
 
 /** Checks the settings; throws an error naming the bad field. */
 export function checkSchedulerSettings(settings: SchedulerSettings): void {
@@ -88,34 +91,37 @@ export function checkSchedulerSettings(settings: SchedulerSettings): void {
 
 type Env = Record<string, string | undefined>;
 
-const optionalDays = z
-  .string()
-  .optional()
-  .transform((v, ctx) => {
+const optionalDays = z.pipe(
+  z.optional(z.string()),
+  z.transform((v: string | undefined, ctx) => {
     if (v === undefined || v.trim() === '') return undefined;
     if (!/^\d+$/.test(v.trim())) {
-      ctx.addIssue({ code: 'custom', message: 'must be a whole number of days or empty' });
+      ctx.issues.push({ code: 'custom', message: 'must be a whole number of days or empty', input: v });
       return z.NEVER;
     }
     return Number(v);
-  });
+  }),
+);
 
 const envSchema = z.object({
-  AWS_REGION: z.string().min(1),
-  THING_GROUPS: z.string().transform((v) =>
-    v
-      .split(',')
-      .map((g) => g.trim())
-      .filter((g) => g !== ''),
+  AWS_REGION: z.string().check(z.minLength(1)),
+  THING_GROUPS: z.pipe(
+    z.string(),
+    z.transform((v: string) =>
+      v
+        .split(',')
+        .map((g) => g.trim())
+        .filter((g) => g !== ''),
+    ),
   ),
   RENEW_BEFORE_DAYS: optionalDays,
   MAX_AGE_DAYS: optionalDays,
-  MAX_ROTATIONS_PER_RUN: z.coerce.number().int(),
-  THINGS_PER_JOB: z.coerce.number().int(),
-  JOB_TEMPLATE_ARN: z.string().min(1),
-  JOB_DOCUMENT: z.string().min(1),
-  JOB_ID_PREFIX: z.string().min(1),
-  SNS_TOPIC_ARN: z.string().min(1),
+  MAX_ROTATIONS_PER_RUN: z.coerce.number().check(z.int()),
+  THINGS_PER_JOB: z.coerce.number().check(z.int()),
+  JOB_TEMPLATE_ARN: z.string().check(z.minLength(1)),
+  JOB_DOCUMENT: z.string().check(z.minLength(1)),
+  JOB_ID_PREFIX: z.string().check(z.minLength(1)),
+  SNS_TOPIC_ARN: z.string().check(z.minLength(1)),
   CALLS_PER_SECOND: z.coerce.number(),
 });
 

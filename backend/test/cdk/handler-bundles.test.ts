@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { build, type Metafile } from 'esbuild';
+import { isBuiltin } from 'node:module';
+import type { Metafile } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { HANDLER_BUNDLING, handlerEntry, PROJECT_ROOT, type HandlerName } from '../../lib/handler-bundling.js';
+import { buildHandler, handlerEntry, PROJECT_ROOT, RUNTIME_ONLY_SDK_MODULES, type HandlerName } from '../../lib/handler-bundling.js';
 
 /**
  * What goes into the deployed bundles. Two things have made them several times larger than they
@@ -26,25 +27,21 @@ const HANDLERS: readonly HandlerName[] = [
   'rotation-scheduler',
 ];
 
-/** The bundle's inputs, as NodejsFunction builds it (same entry, format, target and resolution). */
-async function bundleInputs(handler: HandlerName): Promise<string[]> {
-  const result = await build({
-    entryPoints: [handlerEntry(handler)],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: HANDLER_BUNDLING.target ?? 'node22',
-    mainFields: HANDLER_BUNDLING.mainFields ?? ['module', 'main'],
-    minify: true,
-    write: false,
-    metafile: true,
-    outfile: 'index.mjs',
-    absWorkingDir: PROJECT_ROOT,
-    logLevel: 'silent',
-  });
+interface BundleGraph {
+  inputs: string[];
+  /** What the bundle imports from outside itself (Node.js built-ins aside), and how. */
+  externals: Array<{ path: string; kind: string }>;
+}
+
+/** The bundle's inputs and what it leaves out, as the construct builds it. */
+async function bundleGraph(handler: HandlerName): Promise<BundleGraph> {
+  const result = await buildHandler(handlerEntry(handler), 'index.mjs', { write: false });
   const output: Metafile['outputs'][string] | undefined = Object.values(result.metafile.outputs)[0];
   if (output === undefined) throw new Error(`esbuild produced no output for ${handler}`);
-  return Object.keys(output.inputs).filter((input) => output.inputs[input]?.bytesInOutput !== 0);
+  return {
+    inputs: Object.keys(output.inputs).filter((input) => output.inputs[input]?.bytesInOutput !== 0),
+    externals: output.imports.filter((i) => i.external === true && !isBuiltin(i.path)).map(({ path, kind }) => ({ path, kind })),
+  };
 }
 
 interface PackageCopies {
@@ -94,8 +91,20 @@ function repeatedCopies(handler: HandlerName, copies: readonly PackageCopies[]):
 
 describe('handler bundles', () => {
   const inputs = new Map<HandlerName, string[]>();
+  const externals = new Map<HandlerName, BundleGraph['externals']>();
   beforeAll(async () => {
-    for (const handler of HANDLERS) inputs.set(handler, await bundleInputs(handler));
+    for (const handler of HANDLERS) {
+      const graph = await bundleGraph(handler);
+      inputs.set(handler, graph.inputs);
+      externals.set(handler, graph.externals);
+    }
+  });
+
+  it.each(HANDLERS)('%s leaves to the runtime only SDK parts it imports dynamically', (handler) => {
+    const left = externals.get(handler) ?? [];
+    // Every handler makes an AWS client, whose default credential chain reaches the runtime-only links.
+    expect(left.map((i) => i.path)).toContain('@aws-sdk/credential-provider-ini');
+    expect(left.filter((i) => !RUNTIME_ONLY_SDK_MODULES.includes(i.path) || i.kind !== 'dynamic-import')).toEqual([]);
   });
 
   it.each(HANDLERS)('%s carries no zod locale', (handler) => {

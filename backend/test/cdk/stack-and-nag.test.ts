@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -5,6 +8,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { SYNTHESIS_TIMEOUT_MS } from '../../../shared/test/support/timeouts.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CertificateRotatorStack } from '../../lib/certificate-rotator-stack.js';
+import { BUNDLE_FILE, LAMBDA_HANDLER } from '../../lib/handler-code.js';
 import { expectOnlyLiveAcknowledgements } from './nag-support.js';
 import { functionNamed, roleStatements, text } from './support.js';
 
@@ -80,6 +84,23 @@ describe.each([
 
   it('acknowledges only findings that exist, each with a specific reason', () => {
     expectOnlyLiveAcknowledgements(stack);
+  });
+
+  it("deploys each function with its own handler's bundle, which loads", async () => {
+    const functions = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Handler: LAMBDA_HANDLER } }));
+    const bundles = functions.map((f) => {
+      const key = String((f['Properties'] as { Code: { S3Key: unknown } }).Code.S3Key);
+      return path.join(app.outdir, `asset.${key.replace(/\.zip$/, '')}`, BUNDLE_FILE);
+    });
+    expect(bundles.length).toBeGreaterThanOrEqual(4);
+    expect(new Set(bundles).size).toBe(bundles.length);
+    for (const bundle of bundles) {
+      expect(typeof ((await import(pathToFileURL(bundle).href)) as { handler?: unknown }).handler).toBe('function');
+    }
+    const createKey = functionNamed(template, 'AWSLabsCertificateRotatorCreateCertificate').props['Code'] as { S3Key: string };
+    const create = readFileSync(path.join(app.outdir, `asset.${createKey.S3Key.replace(/\.zip$/, '')}`, BUNDLE_FILE), 'utf8');
+    // The Private CA client (its service id in its endpoint settings) only where that issuer is configured.
+    expect(create.includes('"ACM PCA"')).toBe(context.PcaCaId !== '');
   });
 });
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   DEFAULT_KEY_ALGORITHM,
   DEFAULT_SIGNING_ALGORITHM,

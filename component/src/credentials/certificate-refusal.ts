@@ -1,5 +1,8 @@
 import { X509Certificate } from 'node:crypto';
 
+/** One symbol for every copy of this module: `Symbol.for` names it in the process-wide registry. */
+const REFUSED = Symbol.for('aws.greengrass.labs.CertificateRotator.CertificateRefused');
+
 /**
  * Thrown by a store's rotate() when the certificate offered is not one this rotation can have
  * been issued (so the create/accepted reply did not come from the backend for this request);
@@ -7,6 +10,13 @@ import { X509Certificate } from 'node:crypto';
  */
 export class CertificateRefusedError extends Error {
   override readonly name = 'CertificateRefusedError';
+  readonly [REFUSED] = true;
+
+  // The PKCS#11 store is bundled apart from main.cjs (pkcs11.cjs) with its own copy of this class,
+  // so `instanceof` asks for the mark, which both copies set, rather than for the constructor.
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as { [REFUSED]?: unknown })[REFUSED] === true;
+  }
 }
 
 /**

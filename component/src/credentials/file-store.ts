@@ -2,7 +2,6 @@ import { createHash, X509Certificate, type KeyObject } from 'node:crypto';
 import path from 'node:path';
 import type { AlgorithmConfig } from '../config/algorithms.js';
 import { csrSignatureAlgorithm } from '../crypto/signature-algorithm.js';
-import { createKeyAndCsr, subjectOfCertificate } from '../crypto/csr.js';
 import { certificateMatchesPrivateKey } from '../crypto/key-match.js';
 import type { Logger } from '../../../shared/logging/logger.js';
 import { durableFiles, type DurableFiles } from './atomic-write.js';
@@ -93,6 +92,9 @@ export class FileCredentialStore implements CredentialStore {
       currentCertificateId: certificateId(current),
     });
     this.#pending = undefined;
+    // The CSR builder and its X.509 library load when the first rotation needs them, not at start-up:
+    // they are most of what an idle component would otherwise hold in memory.
+    const { createKeyAndCsr, subjectOfCertificate } = await import('../crypto/csr.js');
     const created = await createKeyAndCsr(subjectOfCertificate(current.raw), algorithms);
     this.#pending = { privateKey: created.privateKey, privateKeyPem: created.privateKeyPem, algorithms };
     this.#logger.info('Created the CSR; the new private key is pending in memory', { ...algorithms });

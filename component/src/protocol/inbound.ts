@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import type * as z from 'zod/mini';
 import {
   certificateRejectedSchema,
   commitAcceptedSchema,
@@ -54,7 +54,7 @@ export function parseInbound(thingName: string, topic: string, payload: Buffer |
   } catch {
     return { outcome: 'invalid', kind, error: 'payload: not valid JSON' };
   }
-  const invalid = (error: z.ZodError): InboundParseResult => ({ outcome: 'invalid', kind, error: describe(error) });
+  const invalid = (error: z.core.$ZodError): InboundParseResult => ({ outcome: 'invalid', kind, error: describe(error) });
   const topicJobId = 'jobId' in parsedTopic ? parsedTopic.jobId : '';
 
   switch (kind) {
@@ -105,7 +105,7 @@ function defined<T extends Record<string, string | undefined>>(fields: T): { [K 
 }
 
 /** First issue as `path.to.field: message`; a payload that is not an object is named `payload`. */
-function describe(error: z.ZodError): string {
+function describe(error: z.core.$ZodError): string {
   const issue = error.issues[0];
   if (issue === undefined) return 'payload: invalid';
   const path = issue.path.length === 0 ? 'payload' : issue.path.map(String).join('.');

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AlgorithmConfig } from '../config/algorithms.js';
 import type { Logger } from '../../../shared/logging/logger.js';
 import type { IpcClient } from './ipc-client.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { IpcClient } from './ipc-client.js';
 import { describeIpcError } from './ipc-error.js';
 import type { IotMessage, IotMqtt, Qos } from './iot-mqtt.js';

@@ -1,5 +1,4 @@
 import type { AlgorithmConfig } from '../../config/algorithms.js';
-import { buildCsr } from '../../crypto/csr.js';
 import { certificateSubjectDer } from '../../crypto/der.js';
 import type { Logger } from '../../../../shared/logging/logger.js';
 import { X509Certificate } from 'node:crypto';
@@ -108,6 +107,8 @@ export class Pkcs11CredentialStore implements CredentialStore {
       pair.publicKey.destroy();
       return { subject: certificateSubjectDer(certificate), spki: publicKeySpki };
     });
+    // Loaded on first use, not at start-up (see FileCredentialStore.createCsr).
+    const { buildCsr } = await import('../../crypto/csr.js');
     // Plain Uint8Array copies: a Node Buffer may be a view into a shared pool, and the CSR builder
     // takes `.buffer` of what it is given.
     return buildCsr({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The Greengrass component whose configuration says which PKCS#11 library, slot and PIN to use. */
 export const PKCS11_PROVIDER_COMPONENT = 'aws.greengrass.crypto.Pkcs11Provider';
