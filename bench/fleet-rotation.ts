@@ -47,6 +47,10 @@ export function fleetAlerts({ result: r }: ChildFleetRun): string[] {
   const alerts: string[] = [];
   if (r.bricked > 0)
     alerts.push(`BRICKED: ${r.bricked} of ${r.spec.devices} cores (${label}) can no longer reach AWS IoT: ${r.brickedReasons.join(' | ')}`);
+  if (r.registryInconsistent > 0)
+    alerts.push(
+      `Registry inconsistent: ${r.registryInconsistent} of ${r.spec.devices} cores (${label}) work, on things without exactly one ACTIVE certificate: ${r.registryProblems.join(' | ')}`,
+    );
   const succeeded = r.statuses.SUCCEEDED ?? 0;
   if (succeeded !== r.spec.devices) {
     const others = Object.entries(r.statuses)
@@ -94,6 +98,7 @@ export function fleetTable(runs: readonly ChildFleetRun[]): BenchTable {
       'exec p95 ms',
       'succeeded',
       'bricked',
+      'registry inconsistent',
       'peak RSS MiB',
       'peak heap MiB',
       'base RSS MiB',
@@ -111,6 +116,7 @@ export function fleetTable(runs: readonly ChildFleetRun[]): BenchTable {
       r.executionMs ? ms(r.executionMs.p95) : '-',
       `${r.statuses.SUCCEEDED ?? 0}/${r.spec.devices}`,
       r.bricked > 0 ? `${r.bricked} !!` : '0',
+      r.registryInconsistent > 0 ? `${r.registryInconsistent} !` : '0',
       mebibytes(r.peakRssBytes),
       mebibytes(r.peakHeapUsedBytes),
       mebibytes(r.baselineRssBytes),

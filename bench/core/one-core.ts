@@ -46,7 +46,7 @@ export interface OneCoreResult {
   starts: ComponentStart[];
   /** Process mode: VmRSS of a Node.js process that loads nothing, for comparison. */
   bareNodeRssBytes?: number;
-  /** After the last rotation the core still connects with what it has installed. */
+  /** After the last rotation the core cannot connect with what it has installed, or its thing holds another ACTIVE certificate. */
   bricked: boolean;
   setupMs: number;
 }
@@ -152,7 +152,7 @@ export async function runOneCore(spec: OneCoreSpec, progress: (line: string) => 
     await standIn.rules.whenIdle();
     const outcome = await verifyCore(standIn, core.core, core.probe);
     const bare = spec.mode === 'process' ? { bareNodeRssBytes: await bareNodeRssBytes(IDLE_SETTLE_MS) } : {};
-    return { spec, rotations, starts, ...bare, bricked: outcome.bricked, setupMs };
+    return { spec, rotations, starts, ...bare, bricked: outcome.bricked || outcome.registryInconsistent, setupMs };
   } finally {
     for (const core of fleet) await core.stop().catch(() => undefined);
     await standIn.close();

@@ -21,6 +21,8 @@ function result(devices: number, apiCalls: Record<string, number>, minuteMs = 60
     unfinished: 0,
     bricked: 0,
     brickedReasons: [],
+    registryInconsistent: 0,
+    registryProblems: [],
     baselineRssBytes: 0,
     baselineHeapUsedBytes: 0,
     peakRssBytes: 0,

@@ -48,6 +48,9 @@ export const fleetResultSchema = z.object({
   unfinished: z.number(),
   bricked: z.number(),
   brickedReasons: z.array(z.string()),
+  /** Cores that work, on things that do not hold exactly one ACTIVE certificate. */
+  registryInconsistent: z.number(),
+  registryProblems: z.array(z.string()),
   baselineRssBytes: z.number(),
   baselineHeapUsedBytes: z.number(),
   peakRssBytes: z.number(),

@@ -112,6 +112,7 @@ export async function runFleetRotation(spec: FleetSpec, progress: (line: string)
     const statuses = countStatuses(end.executions);
     const durations = executionDurations(end.executions);
     const bricked = outcomes.filter((o) => o.bricked);
+    const inconsistent = outcomes.filter((o) => o.registryInconsistent);
     return {
       spec,
       minuteMs,
@@ -127,6 +128,8 @@ export async function runFleetRotation(spec: FleetSpec, progress: (line: string)
       unfinished: spec.devices - end.executions.filter((e) => e.status !== 'QUEUED' && e.status !== 'IN_PROGRESS').length,
       bricked: bricked.length,
       brickedReasons: bricked.slice(0, 5).map((o) => `${o.thingName}: ${o.reasons.join('; ')}`),
+      registryInconsistent: inconsistent.length,
+      registryProblems: inconsistent.slice(0, 5).map((o) => `${o.thingName}: ${o.registryProblems.join('; ')}`),
       baselineRssBytes: baseline.rss,
       baselineHeapUsedBytes: baseline.heapUsed,
       peakRssBytes: peaks.peakRssBytes,

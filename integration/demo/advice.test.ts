@@ -23,6 +23,7 @@ function summary(rotations: DemoRotation[], overrides: Partial<DemoSummary> = {}
     unfinished: 0,
     oldCertificatesDeleted: 0,
     bricked: 0,
+    registryInconsistent: 0,
     extraCertificates: 0,
     notifications: [],
     rotations,

@@ -6,7 +6,7 @@ import { DEMO_USAGE, parseDemoOptions, type DemoOptions } from './options.js';
 import { runDemo } from './run-demo.js';
 import { formatSummary } from './summary.js';
 
-/** Exit 0 only when every core rotated and none is bricked. */
+/** Exit 0 only when every core rotated, none is bricked and every thing holds one ACTIVE certificate. */
 async function demo(options: DemoOptions, io: CliIo): Promise<number> {
   const started = Date.now();
   // Each step with the time since the start: a busy machine shows where the time goes.
@@ -19,7 +19,8 @@ async function demo(options: DemoOptions, io: CliIo): Promise<number> {
   // Beside the summary; with --json on stderr, so that stdout stays one JSON object.
   if (advice.length > 0) (options.json ? io.stderr : io.stdout).write(`${['', ...advice].join('\n')}\n`);
   // With --expiring only the due cores rotate; the rest are left alone on purpose.
-  return summary.bricked === 0 && summary.succeeded === (options.expiring ?? summary.devices) ? 0 : 1;
+  const consistent = summary.bricked === 0 && summary.registryInconsistent === 0;
+  return consistent && summary.succeeded === (options.expiring ?? summary.devices) ? 0 : 1;
 }
 
 silenceSdkNodeVersionNotice();

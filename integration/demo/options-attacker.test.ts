@@ -17,6 +17,8 @@ describe('demo --attacker', () => {
       initialCertificateDeleted: true,
       bricked: false,
       reasons: [],
+      registryInconsistent: attached !== 1,
+      registryProblems: [],
     });
     expect(countOutcomes(['SUCCEEDED', 'SUCCEEDED', 'FAILED'], [outcome(1), outcome(3), outcome(2)]).extraCertificates).toBe(3);
   });

@@ -218,6 +218,7 @@ export async function runDemo(options: DemoOptions, say: (line: string) => void)
         oldCertificateId: o.initialCertificateId,
         ...(o.installedCertificateId ? { newCertificateId: o.installedCertificateId } : {}),
         ...(o.reasons.length ? { brickedBecause: o.reasons } : {}),
+        ...(o.registryProblems.length ? { registryProblems: o.registryProblems } : {}),
       })),
       wallSeconds: (Date.now() - started) / 1000,
       ...(options.keep ? { workDir } : {}),

@@ -9,6 +9,8 @@ export interface DemoRotation {
   newCertificateId?: string;
   /** Why the core counts as bricked: what it cannot do with what it has installed. */
   brickedBecause?: string[];
+  /** What is wrong with the thing's certificates although the core works (an ACTIVE certificate too many). */
+  registryProblems?: string[];
 }
 
 export interface DemoSummary {
@@ -34,6 +36,8 @@ export interface DemoSummary {
   unfinished: number;
   oldCertificatesDeleted: number;
   bricked: number;
+  /** Cores that work but whose thing does not hold exactly one ACTIVE certificate. */
+  registryInconsistent: number;
   /** `--expiring`: jobs the rotation scheduler created, and cores it rightly left alone. */
   scheduledJobs?: number;
   untouched?: number;
@@ -65,7 +69,7 @@ export function formatSummary(s: DemoSummary): string {
     `Rotation job ${s.jobId}: ${s.devices} cores (${s.nucleus} mode, issuer ${s.issuer === 'pca' ? 'AWS Private CA' : 'AWS IoT Core'}, ${s.keyAlgorithm} / ${s.signingAlgorithm}${s.hsm ? ', keys in SoftHSM2' : ''})`,
     `  succeeded ${s.succeeded}   failed ${s.failed}   timed out ${s.timedOut}${s.unfinished ? `   unfinished ${s.unfinished}` : ''}` +
       (s.scheduledJobs === undefined ? '' : `   scheduled jobs ${s.scheduledJobs}   untouched ${s.untouched ?? 0}`),
-    `  old certificates deleted ${s.oldCertificatesDeleted}/${s.devices}   bricked ${s.bricked}   extra certificates ${s.extraCertificates}   wall time ${s.wallSeconds.toFixed(1)} s`,
+    `  old certificates deleted ${s.oldCertificatesDeleted}/${s.devices}   bricked ${s.bricked}   registry inconsistent ${s.registryInconsistent}   extra certificates ${s.extraCertificates}   wall time ${s.wallSeconds.toFixed(1)} s`,
     ...(s.attackerRequestsDropped === undefined ? [] : [`  attacker requests dropped ${s.attackerRequestsDropped}`]),
     '',
     '  core                          status      old certificate    new certificate',
@@ -74,7 +78,7 @@ export function formatSummary(s: DemoSummary): string {
     const changed = r.newCertificateId && r.newCertificateId !== r.oldCertificateId ? short(r.newCertificateId) : '(unchanged)';
     lines.push(`  ${r.thingName.padEnd(30)}${r.status.padEnd(12)}${short(r.oldCertificateId).padEnd(19)}${changed}`);
     if (r.reason) lines.push(`      reason: ${r.reason}`);
-    for (const problem of r.brickedBecause ?? []) lines.push(`      ! ${problem}`);
+    for (const problem of [...(r.brickedBecause ?? []), ...(r.registryProblems ?? [])]) lines.push(`      ! ${problem}`);
   }
   lines.push('', `  SNS notifications: ${s.notifications.length}`);
   for (const n of s.notifications) lines.push(`    - ${n.message}`);
@@ -85,7 +89,10 @@ export function formatSummary(s: DemoSummary): string {
 export function countOutcomes(
   statuses: string[],
   outcomes: CoreOutcome[],
-): Pick<DemoSummary, 'succeeded' | 'failed' | 'timedOut' | 'unfinished' | 'oldCertificatesDeleted' | 'bricked' | 'extraCertificates'> {
+): Pick<
+  DemoSummary,
+  'succeeded' | 'failed' | 'timedOut' | 'unfinished' | 'oldCertificatesDeleted' | 'bricked' | 'registryInconsistent' | 'extraCertificates'
+> {
   const count = (status: string): number => statuses.filter((s) => s === status).length;
   return {
     succeeded: count('SUCCEEDED'),
@@ -94,6 +101,7 @@ export function countOutcomes(
     unfinished: statuses.filter((s) => s === 'QUEUED' || s === 'IN_PROGRESS').length,
     oldCertificatesDeleted: outcomes.filter((o) => o.initialCertificateDeleted).length,
     bricked: outcomes.filter((o) => o.bricked).length,
+    registryInconsistent: outcomes.filter((o) => o.registryInconsistent).length,
     extraCertificates: outcomes.reduce((sum, o) => sum + Math.max(0, o.attached.length - 1), 0),
   };
 }

@@ -12,9 +12,15 @@ export interface CoreOutcome {
   attached: Array<{ certificateId: string; status: string }>;
   connects: boolean;
   initialCertificateDeleted: boolean;
-  /** The core cannot reach AWS IoT any more, or its thing does not hold exactly its certificate. */
+  /** The core cannot reach AWS IoT as its thing any more: why, in `reasons`. */
   bricked: boolean;
   reasons: string[];
+  /**
+   * The core works, but its thing does not hold exactly one ACTIVE certificate (a certificate left
+   * behind for someone to settle): what, in `registryProblems`.
+   */
+  registryInconsistent: boolean;
+  registryProblems: string[];
 }
 
 /** How to check a core's installed credentials; file cores read their files, HSM cores use the token. */
@@ -42,9 +48,10 @@ export function fileCredentialsProbe(standIn: AwsStandIn, core: ProvisionedCore)
 }
 
 /**
- * Checks that a core is still reachable after a job: it connects with what it has installed, and
- * its thing has exactly one ACTIVE certificate attached, the installed one. Run it with the core
- * stopped (it connects with its own credentials).
+ * Checks that a core is still reachable after a job: it connects with what it has installed, which
+ * is ACTIVE and attached to its thing (else it is bricked); and that the thing has no other ACTIVE
+ * certificate (else the registry is inconsistent). Run it with the core stopped (it connects with
+ * its own credentials).
  */
 export async function verifyCore(standIn: AwsStandIn, core: ProvisionedCore, probe: InstalledCredentialsProbe): Promise<CoreOutcome> {
   const reasons: string[] = [];
@@ -68,8 +75,10 @@ export async function verifyCore(standIn: AwsStandIn, core: ProvisionedCore, pro
     return record ? [{ certificateId, status: record.status }] : [];
   });
   const active = attached.filter((a) => a.status === 'ACTIVE');
-  if (active.length !== 1) reasons.push(`thing has ${active.length} ACTIVE certificates attached`);
-  else if (active[0]?.certificateId !== installedCertificateId) reasons.push('the ACTIVE certificate attached is not the installed one');
+  const registryProblems: string[] = [];
+  if (installedCertificateId !== undefined && !active.some((a) => a.certificateId === installedCertificateId))
+    reasons.push('the installed certificate is not ACTIVE and attached to the thing');
+  if (active.length !== 1) registryProblems.push(`thing has ${active.length} ACTIVE certificates attached`);
   const initialCertificateDeleted = registry.certificates.find(core.initialCertificateId) === undefined;
   return {
     thingName: core.thingName,
@@ -80,5 +89,7 @@ export async function verifyCore(standIn: AwsStandIn, core: ProvisionedCore, pro
     initialCertificateDeleted,
     bricked: reasons.length > 0,
     reasons,
+    registryInconsistent: registryProblems.length > 0,
+    registryProblems,
   };
 }

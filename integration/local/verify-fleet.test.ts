@@ -1,0 +1,60 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAwsStandIn, stderrLogger, type AwsStandIn } from '../aws/index.js';
+import { provisionFleet, type ProvisionedCore } from './fleet.js';
+import { fileCredentialsProbe, verifyCore } from './verify-fleet.js';
+
+const ALGORITHMS = { keyAlgorithm: 'ECDSA-P256', signingAlgorithm: 'ECDSA-WITH-SHA256' } as const;
+
+describe('verifyCore tells a bricked core from a working one on an inconsistent registry', () => {
+  let standIn: AwsStandIn;
+  let workDir: string;
+  let core: ProvisionedCore;
+
+  beforeAll(async () => {
+    workDir = await mkdtemp(path.join(os.tmpdir(), 'rotator-verify-'));
+    standIn = await startAwsStandIn({ logger: stderrLogger('error') });
+    [core] = (await provisionFleet(standIn, { count: 1, workDir, thingGroupName: 'Verified', algorithms: ALGORITHMS })) as [
+      ProvisionedCore,
+    ];
+  });
+
+  afterAll(async () => {
+    await standIn?.close();
+    if (workDir) await rm(workDir, { recursive: true, force: true });
+  });
+
+  const verify = () => verifyCore(standIn, core, fileCredentialsProbe(standIn, core));
+
+  it('a core on its one ACTIVE certificate is neither', async () => {
+    expect(await verify()).toMatchObject({
+      connects: true,
+      bricked: false,
+      registryInconsistent: false,
+      reasons: [],
+      registryProblems: [],
+    });
+  });
+
+  it('a second ACTIVE certificate on the thing: the core still works, the registry is inconsistent', async () => {
+    const registry = standIn.model.registry;
+    const extra = await registry.createKeysAndCertificate(true, { kind: 'EC', curve: 'P-256' });
+    registry.attachThingPrincipal(core.thingName, extra.certificateArn);
+    expect(await verify()).toMatchObject({
+      connects: true,
+      bricked: false,
+      registryInconsistent: true,
+      registryProblems: ['thing has 2 ACTIVE certificates attached'],
+    });
+  });
+
+  it('the installed certificate INACTIVE: the core is bricked', async () => {
+    standIn.model.registry.updateCertificate(core.initialCertificateId, 'INACTIVE');
+    const outcome = await verify();
+    expect(outcome.bricked).toBe(true);
+    expect(outcome.connects).toBe(false);
+    expect(outcome.reasons).toContain('the installed certificate is not ACTIVE and attached to the thing');
+  });
+});
