@@ -3,43 +3,11 @@ import type { SessionCredentials } from '../iam/iam-service.js';
 import { ExecutionEnvironment, type InvokeOutcome } from './execution-environment.js';
 import type { ConcurrencyLimit } from './concurrency.js';
 import type { LogGroups } from './log-groups.js';
+import { environmentVariables, type FunctionConfiguration, type PlatformSettings } from './function-environment.js';
+
+export type { FunctionConfiguration, PlatformSettings } from './function-environment.js';
 
 /** A function's configuration, as CreateFunction takes it (the parts the stand-in runs). */
-export interface FunctionConfiguration {
-  functionName: string;
-  functionArn: string;
-  description?: string;
-  /** `index.handler`: file `index.(m)js` in the code directory, export `handler`. */
-  handler: string;
-  runtime: string;
-  /** The unpacked deployment package. */
-  codeDirectory: string;
-  roleArn: string;
-  environment: Record<string, string>;
-  timeoutSeconds: number;
-  memoryMb: number;
-  logGroupName: string;
-  /** LoggingConfig: JSON format sets AWS_LAMBDA_LOG_FORMAT and the application log level. */
-  logFormat?: 'Text' | 'JSON';
-  applicationLogLevel?: string;
-}
-
-/** What every environment of the account's functions gets from the stand-in besides the function's own settings. */
-export interface PlatformSettings {
-  region: string;
-  /** AWS_ENDPOINT_URL: the SDK's standard override, pointing every client at the stand-in. */
-  endpointUrl: string;
-  /** NODE_EXTRA_CA_CERTS: the stand-in's root, so the process trusts its HTTPS certificate. */
-  caFile: string;
-  /** A file that does not exist, for AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE: no local profile leaks in. */
-  emptyConfigFile: string;
-  /**
-   * Whether the function's role may write to the log stream: Lambda writes a function's output
-   * with its role, and drops it when the role lacks logs:CreateLogStream or logs:PutLogEvents.
-   */
-  mayLog(logGroup: string, logStream: string): boolean;
-}
-
 const today = (): string => new Date().toISOString().slice(0, 10).replace(/-/g, '/');
 
 /** Environments of one function that may be starting at once: each start loads the bundle, a burst of them would take the machine. */
@@ -59,9 +27,7 @@ const SPARE_BELOW = 4;
 const IDLE_RETIREMENT_MS = 60_000;
 
 /**
- * The environments of one function and the variables its processes see: Lambda's reserved
- * variables, the role session's credentials, the function's own variables, and the two the
- * stand-in adds (AWS_ENDPOINT_URL and NODE_EXTRA_CA_CERTS). As Lambda, it scales with demand: an
+ * The environments of one function (their variables: function-environment.ts). As Lambda, it scales with demand: an
  * invocation takes an idle environment, or a new one when every environment is busy, as long as
  * the function's concurrency limit (its reserved concurrency, else the account's) has room; beyond
  * it the invocation waits.
@@ -269,33 +235,7 @@ export class LambdaFunction {
       onOutput: (line) => {
         if (logged) this.logs.append(c.logGroupName, line);
       },
-      environment: {
-        ...c.environment,
-        PATH: process.env['PATH'] ?? '/usr/bin:/bin',
-        LANG: 'en_US.UTF-8',
-        TZ: ':UTC',
-        _HANDLER: c.handler,
-        LAMBDA_TASK_ROOT: c.codeDirectory,
-        AWS_REGION: this.platform.region,
-        AWS_DEFAULT_REGION: this.platform.region,
-        AWS_EXECUTION_ENV: `AWS_Lambda_${c.runtime}`,
-        AWS_LAMBDA_FUNCTION_NAME: c.functionName,
-        AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(c.memoryMb),
-        AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-        AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
-        AWS_LAMBDA_LOG_GROUP_NAME: c.logGroupName,
-        AWS_LAMBDA_LOG_STREAM_NAME: stream,
-        ...(c.logFormat === 'JSON' ? { AWS_LAMBDA_LOG_FORMAT: 'JSON', AWS_LAMBDA_LOG_LEVEL: c.applicationLogLevel ?? 'INFO' } : {}),
-        AWS_ACCESS_KEY_ID: this.credentials.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: this.credentials.secretAccessKey,
-        AWS_SESSION_TOKEN: this.credentials.sessionToken,
-        AWS_CONFIG_FILE: this.platform.emptyConfigFile,
-        AWS_SHARED_CREDENTIALS_FILE: this.platform.emptyConfigFile,
-        AWS_ENDPOINT_URL: this.platform.endpointUrl,
-        NODE_EXTRA_CA_CERTS: this.platform.caFile,
-        // The runtime here is the local Node.js, which the SDK may find old; Lambda's would not be.
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      },
+      environment: environmentVariables(c, this.platform, this.credentials, stream),
     });
     if (this.closed) {
       environment.kill();
