@@ -13,6 +13,9 @@ import { buildHandler, handlerEntry, PROJECT_ROOT, RUNTIME_ONLY_SDK_MODULES, typ
  *   lock file is generated afresh, and every newer client then carries its own copy of the same
  *   @smithy/core. The lock keeps the newer ones at the top; should it be regenerated, redo that with
  *   `npm uninstall @aws-sdk/client-acm-pca && npm dedupe && npm install @aws-sdk/client-acm-pca@<range>`.
+ * - The jobs data-plane client's newest release pins an older @aws-sdk/core and its middleware
+ *   packages, which brought a second copy of them (36 KB). package.json's `overrides` give it the
+ *   versions the other clients use (the middleware packages are now thin re-exports of that core).
  *
  * The Private CA client has no release on the newer SDK generation, so create-certificate also
  * carries that client's older generation, some of it more than once; only the newest version of
