@@ -1,9 +1,8 @@
-import { createPublicKey, verify, type KeyObject } from 'node:crypto';
-import { CertificationRequest } from '@peculiar/asn1-csr';
-import { AsnConvert } from '@peculiar/asn1-schema';
-import { Certificate } from '@peculiar/asn1-x509';
+import { createPublicKey, verify, X509Certificate, type KeyObject } from 'node:crypto';
+import { parseCertificationRequest, type CertificationRequest } from './certification-request.js';
 import { requestedExtensionProblems } from './csr-extensions.js';
-import { formatName, nameAttributes, sameName, type NameAttribute } from './distinguished-name.js';
+import { certificateSubject } from './certificate-subject.js';
+import { formatName, sameName, type NameAttribute } from './distinguished-name.js';
 import { signatureVerification } from './signature-verification.js';
 
 /**
@@ -38,7 +37,7 @@ function parseCsr(pem: string): CertificationRequest | string {
   const match = CSR_PEM.exec(pem);
   if (match?.[1] === undefined) return 'it is not a PEM certificate signing request';
   try {
-    return AsnConvert.parse(Buffer.from(match[1].replace(/\s+/g, ''), 'base64'), CertificationRequest);
+    return parseCertificationRequest(Buffer.from(match[1].replace(/\s+/g, ''), 'base64'));
   } catch {
     return 'it cannot be decoded as a PKCS#10 certificate signing request';
   }
@@ -52,37 +51,30 @@ function parseCsr(pem: string): CertificationRequest | string {
 export function inspectCsr(csrPem: string, currentCertificatePem: string): CsrVerdict {
   const csr = parseCsr(csrPem);
   if (typeof csr === 'string') return refused(csr);
-  const info = csr.certificationRequestInfo;
-  const spki = Buffer.from(AsnConvert.serialize(info.subjectPKInfo));
   let key: KeyObject;
   try {
-    key = createPublicKey({ key: spki, format: 'der', type: 'spki' });
+    key = createPublicKey({ key: Buffer.from(csr.subjectPublicKeyInfo), format: 'der', type: 'spki' });
   } catch {
     return refused('its public key cannot be read');
   }
   const keyIssue = keyProblem(key);
   if (keyIssue !== undefined) return refused(`it holds ${keyIssue}`);
-  const signed = csr.certificationRequestInfoRaw ?? AsnConvert.serialize(info);
   const check = signatureVerification(csr.signatureAlgorithm, key);
   if (check === undefined) return refused(`its signature algorithm ${csr.signatureAlgorithm.algorithm} is not accepted`);
-  if (!verify(check.digest, Buffer.from(signed), check.options(key), Buffer.from(csr.signature))) {
+  if (!verify(check.digest, csr.signedBytes, check.options(key), csr.signature)) {
     return refused('its signature does not verify with its public key');
   }
-  const current = AsnConvert.parse(Buffer.from(pemBody(currentCertificatePem), 'base64'), Certificate).tbsCertificate;
-  // Both sides re-encoded from their parsed form, so equal keys compare equal.
-  if (Buffer.from(AsnConvert.serialize(current.subjectPublicKeyInfo)).equals(spki)) {
+  const current = new X509Certificate(currentCertificatePem);
+  // Compared as keys, not as encodings: the same key in another encoding is still the same key.
+  if (current.publicKey.equals(key)) {
     return refused("its public key is the current certificate's; a rotation must change the key");
   }
-  const subject = nameAttributes(info.subject);
-  const expected = nameAttributes(current.subject);
+  const subject = csr.subject;
+  const expected = certificateSubject(current);
   if (!sameName(subject, expected)) {
     return refused(`it asks for the subject ${formatName(subject)}; the certificate keeps the thing's subject ${formatName(expected)}`);
   }
-  const extensionProblems = requestedExtensionProblems(info.attributes ?? []);
+  const extensionProblems = requestedExtensionProblems(csr.attributes);
   if (extensionProblems.length > 0) return refused(`it asks for ${extensionProblems.join('; ')}`);
   return { ok: true, subject: expected };
-}
-
-function pemBody(pem: string): string {
-  return pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '');
 }

@@ -1,8 +1,7 @@
-import { X509Certificate } from 'node:crypto';
-import { CertificationRequest } from '@peculiar/asn1-csr';
-import { AsnConvert } from '@peculiar/asn1-schema';
-import { Certificate } from '@peculiar/asn1-x509';
-import { formatName, nameAttributes, sameName, type NameAttribute } from './distinguished-name.js';
+import { createPublicKey, X509Certificate } from 'node:crypto';
+import { certificateSubject } from './certificate-subject.js';
+import { parseCertificationRequest } from './certification-request.js';
+import { formatName, sameName, type NameAttribute } from './distinguished-name.js';
 
 const pemDer = (pem: string): Buffer => Buffer.from(pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
 
@@ -16,13 +15,12 @@ export function issuedCertificateProblem(
   csrPem: string,
   subject: readonly NameAttribute[],
 ): string | undefined {
-  const tbs = AsnConvert.parse(pemDer(issued.certificatePem), Certificate).tbsCertificate;
-  const csr = AsnConvert.parse(pemDer(csrPem.slice(csrPem.indexOf('-----BEGIN'))), CertificationRequest).certificationRequestInfo;
-  const sameKey = Buffer.from(AsnConvert.serialize(tbs.subjectPublicKeyInfo)).equals(Buffer.from(AsnConvert.serialize(csr.subjectPKInfo)));
-  if (!sameKey) return 'the issued certificate does not hold the requested key';
-  const issuedSubject = nameAttributes(tbs.subject);
-  if (!sameName(issuedSubject, subject)) return `the issued certificate names ${formatName(issuedSubject)}, not ${formatName(subject)}`;
   const certificate = new X509Certificate(issued.certificatePem);
+  const csr = parseCertificationRequest(pemDer(csrPem.slice(csrPem.indexOf('-----BEGIN'))));
+  const requestedKey = createPublicKey({ key: Buffer.from(csr.subjectPublicKeyInfo), format: 'der', type: 'spki' });
+  if (!certificate.publicKey.equals(requestedKey)) return 'the issued certificate does not hold the requested key';
+  const issuedSubject = certificateSubject(certificate);
+  if (!sameName(issuedSubject, subject)) return `the issued certificate names ${formatName(issuedSubject)}, not ${formatName(subject)}`;
   if (certificate.ca) return 'the issued certificate is a CA certificate';
   if (issued.certificateChainPem !== undefined) {
     const issuer = new X509Certificate(issued.certificateChainPem);

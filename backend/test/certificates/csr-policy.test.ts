@@ -1,6 +1,11 @@
+import { webcrypto } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { inspectCsr } from '../../src/certificates/csr-policy.js';
 import { currentCertificate, csrPem, keyPair, x509 } from '../lambdas/support/csr-fixture.js';
+
+const derOf = (pem: string): Buffer => Buffer.from(pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
+const csrPemOf = (der: Buffer): string =>
+  `-----BEGIN CERTIFICATE REQUEST-----\n${der.toString('base64')}\n-----END CERTIFICATE REQUEST-----\n`;
 
 describe('the CSR a rotation may send', () => {
   it('is accepted with a new key and the current subject, and keeps that subject', async () => {
@@ -75,6 +80,23 @@ describe('the CSR a rotation may send', () => {
       /1\.3\.6\.1\.5\.5\.7\.3\.1/,
     ],
     [
+      'a key usage it does not encode as a BIT STRING',
+      async () => ({
+        csr: await csrPem({ extensions: [new x509.Extension('2.5.29.15', true, new Uint8Array([0x04, 0x01, 0x80]))] }),
+        current: (await currentCertificate()).pem,
+      }),
+      /an undecodable 2\.5\.29\.15 extension/,
+    ],
+    [
+      'something other than a SEQUENCE around its parts',
+      async () => {
+        const der = derOf(await csrPem());
+        der[0] = 0xb0;
+        return { csr: csrPemOf(der), current: (await currentCertificate()).pem };
+      },
+      /cannot be decoded as a PKCS#10 certificate signing request/,
+    ],
+    [
       'a certificate instead of a CSR',
       async () => ({ csr: (await currentCertificate()).pem, current: (await currentCertificate()).pem }),
       /is a certificate, not a certificate signing request/,
@@ -87,13 +109,9 @@ describe('the CSR a rotation may send', () => {
     [
       'a broken signature',
       async () => {
-        const pem = await csrPem();
-        const der = Buffer.from(pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
+        const der = derOf(await csrPem());
         der[der.length - 3] = (der[der.length - 3] ?? 0) ^ 0xff;
-        return {
-          csr: `-----BEGIN CERTIFICATE REQUEST-----\n${der.toString('base64')}\n-----END CERTIFICATE REQUEST-----\n`,
-          current: (await currentCertificate()).pem,
-        };
+        return { csr: csrPemOf(der), current: (await currentCertificate()).pem };
       },
       /signature does not verify/,
     ],
@@ -113,5 +131,27 @@ describe('the CSR a rotation may send', () => {
       new x509.BasicConstraintsExtension(false),
     ];
     expect(inspectCsr(await csrPem({ extensions }), (await currentCertificate()).pem).ok).toBe(true);
+  });
+
+  it('accepts an RSA-PSS signature and reads its hash and salt length', async () => {
+    const keys = (await webcrypto.subtle.generateKey(
+      { name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-384' },
+      true,
+      ['sign', 'verify'],
+    )) as webcrypto.CryptoKeyPair;
+    const pssKey = await webcrypto.subtle.importKey(
+      'pkcs8',
+      await webcrypto.subtle.exportKey('pkcs8', keys.privateKey),
+      { name: 'RSA-PSS', hash: 'SHA-384' },
+      true,
+      ['sign'],
+    );
+    const csr = await x509.Pkcs10CertificateRequestGenerator.create(
+      { name: 'CN=core-1', keys: { publicKey: keys.publicKey, privateKey: pssKey }, signingAlgorithm: { name: 'RSA-PSS', saltLength: 48 } },
+      webcrypto as unknown as NonNullable<Parameters<typeof x509.Pkcs10CertificateRequestGenerator.create>[1]>,
+    );
+    const der = Buffer.from(csr.rawData);
+    expect(der.includes(Buffer.from('06092a864886f70d01010a', 'hex'))).toBe(true);
+    expect(inspectCsr(csr.toString('pem'), (await currentCertificate()).pem).ok).toBe(true);
   });
 });
