@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { Runtime } from 'aws-cdk-lib/aws-lambda';
 import { build, type BuildOptions, type BuildResult } from 'esbuild';
 import { literalSchemaKeys } from './literal-schema-keys.js';
+import { sdkPackageVersion } from './sdk-package-version.js';
 
 /** The Lambda handlers this construct deploys. */
 export type HandlerName =
@@ -50,10 +51,12 @@ export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
  * ships. Bundled, they were 100 KB of every handler (190 KB of those with the jobs data-plane
  * client, which brings its own copy of them):
  * - the default credential chain's links after the environment: SSO, shared config files, a
- *   credential process, a web identity token file, and the nested STS, SSO and sign-in clients
- *   they use. Lambda gives a function its role's credentials in AWS_ACCESS_KEY_ID,
- *   AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN, which the chain's first link (bundled) reads;
- *   the container and instance-metadata links stay bundled too.
+ *   credential process, a web identity token file (with the nested STS, SSO and sign-in clients
+ *   they use), and the container and EC2 instance-metadata links (@aws-sdk/credential-provider-http,
+ *   @smithy/credential-provider-imds, which the defaults mode "auto" would also use to find the
+ *   region; the clients are given their region and keep the default "legacy" mode). Lambda gives
+ *   a function its role's credentials in AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and
+ *   AWS_SESSION_TOKEN, which the chain's first link (bundled) reads, so the chain stops there.
  * - the event stream serde: none of the operations the handlers call has an event stream.
  * handler-bundles.test.ts checks that nothing else is left out and that the bundle imports these
  * only dynamically, so loading a handler never needs them.
@@ -63,6 +66,8 @@ export const RUNTIME_ONLY_SDK_MODULES: readonly string[] = [
   '@aws-sdk/credential-provider-process',
   '@aws-sdk/credential-provider-sso',
   '@aws-sdk/credential-provider-web-identity',
+  '@aws-sdk/credential-provider-http',
+  '@smithy/credential-provider-imds',
   '@smithy/core/event-streams',
 ];
 
@@ -73,7 +78,8 @@ export const RUNTIME_ONLY_SDK_MODULES: readonly string[] = [
  *   exactly the SDK version that package-lock.json pins and the tests ran against. Only the
  *   RUNTIME_ONLY_SDK_MODULES, which a handler never loads on Lambda, are left out.
  * - The SDK's schema files are bundled with literal keys (literal-schema-keys.ts), so that only
- *   the shapes of the operations a handler calls remain.
+ *   the shapes of the operations a handler calls remain, and its package.json files as the
+ *   version the User-Agent header takes from them (sdk-package-version.ts).
  * - ES module output, because the handlers are ES modules (top-level await is allowed). Some
  *   bundled CommonJS dependencies call `require` for Node built-ins, which an ES module lacks;
  *   the banner provides one.
@@ -93,7 +99,7 @@ export function handlerBuildOptions(entry: string, outfile: string): BuildOption
     minify: true,
     sourcemap: false,
     external: [...RUNTIME_ONLY_SDK_MODULES],
-    plugins: [literalSchemaKeys],
+    plugins: [literalSchemaKeys, sdkPackageVersion],
     banner: {
       js: "import{createRequire as __rotatorCreateRequire}from'node:module';const require=__rotatorCreateRequire(import.meta.url);",
     },

@@ -18,8 +18,8 @@ import { buildHandler, handlerEntry, PROJECT_ROOT, RUNTIME_ONLY_SDK_MODULES, typ
  *   versions the other clients use (the middleware packages are now thin re-exports of that core).
  *
  * The Private CA client has no release on the newer SDK generation, so create-certificate also
- * carries that client's older generation, some of it more than once; only the newest version of
- * each package must be there once.
+ * carries that client's older generation, some of it more than once; only the newest installed
+ * version of each package must be there once.
  */
 
 const HANDLERS: readonly HandlerName[] = [
@@ -79,13 +79,24 @@ function compareVersions(a: string, b: string): number {
   return 0;
 }
 
-/** Copies of packages bundled from more than one directory; for create-certificate, newest versions only. */
-function repeatedCopies(handler: HandlerName, copies: readonly PackageCopies[]): string[] {
+/** The newest version of each package installed (package-lock.json), which a bundle must carry once. */
+function newestInstalled(): Map<string, string> {
+  const lock = JSON.parse(readFileSync(`${PROJECT_ROOT}/package-lock.json`, 'utf8')) as { packages: Record<string, { version?: string }> };
   const newest = new Map<string, string>();
-  for (const { name, version } of copies) {
+  for (const [dir, { version }] of Object.entries(lock.packages)) {
+    const name = /node_modules\/((?:@[^/]+\/)?[^/]+)$/.exec(dir)?.[1];
+    if (name === undefined || version === undefined) continue;
     const known = newest.get(name);
     if (known === undefined || compareVersions(version, known) > 0) newest.set(name, version);
   }
+  return newest;
+}
+
+/**
+ * Copies of packages bundled from more than one directory; for create-certificate, of the newest
+ * installed versions only (the Private CA client's older generation may repeat).
+ */
+function repeatedCopies(handler: HandlerName, copies: readonly PackageCopies[], newest = newestInstalled()): string[] {
   return copies
     .filter(({ dirs }) => dirs.size > 1)
     .filter(({ name, version }) => handler !== 'create-certificate' || newest.get(name) === version)
@@ -138,7 +149,9 @@ describe('handler bundles', () => {
         dirs: new Set(['node_modules/a/node_modules/@smithy/core', 'node_modules/b/node_modules/@smithy/core']),
       },
     ];
-    expect(repeatedCopies('create-certificate', copies)).toHaveLength(1);
-    expect(repeatedCopies('commit-certificate', copies)).toHaveLength(1);
+    const newest = new Map([['@smithy/core', '3.41.0']]);
+    expect(repeatedCopies('create-certificate', copies, newest)).toHaveLength(1);
+    expect(repeatedCopies('commit-certificate', copies, newest)).toHaveLength(1);
+    expect(repeatedCopies('create-certificate', copies, new Map([['@smithy/core', '3.42.0']]))).toHaveLength(0);
   });
 });
