@@ -51,6 +51,10 @@ export function fleetAlerts({ result: r }: ChildFleetRun): string[] {
     alerts.push(
       `Registry inconsistent: ${r.registryInconsistent} of ${r.spec.devices} cores (${label}) work, on things without exactly one ACTIVE certificate: ${r.registryProblems.join(' | ')}`,
     );
+  if (r.unsettled > 0)
+    alerts.push(
+      `${r.unsettled} of ${r.spec.devices} cores (${label}) still busy long after their jobs ended: ${r.unsettledCores.join(' | ')}`,
+    );
   const succeeded = r.statuses.SUCCEEDED ?? 0;
   if (succeeded !== r.spec.devices) {
     const others = Object.entries(r.statuses)

@@ -19,6 +19,8 @@ function result(devices: number, apiCalls: Record<string, number>, minuteMs = 60
     rotationsPerSecond: 0,
     statuses: { SUCCEEDED: succeeded },
     unfinished: 0,
+    unsettled: 0,
+    unsettledCores: [],
     bricked: 0,
     brickedReasons: [],
     registryInconsistent: 0,

@@ -46,6 +46,9 @@ export const fleetResultSchema = z.object({
   executionMs: summarySchema.optional(),
   statuses: z.record(z.string(), z.number()),
   unfinished: z.number(),
+  /** Cores not yet at rest (Idle) well after their executions ended; checked as they were. */
+  unsettled: z.number(),
+  unsettledCores: z.array(z.string()),
   bricked: z.number(),
   brickedReasons: z.array(z.string()),
   /** Cores that work, on things that do not hold exactly one ACTIVE certificate. */

@@ -5,6 +5,7 @@ import { CreateJobCommand, IoTClient } from '@aws-sdk/client-iot';
 import { startAwsStandIn, stderrLogger } from '../../integration/aws/index.js';
 import { deployBackend, standInClientConfig } from '../../integration/local/deploy-backend.js';
 import { startInlineFleet, type RunningCore } from '../../integration/local/fleet-runner.js';
+import { untilFleetIdle } from '../../integration/local/settle-fleet.js';
 import { verifyCore } from '../../integration/local/verify-fleet.js';
 import { summarize } from '../stats.js';
 import { timeRuleFunctions, type HandlerTiming } from './handler-timer.js';
@@ -104,6 +105,9 @@ export async function runFleetRotation(spec: FleetSpec, progress: (line: string)
     const wallMs = (lastEnd(end.executions) ?? Date.now()) - jobStart;
     const job = standIn.model.jobs.describeJob(jobId).job;
 
+    // Executions can end (timed out) while their cores still work; each is checked at rest.
+    say('waiting for every core to come to rest');
+    const unsettled = await untilFleetIdle(fleet, { componentTimerScale: spec.clockScale });
     say('verifying');
     for (const core of fleet) await core.stop();
     await standIn.rules.whenIdle();
@@ -126,6 +130,8 @@ export async function runFleetRotation(spec: FleetSpec, progress: (line: string)
       ...(durations.length > 0 ? { executionMs: summarize(durations) } : {}),
       statuses,
       unfinished: spec.devices - end.executions.filter((e) => e.status !== 'QUEUED' && e.status !== 'IN_PROGRESS').length,
+      unsettled: unsettled.length,
+      unsettledCores: unsettled.slice(0, 5).map((u) => `${u.thingName}: ${u.state}`),
       bricked: bricked.length,
       brickedReasons: bricked.slice(0, 5).map((o) => `${o.thingName}: ${o.reasons.join('; ')}`),
       registryInconsistent: inconsistent.length,
