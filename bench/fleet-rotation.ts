@@ -51,6 +51,10 @@ export function fleetAlerts({ result: r }: ChildFleetRun): string[] {
     alerts.push(
       `Registry inconsistent: ${r.registryInconsistent} of ${r.spec.devices} cores (${label}) work, on things without exactly one ACTIVE certificate: ${r.registryProblems.join(' | ')}`,
     );
+  if (r.unsettled > 0)
+    alerts.push(
+      `${r.unsettled} of ${r.spec.devices} cores (${label}) still busy long after their jobs ended: ${r.unsettledCores.join(' | ')}`,
+    );
   const succeeded = r.statuses.SUCCEEDED ?? 0;
   if (succeeded !== r.spec.devices) {
     const others = Object.entries(r.statuses)
@@ -84,7 +88,7 @@ export function fleetTable(runs: readonly ChildFleetRun[]): BenchTable {
     .filter((r) => r.sdkSocketPoolWarnings > 0)
     .map((r) => `${r.result.spec.devices} x ${r.result.spec.keyAlgorithm}: ${r.sdkSocketPoolWarnings}`);
   return {
-    title: 'Inline fleet rotation through the stand-in (CreateJob to every execution terminal)',
+    title: 'Fleet rotation through the stand-in (CreateJob to every execution terminal)',
     columns: [
       'cores',
       'key',
@@ -99,8 +103,9 @@ export function fleetTable(runs: readonly ChildFleetRun[]): BenchTable {
       'succeeded',
       'bricked',
       'registry inconsistent',
-      'peak RSS MiB',
-      'peak heap MiB',
+      'stand-in RSS MiB',
+      'cores RSS MiB',
+      'stand-in heap MiB',
       'base RSS MiB',
       'setup s',
     ],
@@ -118,6 +123,7 @@ export function fleetTable(runs: readonly ChildFleetRun[]): BenchTable {
       r.bricked > 0 ? `${r.bricked} !!` : '0',
       r.registryInconsistent > 0 ? `${r.registryInconsistent} !` : '0',
       mebibytes(r.peakRssBytes),
+      mebibytes(r.corePeakRssBytes),
       mebibytes(r.peakHeapUsedBytes),
       mebibytes(r.baselineRssBytes),
       (r.setupMs / 1000).toFixed(1),
@@ -128,8 +134,10 @@ export function fleetTable(runs: readonly ChildFleetRun[]): BenchTable {
           `job template: rollout ${describeRollout(first.rollout)}, in-progress timeout ${first.inProgressTimeoutMinutes ?? '-'} min (AWS minutes, scaled)`,
           'rot/s = succeeded / wall s',
           ...floorNotes(results),
-          'exec = one execution from IN_PROGRESS to terminal; memory sampled every 100 ms during the rotation, one process per fleet',
-          'issuer: AWS IoT Core (CreateCertificateFromCsr); setup (provisioning, core start) is not in wall time',
+          'exec = one execution from IN_PROGRESS to terminal',
+          'processes: the stand-in (broker, AWS APIs, Lambda service; its execution environments are processes of their own, not counted), and the cores (every component, inline) in one process beside it',
+          'stand-in memory sampled every 100 ms during the rotation, the cores process every second; peak = the largest sample',
+          'issuer: AWS IoT Core (CreateCertificateFromCsr); setup (provisioning, core start) is not in wall time; cores are checked once all are at rest',
           ...(saturated.length > 0
             ? [`AWS SDK socket pool (50 per client, shared by the in-process handlers) full; warnings: ${saturated.join(', ')}`]
             : []),

@@ -46,6 +46,9 @@ export const fleetResultSchema = z.object({
   executionMs: summarySchema.optional(),
   statuses: z.record(z.string(), z.number()),
   unfinished: z.number(),
+  /** Cores not yet at rest (Idle) well after their executions ended; checked as they were. */
+  unsettled: z.number(),
+  unsettledCores: z.array(z.string()),
   bricked: z.number(),
   brickedReasons: z.array(z.string()),
   /** Cores that work, on things that do not hold exactly one ACTIVE certificate. */
@@ -53,7 +56,10 @@ export const fleetResultSchema = z.object({
   registryProblems: z.array(z.string()),
   baselineRssBytes: z.number(),
   baselineHeapUsedBytes: z.number(),
+  /** The stand-in's process: broker, AWS APIs, and the Lambda service (its environments are processes of their own). */
   peakRssBytes: z.number(),
+  /** The process that runs the cores' components. */
+  corePeakRssBytes: z.number(),
   peakHeapUsedBytes: z.number(),
   memorySamples: z.number(),
   /** Calls each quota-bound operation let through during the rotation (throttled runs only). */

@@ -4,7 +4,9 @@ import path from 'node:path';
 import { CreateJobCommand, IoTClient } from '@aws-sdk/client-iot';
 import { startAwsStandIn, stderrLogger } from '../../integration/aws/index.js';
 import { deployBackend, standInClientConfig } from '../../integration/local/deploy-backend.js';
-import { startInlineFleet, type RunningCore } from '../../integration/local/fleet-runner.js';
+import { startHostedFleet, type HostedFleet } from '../../integration/local/core-host/hosted-fleet.js';
+import type { RunningCore } from '../../integration/local/fleet-runner.js';
+import { untilFleetIdle } from '../../integration/local/settle-fleet.js';
 import { verifyCore } from '../../integration/local/verify-fleet.js';
 import { summarize } from '../stats.js';
 import { timeRuleFunctions, type HandlerTiming } from './handler-timer.js';
@@ -69,6 +71,7 @@ export async function runFleetRotation(spec: FleetSpec, progress: (line: string)
   const handlers = timeRuleFunctions(standIn.rules);
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'bench-fleet-'));
   let fleet: RunningCore[] = [];
+  let hosted: HostedFleet | undefined;
   try {
     const backend = await deployBackend(standIn, {
       issuer: 'iot',
@@ -78,7 +81,9 @@ export async function runFleetRotation(spec: FleetSpec, progress: (line: string)
     });
     say('provisioning');
     const cores = await provisionFleet(standIn, { count: spec.devices, workDir, thingGroupName: THING_GROUP, algorithms });
-    fleet = await startInlineFleet(standIn, cores, { algorithms, componentTimerScale: spec.clockScale });
+    // The cores run in a process of their own, as devices do on machines of their own.
+    hosted = await startHostedFleet(standIn, cores, { algorithms, componentTimerScale: spec.clockScale });
+    fleet = hosted.cores;
     const setupMs = Date.now() - setupStart;
 
     const iot = new IoTClient(standInClientConfig(standIn));
@@ -104,6 +109,9 @@ export async function runFleetRotation(spec: FleetSpec, progress: (line: string)
     const wallMs = (lastEnd(end.executions) ?? Date.now()) - jobStart;
     const job = standIn.model.jobs.describeJob(jobId).job;
 
+    // Executions can end (timed out) while their cores still work; each is checked at rest.
+    say('waiting for every core to come to rest');
+    const unsettled = await untilFleetIdle(fleet, { componentTimerScale: spec.clockScale });
     say('verifying');
     for (const core of fleet) await core.stop();
     await standIn.rules.whenIdle();
@@ -126,6 +134,8 @@ export async function runFleetRotation(spec: FleetSpec, progress: (line: string)
       ...(durations.length > 0 ? { executionMs: summarize(durations) } : {}),
       statuses,
       unfinished: spec.devices - end.executions.filter((e) => e.status !== 'QUEUED' && e.status !== 'IN_PROGRESS').length,
+      unsettled: unsettled.length,
+      unsettledCores: unsettled.slice(0, 5).map((u) => `${u.thingName}: ${u.state}`),
       bricked: bricked.length,
       brickedReasons: bricked.slice(0, 5).map((o) => `${o.thingName}: ${o.reasons.join('; ')}`),
       registryInconsistent: inconsistent.length,
@@ -133,6 +143,7 @@ export async function runFleetRotation(spec: FleetSpec, progress: (line: string)
       baselineRssBytes: baseline.rss,
       baselineHeapUsedBytes: baseline.heapUsed,
       peakRssBytes: peaks.peakRssBytes,
+      corePeakRssBytes: hosted.peakRssBytes(),
       peakHeapUsedBytes: peaks.peakHeapUsedBytes,
       memorySamples: peaks.samples,
       apiCalls,
@@ -142,6 +153,7 @@ export async function runFleetRotation(spec: FleetSpec, progress: (line: string)
   } finally {
     memory.stop();
     for (const core of fleet) await core.stop().catch(() => undefined);
+    await hosted?.close();
     await standIn.close();
     await rm(workDir, { recursive: true, force: true });
   }

@@ -7,6 +7,7 @@ import { provisionFleet } from '../local/fleet.js';
 import type { RunningCore } from '../local/fleet-runner.js';
 import { provisionHsmFleet } from '../local/hsm-fleet.js';
 import { startFleet } from '../local/start-fleet.js';
+import { untilFleetIdle } from '../local/settle-fleet.js';
 import { verifyCore, type CoreOutcome } from '../local/verify-fleet.js';
 import { backendResourceNames } from '../../shared/contract/index.js';
 import { withFailureReasons } from '../../shared/operator/failure-reasons.js';
@@ -178,6 +179,17 @@ export async function runDemo(options: DemoOptions, say: (line: string) => void)
     iot.destroy();
     const attack = await attacker?.stop();
 
+    // An execution can end (timed out) while its core still works; each core is checked at rest.
+    const resting = countedStep('cores at rest after their jobs', fleet.length);
+    const unsettled = await untilFleetIdle(fleet, { componentTimerScale: options.componentTimerScale, onProgress: resting.update });
+    resting.finish();
+    if (unsettled.length > 0)
+      say(
+        `  ${unsettled.length} cores still busy long after their jobs ended, checked as they are: ${unsettled
+          .slice(0, 5)
+          .map((u) => `${u.thingName} (${u.state})`)
+          .join(', ')}`,
+      );
     for (const core of fleet) await core.stop();
     await standIn.rules.whenIdle();
     const checking = countedStep('cores checked: connect with what they have installed', fleet.length);
@@ -210,6 +222,7 @@ export async function runDemo(options: DemoOptions, say: (line: string) => void)
         ? {}
         : { scheduledJobs: jobIds.length, untouched: executions.filter((e) => e.status === 'UNTOUCHED').length }),
       ...(attack ? { attackerRequestsDropped: attack.dropped } : {}),
+      ...(unsettled.length > 0 ? { unsettled: unsettled.length } : {}),
       notifications: standIn.model.sns.messages().map((m) => ({ ...(m.subject ? { subject: m.subject } : {}), message: m.message })),
       rotations: outcomes.map((o, i) => ({
         thingName: o.thingName,

@@ -43,6 +43,8 @@ export interface DemoSummary {
   untouched?: number;
   /** Certificates attached to the fleet's things beyond one each. */
   extraCertificates: number;
+  /** Cores whose component was still busy long after their jobs ended; they were checked as they were. */
+  unsettled?: number;
   /** With --attacker: the attacker's publishes and requests that went nowhere. */
   attackerRequestsDropped?: number;
   notifications: Array<{ subject?: string; message: string }>;
@@ -71,6 +73,7 @@ export function formatSummary(s: DemoSummary): string {
       (s.scheduledJobs === undefined ? '' : `   scheduled jobs ${s.scheduledJobs}   untouched ${s.untouched ?? 0}`),
     `  old certificates deleted ${s.oldCertificatesDeleted}/${s.devices}   bricked ${s.bricked}   registry inconsistent ${s.registryInconsistent}   extra certificates ${s.extraCertificates}   wall time ${s.wallSeconds.toFixed(1)} s`,
     ...(s.attackerRequestsDropped === undefined ? [] : [`  attacker requests dropped ${s.attackerRequestsDropped}`]),
+    ...(s.unsettled === undefined ? [] : [`  ! ${s.unsettled} cores were still busy long after their jobs ended, and were checked as they were`]),
     '',
     '  core                          status      old certificate    new certificate',
   ];

@@ -1,5 +1,3 @@
-import { open } from 'node:fs/promises';
-import path from 'node:path';
 import type { AlgorithmConfig } from '../../component/src/config/algorithms.js';
 import { FileCredentialStore } from '../../component/src/credentials/file-store.js';
 import { Pkcs11CredentialStore } from '../../component/src/credentials/pkcs11/index.js';
@@ -63,29 +61,6 @@ function gated(connect: MqttConnector, power: PowerSwitch): MqttConnector {
       close: () => connection.close(),
     };
   };
-}
-
-/** The last state the rotator logged it entered (process cores log through Greengrass). */
-async function loggedState(logPath: string): Promise<string> {
-  let text = '';
-  try {
-    const handle = await open(logPath, 'r');
-    try {
-      const { size } = await handle.stat();
-      const length = Math.min(size, 64 * 1024);
-      const buffer = Buffer.alloc(length);
-      await handle.read(buffer, 0, length, size - length);
-      text = buffer.toString('utf8');
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    return 'unknown';
-  }
-  const matches = [...text.matchAll(/"message":"(?:State changed|Starting the rotator)"[^\n]*/g)];
-  const last = matches.at(-1)?.[0] ?? '';
-  if (last.includes('Starting the rotator')) return 'Starting';
-  return /"to":"(\w+)"/.exec(last)?.[1] ?? 'unknown';
 }
 
 /** Starts the cores of one kind (store and mode) for the matrix. */
@@ -158,7 +133,6 @@ async function startProcessCores(standIn: AwsStandIn, cores: ProvisionedCore[], 
   });
   return running.map((r) => {
     const power: PowerSwitch = { on: true };
-    const logPath = path.join(r.core.paths.root, 'logs', 'aws.greengrass.labs.CertificateRotator.log');
     return {
       thingName: r.core.thingName,
       mode: 'process',
@@ -166,14 +140,7 @@ async function startProcessCores(standIn: AwsStandIn, cores: ProvisionedCore[], 
       power,
       onChange: undefined,
       restartPolicy: undefined,
-      rotatorState: async () => {
-        if (!power.on) return 'off';
-        const state = r.componentState();
-        if (state.startsWith('off/') || state.startsWith('stopped/')) return 'stopped';
-        if (state.startsWith('restarting/')) return 'restarting';
-        // Only a running nucleus whose component is up has a current state.
-        return state === 'running/RUNNING' ? loggedState(logPath) : state;
-      },
+      rotatorState: async () => (power.on ? r.rotatorState() : 'off'),
     };
   });
 }

@@ -15,6 +15,11 @@ export interface RunningCore {
   core: ProvisionedCore;
   /** The component's state, or why it is not running. */
   componentState(): string;
+  /**
+   * The rotator's state machine state when its component runs (`Idle`, `CreatingCertificate`...),
+   * else `stopped` or `restarting`, or what the core's Greengrass says.
+   */
+  rotatorState(): Promise<string>;
   restarts(): number;
   /** Greengrass restarts, config deployments, power cuts: what tests and the demo do to a core. */
   deployConfiguration(configuration: Record<string, unknown>): Promise<{ status: 'SUCCEEDED' | 'FAILED'; message: string }>;
@@ -79,6 +84,7 @@ export function runningInlineCore(
   return {
     core,
     componentState: () => inline.componentState(),
+    rotatorState: async () => inline.componentState(),
     restarts: () => inline.restarts,
     deployConfiguration: async (configuration) => inline.deployConfiguration(configuration),
     powerCut: () => inline.kill(),

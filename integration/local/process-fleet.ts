@@ -10,6 +10,7 @@ import { rollOutComponent } from './greengrass-rollout.js';
 import type { ProvisionedCore } from './fleet.js';
 import type { FleetRunnerOptions, RunningCore } from './fleet-runner.js';
 import { openHsmFleetAccess } from './hsm-fleet.js';
+import { loggedState } from './logged-state.js';
 import { fileCredentialsProbe, type InstalledCredentialsProbe } from './verify-fleet.js';
 
 export interface ProcessFleetOptions extends FleetRunnerOptions {
@@ -79,6 +80,14 @@ async function componentReady(nucleus: Nucleus, thingName: string): Promise<void
 /** Longest the component's Greengrass deployment may take on the whole fleet. */
 const DEPLOYMENT_TIMEOUT_MS = 180_000;
 
+/** The rotator's state as its log says, while its nucleus runs it; otherwise the nucleus's own status. */
+async function rotatorStateOf(nucleus: Nucleus, componentLog: string): Promise<string> {
+  if (nucleus.status === 'off' || nucleus.status === 'stopped') return 'stopped';
+  if (nucleus.status === 'restarting') return 'restarting';
+  // Only a running nucleus whose component is up has a current state.
+  return nucleus.componentState === 'RUNNING' ? loggedState(componentLog) : `${nucleus.status}/${nucleus.componentState}`;
+}
+
 /**
  * Runs each core as Greengrass would (process mode): a nucleus stand-in per core starts with no
  * component; the build is published to the stand-in's Greengrass and deployed to the cores' thing
@@ -122,10 +131,12 @@ export async function startProcessFleet(
   });
   const running: RunningCore[] = [];
   for (const { core, nucleus, logger, access } of nuclei) {
+    const componentLog = path.join(core.paths.root, 'logs', 'aws.greengrass.labs.CertificateRotator.log');
     await componentReady(nucleus, core.thingName);
     running.push({
       core,
       componentState: () => `${nucleus.status}/${nucleus.componentState}`,
+      rotatorState: () => rotatorStateOf(nucleus, componentLog),
       restarts: () => nucleus.restartCount,
       deployConfiguration: async (configuration) => {
         const result = await nucleus.deployConfiguration({ merge: configuration });
