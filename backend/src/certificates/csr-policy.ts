@@ -3,6 +3,7 @@ import { parseCertificationRequest, type CertificationRequest } from './certific
 import { requestedExtensionProblems } from './csr-extensions.js';
 import { certificateSubject } from './certificate-subject.js';
 import { formatName, sameName, type NameAttribute } from './distinguished-name.js';
+import { sameKey } from './same-key.js';
 import { signatureVerification } from './signature-verification.js';
 
 /**
@@ -65,8 +66,7 @@ export function inspectCsr(csrPem: string, currentCertificatePem: string): CsrVe
     return refused('its signature does not verify with its public key');
   }
   const current = new X509Certificate(currentCertificatePem);
-  // Compared as keys, not as encodings: the same key in another encoding is still the same key.
-  if (current.publicKey.equals(key)) {
+  if (sameKey(current.publicKey, key)) {
     return refused("its public key is the current certificate's; a rotation must change the key");
   }
   const subject = csr.subject;

@@ -2,6 +2,7 @@ import { createPublicKey, X509Certificate } from 'node:crypto';
 import { certificateSubject } from './certificate-subject.js';
 import { parseCertificationRequest } from './certification-request.js';
 import { formatName, sameName, type NameAttribute } from './distinguished-name.js';
+import { sameKey } from './same-key.js';
 
 const pemDer = (pem: string): Buffer => Buffer.from(pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
 
@@ -18,7 +19,7 @@ export function issuedCertificateProblem(
   const certificate = new X509Certificate(issued.certificatePem);
   const csr = parseCertificationRequest(pemDer(csrPem.slice(csrPem.indexOf('-----BEGIN'))));
   const requestedKey = createPublicKey({ key: Buffer.from(csr.subjectPublicKeyInfo), format: 'der', type: 'spki' });
-  if (!certificate.publicKey.equals(requestedKey)) return 'the issued certificate does not hold the requested key';
+  if (!sameKey(certificate.publicKey, requestedKey)) return 'the issued certificate does not hold the requested key';
   const issuedSubject = certificateSubject(certificate);
   if (!sameName(issuedSubject, subject)) return `the issued certificate names ${formatName(issuedSubject)}, not ${formatName(subject)}`;
   if (certificate.ca) return 'the issued certificate is a CA certificate';
