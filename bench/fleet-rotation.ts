@@ -103,6 +103,7 @@ export function fleetTable(runs: readonly ChildFleetRun[]): BenchTable {
       'succeeded',
       'bricked',
       'registry inconsistent',
+      'awaiting next rotation',
       'stand-in RSS MiB',
       'cores RSS MiB',
       'stand-in heap MiB',
@@ -122,6 +123,7 @@ export function fleetTable(runs: readonly ChildFleetRun[]): BenchTable {
       `${r.statuses.SUCCEEDED ?? 0}/${r.spec.devices}`,
       r.bricked > 0 ? `${r.bricked} !!` : '0',
       r.registryInconsistent > 0 ? `${r.registryInconsistent} !` : '0',
+      r.awaitingNextRotation,
       mebibytes(r.peakRssBytes),
       mebibytes(r.corePeakRssBytes),
       mebibytes(r.peakHeapUsedBytes),
@@ -137,6 +139,7 @@ export function fleetTable(runs: readonly ChildFleetRun[]): BenchTable {
           'exec = one execution from IN_PROGRESS to terminal',
           'processes: the stand-in (broker, AWS APIs, Lambda service; its execution environments are processes of their own, not counted), and the cores (every component, inline) in one process beside it',
           'stand-in memory sampled every 100 ms during the rotation, the cores process every second; peak = the largest sample',
+          'awaiting next rotation = both certificates kept after a job ended past its commit, the core silent about which it kept: announced on SNS, settled by its next rotation (README, the indeterminate case)',
           'issuer: AWS IoT Core (CreateCertificateFromCsr); setup (provisioning, core start) is not in wall time; cores are checked once all are at rest',
           ...(saturated.length > 0
             ? [`AWS SDK socket pool (50 per client, shared by the in-process handlers) full; warnings: ${saturated.join(', ')}`]

@@ -25,6 +25,7 @@ function result(devices: number, apiCalls: Record<string, number>, minuteMs = 60
     brickedReasons: [],
     registryInconsistent: 0,
     registryProblems: [],
+    awaitingNextRotation: 0,
     baselineRssBytes: 0,
     baselineHeapUsedBytes: 0,
     peakRssBytes: 0,

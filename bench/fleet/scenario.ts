@@ -139,6 +139,7 @@ export async function runFleetRotation(spec: FleetSpec, progress: (line: string)
       bricked: bricked.length,
       brickedReasons: bricked.slice(0, 5).map((o) => `${o.thingName}: ${o.reasons.join('; ')}`),
       registryInconsistent: inconsistent.length,
+      awaitingNextRotation: outcomes.filter((o) => o.awaitingNextRotation).length,
       registryProblems: inconsistent.slice(0, 5).map((o) => `${o.thingName}: ${o.registryProblems.join('; ')}`),
       baselineRssBytes: baseline.rss,
       baselineHeapUsedBytes: baseline.heapUsed,
