@@ -27,7 +27,7 @@ export interface HostedFleet {
  * keep this process's thread, as AWS's would not share one with its devices.
  */
 export async function startHostedFleet(standIn: AwsStandIn, cores: ProvisionedCore[], options: FleetRunnerOptions): Promise<HostedFleet> {
-  const child = spawn(process.execPath, [...typeScriptLoader(), HOST], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = spawn(process.execPath, [...process.execArgv, HOST], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const host = new HostChannel(child);
   await host.start({
     type: 'init',
@@ -48,15 +48,6 @@ export async function startHostedFleet(standIn: AwsStandIn, cores: ProvisionedCo
       return host.close();
     },
   };
-}
-
-/**
- * The host is TypeScript, run as the rest of the harness is: with this process's flags when they
- * load tsx (the benchmarks, the demo), else with tsx's loader alone (a test runner's flags are its own).
- */
-function typeScriptLoader(): string[] {
-  const flags = process.execArgv;
-  return flags.some((flag) => /(^|[=/])tsx(\/|$)/.test(flag) || flag === 'tsx') ? flags : ['--import', 'tsx'];
 }
 
 type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
@@ -151,8 +142,6 @@ class HostChannel {
         this.settle(message.id, { ok: true, value: message.snapshot });
         return;
       case 'result':
-        // A core was started, stopped or cut off: an earlier snapshot no longer says how it is.
-        this.last = undefined;
         this.settle(message.id, message);
         return;
     }
