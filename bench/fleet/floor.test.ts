@@ -29,7 +29,6 @@ function result(devices: number, apiCalls: Record<string, number>, minuteMs = 60
     baselineRssBytes: 0,
     baselineHeapUsedBytes: 0,
     peakRssBytes: 0,
-    corePeakRssBytes: 0,
     peakHeapUsedBytes: 0,
     memorySamples: 0,
     apiCalls,

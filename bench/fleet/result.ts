@@ -58,10 +58,7 @@ export const fleetResultSchema = z.object({
   awaitingNextRotation: z.number(),
   baselineRssBytes: z.number(),
   baselineHeapUsedBytes: z.number(),
-  /** The stand-in's process: broker, AWS APIs, and the Lambda service (its environments are processes of their own). */
   peakRssBytes: z.number(),
-  /** The process that runs the cores' components. */
-  corePeakRssBytes: z.number(),
   peakHeapUsedBytes: z.number(),
   memorySamples: z.number(),
   /** Calls each quota-bound operation let through during the rotation (throttled runs only). */
