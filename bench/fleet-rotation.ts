@@ -88,7 +88,7 @@ export function fleetTable(runs: readonly ChildFleetRun[]): BenchTable {
     .filter((r) => r.sdkSocketPoolWarnings > 0)
     .map((r) => `${r.result.spec.devices} x ${r.result.spec.keyAlgorithm}: ${r.sdkSocketPoolWarnings}`);
   return {
-    title: 'Fleet rotation through the stand-in (CreateJob to every execution terminal)',
+    title: 'Inline fleet rotation through the stand-in (CreateJob to every execution terminal)',
     columns: [
       'cores',
       'key',
@@ -103,9 +103,9 @@ export function fleetTable(runs: readonly ChildFleetRun[]): BenchTable {
       'succeeded',
       'bricked',
       'registry inconsistent',
-      'stand-in RSS MiB',
-      'cores RSS MiB',
-      'stand-in heap MiB',
+      'awaiting next rotation',
+      'peak RSS MiB',
+      'peak heap MiB',
       'base RSS MiB',
       'setup s',
     ],
@@ -122,8 +122,8 @@ export function fleetTable(runs: readonly ChildFleetRun[]): BenchTable {
       `${r.statuses.SUCCEEDED ?? 0}/${r.spec.devices}`,
       r.bricked > 0 ? `${r.bricked} !!` : '0',
       r.registryInconsistent > 0 ? `${r.registryInconsistent} !` : '0',
+      r.awaitingNextRotation,
       mebibytes(r.peakRssBytes),
-      mebibytes(r.corePeakRssBytes),
       mebibytes(r.peakHeapUsedBytes),
       mebibytes(r.baselineRssBytes),
       (r.setupMs / 1000).toFixed(1),
@@ -134,9 +134,8 @@ export function fleetTable(runs: readonly ChildFleetRun[]): BenchTable {
           `job template: rollout ${describeRollout(first.rollout)}, in-progress timeout ${first.inProgressTimeoutMinutes ?? '-'} min (AWS minutes, scaled)`,
           'rot/s = succeeded / wall s',
           ...floorNotes(results),
-          'exec = one execution from IN_PROGRESS to terminal',
-          'processes: the stand-in (broker, AWS APIs, Lambda service; its execution environments are processes of their own, not counted), and the cores (every component, inline) in one process beside it',
-          'stand-in memory sampled every 100 ms during the rotation, the cores process every second; peak = the largest sample',
+          'exec = one execution from IN_PROGRESS to terminal; memory sampled every 100 ms during the rotation, one process per fleet (the Lambda execution environments are processes of their own, not counted)',
+          'awaiting next rotation = both certificates kept after a job ended past its commit, the core silent about which it kept: announced on SNS, settled by its next rotation (README, the indeterminate case)',
           'issuer: AWS IoT Core (CreateCertificateFromCsr); setup (provisioning, core start) is not in wall time; cores are checked once all are at rest',
           ...(saturated.length > 0
             ? [`AWS SDK socket pool (50 per client, shared by the in-process handlers) full; warnings: ${saturated.join(', ')}`]

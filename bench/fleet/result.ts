@@ -54,12 +54,11 @@ export const fleetResultSchema = z.object({
   /** Cores that work, on things that do not hold exactly one ACTIVE certificate. */
   registryInconsistent: z.number(),
   registryProblems: z.array(z.string()),
+  /** Things left with both certificates after a job ended past its commit, announced, for the next rotation to settle. */
+  awaitingNextRotation: z.number(),
   baselineRssBytes: z.number(),
   baselineHeapUsedBytes: z.number(),
-  /** The stand-in's process: broker, AWS APIs, and the Lambda service (its environments are processes of their own). */
   peakRssBytes: z.number(),
-  /** The process that runs the cores' components. */
-  corePeakRssBytes: z.number(),
   peakHeapUsedBytes: z.number(),
   memorySamples: z.number(),
   /** Calls each quota-bound operation let through during the rotation (throttled runs only). */

@@ -4,8 +4,7 @@ import path from 'node:path';
 import { CreateJobCommand, IoTClient } from '@aws-sdk/client-iot';
 import { startAwsStandIn, stderrLogger } from '../../integration/aws/index.js';
 import { deployBackend, standInClientConfig } from '../../integration/local/deploy-backend.js';
-import { startHostedFleet, type HostedFleet } from '../../integration/local/core-host/hosted-fleet.js';
-import type { RunningCore } from '../../integration/local/fleet-runner.js';
+import { startInlineFleet, type RunningCore } from '../../integration/local/fleet-runner.js';
 import { untilFleetIdle } from '../../integration/local/settle-fleet.js';
 import { verifyCore } from '../../integration/local/verify-fleet.js';
 import { summarize } from '../stats.js';
@@ -71,7 +70,6 @@ export async function runFleetRotation(spec: FleetSpec, progress: (line: string)
   const handlers = timeRuleFunctions(standIn.rules);
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'bench-fleet-'));
   let fleet: RunningCore[] = [];
-  let hosted: HostedFleet | undefined;
   try {
     const backend = await deployBackend(standIn, {
       issuer: 'iot',
@@ -81,9 +79,7 @@ export async function runFleetRotation(spec: FleetSpec, progress: (line: string)
     });
     say('provisioning');
     const cores = await provisionFleet(standIn, { count: spec.devices, workDir, thingGroupName: THING_GROUP, algorithms });
-    // The cores run in a process of their own, as devices do on machines of their own.
-    hosted = await startHostedFleet(standIn, cores, { algorithms, componentTimerScale: spec.clockScale });
-    fleet = hosted.cores;
+    fleet = await startInlineFleet(standIn, cores, { algorithms, componentTimerScale: spec.clockScale });
     const setupMs = Date.now() - setupStart;
 
     const iot = new IoTClient(standInClientConfig(standIn));
@@ -139,11 +135,11 @@ export async function runFleetRotation(spec: FleetSpec, progress: (line: string)
       bricked: bricked.length,
       brickedReasons: bricked.slice(0, 5).map((o) => `${o.thingName}: ${o.reasons.join('; ')}`),
       registryInconsistent: inconsistent.length,
+      awaitingNextRotation: outcomes.filter((o) => o.awaitingNextRotation).length,
       registryProblems: inconsistent.slice(0, 5).map((o) => `${o.thingName}: ${o.registryProblems.join('; ')}`),
       baselineRssBytes: baseline.rss,
       baselineHeapUsedBytes: baseline.heapUsed,
       peakRssBytes: peaks.peakRssBytes,
-      corePeakRssBytes: hosted.peakRssBytes(),
       peakHeapUsedBytes: peaks.peakHeapUsedBytes,
       memorySamples: peaks.samples,
       apiCalls,
@@ -153,7 +149,6 @@ export async function runFleetRotation(spec: FleetSpec, progress: (line: string)
   } finally {
     memory.stop();
     for (const core of fleet) await core.stop().catch(() => undefined);
-    await hosted?.close();
     await standIn.close();
     await rm(workDir, { recursive: true, force: true });
   }

@@ -24,6 +24,7 @@ function summary(rotations: DemoRotation[], overrides: Partial<DemoSummary> = {}
     oldCertificatesDeleted: 0,
     bricked: 0,
     registryInconsistent: 0,
+    awaitingNextRotation: 0,
     extraCertificates: 0,
     notifications: [],
     rotations,

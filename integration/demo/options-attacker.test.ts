@@ -19,6 +19,7 @@ describe('demo --attacker', () => {
       reasons: [],
       registryInconsistent: attached !== 1,
       registryProblems: [],
+      awaitingNextRotation: false,
     });
     expect(countOutcomes(['SUCCEEDED', 'SUCCEEDED', 'FAILED'], [outcome(1), outcome(3), outcome(2)]).extraCertificates).toBe(3);
   });

@@ -36,8 +36,13 @@ export interface DemoSummary {
   unfinished: number;
   oldCertificatesDeleted: number;
   bricked: number;
-  /** Cores that work but whose thing does not hold exactly one ACTIVE certificate. */
+  /** Cores that work but whose thing does not hold exactly one ACTIVE certificate (the case below aside). */
   registryInconsistent: number;
+  /**
+   * Things left with both certificates ACTIVE because the job ended after the commit without the
+   * core saying which it kept: announced on SNS, settled by the core's next rotation (README).
+   */
+  awaitingNextRotation: number;
   /** `--expiring`: jobs the rotation scheduler created, and cores it rightly left alone. */
   scheduledJobs?: number;
   untouched?: number;
@@ -71,9 +76,12 @@ export function formatSummary(s: DemoSummary): string {
     `Rotation job ${s.jobId}: ${s.devices} cores (${s.nucleus} mode, issuer ${s.issuer === 'pca' ? 'AWS Private CA' : 'AWS IoT Core'}, ${s.keyAlgorithm} / ${s.signingAlgorithm}${s.hsm ? ', keys in SoftHSM2' : ''})`,
     `  succeeded ${s.succeeded}   failed ${s.failed}   timed out ${s.timedOut}${s.unfinished ? `   unfinished ${s.unfinished}` : ''}` +
       (s.scheduledJobs === undefined ? '' : `   scheduled jobs ${s.scheduledJobs}   untouched ${s.untouched ?? 0}`),
-    `  old certificates deleted ${s.oldCertificatesDeleted}/${s.devices}   bricked ${s.bricked}   registry inconsistent ${s.registryInconsistent}   extra certificates ${s.extraCertificates}   wall time ${s.wallSeconds.toFixed(1)} s`,
+    `  old certificates deleted ${s.oldCertificatesDeleted}/${s.devices}   bricked ${s.bricked}   registry inconsistent ${s.registryInconsistent}` +
+      `${s.awaitingNextRotation ? `   awaiting next rotation ${s.awaitingNextRotation}` : ''}   extra certificates ${s.extraCertificates}   wall time ${s.wallSeconds.toFixed(1)} s`,
     ...(s.attackerRequestsDropped === undefined ? [] : [`  attacker requests dropped ${s.attackerRequestsDropped}`]),
-    ...(s.unsettled === undefined ? [] : [`  ! ${s.unsettled} cores were still busy long after their jobs ended, and were checked as they were`]),
+    ...(s.unsettled === undefined
+      ? []
+      : [`  ! ${s.unsettled} cores were still busy long after their jobs ended, and were checked as they were`]),
     '',
     '  core                          status      old certificate    new certificate',
   ];
@@ -94,7 +102,15 @@ export function countOutcomes(
   outcomes: CoreOutcome[],
 ): Pick<
   DemoSummary,
-  'succeeded' | 'failed' | 'timedOut' | 'unfinished' | 'oldCertificatesDeleted' | 'bricked' | 'registryInconsistent' | 'extraCertificates'
+  | 'succeeded'
+  | 'failed'
+  | 'timedOut'
+  | 'unfinished'
+  | 'oldCertificatesDeleted'
+  | 'bricked'
+  | 'registryInconsistent'
+  | 'awaitingNextRotation'
+  | 'extraCertificates'
 > {
   const count = (status: string): number => statuses.filter((s) => s === status).length;
   return {
@@ -105,6 +121,7 @@ export function countOutcomes(
     oldCertificatesDeleted: outcomes.filter((o) => o.initialCertificateDeleted).length,
     bricked: outcomes.filter((o) => o.bricked).length,
     registryInconsistent: outcomes.filter((o) => o.registryInconsistent).length,
+    awaitingNextRotation: outcomes.filter((o) => o.awaitingNextRotation).length,
     extraCertificates: outcomes.reduce((sum, o) => sum + Math.max(0, o.attached.length - 1), 0),
   };
 }

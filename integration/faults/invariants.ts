@@ -1,8 +1,8 @@
 import { X509Certificate } from 'node:crypto';
-import { SHADOW_NAME } from '../../shared/contract/index.js';
 import type { AwsStandIn } from '../aws/index.js';
 import { certificateIdOf } from '../aws/index.js';
 import type { RunningCore } from '../local/fleet-runner.js';
+import { shadowProgress, UNSETTLED_AFTER_COMMIT } from '../local/verify-fleet.js';
 
 /** How a job ended for the core, once everything has settled. */
 export type Outcome =
@@ -39,16 +39,6 @@ export interface InvariantReport {
   orphanCertificates: string[];
   violations: string[];
   facts: CaseFacts;
-}
-
-function shadowProgress(standIn: AwsStandIn, thingName: string): string | undefined {
-  try {
-    const document = standIn.model.shadows.getThingShadow(thingName, SHADOW_NAME) as { state?: { reported?: { progress?: unknown } } };
-    const progress = document.state?.reported?.progress;
-    return typeof progress === 'string' ? progress : 'present';
-  } catch {
-    return undefined;
-  }
 }
 
 /** The certificates attached to the thing, with their status. */
@@ -133,7 +123,7 @@ export async function checkInvariants(
     (status === 'FAILED' || status === 'TIMED_OUT') &&
     progress === 'unsettled' &&
     attached.length === 2 &&
-    notifications.some((n) => n.includes('after commit. It is not yet known'));
+    notifications.some((n) => n.includes(UNSETTLED_AFTER_COMMIT));
   // Without its event the terminal function never ran: the record and the pair it names stay for
   // the next rotation to settle, and nobody was notified (the README's second named case).
   const eventLost =

@@ -2,6 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { notificationPrefix, notifications } from '../../backend/src/rotation/messages.js';
+import { SHADOW_NAME } from '../../shared/contract/index.js';
 import { startAwsStandIn, stderrLogger, type AwsStandIn } from '../aws/index.js';
 import { provisionFleet, type ProvisionedCore } from './fleet.js';
 import { fileCredentialsProbe, verifyCore } from './verify-fleet.js';
@@ -47,6 +49,30 @@ describe('verifyCore tells a bricked core from a working one on an inconsistent 
       bricked: false,
       registryInconsistent: true,
       registryProblems: ['thing has 2 ACTIVE certificates attached'],
+    });
+  });
+
+  it('the same pair, recorded as an unsettled rotation and announced: awaiting the next rotation, not inconsistent', async () => {
+    const [newArn] = standIn.model.registry.listThingPrincipals(core.thingName).filter((arn) => !arn.endsWith(core.initialCertificateId));
+    const record = {
+      progress: 'unsettled',
+      oldCertificateId: core.initialCertificateId,
+      newCertificateId: newArn?.slice(newArn.lastIndexOf('/') + 1),
+    };
+    standIn.model.shadows.updateThingShadow(core.thingName, SHADOW_NAME, { state: { reported: record } });
+    // Recorded but not announced: still counted as inconsistent.
+    expect(await verify()).toMatchObject({ registryInconsistent: true, awaitingNextRotation: false });
+    const topic = standIn.model.sns.createTopic('Verified');
+    standIn.model.sns.publish({
+      topicArn: topic.topicArn,
+      message: notifications.unsettledAfterCommit(notificationPrefix(core.thingName), 'TIMED_OUT'),
+    });
+    expect(await verify()).toMatchObject({
+      connects: true,
+      bricked: false,
+      registryInconsistent: false,
+      registryProblems: [],
+      awaitingNextRotation: true,
     });
   });
 

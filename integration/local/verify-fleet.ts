@@ -1,3 +1,5 @@
+import { notificationPrefix, notifications } from '../../backend/src/rotation/messages.js';
+import { SHADOW_NAME } from '../../shared/contract/index.js';
 import { certificateIdOf, type AwsStandIn } from '../aws/index.js';
 import { DirectMqtt } from '../device/direct-mqtt.js';
 import { readFileCredentials } from '../device/greengrass-root.js';
@@ -21,6 +23,35 @@ export interface CoreOutcome {
    */
   registryInconsistent: boolean;
   registryProblems: string[];
+  /**
+   * The README's named indeterminate case: the job ended after the backend accepted the commit and
+   * the core did not say which certificate it kept, so both stay ACTIVE, the rotation record says
+   * `unsettled` and SNS said so; the core's next rotation retires the one it does not use.
+   */
+  awaitingNextRotation: boolean;
+}
+
+/** Part of what the backend's notification of an unsettled rotation says. */
+export const UNSETTLED_AFTER_COMMIT = 'after commit. It is not yet known';
+
+/** The rotation shadow's `progress`, `present` when it has none, undefined when there is no shadow. */
+export function shadowProgress(standIn: AwsStandIn, thingName: string): string | undefined {
+  try {
+    const document = standIn.model.shadows.getThingShadow(thingName, SHADOW_NAME) as { state?: { reported?: { progress?: unknown } } };
+    const progress = document.state?.reported?.progress;
+    return typeof progress === 'string' ? progress : 'present';
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether the thing's two ACTIVE certificates are an unsettled rotation the backend announced. */
+function awaitsNextRotation(standIn: AwsStandIn, thingName: string, activeCertificates: number): boolean {
+  if (activeCertificates !== 2 || shadowProgress(standIn, thingName) !== 'unsettled') return false;
+  const announced = new Set(
+    (['FAILED', 'TIMED_OUT'] as const).map((status) => notifications.unsettledAfterCommit(notificationPrefix(thingName), status)),
+  );
+  return standIn.model.sns.messages().some((m) => announced.has(m.message));
 }
 
 /** How to check a core's installed credentials; file cores read their files, HSM cores use the token. */
@@ -78,7 +109,8 @@ export async function verifyCore(standIn: AwsStandIn, core: ProvisionedCore, pro
   const registryProblems: string[] = [];
   if (installedCertificateId !== undefined && !active.some((a) => a.certificateId === installedCertificateId))
     reasons.push('the installed certificate is not ACTIVE and attached to the thing');
-  if (active.length !== 1) registryProblems.push(`thing has ${active.length} ACTIVE certificates attached`);
+  const awaitingNextRotation = awaitsNextRotation(standIn, core.thingName, active.length);
+  if (active.length !== 1 && !awaitingNextRotation) registryProblems.push(`thing has ${active.length} ACTIVE certificates attached`);
   const initialCertificateDeleted = registry.certificates.find(core.initialCertificateId) === undefined;
   return {
     thingName: core.thingName,
@@ -91,5 +123,6 @@ export async function verifyCore(standIn: AwsStandIn, core: ProvisionedCore, pro
     reasons,
     registryInconsistent: registryProblems.length > 0,
     registryProblems,
+    awaitingNextRotation,
   };
 }
