@@ -133,6 +133,16 @@ describe('handler bundles', () => {
     expect(repeatedCopies(handler, copies)).toEqual([]);
   });
 
+  it.each(HANDLERS.filter((handler) => handler !== 'create-certificate'))(
+    "%s carries one version of each package (the jobs data-plane client on the others' SDK core)",
+    (handler) => {
+      const versions = new Map<string, string[]>();
+      for (const { name, version } of packageCopies(inputs.get(handler) ?? []))
+        versions.set(name, [...(versions.get(name) ?? []), version]);
+      expect([...versions].filter(([, found]) => found.length > 1).map(([name, found]) => `${name}: ${found.join(', ')}`)).toEqual([]);
+    },
+  );
+
   it('keeps the rotation scheduler small: only the IoT control plane and SNS', () => {
     const clients = new Set(
       (inputs.get('rotation-scheduler') ?? []).flatMap((input) => /node_modules\/@aws-sdk\/(client-[^/]+)\//.exec(input)?.[1] ?? []),
