@@ -135,7 +135,7 @@ export function fleetTable(runs: readonly ChildFleetRun[]): BenchTable {
           'rot/s = succeeded / wall s',
           ...floorNotes(results),
           'exec = one execution from IN_PROGRESS to terminal; memory sampled every 100 ms during the rotation, one process per fleet (the Lambda execution environments are processes of their own, not counted)',
-          'awaiting next rotation = both certificates kept after a job ended past its commit, the core silent about which it kept: announced on SNS, settled by its next rotation (README, the indeterminate case)',
+          "awaiting next rotation = both certificates left, announced on SNS, for the core's next rotation to settle (README): a job ended past its commit with the core silent about which it kept, or a clean-up that did not complete",
           'issuer: AWS IoT Core (CreateCertificateFromCsr); setup (provisioning, core start) is not in wall time; cores are checked once all are at rest',
           ...(saturated.length > 0
             ? [`AWS SDK socket pool (50 per client, shared by the in-process handlers) full; warnings: ${saturated.join(', ')}`]

@@ -39,8 +39,9 @@ export interface DemoSummary {
   /** Cores that work but whose thing does not hold exactly one ACTIVE certificate (the case below aside). */
   registryInconsistent: number;
   /**
-   * Things left with both certificates ACTIVE because the job ended after the commit without the
-   * core saying which it kept: announced on SNS, settled by the core's next rotation (README).
+   * Things left with both certificates ACTIVE, announced on SNS, for the core's next rotation to
+   * settle (README): the job ended after the commit without the core saying which it kept, or the
+   * terminal function's clean-up did not complete.
    */
   awaitingNextRotation: number;
   /** `--expiring`: jobs the rotation scheduler created, and cores it rightly left alone. */

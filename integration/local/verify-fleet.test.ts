@@ -76,6 +76,24 @@ describe('verifyCore tells a bricked core from a working one on an inconsistent 
     });
   });
 
+  it('the pair still recorded after a clean-up that did not complete, and announced: awaiting the next rotation', async () => {
+    const [newArn] = standIn.model.registry.listThingPrincipals(core.thingName).filter((arn) => !arn.endsWith(core.initialCertificateId));
+    const record = {
+      progress: 'committed',
+      oldCertificateId: core.initialCertificateId,
+      newCertificateId: newArn?.slice(newArn.lastIndexOf('/') + 1),
+    };
+    standIn.model.shadows.updateThingShadow(core.thingName, SHADOW_NAME, { state: { reported: record } });
+    expect(await verify()).toMatchObject({ registryInconsistent: true, awaitingNextRotation: false });
+    const topic = standIn.model.sns.createTopic('Verified');
+    const problem = 'AWS throttling: ListThingPrincipalsV2 was still throttled (ThrottlingException) after 16 attempts';
+    standIn.model.sns.publish({
+      topicArn: topic.topicArn,
+      message: notifications.cleanUpIncomplete(notificationPrefix(core.thingName), 'SUCCEEDED', problem),
+    });
+    expect(await verify()).toMatchObject({ bricked: false, registryInconsistent: false, registryProblems: [], awaitingNextRotation: true });
+  });
+
   it('the installed certificate INACTIVE: the core is bricked', async () => {
     standIn.model.registry.updateCertificate(core.initialCertificateId, 'INACTIVE');
     const outcome = await verify();

@@ -24,9 +24,9 @@ export interface CoreOutcome {
   registryInconsistent: boolean;
   registryProblems: string[];
   /**
-   * The README's named indeterminate case: the job ended after the backend accepted the commit and
-   * the core did not say which certificate it kept, so both stay ACTIVE, the rotation record says
-   * `unsettled` and SNS said so; the core's next rotation retires the one it does not use.
+   * Both certificates left ACTIVE in a case the README names and SNS announced, for the core's next
+   * rotation to settle: the job ended after the commit without the core saying which certificate it
+   * kept (record `unsettled`), or the terminal function's clean-up did not complete (record kept).
    */
   awaitingNextRotation: boolean;
 }
@@ -45,13 +45,27 @@ export function shadowProgress(standIn: AwsStandIn, thingName: string): string |
   }
 }
 
-/** Whether the thing's two ACTIVE certificates are an unsettled rotation the backend announced. */
+/**
+ * Whether the thing's two ACTIVE certificates are a rotation the backend announced it left for the
+ * core's next rotation to settle: marked `unsettled` after a commit, or still recorded because the
+ * terminal function's clean-up did not complete.
+ */
 function awaitsNextRotation(standIn: AwsStandIn, thingName: string, activeCertificates: number): boolean {
-  if (activeCertificates !== 2 || shadowProgress(standIn, thingName) !== 'unsettled') return false;
-  const announced = new Set(
-    (['FAILED', 'TIMED_OUT'] as const).map((status) => notifications.unsettledAfterCommit(notificationPrefix(thingName), status)),
-  );
-  return standIn.model.sns.messages().some((m) => announced.has(m.message));
+  if (activeCertificates !== 2) return false;
+  const progress = shadowProgress(standIn, thingName);
+  const prefix = notificationPrefix(thingName);
+  const messages = standIn.model.sns.messages().map((m) => m.message);
+  if (progress === 'unsettled') {
+    const announced = new Set((['FAILED', 'TIMED_OUT'] as const).map((status) => notifications.unsettledAfterCommit(prefix, status)));
+    return messages.some((message) => announced.has(message));
+  }
+  if (progress === 'created' || progress === 'committed') {
+    // The message around its variable parts (the job's status, the problem).
+    const middle = ': certificate clean-up did not complete (';
+    const [head = '', tail = ''] = notifications.cleanUpIncomplete(prefix, 'STATUS', 'PROBLEM').split(`STATUS${middle}PROBLEM`);
+    return messages.some((message) => message.startsWith(head) && message.includes(middle) && message.endsWith(tail));
+  }
+  return false;
 }
 
 /** How to check a core's installed credentials; file cores read their files, HSM cores use the token. */

@@ -122,14 +122,18 @@ async function handleTerminal(event: JobExecutionEvent, thingName: string, ctx: 
   const remove = (which: 'old' | 'new', of: RotationRecord) => removeRotatedCertificate(clients.iot, which, thingName, of, invocation);
   switch (event.status) {
     case 'SUCCEEDED':
-      await dropRecord();
       if (record?.progress === 'committed') {
+        // The record goes only once the old certificate has: if its removal does not complete
+        // (throttled past the budget, say), the record stays for the core's next rotation to settle.
         await remove('old', record);
+        await dropRecord();
         invocation.logger.info(`${prefix} SUCCEEDED`);
       } else if (record === undefined && (await rotatedDuringJob(clients, thingName, event.jobId, invocation))) {
+        await dropRecord();
         // A repeated event: the first one found the record and cleaned up.
         invocation.logger.info('Nothing left to clean up for this execution');
       } else {
+        await dropRecord();
         await notify(notifications.succeededContradicting(prefix), invocation);
       }
       return;
@@ -139,10 +143,11 @@ async function handleTerminal(event: JobExecutionEvent, thingName: string, ctx: 
         await endAfterCommit(event, event.status, record, ctx, invocation);
         return;
       }
-      await dropRecord();
       // Before the commit the device holds the new certificate only with a backup, and rolls back
-      // to it when it finds the job ended; so the new certificate goes.
+      // to it when it finds the job ended; so the new certificate goes, then the record (kept for
+      // the core's next rotation to settle if the removal does not complete).
       if (record?.progress === 'created') await remove('new', record);
+      await dropRecord();
       await notify(event.status === 'FAILED' ? notifications.failed(prefix) : notifications.timedOut(prefix), invocation);
       return;
     default:
@@ -171,8 +176,8 @@ async function endAfterCommit(
   const kept = keptCertificate(event, record);
   invocation.logger.info('Job ended after its commit', { status, kept: kept ?? 'unknown' });
   if (kept !== undefined) {
-    await discardShadow(clients, shadow, invocation);
     await removeRotatedCertificate(clients.iot, kept === 'old' ? 'new' : 'old', thingName, record, invocation);
+    await discardShadow(clients, shadow, invocation);
     const text =
       kept === 'old'
         ? status === 'FAILED'

@@ -34,6 +34,12 @@ export const notifications = {
   timedOut: (prefix: string) =>
     `${prefix} TIMED OUT. The device went offline during the rotation. Rotation cancelled. ` + 'Old certificate is still active.',
   /** Not in the original: it had no retries, so it had no "ran out of time" case to report. */
+  /**
+   * The terminal function deletes the rotation record only after the certificate it removes, so a
+   * clean-up that stops half-way leaves the record for the core's next rotation to settle the pair.
+   */
   cleanUpIncomplete: (prefix: string, status: string, problem: string) =>
-    `${prefix} ${status}: certificate clean-up did not complete (${problem}). Check the certificates attached to the thing.`,
+    `${prefix} ${status}: certificate clean-up did not complete (${problem}). The rotation record stays in the thing's ` +
+    "shadow, so the device's next rotation job retires the certificate the device does not use; until then, check the " +
+    'certificates attached to the thing.',
 };

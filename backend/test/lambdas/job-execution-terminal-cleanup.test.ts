@@ -74,10 +74,11 @@ describe('job-execution-terminal certificate deletion', () => {
     },
   );
 
-  it('notifies the operator when the delete keeps conflicting until the budget runs out', async () => {
+  it('notifies the operator, and keeps the record, when the delete keeps conflicting until the budget runs out', async () => {
     mocks.iot.on(DeleteCertificateCommand).rejects(awsError('DeleteConflictException', 409));
     arrangeShadow('committed');
     await handler()(event('SUCCEEDED'), time.context);
+    expect(mocks.data.commandCalls(DeleteThingShadowCommand)).toHaveLength(0);
     const messages = notifications();
     expect(messages).toHaveLength(1);
     expect(messages[0]).toMatch(
@@ -98,16 +99,27 @@ describe('job-execution-terminal under throttling', () => {
     expect(time.sleeps).toEqual([75, 75]);
   });
 
-  it('notifies the operator when throttling outlasts the budget', async () => {
-    mocks.iot.on(ListThingPrincipalsV2Command).rejects(awsError('ThrottlingException'));
-    arrangeShadow('created');
-    await handler()(event('FAILED'), time.context);
-    const messages = notifications();
-    expect(messages).toHaveLength(1);
-    expect(messages[0]).toMatch(
-      new RegExp(`^${PREFIX} FAILED: certificate clean-up did not complete \\(AWS throttling: ListThingPrincipalsV2`),
-    );
-  });
+  it.each([
+    ['FAILED', 'created'],
+    ['TIMED_OUT', 'created'],
+    ['SUCCEEDED', 'committed'],
+  ] as const)(
+    'keeps the rotation record and notifies the operator when throttling outlasts the budget (%s, %s)',
+    async (status, progress) => {
+      mocks.iot.on(ListThingPrincipalsV2Command).rejects(awsError('ThrottlingException'));
+      arrangeShadow(progress);
+      await handler()(event(status), time.context);
+      const messages = notifications();
+      expect(messages).toHaveLength(1);
+      expect(messages[0]).toMatch(
+        new RegExp(`^${PREFIX} ${status}: certificate clean-up did not complete \\(AWS throttling: ListThingPrincipalsV2`),
+      );
+      expect(messages[0]).toContain("the device's next rotation job retires the certificate the device does not use");
+      // The record names the pair, so the core's next create request settles it.
+      expectNothingDeleted();
+      expect(mocks.data.commandCalls(DeleteThingShadowCommand)).toHaveLength(0);
+    },
+  );
 });
 
 describe('job-execution-terminal shadow handling', () => {
