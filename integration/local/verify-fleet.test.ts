@@ -52,46 +52,33 @@ describe('verifyCore tells a bricked core from a working one on an inconsistent 
     });
   });
 
-  it('the same pair, recorded as an unsettled rotation and announced: awaiting the next rotation, not inconsistent', async () => {
+  /** Records the thing's two certificates as a rotation with this progress, in its rotation shadow. */
+  const recordPair = (progress: string): void => {
     const [newArn] = standIn.model.registry.listThingPrincipals(core.thingName).filter((arn) => !arn.endsWith(core.initialCertificateId));
-    const record = {
-      progress: 'unsettled',
-      oldCertificateId: core.initialCertificateId,
-      newCertificateId: newArn?.slice(newArn.lastIndexOf('/') + 1),
-    };
+    const newCertificateId = newArn?.slice(newArn.lastIndexOf('/') + 1);
+    const record = { progress, oldCertificateId: core.initialCertificateId, newCertificateId };
     standIn.model.shadows.updateThingShadow(core.thingName, SHADOW_NAME, { state: { reported: record } });
+  };
+  const announce = (message: string): void => {
+    standIn.model.sns.publish({ topicArn: standIn.model.sns.createTopic('Verified').topicArn, message });
+  };
+  const prefix = () => notificationPrefix(core.thingName);
+  const awaiting = { connects: true, bricked: false, registryInconsistent: false, registryProblems: [], awaitingNextRotation: true };
+
+  it('the same pair, recorded as an unsettled rotation and announced: awaiting the next rotation, not inconsistent', async () => {
+    recordPair('unsettled');
     // Recorded but not announced: still counted as inconsistent.
     expect(await verify()).toMatchObject({ registryInconsistent: true, awaitingNextRotation: false });
-    const topic = standIn.model.sns.createTopic('Verified');
-    standIn.model.sns.publish({
-      topicArn: topic.topicArn,
-      message: notifications.unsettledAfterCommit(notificationPrefix(core.thingName), 'TIMED_OUT'),
-    });
-    expect(await verify()).toMatchObject({
-      connects: true,
-      bricked: false,
-      registryInconsistent: false,
-      registryProblems: [],
-      awaitingNextRotation: true,
-    });
+    announce(notifications.unsettledAfterCommit(prefix(), 'TIMED_OUT'));
+    expect(await verify()).toMatchObject(awaiting);
   });
 
   it('the pair still recorded after a clean-up that did not complete, and announced: awaiting the next rotation', async () => {
-    const [newArn] = standIn.model.registry.listThingPrincipals(core.thingName).filter((arn) => !arn.endsWith(core.initialCertificateId));
-    const record = {
-      progress: 'committed',
-      oldCertificateId: core.initialCertificateId,
-      newCertificateId: newArn?.slice(newArn.lastIndexOf('/') + 1),
-    };
-    standIn.model.shadows.updateThingShadow(core.thingName, SHADOW_NAME, { state: { reported: record } });
+    recordPair('committed');
     expect(await verify()).toMatchObject({ registryInconsistent: true, awaitingNextRotation: false });
-    const topic = standIn.model.sns.createTopic('Verified');
     const problem = 'AWS throttling: ListThingPrincipalsV2 was still throttled (ThrottlingException) after 16 attempts';
-    standIn.model.sns.publish({
-      topicArn: topic.topicArn,
-      message: notifications.cleanUpIncomplete(notificationPrefix(core.thingName), 'SUCCEEDED', problem),
-    });
-    expect(await verify()).toMatchObject({ bricked: false, registryInconsistent: false, registryProblems: [], awaitingNextRotation: true });
+    announce(notifications.cleanUpIncomplete(prefix(), 'SUCCEEDED', problem));
+    expect(await verify()).toMatchObject(awaiting);
   });
 
   it('the installed certificate INACTIVE: the core is bricked', async () => {
