@@ -3,6 +3,9 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 const BOOTSTRAP = fileURLToPath(new URL('./runtime-bootstrap.mjs', import.meta.url));
+/** What runtime-bootstrap.mjs writes to stdout and stderr after an invocation's own output. */
+const OUTPUT_END = '\u0000invocation-output-end ';
+const STREAMS = 2;
 /** Lambda gives a function's init phase 10 seconds; a loaded machine gets more here. */
 const INIT_TIMEOUT_MS = 30_000;
 
@@ -39,6 +42,10 @@ type Message =
 export class ExecutionEnvironment {
   private nextId = 1;
   private pending: { id: number; requestId: string; settle: (outcome: InvokeOutcome) => void } | undefined;
+  /** The invocation's result, held until both output streams have been read up to its end. */
+  private result: { id: number; outcome: InvokeOutcome } | undefined;
+  /** The last invocation whose output end each stream (stdout, stderr) has delivered. */
+  private readonly outputEnded = new Array<number>(STREAMS).fill(0);
   private exited = false;
   /** Killed: the process may not have exited yet, but it takes no more invocations. */
   private stopping = false;
@@ -49,18 +56,27 @@ export class ExecutionEnvironment {
   ) {
     child.on('message', (message: Message) => {
       if (message.type !== 'result' || message.id !== this.pending?.id) return;
-      const { settle } = this.pending;
-      this.pending = undefined;
-      settle(
-        message.ok
-          ? { ok: true, value: message.value }
-          : { ok: false, error: message.error ?? { errorType: 'Error', errorMessage: 'unknown error' } },
-      );
+      const outcome: InvokeOutcome = message.ok
+        ? { ok: true, value: message.value }
+        : { ok: false, error: message.error ?? { errorType: 'Error', errorMessage: 'unknown error' } };
+      this.result = { id: message.id, outcome };
+      this.settleWhenLogged();
     });
-    child.on('exit', (code, signal) => {
+    child.on('exit', () => {
+      this.exited = true;
+    });
+    // Once its output is all read: an invocation whose result came in (an uncaught error, say)
+    // gets that result; one without dies with the process.
+    child.on('close', (code, signal) => {
       this.exited = true;
       const pending = this.pending;
       this.pending = undefined;
+      const result = this.result;
+      this.result = undefined;
+      if (pending && result?.id === pending.id) {
+        pending.settle(result.outcome);
+        return;
+      }
       pending?.settle({
         ok: false,
         error: {
@@ -78,10 +94,10 @@ export class ExecutionEnvironment {
       env: spec.environment,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
-    for (const stream of [child.stdout, child.stderr]) {
-      if (stream) createInterface({ input: stream }).on('line', spec.onOutput);
-    }
     const environment = new ExecutionEnvironment(child, spec);
+    [child.stdout, child.stderr].forEach((stream, index) => {
+      if (stream) createInterface({ input: stream }).on('line', (line) => environment.output(index, line));
+    });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         child.kill('SIGKILL');
@@ -139,6 +155,27 @@ export class ExecutionEnvironment {
       }
       this.child.send({ type: 'invoke', id, requestId, event, deadline, functionArn: this.spec.functionArn });
     });
+  }
+
+  /** A line of the function's output, or the end of an invocation's output on that stream. */
+  private output(stream: number, line: string): void {
+    if (!line.startsWith(OUTPUT_END)) {
+      this.spec.onOutput(line);
+      return;
+    }
+    this.outputEnded[stream] = Number(line.slice(OUTPUT_END.length));
+    this.settleWhenLogged();
+  }
+
+  /** Settles the invocation once its result is in and everything it wrote has been logged. */
+  private settleWhenLogged(): void {
+    const result = this.result;
+    if (result === undefined || result.id !== this.pending?.id) return;
+    if (this.outputEnded.some((ended) => ended < result.id)) return;
+    const { settle } = this.pending;
+    this.pending = undefined;
+    this.result = undefined;
+    settle(result.outcome);
   }
 
   kill(): void {

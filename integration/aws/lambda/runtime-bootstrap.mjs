@@ -8,6 +8,19 @@ import { pathToFileURL } from 'node:url';
 
 const send = (message) => process.send?.(message);
 
+// Written to stdout and stderr before an invocation's result is sent, so that the stand-in logs
+// everything the invocation wrote before its END line, as Lambda does; pipes are written
+// synchronously on Linux, so the marker follows the invocation's own output in each pipe.
+const OUTPUT_END = '\u0000invocation-output-end ';
+const endOutput = (id) => {
+  process.stdout.write(`${OUTPUT_END}${id}\n`);
+  process.stderr.write(`${OUTPUT_END}${id}\n`);
+};
+const sendResult = (result) => {
+  endOutput(result.id);
+  send({ type: 'result', ...result });
+};
+
 function describe(error, fallbackType) {
   if (error instanceof Error) {
     return {
@@ -48,7 +61,7 @@ function run(handler, event, context) {
 
 let current;
 const failInvocation = (error, type) => {
-  if (current !== undefined) send({ type: 'result', id: current, ok: false, error: describe(error, type) });
+  if (current !== undefined) sendResult({ id: current, ok: false, error: describe(error, type) });
   // As Lambda does after an uncaught error: this environment is not used again.
   process.exit(1);
 };
@@ -81,7 +94,7 @@ process.on('message', (message) => {
     getRemainingTimeInMillis: () => Math.max(0, message.deadline - Date.now()),
   };
   run(handler, message.event, context).then(
-    (value) => send({ type: 'result', id: message.id, ok: true, value: value === undefined ? null : value }),
-    (error) => send({ type: 'result', id: message.id, ok: false, error: describe(error, 'Error') }),
+    (value) => sendResult({ id: message.id, ok: true, value: value === undefined ? null : value }),
+    (error) => sendResult({ id: message.id, ok: false, error: describe(error, 'Error') }),
   );
 });
