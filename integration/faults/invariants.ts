@@ -2,7 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import type { AwsStandIn } from '../aws/index.js';
 import { certificateIdOf } from '../aws/index.js';
 import type { RunningCore } from '../local/fleet-runner.js';
-import { shadowProgress, UNSETTLED_AFTER_COMMIT } from '../local/verify-fleet.js';
+import { announcesNextRotation, shadowProgress } from '../local/verify-fleet.js';
 
 /** How a job ended for the core, once everything has settled. */
 export type Outcome =
@@ -123,7 +123,7 @@ export async function checkInvariants(
     (status === 'FAILED' || status === 'TIMED_OUT') &&
     progress === 'unsettled' &&
     attached.length === 2 &&
-    notifications.some((n) => n.includes(UNSETTLED_AFTER_COMMIT));
+    notifications.some((n) => announcesNextRotation(n, thingName, 'unsettled'));
   // Without its event the terminal function never ran: the record and the pair it names stay for
   // the next rotation to settle, and nobody was notified (the README's second named case).
   const eventLost =

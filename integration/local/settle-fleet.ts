@@ -41,12 +41,14 @@ export async function untilFleetIdle(fleet: readonly RunningCore[], options: Set
   const quietMs = options.quietMs ?? 2_000;
   const deadline = Date.now() + (options.timeoutMs ?? settleDeadlineMs(options.componentTimerScale));
   const idleSince = new Map<RunningCore, number>();
+  const lastState = new Map<RunningCore, string>();
   let waiting = [...fleet];
   for (;;) {
     const states = await Promise.all(waiting.map((core) => core.rotatorState()));
     const now = Date.now();
     waiting = waiting.filter((core, i) => {
       const state = states[i] ?? 'unknown';
+      lastState.set(core, state);
       // A core switched off stays as it is: what it holds now is what it will start with.
       if (AT_REST_DOWN.has(state)) return false;
       if (state !== 'Idle') {
@@ -61,6 +63,5 @@ export async function untilFleetIdle(fleet: readonly RunningCore[], options: Set
     if (waiting.length === 0 || now >= deadline) break;
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
-  const states = await Promise.all(waiting.map((core) => core.rotatorState()));
-  return waiting.map((core, i) => ({ thingName: core.core.thingName, state: states[i] ?? 'unknown' }));
+  return waiting.map((core) => ({ thingName: core.core.thingName, state: lastState.get(core) ?? 'unknown' }));
 }

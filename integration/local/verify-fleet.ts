@@ -31,9 +31,6 @@ export interface CoreOutcome {
   awaitingNextRotation: boolean;
 }
 
-/** Part of what the backend's notification of an unsettled rotation says. */
-export const UNSETTLED_AFTER_COMMIT = 'after commit. It is not yet known';
-
 /** The rotation shadow's `progress`, `present` when it has none, undefined when there is no shadow. */
 export function shadowProgress(standIn: AwsStandIn, thingName: string): string | undefined {
   try {
@@ -46,26 +43,28 @@ export function shadowProgress(standIn: AwsStandIn, thingName: string): string |
 }
 
 /**
- * Whether the thing's two ACTIVE certificates are a rotation the backend announced it left for the
- * core's next rotation to settle: marked `unsettled` after a commit, or still recorded because the
- * terminal function's clean-up did not complete.
+ * Whether `message` is the backend's announcement that this thing's pair of certificates, recorded
+ * with `progress`, is left for the core's next rotation to settle: a rotation `unsettled` after its
+ * commit, or a `created`/`committed` record kept because the terminal function's clean-up did not
+ * complete.
  */
+export function announcesNextRotation(message: string, thingName: string, progress: string | undefined): boolean {
+  const prefix = notificationPrefix(thingName);
+  if (progress === 'unsettled') {
+    return (['FAILED', 'TIMED_OUT'] as const).some((status) => message === notifications.unsettledAfterCommit(prefix, status));
+  }
+  if (progress !== 'created' && progress !== 'committed') return false;
+  // The message around its variable parts (the job's status, the problem).
+  const middle = ': certificate clean-up did not complete (';
+  const [head = '', tail = ''] = notifications.cleanUpIncomplete(prefix, 'STATUS', 'PROBLEM').split(`STATUS${middle}PROBLEM`);
+  return message.startsWith(head) && message.includes(middle) && message.endsWith(tail);
+}
+
+/** Whether the thing's two ACTIVE certificates are a pair the backend announced for the core's next rotation. */
 function awaitsNextRotation(standIn: AwsStandIn, thingName: string, activeCertificates: number): boolean {
   if (activeCertificates !== 2) return false;
   const progress = shadowProgress(standIn, thingName);
-  const prefix = notificationPrefix(thingName);
-  const messages = standIn.model.sns.messages().map((m) => m.message);
-  if (progress === 'unsettled') {
-    const announced = new Set((['FAILED', 'TIMED_OUT'] as const).map((status) => notifications.unsettledAfterCommit(prefix, status)));
-    return messages.some((message) => announced.has(message));
-  }
-  if (progress === 'created' || progress === 'committed') {
-    // The message around its variable parts (the job's status, the problem).
-    const middle = ': certificate clean-up did not complete (';
-    const [head = '', tail = ''] = notifications.cleanUpIncomplete(prefix, 'STATUS', 'PROBLEM').split(`STATUS${middle}PROBLEM`);
-    return messages.some((message) => message.startsWith(head) && message.includes(middle) && message.endsWith(tail));
-  }
-  return false;
+  return standIn.model.sns.messages().some((m) => announcesNextRotation(m.message, thingName, progress));
 }
 
 /** How to check a core's installed credentials; file cores read their files, HSM cores use the token. */

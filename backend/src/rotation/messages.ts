@@ -33,9 +33,9 @@ export const notifications = {
     'The old certificate was deleted. Check job execution status details and core device logs.',
   timedOut: (prefix: string) =>
     `${prefix} TIMED OUT. The device went offline during the rotation. Rotation cancelled. ` + 'Old certificate is still active.',
-  /** Not in the original: it had no retries, so it had no "ran out of time" case to report. */
   /**
-   * The terminal function deletes the rotation record only after the certificate it removes, so a
+   * Not in the original: it had no retries, so it had no "ran out of time" case to report. The
+   * terminal function deletes the rotation record only after the certificate it removes, so a
    * clean-up that stops half-way leaves the record for the core's next rotation to settle the pair.
    */
   cleanUpIncomplete: (prefix: string, status: string, problem: string) =>
