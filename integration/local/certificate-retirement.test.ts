@@ -46,6 +46,7 @@ describe("the backend's certificate retirement against detach propagation", () =
       budget: { remainingMs: () => deadline - Date.now() },
       sleep: realSleep,
       random: Math.random,
+      ageMs: () => 0,
     });
     const outcome = retireCertificate(iot, { ...device, status: 'ACTIVE' }, { thingName, detachPolicies: true }, invocation);
     return { device, outcome };

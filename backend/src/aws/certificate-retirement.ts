@@ -6,7 +6,7 @@ import {
   type IoTClient,
 } from '@aws-sdk/client-iot';
 import { isNamed } from './errors.js';
-import { isThrottlingError } from '../runtime/retry.js';
+import { DEFAULT_BACKOFF, isThrottlingError, type BackoffTuning } from '../runtime/retry.js';
 import type { Invocation } from '../runtime/invocation.js';
 import { policyNamesOf } from './thing-principals.js';
 
@@ -28,9 +28,10 @@ export interface RetireOptions {
  * Detaching a thing principal propagates asynchronously, so DeleteCertificate can answer
  * DeleteConflictException for a few seconds after DetachThingPrincipal succeeded.
  */
+export const DELETE_CONFLICT_DELAYS: BackoffTuning = { ...DEFAULT_BACKOFF, baseDelayMs: 500, maxDelayMs: 2_000 };
+
 const DELETE_CONFLICT_BACKOFF = {
-  baseDelayMs: 500,
-  maxDelayMs: 2_000,
+  ...DELETE_CONFLICT_DELAYS,
   isRetryable: (error: unknown) => isThrottlingError(error) || isNamed(error, 'DeleteConflictException'),
 };
 

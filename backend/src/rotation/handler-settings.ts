@@ -30,9 +30,13 @@ export interface TimingSettings {
   defaultBudgetMs: number;
   /** Kept free at the end of the budget so the handler can still reply and log. */
   safetyMarginMs: number;
-  /** Backoff for throttled calls: first delay ceiling, doubling up to `maxDelayMs`. */
+  /**
+   * Backoff for throttled calls: the delay ceiling falls from `maxDelayMs` for a request that has
+   * just begun to `baseDelayMs` for one `urgentAfterMs` old (see `delayCeiling`).
+   */
   baseDelayMs: number;
   maxDelayMs: number;
+  urgentAfterMs: number;
   sleep: (ms: number) => Promise<void>;
   /** Jitter source in [0, 1). */
   random: () => number;
@@ -50,6 +54,7 @@ const settingsSchema = z.object({
       safetyMarginMs: z.optional(z.number().check(z.nonnegative())),
       baseDelayMs: z.optional(z.number().check(z.positive())),
       maxDelayMs: z.optional(z.number().check(z.positive())),
+      urgentAfterMs: z.optional(z.number().check(z.nonnegative())),
     }),
   ),
 });
@@ -98,6 +103,7 @@ export function prepareHandler(settings: HandlerSettings, identity: HandlerIdent
     ...(settings.onSecurityEvent === undefined ? {} : { onSecurityEvent: settings.onSecurityEvent }),
     begin: (context) => {
       const budget = timeBudget(context, { defaultMs: timing.defaultBudgetMs, marginMs: timing.safetyMarginMs });
+      const begunAt = timing.now();
       const requestKeys = context?.awsRequestId === undefined ? {} : { awsRequestId: context.awsRequestId };
       return {
         budget,
@@ -107,7 +113,8 @@ export function prepareHandler(settings: HandlerSettings, identity: HandlerIdent
             budget,
             sleep: timing.sleep,
             random: timing.random,
-            backoff: { baseDelayMs: timing.baseDelayMs, maxDelayMs: timing.maxDelayMs },
+            ageMs: () => timing.now() - begunAt,
+            backoff: { baseDelayMs: timing.baseDelayMs, maxDelayMs: timing.maxDelayMs, urgentAfterMs: timing.urgentAfterMs },
           }),
       };
     },

@@ -18,11 +18,13 @@ export interface InvocationParts {
   budget: TimeBudget;
   sleep: (ms: number) => Promise<void>;
   random: () => number;
+  /** How long the request has been under way: the longer, the more often a throttled call retries. */
+  ageMs: () => number;
   backoff?: RetryOptions;
 }
 
 export function createInvocation(parts: InvocationParts): Invocation {
-  const env: RetryEnvironment = { budget: parts.budget, sleep: parts.sleep, random: parts.random };
+  const env: RetryEnvironment = { budget: parts.budget, sleep: parts.sleep, random: parts.random, ageMs: parts.ageMs };
   return {
     logger: parts.logger,
     budget: parts.budget,

@@ -48,10 +48,17 @@ export function isRetryableFor(operation: string): (error: unknown) => boolean {
   return (error) => isThrottlingError(error) || (read && isConnectionError(error));
 }
 
+/**
+ * How long a retried call waits. The delay ceiling falls as the request ages, from `maxDelayMs` for
+ * a request that has just begun to `baseDelayMs` once it is `urgentAfterMs` old.
+ */
 export interface BackoffTuning {
-  /** First delay ceiling; doubles per attempt. */
+  /** The ceiling of an old request's delays: the shortest ceiling. */
   baseDelayMs: number;
+  /** The ceiling of a request that has just begun: the longest. */
   maxDelayMs: number;
+  /** The age from which a request retries at `baseDelayMs`. */
+  urgentAfterMs: number;
 }
 
 export interface RetryEnvironment {
@@ -59,6 +66,8 @@ export interface RetryEnvironment {
   sleep: (ms: number) => Promise<void>;
   /** In [0, 1): the jitter source. */
   random: () => number;
+  /** How long the request this call serves has been under way. */
+  ageMs: () => number;
 }
 
 export interface RetryOptions extends Partial<BackoffTuning> {
@@ -66,7 +75,19 @@ export interface RetryOptions extends Partial<BackoffTuning> {
   isRetryable?: (error: unknown) => boolean;
 }
 
-export const DEFAULT_BACKOFF: BackoffTuning = { baseDelayMs: 100, maxDelayMs: 3_000 };
+export const DEFAULT_BACKOFF: BackoffTuning = { baseDelayMs: 250, maxDelayMs: 3_000, urgentAfterMs: 20_000 };
+
+/**
+ * The delay ceiling of a request `ageMs` old. Concurrent invocations share the account's quota and
+ * cannot queue for it together, so the one that tries most often wins it; exponential backoff
+ * would favour the request that came last. Here the longest-waiting request tries most often, so
+ * the quota goes roughly first come, first served, and a request that arrived in a burst is not
+ * outrun by the ones behind it until its device stops waiting.
+ */
+export function delayCeiling(ageMs: number, tuning: BackoffTuning): number {
+  const urgency = tuning.urgentAfterMs > 0 ? Math.min(1, Math.max(0, ageMs) / tuning.urgentAfterMs) : 1;
+  return tuning.maxDelayMs - (tuning.maxDelayMs - tuning.baseDelayMs) * urgency;
+}
 
 /** Raised when a call kept failing with retryable errors until the time budget ran out. */
 export class RetryBudgetExhaustedError extends Error {
@@ -87,8 +108,8 @@ export class RetryBudgetExhaustedError extends Error {
 
 /**
  * Runs `call` until it succeeds, fails with a non-retryable error, or the next attempt would start
- * after the budget ends. Delays use "equal jitter": half the exponential ceiling plus a random half,
- * so concurrent invocations spread out yet each still backs off.
+ * after the budget ends. Delays use "equal jitter" under the age's ceiling (`delayCeiling`): half
+ * the ceiling plus a random half, so concurrent invocations of one age spread out.
  */
 export async function withRetry<T>(
   operation: string,
@@ -97,14 +118,17 @@ export async function withRetry<T>(
   options: RetryOptions = {},
 ): Promise<T> {
   const isRetryable = options.isRetryable ?? isRetryableFor(operation);
-  const base = options.baseDelayMs ?? DEFAULT_BACKOFF.baseDelayMs;
-  const cap = options.maxDelayMs ?? DEFAULT_BACKOFF.maxDelayMs;
+  const tuning: BackoffTuning = {
+    baseDelayMs: options.baseDelayMs ?? DEFAULT_BACKOFF.baseDelayMs,
+    maxDelayMs: options.maxDelayMs ?? DEFAULT_BACKOFF.maxDelayMs,
+    urgentAfterMs: options.urgentAfterMs ?? DEFAULT_BACKOFF.urgentAfterMs,
+  };
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await call();
     } catch (error) {
       if (!isRetryable(error)) throw error;
-      const ceiling = Math.min(cap, base * 2 ** (attempt - 1));
+      const ceiling = delayCeiling(env.ageMs(), tuning);
       const delay = ceiling / 2 + env.random() * (ceiling / 2);
       if (env.budget.remainingMs() - delay <= 0) {
         throw new RetryBudgetExhaustedError(operation, attempt, error);

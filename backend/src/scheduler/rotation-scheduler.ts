@@ -62,6 +62,9 @@ export function createRotationSchedulerHandler(settings: SchedulerSettings): Rot
       budget,
       sleep: timing.sleep,
       random: timing.random,
+      // A scheduled run has nobody waiting on it: its throttled calls stay patient and leave the
+      // quota to the rotations under way, however long the run has lasted.
+      ageMs: () => 0,
       backoff: DEFAULT_BACKOFF,
     });
     // Pacing runs on elapsed time, whatever the calendar says.

@@ -23,6 +23,8 @@ import {
   shadowDocument,
   THING,
   type FakeTime,
+  retrySleeps,
+  throttledRetries,
 } from './support/harness.js';
 
 const mocks = createMocks();
@@ -164,7 +166,7 @@ describe('commit-certificate under throttling', () => {
     mocks.data.on(UpdateThingShadowCommand).rejectsOnce(awsError('ThrottlingException', 429)).resolves({});
     await handler()(request(), time.context);
     expect(published(mocks)).toEqual([{ topic: `${TOPIC}/accepted`, qos: 0, payload: {} }]);
-    expect(time.sleeps).toEqual([75, 75]);
+    expect(time.sleeps).toEqual(retrySleeps(...throttledRetries(2)));
   });
 
   it('rejects naming throttling when the budget runs out', async () => {

@@ -32,7 +32,10 @@ import {
   SHADOW_NAME,
   THING,
   type FakeTime,
+  retrySleeps,
+  throttledRetries,
 } from './support/harness.js';
+import { DELETE_CONFLICT_DELAYS } from '../../src/aws/certificate-retirement.js';
 
 const mocks = createMocks();
 let time: FakeTime;
@@ -54,7 +57,7 @@ describe('create-certificate under throttling', () => {
       .resolves({ certificateId: NEW_ID, certificateArn: certArn(NEW_ID), certificatePem: NEW_PEM });
     await createHandler(time)(request(), time.context);
     expect(published(mocks)).toEqual([{ topic: `${TOPIC}/accepted`, qos: 0, payload: { certificatePem: NEW_PEM } }]);
-    expect(time.sleeps).toEqual([75, 150, 75]);
+    expect(time.sleeps).toEqual(retrySleeps(...throttledRetries(3)));
     expect(mocks.iot.commandCalls(CreateCertificateFromCsrCommand)).toHaveLength(2);
   });
 
@@ -161,7 +164,7 @@ describe('create-certificate when the device gives up during issuance (race)', (
     mocks.iot.on(DeleteCertificateCommand).rejectsOnce(awsError('DeleteConflictException', 409)).resolves({});
     await createHandler(time)(request(), time.context);
     expect(mocks.iot.commandCalls(DeleteCertificateCommand)).toHaveLength(2);
-    expect(time.sleeps).toEqual([375]);
+    expect(time.sleeps).toEqual(retrySleeps(DELETE_CONFLICT_DELAYS));
   });
 });
 

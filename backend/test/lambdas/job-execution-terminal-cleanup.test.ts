@@ -8,7 +8,19 @@ import {
 } from '@aws-sdk/client-iot';
 import { DeleteThingShadowCommand } from '@aws-sdk/client-iot-data-plane';
 import { describe, expect, it } from 'vitest';
-import { awsError, certArn, commandOrder, JOB_DOCUMENT, NEW_ID, OLD_ID, OTHER_ID, REGION } from './support/harness.js';
+import {
+  awsError,
+  certArn,
+  commandOrder,
+  JOB_DOCUMENT,
+  NEW_ID,
+  OLD_ID,
+  OTHER_ID,
+  REGION,
+  retrySleeps,
+  throttledRetries,
+} from './support/harness.js';
+import { DELETE_CONFLICT_DELAYS } from '../../src/aws/certificate-retirement.js';
 
 import {
   arrangeShadow,
@@ -60,7 +72,7 @@ describe('job-execution-terminal certificate deletion', () => {
     arrangeShadow('committed');
     await handler()(event('SUCCEEDED'), time.context);
     expect(deletedIds()).toEqual([OLD_ID, OLD_ID, OLD_ID]);
-    expect(time.sleeps).toEqual([375, 750]);
+    expect(time.sleeps).toEqual(retrySleeps(DELETE_CONFLICT_DELAYS, DELETE_CONFLICT_DELAYS));
     expect(notifications()).toEqual([]);
   });
 
@@ -96,7 +108,7 @@ describe('job-execution-terminal under throttling', () => {
     arrangeShadow('committed');
     await handler()(event('SUCCEEDED'), time.context);
     expect(deletedIds()).toEqual([OLD_ID]);
-    expect(time.sleeps).toEqual([75, 75]);
+    expect(time.sleeps).toEqual(retrySleeps(...throttledRetries(2)));
   });
 
   it.each([

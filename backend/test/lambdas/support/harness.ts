@@ -7,6 +7,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { HandlerSettings, TimingSettings } from '../../../src/rotation/handler-settings.js';
 import type { InvocationContext } from '../../../src/runtime/time-budget.js';
+import { DEFAULT_BACKOFF, delayCeiling, type BackoffTuning } from '../../../src/runtime/retry.js';
 import { backendResourceNames, JOB_DOCUMENT, SHADOW_NAME } from '../../../../shared/contract/index.js';
 
 export const REGION = 'eu-west-1';
@@ -105,6 +106,21 @@ export function fakeTime(remainingMs: number): FakeTime {
     sleeps,
   };
 }
+
+/**
+ * The sleeps a handler on `fakeTime` makes for retries with these tunings, one after another: the
+ * request's age is all it slept before, and the jitter sits at the middle of its range.
+ */
+export function retrySleeps(...tunings: BackoffTuning[]): number[] {
+  let age = 0;
+  return tunings.map((tuning) => {
+    const sleep = 0.75 * delayCeiling(age, tuning);
+    age += sleep;
+    return sleep;
+  });
+}
+
+export const throttledRetries = (count: number): BackoffTuning[] => Array.from({ length: count }, () => DEFAULT_BACKOFF);
 
 export const silentLogger = (): Logger => new Logger({ serviceName: 'test', logLevel: 'SILENT' });
 
