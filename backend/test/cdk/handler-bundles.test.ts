@@ -5,22 +5,18 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildHandler, handlerEntry, PROJECT_ROOT, RUNTIME_ONLY_SDK_MODULES, type HandlerName } from '../../lib/handler-bundling.js';
 
 /**
- * What goes into the deployed bundles. Two things have made them several times larger than they
- * need be, and both are easy to bring back unnoticed:
+ * What goes into the deployed bundles. Each of these has made them larger than they need be, and
+ * each is easy to bring back unnoticed:
  * - `import { z } from 'zod'` keeps every zod locale (about 360 kB), because the `z` object holds
  *   them all; `import * as z from 'zod'` lets esbuild drop what is unused.
- * - npm hoists the SDK packages of the oldest client (acm-pca) to the top of node_modules when the
- *   lock file is generated afresh, and every newer client then carries its own copy of the same
- *   @smithy/core. The lock keeps the newer ones at the top; should it be regenerated, redo that with
- *   `npm uninstall @aws-sdk/client-acm-pca && npm dedupe && npm install @aws-sdk/client-acm-pca@<range>`.
  * - The jobs data-plane client's newest release pins an older @aws-sdk/core and its middleware
  *   packages, which brought a second copy of them (36 KB). package.json's `overrides` give it the
  *   versions the other clients use (the middleware packages are now thin re-exports of that core).
  * - The Private CA client's newest release (3.523.0) is of the older SDK generation, whose own
- *   @smithy and @aws-sdk packages were 97 KB of create-certificate beside the newer ones. The
- *   `overrides` give it the newer generation's packages too, which still export everything its
- *   generated code imports (esbuild fails on a missing one); its requests and answers were
- *   compared on the wire before and after (same bodies, headers and SigV4 signatures).
+ *   @smithy and @aws-sdk packages were 97 KB of create-certificate beside the newer ones (and, when
+ *   npm hoisted them, made every newer client carry its own @smithy/core). The `overrides` give it
+ *   the newer generation's packages too, which still export everything its generated code imports
+ *   (esbuild fails on a missing one); private-ca-client-wire.test.ts checks what it sends and reads.
  */
 
 const HANDLERS: readonly HandlerName[] = [
