@@ -1,7 +1,7 @@
 import { DescribeCertificateCommand, DescribeJobCommand } from '@aws-sdk/client-iot';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { controlPlaneConfig, HandlerClients } from '../aws/clients.js';
-import { describeError } from '../aws/errors.js';
+import { describeError, isNamed } from '../aws/errors.js';
 import { rotationJobCheck } from '../aws/job-execution.js';
 import {
   deleteShadow,
@@ -110,7 +110,7 @@ async function handleTerminal(event: JobExecutionEvent, thingName: string, ctx: 
   const prefix = notificationPrefix(thingName);
   // This job's shadow is gone once the job has ended, except while a rotation is unsettled.
   const dropRecord = async (): Promise<void> => {
-    if (ours) await discardShadow(clients, shadow, invocation);
+    if (ours) await discardShadow(clients, shadow, event.jobId, invocation);
   };
   if (!(await ctx.isRotationJob(event.jobId, invocation))) {
     await dropRecord();
@@ -177,7 +177,7 @@ async function endAfterCommit(
   invocation.logger.info('Job ended after its commit', { status, kept: kept ?? 'unknown' });
   if (kept !== undefined) {
     await removeRotatedCertificate(clients.iot, kept === 'old' ? 'new' : 'old', thingName, record, invocation);
-    await discardShadow(clients, shadow, invocation);
+    await discardShadow(clients, shadow, event.jobId, invocation);
     const text =
       kept === 'old'
         ? status === 'FAILED'
@@ -239,12 +239,25 @@ async function readRotationRecord(clients: HandlerClients, shadow: ShadowRef, jo
   return { ...(record === undefined ? {} : { record }), ours: true };
 }
 
-/** Deletes the rotation shadow; one that could not be deleted still had its certificates cleaned up. */
-async function discardShadow(clients: HandlerClients, shadow: ShadowRef, invocation: Invocation): Promise<void> {
+/**
+ * Deletes the rotation shadow, unless another job's rotation has claimed it since it was read: the
+ * clean-up before this can take seconds (a delete that conflicts while a detach propagates), and
+ * the core's next job may start meanwhile. AWS IoT's DeleteThingShadow takes no version, so the
+ * shadow is read again just before; a record without a job (the original backend's) is deleted as
+ * before. One that could not be deleted still had its certificates cleaned up.
+ */
+async function discardShadow(clients: HandlerClients, shadow: ShadowRef, jobId: string, invocation: Invocation): Promise<void> {
   try {
-    await deleteShadow(await clients.iotData(invocation), shadow, invocation);
+    const iotData = await clients.iotData(invocation);
+    const recordJobId = recordedJobOf(await readShadow(iotData, shadow, invocation));
+    if (recordJobId !== undefined && recordJobId !== jobId) {
+      invocation.logger.info('Another rotation has claimed the rotation record since; leaving it', { recordJobId });
+      return;
+    }
+    await deleteShadow(iotData, shadow, invocation);
   } catch (error) {
     if (error instanceof RetryBudgetExhaustedError) throw error;
+    if (isNamed(error, 'ResourceNotFoundException')) return;
     invocation.logger.warn('Could not delete the rotation shadow', { error });
   }
 }

@@ -6,18 +6,20 @@ import {
   ListThingPrincipalsV2Command,
   UpdateCertificateCommand,
 } from '@aws-sdk/client-iot';
-import { DeleteThingShadowCommand } from '@aws-sdk/client-iot-data-plane';
+import { DeleteThingShadowCommand, GetThingShadowCommand } from '@aws-sdk/client-iot-data-plane';
 import { describe, expect, it } from 'vitest';
 import {
   awsError,
   certArn,
   commandOrder,
   JOB_DOCUMENT,
+  JOB_ID,
   NEW_ID,
   OLD_ID,
   OTHER_ID,
   REGION,
   retrySleeps,
+  shadowDocument,
   throttledRetries,
 } from './support/harness.js';
 import { DELETE_CONFLICT_DELAYS } from '../../src/aws/certificate-retirement.js';
@@ -61,6 +63,27 @@ describe('job-execution-terminal certificate deletion', () => {
     expect(mocks.iot.commandCalls(DetachThingPrincipalCommand).map((c) => c.args[0].input.principal)).toEqual([certArn(NEW_ID)]);
     expect(deletedIds()).toEqual([NEW_ID]);
     expect(notifications()).toEqual([MESSAGES.failed]);
+  });
+
+  it("leaves the rotation record when the core's next job has claimed it during the clean-up", async () => {
+    const record = { oldCertificateId: OLD_ID, newCertificateId: NEW_ID, jobId: JOB_ID };
+    mocks.data
+      .on(GetThingShadowCommand)
+      .resolvesOnce(shadowDocument({ progress: 'created', ...record }))
+      .resolves(shadowDocument({ jobId: 'next-rotation', oldCertificateId: OLD_ID }));
+    await handler()(event('FAILED'), time.context);
+    expect(deletedIds()).toEqual([NEW_ID]);
+    expect(mocks.data.commandCalls(DeleteThingShadowCommand)).toHaveLength(0);
+    expect(notifications()).toEqual([MESSAGES.failed]);
+  });
+
+  it('deletes its own rotation record once the clean-up is done', async () => {
+    mocks.data
+      .on(GetThingShadowCommand)
+      .resolves(shadowDocument({ progress: 'created', oldCertificateId: OLD_ID, newCertificateId: NEW_ID, jobId: JOB_ID }));
+    await handler()(event('FAILED'), time.context);
+    expect(deletedIds()).toEqual([NEW_ID]);
+    expect(mocks.data.commandCalls(DeleteThingShadowCommand)).toHaveLength(1);
   });
 
   it('retries DeleteCertificate while the detach propagates', async () => {

@@ -180,6 +180,7 @@ describe('job-execution-terminal job validation', () => {
     expect(commandOrder(mocks.iot, mocks.data).filter((name) => name !== 'DescribeEndpoint')).toEqual([
       'GetThingShadow',
       'GetJobDocument',
+      'GetThingShadow',
       'DeleteThingShadow',
     ]);
   });
